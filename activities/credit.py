@@ -1,0 +1,91 @@
+"""A customer's credit: limit, exposure (open receivables plus open orders) and what is left."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from activities.customers import get_customer
+from activities.orders import get_order
+from models.customers import CreditStatus, CustomerCredit
+from models.invoices import Invoice
+from models.money import ZERO
+from models.order_status import OrderStatus
+from models.orders import SalesOrder
+from models.workflow_messages import CreditCheckResult
+
+# Orders whose value is committed but not yet invoiced count against the limit.
+UNINVOICED = (
+    OrderStatus.APPROVED,
+    OrderStatus.BACKORDERED,
+    OrderStatus.AWAITING_SHIPMENT,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.PENDING_APPROVAL,
+)
+
+
+def _sum(session: Session, query) -> Decimal:  # type: ignore[no-untyped-def]
+    value = session.exec(query).one()
+    return Decimal(value) if value is not None else ZERO
+
+
+def customer_credit(
+    session: Session, customer_id: int, as_of: date, exclude_order: int | None = None
+) -> CustomerCredit:
+    customer = get_customer(session, customer_id)
+    receivables = _sum(
+        session,
+        select(func.sum(Invoice.outstanding)).where(
+            Invoice.customer_id == customer_id, col(Invoice.outstanding) > 0
+        ),
+    )
+    overdue = _sum(
+        session,
+        select(func.sum(Invoice.outstanding)).where(
+            Invoice.customer_id == customer_id,
+            col(Invoice.outstanding) > 0,
+            col(Invoice.due_date) < as_of,
+        ),
+    )
+    orders_query = select(func.sum(SalesOrder.total)).where(
+        SalesOrder.customer_id == customer_id, col(SalesOrder.status).in_(UNINVOICED)
+    )
+    if exclude_order is not None:
+        orders_query = orders_query.where(SalesOrder.id != exclude_order)
+    open_orders = _sum(session, orders_query)
+    exposure = receivables + open_orders
+    if overdue > 0:
+        status = CreditStatus.BLOCKED
+    elif exposure > customer.credit_limit:
+        status = CreditStatus.HOLD
+    else:
+        status = CreditStatus.OK
+    return CustomerCredit(
+        customer_id=customer_id,
+        credit_limit=customer.credit_limit,
+        open_receivables=receivables,
+        open_orders=open_orders,
+        exposure=exposure,
+        available=customer.credit_limit - exposure,
+        overdue_amount=overdue,
+        status=status,
+    )
+
+
+def check_order_credit(session: Session, order_id: int, as_of: date) -> CreditCheckResult:
+    """Does this order fit the customer's limit, next to everything else they owe or ordered?"""
+    order = get_order(session, order_id)
+    credit = customer_credit(session, order.customer_id, as_of, exclude_order=order_id)
+    exposure = credit.exposure + order.total
+    reasons = []
+    if exposure > credit.credit_limit:
+        reasons.append(f"exposure {exposure} would exceed the credit limit {credit.credit_limit}")
+    if credit.overdue_amount > 0:
+        reasons.append(f"{credit.overdue_amount} is overdue")
+    return CreditCheckResult(
+        passed=not reasons, exposure=exposure, credit_limit=credit.credit_limit, reasons=reasons
+    )

@@ -1,0 +1,46 @@
+"""Posting to the double-entry ledger: balanced, in the caller's transaction, once per key."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from models.errors import InvalidInput
+from models.ledger import Account, LedgerEntry, LedgerLine, is_balanced
+
+Posting = list[tuple[Account, Decimal, Decimal]]
+
+
+def post(
+    session: Session,
+    *,
+    key: str,
+    posted_on: date,
+    document: str,
+    document_id: int,
+    customer_id: int | None,
+    lines: Posting,
+    memo: str | None = None,
+) -> LedgerEntry:
+    existing = session.exec(select(LedgerEntry).where(LedgerEntry.key == key)).first()
+    if existing is not None:
+        return existing
+    lines = [(account, d, c) for account, d, c in lines if d or c]
+    if not is_balanced(lines):
+        raise InvalidInput(f"posting {key} does not balance")
+    entry = LedgerEntry(
+        key=key,
+        posted_on=posted_on,
+        document=document,
+        document_id=document_id,
+        customer_id=customer_id,
+        memo=memo,
+    )
+    session.add(entry)
+    session.flush()
+    assert entry.id is not None
+    for account, debit, credit in lines:
+        session.add(LedgerLine(entry_id=entry.id, account=account, debit=debit, credit=credit))
+    return entry

@@ -1,0 +1,196 @@
+"""Sales orders: entry, status changes with their timeline, and approval decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from activities.customers import get_customer
+from activities.numbering import next_number
+from activities.paging import page
+from activities.products import product_by_sku
+from activities.workflow_outbox import queue_start
+from models.customers import CustomerStatus
+from models.errors import Conflict, InvalidInput, NotFound
+from models.order_status import OrderStatus, can_move
+from models.orders import (
+    Approval,
+    ApprovalPublic,
+    OrderCreate,
+    OrderEvent,
+    OrderEventPublic,
+    OrderLine,
+    OrderLinePublic,
+    OrderPublic,
+    SalesOrder,
+)
+from models.pricing import LineAmounts, line_amounts, order_totals
+from models.workflow_messages import DecisionInput, OrderInput, StatusChangeInput
+
+ORDER_WORKFLOW = "OrderWorkflow"
+
+
+def get_order(session: Session, order_id: int) -> SalesOrder:
+    order = session.get(SalesOrder, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return order
+
+
+def order_lines(session: Session, order_id: int) -> list[OrderLine]:
+    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.line_no))
+    return list(session.exec(query).all())
+
+
+def to_public(session: Session, order: SalesOrder) -> OrderPublic:
+    lines = [OrderLinePublic.model_validate(line) for line in order_lines(session, order.id or 0)]
+    return OrderPublic.model_validate(order, update={"workflow_id": order.workflow_id, "lines": lines})
+
+
+def create_order(session: Session, data: OrderCreate, user: str, today: date) -> OrderPublic:
+    customer = get_customer(session, data.customer_id)
+    if customer.status != CustomerStatus.ACTIVE:
+        raise Conflict(f"customer {customer.code} is {customer.status}", field="customer_id")
+    priced: list[tuple[int, OrderLine, LineAmounts]] = []
+    for index, item in enumerate(data.lines):
+        product = product_by_sku(session, item.sku)
+        if product is None:
+            raise InvalidInput(f"lines[{index}].sku: unknown SKU {item.sku!r}", field="sku")
+        if product.whole_units and item.quantity != item.quantity.to_integral_value():
+            raise InvalidInput(f"lines[{index}].quantity: {item.sku} is sold in whole units")
+        unit_price = product.unit_price if item.unit_price is None else item.unit_price
+        amounts = line_amounts(
+            item.quantity, unit_price, item.discount_pct, product.tax_rate, customer.currency
+        )
+        line = OrderLine(
+            order_id=0,
+            line_no=index + 1,
+            product_id=product.id or 0,
+            sku=product.sku,
+            description=product.name,
+            quantity=item.quantity,
+            unit_price=unit_price,
+            discount_pct=item.discount_pct,
+            tax_rate=product.tax_rate,
+            net=amounts.net,
+            tax=amounts.tax,
+            total=amounts.total,
+        )
+        priced.append((index, line, amounts))
+    totals = order_totals([amounts for _, _, amounts in priced])
+    order = SalesOrder(
+        number=next_number(session, "SO", today.year),
+        customer_id=customer.id or 0,
+        status=OrderStatus.PENDING_APPROVAL,
+        currency=customer.currency,
+        subtotal=totals.net,
+        tax=totals.tax,
+        total=totals.total,
+        requested_date=data.requested_date,
+        order_date=today,
+        created_by=user,
+    )
+    session.add(order)
+    session.flush()
+    assert order.id is not None
+    for _, line, _ in priced:
+        line.order_id = order.id
+        session.add(line)
+    session.add(OrderEvent(order_id=order.id, kind="created", actor=user, detail=order.number))
+    queue_start(
+        session,
+        workflow_id=order.workflow_id,
+        workflow=ORDER_WORKFLOW,
+        payload=OrderInput(
+            order_id=order.id, customer_id=order.customer_id, total=order.total
+        ).model_dump(mode="json"),
+    )
+    session.flush()
+    return to_public(session, order)
+
+
+def change_status(session: Session, change: StatusChangeInput) -> None:
+    """Move the order to a new status and log it; a repeat of the same step is a no-op."""
+    order = get_order(session, change.order_id)
+    target = OrderStatus(change.status)
+    key = f"order-{change.order_id}/{change.kind}/{target}/{change.at.isoformat()}"
+    if session.exec(select(OrderEvent).where(OrderEvent.key == key)).first():
+        return
+    if not can_move(order.status, target):
+        raise Conflict(f"order {order.number} cannot go from {order.status} to {target}")
+    order.status = target
+    session.add(order)
+    session.add(
+        OrderEvent(
+            order_id=change.order_id,
+            kind=change.kind,
+            status=target,
+            actor=change.actor,
+            detail=change.detail,
+            key=key,
+            at=change.at,
+        )
+    )
+
+
+def record_decision(session: Session, decision: DecisionInput) -> None:
+    """The approver's decision and the status it leads to, in one transaction, once per level."""
+    decided = select(Approval).where(
+        Approval.order_id == decision.order_id, Approval.level == decision.level
+    )
+    if session.exec(decided).first():
+        return
+    verdict = OrderStatus.APPROVED if decision.approved else OrderStatus.REJECTED
+    session.add(
+        Approval(
+            order_id=decision.order_id,
+            level=decision.level,
+            decision=verdict.value,
+            decided_by=decision.user,
+            comment=decision.comment,
+            decided_at=decision.at,
+        )
+    )
+    change_status(
+        session,
+        StatusChangeInput(
+            order_id=decision.order_id,
+            status=verdict,
+            kind=verdict.value,
+            at=decision.at,
+            actor=decision.user,
+            detail=decision.comment,
+        ),
+    )
+
+
+def list_orders(
+    session: Session,
+    limit: int,
+    offset: int,
+    status: OrderStatus | None = None,
+    customer_id: int | None = None,
+) -> tuple[list[OrderPublic], int]:
+    query = select(SalesOrder).order_by(col(SalesOrder.id).desc())
+    if status:
+        query = query.where(SalesOrder.status == status)
+    if customer_id:
+        query = query.where(SalesOrder.customer_id == customer_id)
+    rows, total = page(session, query, limit, offset)
+    return [to_public(session, order) for order in rows], total
+
+
+def approvals_of(session: Session, order_id: int) -> list[ApprovalPublic]:
+    query = select(Approval).where(Approval.order_id == order_id).order_by(col(Approval.id))
+    return [ApprovalPublic.model_validate(a) for a in session.exec(query).all()]
+
+
+def timeline(session: Session, order_id: int) -> list[OrderEventPublic]:
+    get_order(session, order_id)
+    query = (
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order_id)
+        .order_by(col(OrderEvent.at), col(OrderEvent.id))
+    )
+    return [OrderEventPublic.model_validate(e) for e in session.exec(query).all()]

@@ -1,0 +1,27 @@
+"""Read models that join aggregates: an order with its approvals, shipments and invoices."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from activities import invoices, orders, shipments
+from models.invoices import Invoice
+from models.order_detail import OrderDetail
+from models.shipments import Shipment
+
+
+def order_detail(session: Session, order_id: int) -> OrderDetail:
+    order = orders.get_order(session, order_id)
+    public = orders.to_public(session, order)
+    order_shipments = session.exec(
+        select(Shipment).where(Shipment.order_id == order_id).order_by(col(Shipment.id))
+    ).all()
+    order_invoices = session.exec(
+        select(Invoice).where(Invoice.order_id == order_id).order_by(col(Invoice.id))
+    ).all()
+    return OrderDetail(
+        **public.model_dump(),
+        approvals=orders.approvals_of(session, order_id),
+        shipments=[shipments.to_public(session, s) for s in order_shipments],
+        invoices=[invoices.to_public(session, i) for i in order_invoices],
+    )

@@ -1,0 +1,102 @@
+"""Dependencies of every route: the database runner, the current user and their roles, Temporal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from temporalio.client import Client
+
+from activities.users import find_user
+from api.security import read_token
+from models.users import Role, User
+from o2c.settings import Settings
+
+T = TypeVar("T")
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+class Database:
+    """Runs one command in one transaction on a worker thread: committed if it returns."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _in_transaction(self, command: Callable[..., T], *args: Any) -> T:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            return command(session, *args)
+
+    async def run(self, command: Callable[..., T], *args: Any) -> T:
+        return await run_in_threadpool(self._in_transaction, command, *args)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database  # type: ignore[no-any-return]
+
+
+async def get_temporal(request: Request) -> Client:
+    return await request.app.state.temporal.get()  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+
+
+async def current_user(
+    token: Annotated[str | None, Depends(oauth2)], db: DatabaseDep, settings: SettingsDep
+) -> User:
+    unauthorized = HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="not authenticated: send Authorization: Bearer <token> from /api/v1/auth/token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    username = read_token(settings, token) if token else None
+    if username is None:
+        raise unauthorized
+    user = await db.run(find_user, username)
+    if user is None or not user.active:
+        raise unauthorized
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Any:
+    """Allows the listed roles (admin always); reads add the auditor themselves."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    async def check(user: CurrentUser) -> User:
+        if not user.role_set & allowed:
+            needed = ", ".join(sorted(allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"this needs one of: {needed}")
+        return user
+
+    return Depends(check)
+
+
+def reader(*roles: Role) -> Any:
+    return require(*roles, Role.AUDITOR)
+
+
+class Paging:
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PagingDep = Annotated[Paging, Depends()]

@@ -1,0 +1,77 @@
+"""The FastAPI application: every router under /api/v1, the web pages under /ui."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+
+from api import errors
+from api.deps import Database
+from api.idempotency import IdempotencyMiddleware
+from api.limits import BodyLimitMiddleware
+from api.routes import (
+    auth,
+    customers,
+    health,
+    invoices,
+    orders,
+    payments,
+    products,
+    shipments,
+    stock,
+    ui,
+    users,
+)
+from api.temporal_link import TemporalLink
+from o2c.db import engine_for
+from o2c.settings import Settings, get_settings
+from o2c.temporal import connect
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    temporal: Client | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or engine_for(settings.sqlalchemy_url)
+
+    async def connect_temporal() -> Client:
+        return temporal or await connect(settings)
+
+    app = FastAPI(
+        title="o2c",
+        version="0.1.0",
+        description="Order-to-cash: orders, fulfilment, invoicing, receivables and collection.",
+    )
+    app.state.settings = settings
+    app.state.database = Database(engine)
+    app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
+    errors.install(app)
+    app.add_middleware(IdempotencyMiddleware, engine=engine)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    v1 = APIRouter(prefix="/api/v1")
+    for module in (
+        auth,
+        users,
+        customers,
+        products,
+        stock,
+        orders,
+        shipments,
+        invoices,
+        payments,
+        health,
+    ):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    app.include_router(ui.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,84 @@
+"""Customers: who buys, how much credit they get, and on what terms they pay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import EmailStr, field_validator
+from sqlmodel import Field, SQLModel
+
+from models.base import money_field, timestamp_field
+from models.money import Amount
+
+
+class CustomerStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class CustomerBase(SQLModel):
+    code: str = Field(min_length=1, max_length=32, regex=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    tax_id: str | None = Field(default=None, max_length=40)
+    payment_terms_days: int = Field(default=30, ge=0, le=365)
+    credit_class: str = Field(default="standard", max_length=32)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    status: CustomerStatus = CustomerStatus.ACTIVE
+    language: str = Field(default="en", regex=r"^(en|zh)$")
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
+
+
+class Customer(CustomerBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=32)
+    email: str = Field(max_length=254)
+    credit_limit: Decimal = money_field()
+    created_at: datetime = timestamp_field()
+
+
+class CustomerCreate(CustomerBase):
+    credit_limit: Amount = Field(default=Decimal("0"), ge=0)
+
+
+class CustomerUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    tax_id: str | None = Field(default=None, max_length=40)
+    credit_limit: Amount | None = Field(default=None, ge=0)
+    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    credit_class: str | None = Field(default=None, max_length=32)
+    status: CustomerStatus | None = None
+    language: str | None = Field(default=None, regex=r"^(en|zh)$")
+
+
+class CustomerPublic(CustomerBase):
+    id: int
+    credit_limit: Amount
+
+
+class CreditStatus(StrEnum):
+    OK = "ok"
+    HOLD = "hold"
+    BLOCKED = "blocked"
+
+
+class CustomerCredit(SQLModel):
+    customer_id: int
+    credit_limit: Amount
+    open_receivables: Amount
+    open_orders: Amount
+    exposure: Amount
+    available: Amount
+    overdue_amount: Amount
+    status: CreditStatus

@@ -1,0 +1,47 @@
+"""Double-entry ledger: every money document posts balanced lines under one idempotency key."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import money_field, timestamp_field
+
+
+class Account(StrEnum):
+    RECEIVABLES = "1100-receivables"
+    CASH = "1000-cash"
+    CUSTOMER_CREDIT = "2100-customer-credit"
+    TAX_PAYABLE = "2200-tax-payable"
+    REVENUE = "4000-revenue"
+    FEE_INCOME = "4100-fee-income"
+    INTEREST_INCOME = "4200-interest-income"
+    BAD_DEBT = "6100-bad-debt"
+
+
+class LedgerEntry(SQLModel, table=True):
+    __tablename__ = "ledger_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=160)
+    posted_on: date = Field(index=True)
+    document: str = Field(max_length=32)
+    document_id: int
+    customer_id: int | None = Field(default=None, index=True)
+    memo: str | None = None
+    created_at: datetime = timestamp_field()
+
+
+class LedgerLine(SQLModel, table=True):
+    __tablename__ = "ledger_line"
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="ledger_entry.id", index=True)
+    account: Account = Field(index=True)
+    debit: Decimal = money_field()
+    credit: Decimal = money_field()
+
+
+def is_balanced(lines: list[tuple[Account, Decimal, Decimal]]) -> bool:
+    return sum((d for _, d, _ in lines), Decimal(0)) == sum((c for _, _, c in lines), Decimal(0))

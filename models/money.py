@@ -1,0 +1,69 @@
+"""The one money type: Decimal quantized to the currency's minor unit, half-up."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer
+
+MINOR_UNITS: dict[str, int] = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3, "OMR": 3}
+ZERO = Decimal("0")
+
+
+class MoneyError(ValueError):
+    """An amount that is not a valid money value."""
+
+
+def minor_unit(currency: str) -> int:
+    return MINOR_UNITS.get(currency.upper(), 2)
+
+
+def quantize(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
+    """Round to the currency's minor unit, half-up (the only rounding o2c does)."""
+    exponent = Decimal(1).scaleb(-minor_unit(currency))
+    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(value: object, currency: str = "USD") -> Decimal:
+    """An exact amount from user input: strings or ints, never floats, no extra decimals."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError("amounts are decimal strings such as \"12.50\", not floating point")
+    try:
+        amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except InvalidOperation as exc:
+        raise MoneyError(f"{value!r} is not a number") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"{value!r} is not a finite amount")
+    places = minor_unit(currency)
+    if amount.as_tuple().exponent < -places:  # type: ignore[operator]
+        raise MoneyError(f"{value} has more than {places} decimals")
+    return quantize(amount, currency)
+
+
+def _check_amount(value: object) -> Decimal:
+    return parse_amount(value)
+
+
+def _check_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError("use a decimal string, not floating point")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise MoneyError(f"{value!r} is not a number") from exc
+    if not number.is_finite():
+        raise MoneyError(f"{value!r} is not a finite number")
+    return number
+
+
+# Amounts in API payloads: exact, two decimals at most, written as strings in JSON.
+Amount = Annotated[
+    Decimal, BeforeValidator(_check_amount), PlainSerializer(str, return_type=str, when_used="json")
+]
+# Rates, percentages and quantities: exact decimals, strings in JSON.
+DecimalStr = Annotated[
+    Decimal,
+    BeforeValidator(_check_decimal),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]

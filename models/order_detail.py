@@ -1,0 +1,13 @@
+"""The whole order as one read model: lines, approvals, shipments and invoices."""
+
+from __future__ import annotations
+
+from models.invoices import InvoicePublic
+from models.orders import ApprovalPublic, OrderPublic
+from models.shipments import ShipmentPublic
+
+
+class OrderDetail(OrderPublic):
+    approvals: list[ApprovalPublic] = []
+    shipments: list[ShipmentPublic] = []
+    invoices: list[InvoicePublic] = []

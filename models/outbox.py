@@ -1,0 +1,63 @@
+"""The transactional outbox: mails and workflow messages written with the data that causes them,
+delivered after commit by a relay that retries until the other side has them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import optional_timestamp_field, timestamp_field
+
+
+class OutboxKind(StrEnum):
+    EMAIL = "email"
+    SIGNAL = "signal"
+    START_WORKFLOW = "start_workflow"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    kind: OutboxKind = Field(index=True)
+    state: OutboxState = Field(default=OutboxState.PENDING, index=True)
+    target: str = Field(max_length=254, description="workflow id or e-mail recipient")
+    name: str = Field(max_length=200, description="signal name, workflow type or mail subject")
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = timestamp_field()
+    sent_at: datetime | None = optional_timestamp_field()
+
+
+class IdempotentResponse(SQLModel, table=True):
+    """The first answer to a write request carrying an Idempotency-Key, replayed for repeats."""
+
+    __tablename__ = "idempotent_response"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: str
+    created_at: datetime = timestamp_field()
+
+
+class DocumentSequence(SQLModel, table=True):
+    """Gapless numbering per series and year (SO-2026-000001): the row is locked while used."""
+
+    __tablename__ = "document_sequence"
+    __table_args__ = (UniqueConstraint("series", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    series: str = Field(max_length=16)
+    year: int
+    last: int = 0

@@ -1,0 +1,51 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import EmailStr
+from sqlmodel import Field, SQLModel
+
+from models.base import timestamp_field
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SALES = "sales"
+    APPROVER = "approver"
+    CREDIT_MANAGER = "credit_manager"
+    WAREHOUSE = "warehouse"
+    FINANCE = "finance"
+    COLLECTOR = "collector"
+    AUDITOR = "auditor"
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    password_hash: str
+    roles: str = Field(default="", description="comma-separated Role values")
+    email: str | None = Field(default=None, max_length=254)
+    active: bool = True
+    created_at: datetime = timestamp_field()
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.roles.split(",") if r)
+
+
+class UserCreate(SQLModel):
+    username: str = Field(min_length=2, max_length=64, regex=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=128)
+    roles: list[Role] = Field(min_length=1)
+    email: EmailStr | None = None
+
+
+class UserPublic(SQLModel):
+    id: int
+    username: str
+    roles: list[Role]
+    email: str | None = None
+    active: bool

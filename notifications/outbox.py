@@ -1,0 +1,36 @@
+"""Customer e-mails through the outbox: queued in the transaction of the document they are about,
+sent later by `deliver_email`, which marks each one sent so a retry never mails twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models.outbox import OutboxKind, OutboxMessage
+from notifications.render import render_email
+
+
+def queue_email(
+    session: Session,
+    *,
+    key: str,
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+) -> OutboxMessage:
+    existing = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+    if existing is not None:
+        return existing
+    mail = render_email(template, language, context)
+    message = OutboxMessage(
+        key=key,
+        kind=OutboxKind.EMAIL,
+        target=to,
+        name=mail.subject,
+        payload={"template": template, "text": mail.text, "html": mail.html},
+    )
+    session.add(message)
+    session.flush()
+    return message

@@ -1,0 +1,93 @@
+"""The `o2c` command: run the whole embedded stack, or one part of a production deployment."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlmodel import Session
+
+from activities.users import create_user
+from models.users import Role, UserCreate
+from o2c.bootstrap import ensure_admin, upgrade_database
+from o2c.db import engine_for
+from o2c.settings import get_settings
+
+app = typer.Typer(help="o2c: order-to-cash on Temporal.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def run() -> None:
+    """Start everything on this machine: Temporal dev server, SMTP catcher, worker, API."""
+    from o2c.devstack import run_dev_stack
+
+    raise typer.Exit(run_dev_stack(get_settings()))
+
+
+@app.command()
+def api() -> None:
+    """Serve the HTTP API and web pages (production: run behind a proxy, scale out freely)."""
+    from api.main import create_app
+
+    settings = get_settings()
+    typer.echo(ensure_admin(engine_for(settings.sqlalchemy_url), settings))
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+
+
+@app.command()
+def worker() -> None:
+    """Run a Temporal worker with every workflow and activity (scale out freely)."""
+    from o2c.temporal import connect
+    from o2c.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO)
+    settings = get_settings()
+
+    async def main() -> None:
+        client = await connect(settings)
+        await run_worker(client, engine_for(settings.sqlalchemy_url), settings)
+
+    asyncio.run(main())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the configured database."""
+    settings = get_settings()
+    upgrade_database(settings.sqlalchemy_url)
+    typer.echo(f"database at the latest schema: {settings.sqlalchemy_url.split('@')[-1]}")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[list[Role], typer.Option("--role", "-r", help="Repeat for several roles.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Asked for when not given.", envvar="O2C_NEW_PASSWORD")
+    ] = None,
+) -> None:
+    """Create a user with the given roles."""
+    secret = password or getpass.getpass(f"password for {username}: ")
+    data = UserCreate(username=username, password=secret, roles=role, email=email)
+    with Session(engine_for(get_settings().sqlalchemy_url)) as session, session.begin():
+        created = create_user(session, data)
+    typer.echo(f"created {created.username} ({', '.join(created.roles)})")
+
+
+@app.command("demo-data")
+def demo_data() -> None:
+    """Load demo customers, products, stock and one user per role (once)."""
+    from o2c.demo import load_demo_data
+
+    settings = get_settings()
+    for line in load_demo_data(engine_for(settings.sqlalchemy_url)):
+        typer.echo(line)

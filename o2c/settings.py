@@ -1,0 +1,60 @@
+"""Every setting of o2c, read once from the environment (prefix ``O2C_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="O2C_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="Where the embedded stack keeps its state.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; empty means SQLite at DATA_DIR/o2c.db."
+    )
+    temporal_address: str | None = Field(
+        None, description="host:port of an existing Temporal; empty starts the embedded dev server."
+    )
+    temporal_namespace: str = Field("default", description="Temporal namespace.")
+    task_queue: str = Field("o2c", description="Temporal task queue of the worker.")
+    api_host: str = Field("127.0.0.1", description="Interface the API listens on.")
+    api_port: int = Field(8000, description="Port of the API and web pages.")
+    temporal_port: int = Field(7233, description="Port of the embedded Temporal dev server.")
+    temporal_ui_port: int = Field(8233, description="Port of the embedded Temporal UI.")
+    smtp_host: str = Field("127.0.0.1", description="SMTP server that outgoing mail goes to.")
+    smtp_port: int = Field(1025, description="SMTP port (the embedded catcher listens here).")
+    mail_from: str = Field("billing@o2c.example", description="Sender of customer e-mails.")
+    secret_key: str | None = Field(
+        None, description="Signs access tokens; generated under DATA_DIR when empty."
+    )
+    token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
+    admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
+    admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
+    currency: str = Field("USD", description="Default currency of customers and prices.")
+    company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
+    max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'o2c.db'}"
+
+    @property
+    def mailbox_dir(self) -> Path:
+        return self.data_dir / "mailbox"
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return not self.temporal_address
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

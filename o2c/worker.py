@@ -1,0 +1,48 @@
+"""The worker: every workflow and activity of o2c on one task queue, plus the outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.registry import O2CActivities
+from o2c.relay import relay_forever
+from o2c.settings import Settings
+from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.order import OrderWorkflow
+from workflows.shipment import ShipmentWorkflow
+
+WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow]
+
+
+def build_worker(
+    client: Client, engine: Engine, settings: Settings, task_queue: str | None = None
+) -> Worker:
+    activities = O2CActivities(
+        engine,
+        seller=settings.company_name,
+        sender=settings.mail_from,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+    )
+    return Worker(
+        client,
+        task_queue=task_queue or settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=activities.all(),  # type: ignore[arg-type]
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+        max_concurrent_activities=16,
+    )
+
+
+async def run_worker(client: Client, engine: Engine, settings: Settings) -> None:
+    worker = build_worker(client, engine, settings)
+    relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
+    try:
+        await worker.run()
+    finally:
+        relay.cancel()
