@@ -66,7 +66,11 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
     for shipped in shipment_lines(session, data.shipment_id):
         source = by_id[shipped.order_line_id]
         amounts = line_amounts(
-            shipped.quantity, source.unit_price, source.discount_pct, source.tax_rate, order.currency
+            shipped.quantity,
+            source.unit_price,
+            source.discount_pct,
+            source.tax_rate,
+            order.currency,
         )
         lines.append(
             InvoiceLine(
@@ -166,7 +170,7 @@ def list_invoices(
     if status:
         query = query.where(Invoice.status == status)
     if overdue is not None:
-        overdue_cond = Invoice.status == InvoiceStatus.OVERDUE
+        overdue_cond = col(Invoice.status) == InvoiceStatus.OVERDUE
         query = query.where(overdue_cond if overdue else ~overdue_cond)
     rows, total = page(session, query, limit, offset)
     return [to_public(session, i) for i in rows], total

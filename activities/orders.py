@@ -45,7 +45,9 @@ def order_lines(session: Session, order_id: int) -> list[OrderLine]:
 
 def to_public(session: Session, order: SalesOrder) -> OrderPublic:
     lines = [OrderLinePublic.model_validate(line) for line in order_lines(session, order.id or 0)]
-    return OrderPublic.model_validate(order, update={"workflow_id": order.workflow_id, "lines": lines})
+    return OrderPublic.model_validate(
+        order, update={"workflow_id": order.workflow_id, "lines": lines}
+    )
 
 
 def create_order(session: Session, data: OrderCreate, user: str, today: date) -> OrderPublic:

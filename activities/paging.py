@@ -11,7 +11,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 T = TypeVar("T")
 
 
-def page(session: Session, query: SelectOfScalar[T], limit: int, offset: int) -> tuple[list[T], int]:
+def page(
+    session: Session, query: SelectOfScalar[T], limit: int, offset: int
+) -> tuple[list[T], int]:
     total_query: Any = select(func.count()).select_from(query.order_by(None).subquery())
     total = session.exec(total_query).one()
     rows = session.exec(query.offset(offset).limit(limit)).all()

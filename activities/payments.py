@@ -15,7 +15,13 @@ from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceStatus
 from models.ledger import Account
 from models.money import ZERO
-from models.payments import AllocationPublic, Payment, PaymentAllocation, PaymentCreate, PaymentPublic
+from models.payments import (
+    AllocationPublic,
+    Payment,
+    PaymentAllocation,
+    PaymentCreate,
+    PaymentPublic,
+)
 from models.workflow_messages import InvoiceSettlement
 
 SETTLEMENT_SIGNAL = "settlement"

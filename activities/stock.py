@@ -103,7 +103,9 @@ def reserve_order(session: Session, order_id: int) -> list[str]:
     needed: dict[str, Decimal] = {}
     for line in lines:
         needed[line.sku] = needed.get(line.sku, Decimal(0)) + line.quantity
-    shortages = [sku for sku, qty in needed.items() if levels[sku].on_hand - levels[sku].reserved < qty]
+    shortages = [
+        sku for sku, qty in needed.items() if levels[sku].on_hand - levels[sku].reserved < qty
+    ]
     if shortages:
         return shortages
     for line in lines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import jwt
 
@@ -13,12 +14,14 @@ from o2c.settings import Settings
 ALGORITHM = "HS256"
 
 
-@lru_cache
 def signing_key(settings: Settings) -> str:
     """The configured secret, or one generated once and kept under the data directory."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.data_dir / "secret_key"
+    return settings.secret_key or _generated_key(settings.data_dir)
+
+
+@lru_cache
+def _generated_key(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))

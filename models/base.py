@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlmodel import Field
 
-from models.columns import MoneyColumn
+from models.columns import MoneyColumn, UTCDateTime
 
 
 def money_field(default: Decimal | None = Decimal("0"), **kwargs: Any) -> Any:
@@ -20,12 +20,12 @@ def money_field(default: Decimal | None = Decimal("0"), **kwargs: Any) -> Any:
 
 def timestamp_field(**kwargs: Any) -> Any:
     return Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False), **kwargs
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False), **kwargs
     )
 
 
 def optional_timestamp_field() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 def utcnow() -> datetime:

@@ -27,18 +27,18 @@ def quantize(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
 
 def parse_amount(value: object, currency: str = "USD") -> Decimal:
     """An exact amount from user input: strings or ints, never floats, no extra decimals."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise MoneyError("amounts are decimal strings such as \"12.50\", not floating point")
+    if isinstance(value, (bool, float)):
+        raise MoneyError('amounts are decimal strings such as "12.50", not floating point')
     try:
         amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except InvalidOperation as exc:
         raise MoneyError(f"{value!r} is not a number") from exc
     if not amount.is_finite():
         raise MoneyError(f"{value!r} is not a finite amount")
-    places = minor_unit(currency)
-    if amount.as_tuple().exponent < -places:  # type: ignore[operator]
-        raise MoneyError(f"{value} has more than {places} decimals")
-    return quantize(amount, currency)
+    exact = quantize(amount, currency)
+    if exact != amount:
+        raise MoneyError(f"{value} has more than {minor_unit(currency)} decimals")
+    return exact
 
 
 def _check_amount(value: object) -> Decimal:
@@ -46,7 +46,7 @@ def _check_amount(value: object) -> Decimal:
 
 
 def _check_decimal(value: object) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError("use a decimal string, not floating point")
     try:
         number = Decimal(str(value))

@@ -2,7 +2,18 @@
 
 from sqlmodel import SQLModel
 
-from models import customers, invoices, ledger, orders, outbox, payments, products, shipments, stock, users
+from models import (
+    customers,
+    invoices,
+    ledger,
+    orders,
+    outbox,
+    payments,
+    products,
+    shipments,
+    stock,
+    users,
+)
 
 metadata = SQLModel.metadata
 

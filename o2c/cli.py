@@ -89,5 +89,7 @@ def demo_data() -> None:
     from o2c.demo import load_demo_data
 
     settings = get_settings()
-    for line in load_demo_data(engine_for(settings.sqlalchemy_url)):
+    engine = engine_for(settings.sqlalchemy_url)  # makes the SQLite folder
+    upgrade_database(settings.sqlalchemy_url)
+    for line in load_demo_data(engine):
         typer.echo(line)

@@ -5,6 +5,7 @@ written while Temporal was unreachable still arrive."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -47,12 +48,10 @@ def _mark(engine: Engine, message_id: int, error: str | None) -> None:
 
 async def _deliver(client: Client, task_queue: str, message: OutboxMessage) -> None:
     if message.kind == OutboxKind.START_WORKFLOW:
-        try:
+        with contextlib.suppress(WorkflowAlreadyStartedError):
             await client.start_workflow(
                 message.name, message.payload, id=message.target, task_queue=task_queue
             )
-        except WorkflowAlreadyStartedError:
-            pass
     else:
         args = [message.payload] if message.payload else []
         await client.get_workflow_handle(message.target).signal(message.name, *args)

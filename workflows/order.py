@@ -9,6 +9,7 @@ and mirrored in the OrderStatus search attribute.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
@@ -109,12 +110,10 @@ class OrderWorkflow:
                 detail = "waiting for " + ", ".join(reservation.shortages)
                 await self._move(S.BACKORDERED, "backordered", detail=detail)
             self.stock_arrived = False
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self.stock_arrived or self._cancelled, timeout=BACKORDER_RECHECK
                 )
-            except TimeoutError:
-                pass
             if self._cancelled:
                 return False
 
@@ -153,15 +152,12 @@ class OrderWorkflow:
         )
         await self._move(S.INVOICED, "invoiced", detail=issued.number)
         collected = asyncio.ensure_future(self._await_collection(collection))
-        while not (self.paid and self.delivered):
-            await workflow.wait_condition(
-                lambda: (self.paid and self.status != S.PAID)
-                or (self.delivered and self.status == S.INVOICED)
-            )
-            if self.delivered and self.status == S.INVOICED and not self.paid:
-                await self._move(S.DELIVERED, "delivered")
-            if self.paid and self.status != S.PAID:
-                await self._move(S.PAID, "paid")
+        await workflow.wait_condition(lambda: self.paid or self.delivered)
+        if not self.paid:
+            await self._move(S.DELIVERED, "delivered")
+        await workflow.wait_condition(lambda: self.paid)
+        await self._move(S.PAID, "paid")
+        await workflow.wait_condition(lambda: self.delivered)
         await shipment
         await collected
         await self._move(S.CLOSED, "closed")
@@ -192,8 +188,9 @@ class OrderWorkflow:
 
     @workflow.update
     async def release_credit_hold(self, release: ReleaseInput) -> str:
-        await self._move(S.PENDING_APPROVAL, "credit_released", actor=release.user,
-                         detail=release.comment)
+        await self._move(
+            S.PENDING_APPROVAL, "credit_released", actor=release.user, detail=release.comment
+        )
         self.released = release
         return str(self.status)
 
@@ -213,8 +210,9 @@ class OrderWorkflow:
     @cancel.validator
     def _validate_cancel(self, decision: Decision) -> None:
         if self.status not in CANCELLABLE or self.status == S.AWAITING_SHIPMENT:
-            raise ApplicationError(f"an order that is {self.status} cannot be cancelled",
-                                   type="Conflict")
+            raise ApplicationError(
+                f"an order that is {self.status} cannot be cancelled", type="Conflict"
+            )
 
     @workflow.signal
     def stock_available(self) -> None:

@@ -19,7 +19,9 @@ DB_RETRY = RetryPolicy(
     non_retryable_error_types=["NotFound", "InvalidInput", "Conflict", "Forbidden"],
 )
 MAIL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=10)
+    initial_interval=timedelta(seconds=5),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
 )
 
 

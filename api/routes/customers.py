@@ -37,7 +37,9 @@ async def get_customer(customer_id: int, db: DatabaseDep) -> CustomerPublic:
 
 
 @router.patch("/{customer_id}", dependencies=[EDITORS])
-async def update_customer(customer_id: int, body: CustomerUpdate, db: DatabaseDep) -> CustomerPublic:
+async def update_customer(
+    customer_id: int, body: CustomerUpdate, db: DatabaseDep
+) -> CustomerPublic:
     return await db.run(customers.update_customer, customer_id, body)
 
 
