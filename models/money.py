@@ -9,6 +9,10 @@ from pydantic import BeforeValidator, PlainSerializer
 
 MINOR_UNITS: dict[str, int] = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3, "OMR": 3}
 ZERO = Decimal("0")
+# The largest magnitudes the columns hold exactly: money is 1/10000 units in 64 bits on SQLite
+# (about 9.2e14), quantities NUMERIC(18, 3). Bigger input is refused, not left to overflow.
+MAX_AMOUNT = Decimal(10) ** 14
+MAX_DECIMAL = Decimal(10) ** 15
 
 
 class MoneyError(ValueError):
@@ -35,6 +39,8 @@ def parse_amount(value: object, currency: str = "USD") -> Decimal:
         raise MoneyError(f"{value!r} is not a number") from exc
     if not amount.is_finite():
         raise MoneyError(f"{value!r} is not a finite amount")
+    if abs(amount) >= MAX_AMOUNT:
+        raise MoneyError(f"{value} is too large: amounts stay below {MAX_AMOUNT:,}")
     exact = quantize(amount, currency)
     if exact != amount:
         raise MoneyError(f"{value} has more than {minor_unit(currency)} decimals")
@@ -54,6 +60,8 @@ def _check_decimal(value: object) -> Decimal:
         raise MoneyError(f"{value!r} is not a number") from exc
     if not number.is_finite():
         raise MoneyError(f"{value!r} is not a finite number")
+    if abs(number) >= MAX_DECIMAL:
+        raise MoneyError(f"{value} is too large: numbers stay below {MAX_DECIMAL:,}")
     return number
 
 
