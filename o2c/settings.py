@@ -34,7 +34,6 @@ class Settings(BaseSettings):
     token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
-    currency: str = Field("USD", description="Default currency of customers and prices.")
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
 
