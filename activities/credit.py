@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from activities.customers import get_customer
-from activities.orders import get_order
-from models.customers import CreditStatus, CustomerCredit
+from models.customers import CreditStatus, Customer, CustomerCredit
+from models.errors import NotFound
 from models.invoices import Invoice
 from models.money import ZERO
 from models.order_status import OrderStatus
@@ -78,9 +78,24 @@ def customer_credit(
 
 def check_order_credit(session: Session, order_id: int, as_of: date) -> CreditCheckResult:
     """Does this order fit the customer's limit, next to everything else they owe or ordered?"""
-    order = get_order(session, order_id)
-    credit = customer_credit(session, order.customer_id, as_of, exclude_order=order_id)
-    exposure = credit.exposure + order.total
+    order = session.get(SalesOrder, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return check_credit(session, order.customer_id, order.total, as_of, exclude_order=order_id)
+
+
+def check_credit(
+    session: Session,
+    customer_id: int,
+    amount: Decimal,
+    as_of: date,
+    exclude_order: int | None = None,
+) -> CreditCheckResult:
+    """The gate for an order of `amount`. The customer's row is locked for the rest of the
+    transaction, so two orders checked at the same moment see each other."""
+    session.exec(select(Customer).where(Customer.id == customer_id).with_for_update()).one()
+    credit = customer_credit(session, customer_id, as_of, exclude_order=exclude_order)
+    exposure = credit.exposure + amount
     reasons = []
     if exposure > credit.credit_limit:
         reasons.append(f"exposure {exposure} would exceed the credit limit {credit.credit_limit}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from activities.paging import page
 from models.customers import Customer, CustomerCreate, CustomerPublic, CustomerUpdate
-from models.errors import Conflict, NotFound
+from models.errors import Conflict, InvalidInput, NotFound
+from models.money import MoneyError, parse_amount
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
@@ -17,16 +19,25 @@ def get_customer(session: Session, customer_id: int) -> Customer:
 
 
 def create_customer(session: Session, data: CustomerCreate) -> CustomerPublic:
+    taken = Conflict(f"customer code {data.code!r} is already used", field="code")
     if session.exec(select(Customer).where(Customer.code == data.code)).first():
-        raise Conflict(f"customer code {data.code!r} is already used", field="code")
+        raise taken
     customer = Customer.model_validate(data)
     session.add(customer)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request took the code after the check
+        raise taken from exc
     return CustomerPublic.model_validate(customer)
 
 
 def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
     customer = get_customer(session, customer_id)
+    if data.credit_limit is not None:
+        try:
+            parse_amount(data.credit_limit, customer.currency)
+        except MoneyError as exc:
+            raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
     customer.sqlmodel_update(data.model_dump(exclude_unset=True))
     session.add(customer)
     session.flush()

@@ -14,10 +14,10 @@ from activities.paging import page
 from activities.shipments import shipment_lines
 from models.errors import NotFound
 from models.invoices import Invoice, InvoiceLine, InvoiceLinePublic, InvoicePublic, InvoiceStatus
-from models.ledger import Account
+from models.ledger import Account, credit, debit
 from models.money import ZERO
 from models.pricing import line_amounts, order_totals
-from models.workflow_messages import InvoiceIssued, IssueInvoiceInput
+from models.workflow_messages import InvoiceIssued, InvoicePosition, IssueInvoiceInput
 from notifications.outbox import queue_email
 
 
@@ -121,9 +121,9 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
         document_id=invoice.id,
         customer_id=invoice.customer_id,
         lines=[
-            (Account.RECEIVABLES, invoice.total, ZERO),
-            (Account.REVENUE, ZERO, invoice.subtotal),
-            (Account.TAX_PAYABLE, ZERO, invoice.tax),
+            debit(Account.RECEIVABLES, invoice.total, invoice.id),
+            credit(Account.REVENUE, invoice.subtotal),
+            credit(Account.TAX_PAYABLE, invoice.tax),
         ],
         memo=invoice.number,
     )
@@ -144,16 +144,22 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
     return _issued(invoice, mail.id)
 
 
-def mark_overdue(session: Session, invoice_id: int) -> bool:
+def position(session: Session, invoice_id: int) -> InvoicePosition:
     invoice = get_invoice(session, invoice_id)
-    if invoice.outstanding <= 0 or invoice.status not in (
+    return InvoicePosition(
+        invoice_id=invoice_id, outstanding=invoice.outstanding, status=invoice.status
+    )
+
+
+def mark_overdue(session: Session, invoice_id: int) -> InvoicePosition:
+    invoice = get_invoice(session, invoice_id)
+    if invoice.outstanding > 0 and invoice.status in (
         InvoiceStatus.OPEN,
         InvoiceStatus.PARTIALLY_PAID,
     ):
-        return False
-    invoice.status = InvoiceStatus.OVERDUE
-    session.add(invoice)
-    return True
+        invoice.status = InvoiceStatus.OVERDUE
+        session.add(invoice)
+    return position(session, invoice_id)
 
 
 def list_invoices(

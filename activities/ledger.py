@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from models.errors import InvalidInput
-from models.ledger import Account, LedgerEntry, LedgerLine, is_balanced
-
-Posting = list[tuple[Account, Decimal, Decimal]]
+from models.ledger import LedgerEntry, LedgerLine, Line, is_balanced
 
 
 def post(
@@ -21,13 +18,13 @@ def post(
     document: str,
     document_id: int,
     customer_id: int | None,
-    lines: Posting,
+    lines: list[Line],
     memo: str | None = None,
 ) -> LedgerEntry:
     existing = session.exec(select(LedgerEntry).where(LedgerEntry.key == key)).first()
     if existing is not None:
         return existing
-    lines = [(account, d, c) for account, d, c in lines if d or c]
+    lines = [line for line in lines if line.debit or line.credit]
     if not is_balanced(lines):
         raise InvalidInput(f"posting {key} does not balance")
     entry = LedgerEntry(
@@ -41,6 +38,15 @@ def post(
     session.add(entry)
     session.flush()
     assert entry.id is not None
-    for account, debit, credit in lines:
-        session.add(LedgerLine(entry_id=entry.id, account=account, debit=debit, credit=credit))
+    for line in lines:
+        session.add(
+            LedgerLine(
+                entry_id=entry.id,
+                account=line.account,
+                debit=line.debit,
+                credit=line.credit,
+                invoice_id=line.invoice_id,
+                posted_on=posted_on,
+            )
+        )
     return entry

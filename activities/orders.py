@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from activities.credit import check_credit
 from activities.customers import get_customer
 from activities.numbering import next_number
 from activities.paging import page
@@ -81,10 +82,11 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
         )
         priced.append((index, line, amounts))
     totals = order_totals([amounts for _, _, amounts in priced])
+    gate = check_credit(session, customer.id or 0, totals.total, today)
     order = SalesOrder(
         number=next_number(session, "SO", today.year),
         customer_id=customer.id or 0,
-        status=OrderStatus.PENDING_APPROVAL,
+        status=OrderStatus.PENDING_APPROVAL if gate.passed else OrderStatus.CREDIT_HOLD,
         currency=customer.currency,
         subtotal=totals.net,
         tax=totals.tax,
@@ -100,12 +102,24 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
         line.order_id = order.id
         session.add(line)
     session.add(OrderEvent(order_id=order.id, kind="created", actor=user, detail=order.number))
+    session.add(
+        OrderEvent(
+            order_id=order.id,
+            kind="submitted" if gate.passed else "credit_hold",
+            status=order.status,
+            detail="; ".join(gate.reasons)
+            or f"exposure {gate.exposure} within {gate.credit_limit}",
+        )
+    )
     queue_start(
         session,
         workflow_id=order.workflow_id,
         workflow=ORDER_WORKFLOW,
         payload=OrderInput(
-            order_id=order.id, customer_id=order.customer_id, total=order.total
+            order_id=order.id,
+            customer_id=order.customer_id,
+            total=order.total,
+            status=order.status,
         ).model_dump(mode="json"),
     )
     session.flush()

@@ -13,7 +13,7 @@ from activities.workflow_outbox import queue_signal
 from models.allocation import OpenItem, allocate_oldest_first
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceStatus
-from models.ledger import Account
+from models.ledger import Account, credit, debit
 from models.money import ZERO
 from models.payments import (
     AllocationPublic,
@@ -115,9 +115,9 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
             key=f"signal:{event_id}",
             workflow_id=invoice.workflow_id,
             signal=SETTLEMENT_SIGNAL,
-            payload=InvoiceSettlement(
-                event_id=event_id, invoice_id=invoice.id or 0, outstanding=invoice.outstanding
-            ).model_dump(mode="json"),
+            payload=InvoiceSettlement(event_id=event_id, invoice_id=invoice.id or 0).model_dump(
+                mode="json"
+            ),
         )
     post(
         session,
@@ -127,9 +127,9 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
         document_id=payment.id,
         customer_id=data.customer_id,
         lines=[
-            (Account.CASH, data.amount, ZERO),
-            (Account.RECEIVABLES, ZERO, allocated),
-            (Account.CUSTOMER_CREDIT, ZERO, payment.unapplied),
+            debit(Account.CASH, data.amount),
+            *(credit(Account.RECEIVABLES, amount, invoice.id) for invoice, amount in chosen),
+            credit(Account.CUSTOMER_CREDIT, payment.unapplied),
         ],
         memo=data.reference,
     )

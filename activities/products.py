@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from activities.paging import page
@@ -21,11 +22,16 @@ def product_by_sku(session: Session, sku: str) -> Product | None:
 
 
 def create_product(session: Session, data: ProductCreate) -> ProductPublic:
+    taken = Conflict(f"SKU {data.sku!r} is already used", field="sku")
     if product_by_sku(session, data.sku):
-        raise Conflict(f"SKU {data.sku!r} is already used", field="sku")
+        raise taken
     product = Product.model_validate(data)
     session.add(product)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request took the SKU after the check
+        raise taken from exc
+    session.refresh(product)  # answer with what was stored ("0.0500"), as GET will
     return ProductPublic.model_validate(product)
 
 
@@ -34,6 +40,7 @@ def update_product(session: Session, product_id: int, data: ProductUpdate) -> Pr
     product.sqlmodel_update(data.model_dump(exclude_unset=True))
     session.add(product)
     session.flush()
+    session.refresh(product)
     return ProductPublic.model_validate(product)
 
 

@@ -17,8 +17,9 @@ from models.workflow_messages import (
     DecisionInput,
     DeliverEmailInput,
     InvoiceIssued,
+    InvoicePosition,
+    InvoiceRef,
     IssueInvoiceInput,
-    MarkOverdueInput,
     PlanShipmentInput,
     ReservationResult,
     ReserveStockInput,
@@ -71,8 +72,13 @@ class O2CActivities:
         with self._session() as session, session.begin():
             return invoices.issue_for_shipment(session, data, self.seller)
 
+    @activity.defn(name="invoice_position")
+    def invoice_position(self, data: InvoiceRef) -> InvoicePosition:
+        with self._session() as session:
+            return invoices.position(session, data.invoice_id)
+
     @activity.defn(name="mark_invoice_overdue")
-    def mark_invoice_overdue(self, data: MarkOverdueInput) -> bool:
+    def mark_invoice_overdue(self, data: InvoiceRef) -> InvoicePosition:
         with self._session() as session, session.begin():
             return invoices.mark_overdue(session, data.invoice_id)
 
@@ -108,6 +114,7 @@ class O2CActivities:
             self.reserve_stock,
             self.plan_shipment,
             self.issue_invoice,
+            self.invoice_position,
             self.mark_invoice_overdue,
             self.deliver_email,
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from activities.paging import page
@@ -25,8 +26,9 @@ def to_public(user: User) -> UserPublic:
 
 
 def create_user(session: Session, data: UserCreate) -> UserPublic:
+    taken = Conflict(f"user {data.username!r} already exists", field="username")
     if session.exec(select(User).where(User.username == data.username)).first():
-        raise Conflict(f"user {data.username!r} already exists", field="username")
+        raise taken
     user = User(
         username=data.username,
         password_hash=_hasher.hash(data.password),
@@ -34,7 +36,10 @@ def create_user(session: Session, data: UserCreate) -> UserPublic:
         email=str(data.email) if data.email else None,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request took the name after the check
+        raise taken from exc
     return to_public(user)
 
 

@@ -19,9 +19,7 @@ def money_field(default: Decimal | None = Decimal("0"), **kwargs: Any) -> Any:
 
 
 def timestamp_field(**kwargs: Any) -> Any:
-    return Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False), **kwargs
-    )
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False), **kwargs)
 
 
 def optional_timestamp_field() -> Any:

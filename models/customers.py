@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import EmailStr, field_validator
+from pydantic import EmailStr, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
-from models.money import Amount
+from models.money import Amount, parse_amount
 
 
 class CustomerStatus(StrEnum):
@@ -27,7 +27,7 @@ class CustomerBase(SQLModel):
     tax_id: str | None = Field(default=None, max_length=40)
     payment_terms_days: int = Field(default=30, ge=0, le=365)
     credit_class: str = Field(default="standard", max_length=32)
-    currency: str = Field(default="USD", min_length=3, max_length=3)
+    currency: str = Field(default="USD", min_length=3, max_length=3, regex=r"^[A-Za-z]{3}$")
     status: CustomerStatus = CustomerStatus.ACTIVE
     language: str = Field(default="en", regex=r"^(en|zh)$")
 
@@ -48,6 +48,13 @@ class Customer(CustomerBase, table=True):
 class CustomerCreate(CustomerBase):
     credit_limit: Amount = Field(default=Decimal("0"), ge=0)
 
+    @field_validator("credit_limit")
+    @classmethod
+    def _in_currency_units(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # Amount allows two decimals; a JPY limit allows none, a KWD one three.
+        currency = info.data.get("currency")
+        return parse_amount(value, currency) if currency else value
+
 
 class CustomerUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -60,6 +67,16 @@ class CustomerUpdate(SQLModel):
     credit_class: str | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
     language: str | None = Field(default=None, regex=r"^(en|zh)$")
+
+    @field_validator(
+        "name", "email", "credit_limit", "payment_terms_days", "credit_class", "status", "language"
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a field out keeps it; null would empty a column the customer cannot be without.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
 
 
 class CustomerPublic(CustomerBase):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -41,7 +42,29 @@ class LedgerLine(SQLModel, table=True):
     account: Account = Field(index=True)
     debit: Decimal = money_field()
     credit: Decimal = money_field()
+    # Receivable lines name their invoice, so any date's open items follow from the ledger.
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
+    posted_on: date = Field(index=True)
 
 
-def is_balanced(lines: list[tuple[Account, Decimal, Decimal]]) -> bool:
-    return sum((d for _, d, _ in lines), Decimal(0)) == sum((c for _, _, c in lines), Decimal(0))
+@dataclass(frozen=True)
+class Line:
+    """One line of a posting: debit or credit to an account, for an invoice when receivable."""
+
+    account: Account
+    debit: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    invoice_id: int | None = None
+
+
+def debit(account: Account, amount: Decimal, invoice_id: int | None = None) -> Line:
+    return Line(account, debit=amount, invoice_id=invoice_id)
+
+
+def credit(account: Account, amount: Decimal, invoice_id: int | None = None) -> Line:
+    return Line(account, credit=amount, invoice_id=invoice_id)
+
+
+def is_balanced(lines: list[Line]) -> bool:
+    debits = sum((line.debit for line in lines), Decimal(0))
+    return debits == sum((line.credit for line in lines), Decimal(0))

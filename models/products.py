@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from pydantic import field_validator
 from sqlalchemy import Column, Numeric
 from sqlmodel import Field, SQLModel
 
@@ -29,14 +30,22 @@ class Product(ProductBase, table=True):
 
 class ProductCreate(ProductBase):
     unit_price: Amount = Field(ge=0)
-    tax_rate: DecimalStr = Field(default=Decimal("0"), ge=0, le=1)
+    tax_rate: DecimalStr = Field(default=Decimal("0"), ge=0, le=1, decimal_places=4)
 
 
 class ProductUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     unit: str | None = Field(default=None, max_length=16)
     unit_price: Amount | None = Field(default=None, ge=0)
-    tax_rate: DecimalStr | None = Field(default=None, ge=0, le=1)
+    tax_rate: DecimalStr | None = Field(default=None, ge=0, le=1, decimal_places=4)
+
+    @field_validator("name", "unit", "unit_price", "tax_rate")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a field out keeps it; null would empty a column the product cannot be without.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
 
 
 class ProductPublic(ProductBase):

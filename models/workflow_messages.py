@@ -13,6 +13,7 @@ class OrderInput(BaseModel):
     order_id: int
     customer_id: int
     total: Decimal
+    status: str = "pending_approval"  # as the entry's credit gate left it
 
 
 class OrderResult(BaseModel):
@@ -120,16 +121,22 @@ class InvoiceCollectionInput(BaseModel):
 
 
 class InvoiceSettlement(BaseModel):
-    """Sent to an invoice's collection workflow after a payment, credit note or write-off."""
+    """Tells an invoice's collection workflow that a payment, credit note, write-off or reversal
+    changed what is open; the workflow reads the new position from the database."""
 
     event_id: str
     invoice_id: int
-    outstanding: Decimal
 
 
-class MarkOverdueInput(BaseModel):
+class InvoiceRef(BaseModel):
     invoice_id: int
     at: datetime
+
+
+class InvoicePosition(BaseModel):
+    invoice_id: int
+    outstanding: Decimal
+    status: str
 
 
 class CollectionResult(BaseModel):

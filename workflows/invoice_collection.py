@@ -1,11 +1,12 @@
 """InvoiceCollectionWorkflow (`invoice-{id}`): one invoice from issued to settled.
-Hears of every payment, credit note and write-off (signal `settlement`, idempotent by event
-id); when the due date passes with money still open, the invoice is marked overdue."""
+Every payment, credit note, write-off or reversal arrives as a `settlement` signal; the
+workflow then reads the invoice's position from the database, the system of record for money.
+When the due date passes with money still open, the invoice is marked overdue."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 
 from temporalio import workflow
 
@@ -13,8 +14,9 @@ with workflow.unsafe.imports_passed_through():
     from models.workflow_messages import (
         CollectionResult,
         InvoiceCollectionInput,
+        InvoicePosition,
+        InvoiceRef,
         InvoiceSettlement,
-        MarkOverdueInput,
     )
     from workflows.search_attributes import CUSTOMER_ID, INVOICE_DUE_DATE
     from workflows.steps import db_step
@@ -24,47 +26,40 @@ with workflow.unsafe.imports_passed_through():
 class InvoiceCollectionWorkflow:
     def __init__(self) -> None:
         self.invoice_id = 0
-        self.outstanding: Decimal | None = None
-        self.seen_events: set[str] = set()
-        self.overdue = False
+        self.changed = False
+        self.position: InvoicePosition | None = None
 
     @workflow.run
     async def run(self, invoice: InvoiceCollectionInput) -> CollectionResult:
         self.invoice_id = invoice.invoice_id
-        if self.outstanding is None:
-            self.outstanding = invoice.outstanding
         due_at = datetime.combine(invoice.due_date, time.min, tzinfo=UTC)
+        overdue_at = due_at + timedelta(days=1)
         workflow.upsert_search_attributes(
             [CUSTOMER_ID.value_set(str(invoice.customer_id)), INVOICE_DUE_DATE.value_set(due_at)]
         )
-        # Overdue from the day after the due date, unless settled before.
-        until_overdue = due_at + timedelta(days=1) - workflow.now()
-        try:
-            if until_overdue > timedelta(0):
-                await workflow.wait_condition(self._settled, timeout=until_overdue)
-        except TimeoutError:
-            pass
-        if not self._settled():
-            self.overdue = await db_step(
-                "mark_invoice_overdue",
-                MarkOverdueInput(invoice_id=self.invoice_id, at=workflow.now()),
-                bool,
-            )
-            await workflow.wait_condition(self._settled)
-        return CollectionResult(invoice_id=self.invoice_id, outcome="paid")
+        while True:
+            self.changed = False
+            position = await self._read("invoice_position")
+            if position.outstanding <= 0:
+                return CollectionResult(invoice_id=self.invoice_id, outcome=position.status)
+            if workflow.now() >= overdue_at and position.status != "overdue":
+                await self._read("mark_invoice_overdue")
+            wait = overdue_at - workflow.now()
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self.changed, timeout=wait if wait > timedelta(0) else None
+                )
+
+    async def _read(self, step: str) -> InvoicePosition:
+        self.position = await db_step(
+            step, InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()), InvoicePosition
+        )
+        return self.position
 
     @workflow.signal
     def settlement(self, event: InvoiceSettlement) -> None:
-        if event.event_id in self.seen_events:
-            return
-        self.seen_events.add(event.event_id)
-        current = event.outstanding if self.outstanding is None else self.outstanding
-        # Outstanding only falls with payments; a late, older message must not raise it again.
-        self.outstanding = min(current, event.outstanding)
+        self.changed = True
 
     @workflow.query
-    def current_outstanding(self) -> str:
-        return str(self.outstanding)
-
-    def _settled(self) -> bool:
-        return self.outstanding is not None and self.outstanding <= 0
+    def current_outstanding(self) -> str | None:
+        return str(self.position.outstanding) if self.position else None

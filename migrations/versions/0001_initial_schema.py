@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:10:30.268589
+Create Date: 2026-11-27 18:19:28.586557
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('credit_limit', models.columns.MoneyColumn(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.Column('document_id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=True),
     sa.Column('memo', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -83,8 +83,8 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.columns.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.Column('sku', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('unit_price', models.columns.MoneyColumn(), nullable=False),
     sa.Column('tax_rate', sa.Numeric(precision=6, scale=4), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('product', schema=None) as batch_op:
@@ -127,7 +127,7 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=True),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -142,24 +142,11 @@ def upgrade() -> None:
     sa.Column('roles', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_username'), ['username'], unique=True)
-
-    op.create_table('ledger_line',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('account', sa.Enum('RECEIVABLES', 'CASH', 'CUSTOMER_CREDIT', 'TAX_PAYABLE', 'REVENUE', 'FEE_INCOME', 'INTEREST_INCOME', 'BAD_DEBT', name='account'), nullable=False),
-    sa.Column('debit', models.columns.MoneyColumn(), nullable=False),
-    sa.Column('credit', models.columns.MoneyColumn(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['ledger_entry.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('ledger_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ledger_line_account'), ['account'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_line_entry_id'), ['entry_id'], unique=False)
 
     op.create_table('payment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -171,7 +158,7 @@ def upgrade() -> None:
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -190,7 +177,7 @@ def upgrade() -> None:
     sa.Column('requested_date', sa.Date(), nullable=True),
     sa.Column('order_date', sa.Date(), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -207,7 +194,7 @@ def upgrade() -> None:
     sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('decided_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -232,7 +219,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('OPEN', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'DISPUTED', 'WRITTEN_OFF', 'VOID', name='invoicestatus'), nullable=False),
     sa.Column('dunning_level', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -254,7 +241,7 @@ def upgrade() -> None:
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=True),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
@@ -293,9 +280,9 @@ def upgrade() -> None:
     sa.Column('tracking_number', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('eta', sa.Date(), nullable=True),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('dispatched_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dispatched_at', models.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivered_at', models.columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
@@ -323,6 +310,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_line_invoice_id'), ['invoice_id'], unique=False)
+
+    op.create_table('ledger_line',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('account', sa.Enum('RECEIVABLES', 'CASH', 'CUSTOMER_CREDIT', 'TAX_PAYABLE', 'REVENUE', 'FEE_INCOME', 'INTEREST_INCOME', 'BAD_DEBT', name='account'), nullable=False),
+    sa.Column('debit', models.columns.MoneyColumn(), nullable=False),
+    sa.Column('credit', models.columns.MoneyColumn(), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('posted_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['ledger_entry.id'], ),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('ledger_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_line_account'), ['account'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ledger_line_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ledger_line_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ledger_line_posted_on'), ['posted_on'], unique=False)
 
     op.create_table('payment_allocation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -358,7 +363,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('eta', sa.Date(), nullable=True),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('received_at', models.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['shipment_id'], ['shipment.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
@@ -384,6 +389,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payment_allocation_invoice_id'))
 
     op.drop_table('payment_allocation')
+    with op.batch_alter_table('ledger_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_line_posted_on'))
+        batch_op.drop_index(batch_op.f('ix_ledger_line_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_ledger_line_entry_id'))
+        batch_op.drop_index(batch_op.f('ix_ledger_line_account'))
+
+    op.drop_table('ledger_line')
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invoice_line_invoice_id'))
 
@@ -423,11 +435,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payment_customer_id'))
 
     op.drop_table('payment')
-    with op.batch_alter_table('ledger_line', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ledger_line_entry_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_line_account'))
-
-    op.drop_table('ledger_line')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_username'))
 

@@ -24,7 +24,9 @@ from workflows.order import OrderWorkflow
 async def _start(env: WorkflowEnvironment, worker: Worker, order: OrderPublic) -> WorkflowHandle:
     return await env.client.start_workflow(
         OrderWorkflow.run,
-        OrderInput(order_id=order.id, customer_id=order.customer_id, total=order.total),
+        OrderInput(
+            order_id=order.id, customer_id=order.customer_id, total=order.total, status=order.status
+        ),
         id=f"order-{order.id}-{worker.task_queue}",
         task_queue=worker.task_queue,
     )
