@@ -1,0 +1,243 @@
+"""Order lifecycles per second on the real Temporal dev server: o2c's whole order (entry, approval,
+reservation, shipment child, invoice + e-mail, collection child, payment, delivery, closed) beside
+a no-op workflow of six local-activity steps and two signals, measured in the same run.
+
+    python -m bench lifecycle [--orders 200] [--concurrency 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, select
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+import models.tables  # noqa: F401
+from activities import orders as order_cases
+from activities import payments, shipments
+from activities.customers import create_customer
+from activities.products import create_product
+from activities.stock import receive_stock
+from bench.noop_workflow import NoopLifecycleWorkflow, noop_step
+from models.customers import CustomerCreate
+from models.invoices import Invoice
+from models.orders import OrderCreate, OrderLineCreate
+from models.payments import PaymentCreate
+from models.products import ProductCreate
+from models.shipments import DispatchRequest, Shipment
+from models.stock import StockReceipt
+from models.workflow_messages import Decision
+from o2c.db import engine_for
+from o2c.mailcatcher import MailCatcher
+from o2c.relay import relay_forever
+from o2c.settings import Settings
+from o2c.worker import build_worker
+from workflows.order import OrderWorkflow
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+
+
+async def run_concurrently(
+    count: int, concurrency: int, one: Callable[[int], Awaitable[None]]
+) -> float:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def limited(index: int) -> None:
+        async with gate:
+            await one(index)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(limited(i) for i in range(count)))
+    return count / (time.perf_counter() - started)
+
+
+async def noop_rate(client: Client, count: int, concurrency: int) -> float:
+    queue = f"bench-noop-{uuid.uuid4()}"
+    run_id = uuid.uuid4().hex[:6]
+
+    async def one(index: int) -> None:
+        handle = await client.start_workflow(
+            NoopLifecycleWorkflow.run, id=f"noop-{run_id}-{index}", task_queue=queue
+        )
+        await handle.signal(NoopLifecycleWorkflow.advance)
+        await handle.signal(NoopLifecycleWorkflow.advance)
+        await handle.result()
+
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[NoopLifecycleWorkflow],
+        activities=[noop_step],
+        activity_executor=ThreadPoolExecutor(16),
+    ):
+        return await run_concurrently(count, concurrency, one)
+
+
+def _seed(engine: Engine, count: int) -> int:
+    with Session(engine) as session, session.begin():
+        customer = create_customer(
+            session,
+            CustomerCreate(
+                code="BENCH",
+                name="Bench Ltd",
+                email="ap@bench.example",
+                credit_limit=Decimal("100000000.00"),
+            ),
+        )
+        create_product(session, ProductCreate(sku="B1", name="Bench", unit_price=Decimal("10.00")))
+        receive_stock(session, StockReceipt(sku="B1", quantity=Decimal(count * 2)), "bench")
+    return customer.id
+
+
+async def _wait_for(engine: Engine, query: Callable[[Session], object]) -> object:
+    while True:
+        found = await asyncio.to_thread(_read, engine, query)
+        if found is not None:
+            return found
+        await asyncio.sleep(0.02)
+
+
+def _read(engine: Engine, query: Callable[[Session], object]) -> object:
+    with Session(engine) as session:
+        return query(session)
+
+
+def _in_tx(engine: Engine, command: Callable[[Session], object]) -> object:
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return command(session)
+
+
+async def o2c_rate(
+    client: Client, engine: Engine, settings: Settings, count: int, concurrency: int
+) -> float:
+    customer_id = _seed(engine, count)
+    now = datetime.now(UTC)
+
+    async def one(index: int) -> None:
+        order = await asyncio.to_thread(
+            _in_tx,
+            engine,
+            lambda s: order_cases.create_order(
+                s,
+                OrderCreate(
+                    customer_id=customer_id, lines=[OrderLineCreate(sku="B1", quantity=Decimal(1))]
+                ),
+                "bench",
+                date.today(),
+            ),
+        )
+        handle = client.get_workflow_handle(f"order-{order.id}")  # type: ignore[attr-defined]
+        while True:  # the relay starts the workflow from the outbox, as after POST /orders
+            try:
+                await handle.execute_update(OrderWorkflow.approve, Decision(user="approver"))
+                break
+            except RPCError:
+                await asyncio.sleep(0.02)
+        shipment_id = await _wait_for(
+            engine,
+            lambda s: s.exec(select(Shipment.id).where(Shipment.order_id == order.id)).first(),  # type: ignore[attr-defined]
+        )
+        await asyncio.to_thread(
+            _in_tx,
+            engine,
+            lambda s: shipments.dispatch_shipment(
+                s,
+                int(shipment_id),
+                DispatchRequest(carrier="B", tracking_number="T", eta=date.today()),
+                "wh",
+                now,  # type: ignore[call-overload]
+            ),
+        )
+        invoice_id = await _wait_for(
+            engine,
+            lambda s: s.exec(select(Invoice.id).where(Invoice.order_id == order.id)).first(),  # type: ignore[attr-defined]
+        )
+        total = await asyncio.to_thread(_read, engine, lambda s: s.get(Invoice, invoice_id).total)  # type: ignore[union-attr]
+        await asyncio.to_thread(
+            _in_tx,
+            engine,
+            lambda s: payments.record_payment(
+                s,
+                PaymentCreate(
+                    customer_id=customer_id,
+                    amount=total,
+                    received_on=date.today(),
+                    reference=f"P{index}",
+                    allocations=[{"invoice_id": invoice_id, "amount": total}],
+                ),  # type: ignore[list-item, arg-type]
+                "finance",
+            ),
+        )
+        await asyncio.to_thread(
+            _in_tx, engine, lambda s: shipments.deliver_shipment(s, int(shipment_id), now, "wh")
+        )  # type: ignore[call-overload]
+        result = await handle.result()
+        assert result["status"] == "closed", result
+
+    return await run_concurrently(count, concurrency, one)
+
+
+async def measure(orders: int, concurrency: int) -> None:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=str(BIN / "temporal"),
+        search_attributes=SEARCH_ATTRIBUTES,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        catcher = MailCatcher(Path(tmp) / "mail", port=free_port())
+        catcher.start()
+        settings = Settings(
+            data_dir=Path(tmp), smtp_port=catcher.port, task_queue=f"bench-{uuid.uuid4()}"
+        )
+        engine = engine_for(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        SQLModel.metadata.create_all(engine)
+        try:
+            ceiling = await noop_rate(env.client, orders, concurrency)
+            async with build_worker(env.client, engine, settings):
+                relay = asyncio.create_task(
+                    relay_forever(env.client, engine, settings.task_queue, interval=0.02)
+                )
+                real = await o2c_rate(env.client, engine, settings, orders, concurrency)
+                relay.cancel()
+        finally:
+            catcher.stop()
+            await env.shutdown()
+    print(f"lifecycle: {orders} orders, concurrency {concurrency}, SQLite")
+    print(f"  no-op ceiling (6 local steps, 2 signals): {ceiling:7.1f} lifecycles/s")
+    print(f"  o2c order to closed:                      {real:7.1f} lifecycles/s")
+    print(f"  ratio o2c / ceiling:                      {real / ceiling:7.2f}  (target >= 0.50)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench lifecycle")
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args(argv)
+    asyncio.run(measure(args.orders, args.concurrency))
+
+
+if __name__ == "__main__":
+    main()
