@@ -19,7 +19,7 @@ class CustomerStatus(StrEnum):
 
 
 class CustomerBase(SQLModel):
-    code: str = Field(min_length=1, max_length=32, regex=r"^[A-Za-z0-9_-]+$")
+    code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": r"^[A-Za-z0-9_-]+$"})
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     phone: str | None = Field(default=None, max_length=40)
@@ -27,9 +27,11 @@ class CustomerBase(SQLModel):
     tax_id: str | None = Field(default=None, max_length=40)
     payment_terms_days: int = Field(default=30, ge=0, le=365)
     credit_class: str = Field(default="standard", max_length=32)
-    currency: str = Field(default="USD", min_length=3, max_length=3, regex=r"^[A-Za-z]{3}$")
+    currency: str = Field(
+        default="USD", min_length=3, max_length=3, schema_extra={"pattern": r"^[A-Za-z]{3}$"}
+    )
     status: CustomerStatus = CustomerStatus.ACTIVE
-    language: str = Field(default="en", regex=r"^(en|zh)$")
+    language: str = Field(default="en", schema_extra={"pattern": r"^(en|zh)$"})
 
     @field_validator("currency")
     @classmethod
@@ -51,7 +53,7 @@ class CustomerCreate(CustomerBase):
     @field_validator("credit_limit")
     @classmethod
     def _in_currency_units(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        # Amount allows two decimals; a JPY limit allows none, a KWD one three.
+        # Amount allows two decimals; a JPY or KRW limit allows none.
         currency = info.data.get("currency")
         return parse_amount(value, currency) if currency else value
 
@@ -66,7 +68,7 @@ class CustomerUpdate(SQLModel):
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     credit_class: str | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
-    language: str | None = Field(default=None, regex=r"^(en|zh)$")
+    language: str | None = Field(default=None, schema_extra={"pattern": r"^(en|zh)$"})
 
     @field_validator(
         "name", "email", "credit_limit", "payment_terms_days", "credit_class", "status", "language"

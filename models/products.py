@@ -14,7 +14,7 @@ from models.money import Amount, DecimalStr
 
 
 class ProductBase(SQLModel):
-    sku: str = Field(min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    sku: str = Field(min_length=1, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.-]+$"})
     name: str = Field(min_length=1, max_length=200)
     unit: str = Field(default="ea", max_length=16)
     whole_units: bool = True

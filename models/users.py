@@ -37,7 +37,9 @@ class User(SQLModel, table=True):
 
 
 class UserCreate(SQLModel):
-    username: str = Field(min_length=2, max_length=64, regex=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(
+        min_length=2, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.@-]+$"}
+    )
     password: str = Field(min_length=8, max_length=128)
     roles: list[Role] = Field(min_length=1)
     email: EmailStr | None = None

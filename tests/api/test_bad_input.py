@@ -1,0 +1,212 @@
+"""Bad input to the write endpoints: malformed JSON, unknown customers and SKUs, zero or negative
+quantities, amounts with too many decimals, floats and non-numbers for amounts, dates that do not
+parse, 10 MB bodies. Each is a 4xx naming the field, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from models.ledger import LedgerEntry
+from models.payments import Payment
+from models.users import Role
+from tests.api.support import (
+    ACME,
+    TEN_MB,
+    assert_refused_naming,
+    create_customer,
+    create_product,
+    rows,
+    send_raw,
+    total,
+)
+from tests.helpers import ApiClient
+
+Spoil = Callable[[dict[str, Any]], dict[str, Any] | bytes]
+
+
+def field(**changes: Any) -> Spoil:
+    return lambda body: {**body, **changes}
+
+
+def without(name: str) -> Spoil:
+    return lambda body: {k: v for k, v in body.items() if k != name}
+
+
+def line(**changes: Any) -> Spoil:
+    return lambda body: {**body, "lines": [{**body["lines"][0], **changes}]}
+
+
+def malformed(body: dict[str, Any]) -> bytes:
+    return json.dumps(body).encode()[:-7]
+
+
+def ten_megabytes(body: dict[str, Any]) -> bytes:
+    return json.dumps({**body, "note": "x" * TEN_MB}).encode()
+
+
+async def send(api: ApiClient, path: str, role: Role, spoil: Spoil, valid: dict[str, Any]) -> Any:
+    bad = spoil(valid)
+    if isinstance(bad, bytes):
+        return await send_raw(api, path, role, bad)
+    return await api.post(path, role, bad)
+
+
+ORDER_CASES: dict[str, tuple[Spoil, str]] = {
+    "malformed JSON": (malformed, "body"),
+    "unknown customer": (field(customer_id=999), "customer_id"),
+    "customer id not a number": (field(customer_id="ACME"), "customer_id"),
+    "unknown SKU": (line(sku="NOPE"), "sku"),
+    "zero quantity": (line(quantity="0"), "quantity"),
+    "negative quantity": (line(quantity="-2"), "quantity"),
+    "quantity as a JSON float": (line(quantity=2.5), "quantity"),
+    "non-numeric quantity": (line(quantity="two"), "quantity"),
+    "fraction of a whole-unit product": (line(quantity="1.5"), "quantity"),
+    "absurdly large quantity": (line(quantity="1e30"), "quantity"),
+    "price with three decimals": (line(unit_price="19.999"), "unit_price"),
+    "price as a JSON float": (line(unit_price=19.99), "unit_price"),
+    "non-numeric price": (line(unit_price="cheap"), "unit_price"),
+    "negative price": (line(unit_price="-1.00"), "unit_price"),
+    "discount over 100 %": (line(discount_pct="101"), "discount_pct"),
+    "date that does not parse": (field(requested_date="next friday"), "requested_date"),
+    "date that does not exist": (field(requested_date="2026-02-30"), "requested_date"),
+    "no lines": (field(lines=[]), "lines"),
+    "10 MB body": (ten_megabytes, "body"),
+}
+
+
+@pytest.mark.parametrize("case", ORDER_CASES)
+async def test_bad_order_is_refused_naming_the_field_and_uses_no_number(
+    api: ApiClient, case: str
+) -> None:
+    customer = await create_customer(api)
+    await create_product(api)
+    valid = {"customer_id": customer["id"], "lines": [{"sku": "WIDGET", "quantity": "2"}]}
+    spoil, named = ORDER_CASES[case]
+
+    response = await send(api, "/orders", Role.SALES, spoil, valid)
+
+    assert_refused_naming(response, named)
+    assert await total(api, "/orders") == 0
+    first = await api.post("/orders", Role.SALES, valid, expect=201)
+    assert first.json()["number"] == f"SO-{date.today().year}-000001"
+
+
+async def test_10_mb_order_is_413(api: ApiClient) -> None:
+    response = await send_raw(api, "/orders", Role.SALES, ten_megabytes({"customer_id": 1}))
+
+    assert response.status_code == 413
+
+
+async def test_10_mb_body_sent_in_chunks_without_length_is_413(api: ApiClient) -> None:
+    async def chunks() -> Any:
+        for _ in range(10):
+            yield b"x" * (1024 * 1024)
+
+    response = await api.call(
+        "POST", "/customers", Role.SALES, content=chunks(), headers={"content-type": "text/json"}
+    )
+
+    assert response.status_code == 413
+    assert await total(api, "/customers") == 0
+
+
+PAYMENT_CASES: dict[str, tuple[Spoil, str]] = {
+    "malformed JSON": (malformed, "body"),
+    "unknown customer": (field(customer_id=999), "customer_id"),
+    "zero amount": (field(amount="0.00"), "amount"),
+    "negative amount": (field(amount="-10.00"), "amount"),
+    "amount as a JSON float": (field(amount=19.99), "amount"),
+    "non-numeric amount": (field(amount="ten dollars"), "amount"),
+    "amount with three decimals": (field(amount="10.001"), "amount"),
+    "absurdly large amount": (field(amount="1e30"), "amount"),
+    "date that does not parse": (field(received_on="yesterday"), "received_on"),
+    "month 13": (field(received_on="2026-13-01"), "received_on"),
+    "no reference": (without("reference"), "reference"),
+    "empty reference": (field(reference=""), "reference"),
+    "allocation to an unknown invoice": (
+        field(allocations=[{"invoice_id": 999, "amount": "10.00"}]),
+        "allocations",
+    ),
+    "allocation amount as a JSON float": (
+        field(allocations=[{"invoice_id": 999, "amount": 10.0}]),
+        "amount",
+    ),
+    "10 MB body": (ten_megabytes, "body"),
+}
+
+
+@pytest.mark.parametrize("case", PAYMENT_CASES)
+async def test_bad_payment_is_refused_naming_the_field_and_records_nothing(
+    api: ApiClient, engine: Engine, case: str
+) -> None:
+    customer = await create_customer(api)
+    valid = {
+        "customer_id": customer["id"],
+        "amount": "100.00",
+        "received_on": "2026-11-27",
+        "reference": "BANK-4711",
+    }
+    spoil, named = PAYMENT_CASES[case]
+
+    response = await send(api, "/payments", Role.FINANCE, spoil, valid)
+
+    assert_refused_naming(response, named)
+    assert (rows(engine, Payment), rows(engine, LedgerEntry)) == (0, 0)
+    recorded = await api.post("/payments", Role.FINANCE, valid, expect=201)
+    assert recorded.json()["unapplied"] == "100.00"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug outside tests/api's reach: record_payment (activities/payments.py) checks the "
+    "amount against two decimals only, not against the customer's currency",
+)
+async def test_yen_payment_with_cents_is_refused(api: ApiClient, engine: Engine) -> None:
+    customer = await create_customer(api, currency="JPY", credit_limit="100000")
+    payment = {
+        "customer_id": customer["id"],
+        "amount": "1000.50",
+        "received_on": "2026-11-27",
+        "reference": "BANK-1",
+    }
+
+    response = await api.post("/payments", Role.FINANCE, payment)
+
+    assert_refused_naming(response, "amount")
+    assert rows(engine, Payment) == 0
+
+
+CUSTOMER_CASES: dict[str, tuple[Spoil, str]] = {
+    "malformed JSON": (malformed, "body"),
+    "invalid e-mail": (field(email="ap-at-acme"), "email"),
+    "no name": (without("name"), "name"),
+    "code with spaces": (field(code="AC ME"), "code"),
+    "credit limit as a JSON float": (field(credit_limit=1000.5), "credit_limit"),
+    "non-numeric credit limit": (field(credit_limit="lots"), "credit_limit"),
+    "credit limit with three decimals": (field(credit_limit="1000.001"), "credit_limit"),
+    "negative credit limit": (field(credit_limit="-1.00"), "credit_limit"),
+    "absurdly large credit limit": (field(credit_limit="1e30"), "credit_limit"),
+    "payment terms not a number": (field(payment_terms_days="thirty"), "payment_terms_days"),
+    "negative payment terms": (field(payment_terms_days=-1), "payment_terms_days"),
+    "currency that is not a code": (field(currency="$$$"), "currency"),
+    "10 MB body": (ten_megabytes, "body"),
+}
+
+
+@pytest.mark.parametrize("case", CUSTOMER_CASES)
+async def test_bad_customer_is_refused_naming_the_field_and_writes_nothing(
+    api: ApiClient, case: str
+) -> None:
+    spoil, named = CUSTOMER_CASES[case]
+
+    response = await send(api, "/customers", Role.SALES, spoil, ACME)
+
+    assert_refused_naming(response, named)
+    assert await total(api, "/customers") == 0
+    await api.post("/customers", Role.SALES, ACME, expect=201)

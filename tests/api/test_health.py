@@ -1,0 +1,31 @@
+"""GET /health: can the service reach its database and Temporal?"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from o2c.settings import Settings
+from tests.helpers import ApiClient, api_client
+
+
+async def test_health_is_503_degraded_when_temporal_is_unreachable(api: ApiClient) -> None:
+    response = await api.http.get("/health")  # no token: monitors do not log in
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["database"] == "ok"
+    assert body["temporal"].startswith("unreachable")
+
+
+async def test_health_is_ok_when_database_and_temporal_answer(
+    engine: Engine, settings: Settings, time_skipping_env: WorkflowEnvironment
+) -> None:
+    api = api_client(engine, settings, time_skipping_env.client)
+
+    response = await api.http.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "temporal": "ok"}
+    await api.aclose()

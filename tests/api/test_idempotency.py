@@ -1,0 +1,97 @@
+"""Idempotency-Key: a retry with the same key and body gets the first answer and writes nothing
+more; the same key with another body is refused."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from sqlalchemy.engine import Engine
+
+from api.security import ALGORITHM, signing_key
+from models.payments import Payment
+from models.users import Role
+from tests.api.support import ACME, create_customer, rows, total
+from tests.helpers import ApiClient
+
+KEY = {"Idempotency-Key": "7f9c2c1e-create-acme"}
+
+
+async def test_same_key_and_body_replays_the_first_answer_and_writes_once(
+    api: ApiClient,
+) -> None:
+    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replay"] == "true"
+    assert await total(api, "/customers") == 1
+
+
+async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> None:
+    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    # Another token for the same user, as after a new login.
+    claims = {"sub": "sales", "exp": datetime.now(UTC) + timedelta(minutes=5), "n": 2}
+    token = jwt.encode(claims, signing_key(api.settings), algorithm=ALGORITHM)
+
+    again = await api.http.post(
+        "/customers", json=ACME, headers={**KEY, "Authorization": f"Bearer {token}"}
+    )
+
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert await total(api, "/customers") == 1
+
+
+async def test_same_key_with_another_body_is_422_and_nothing_written(api: ApiClient) -> None:
+    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+
+    other = await api.post("/customers", Role.SALES, {**ACME, "code": "OTHER"}, headers=KEY)
+
+    assert other.status_code == 422
+    assert "Idempotency-Key" in other.json()["detail"]
+    assert (await api.get("/customers"))["items"] == [first.json()]
+
+
+async def test_refused_request_is_replayed_as_refused(api: ApiClient) -> None:
+    await create_customer(api)
+
+    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+
+    assert first.status_code == again.status_code == 409
+    assert again.json() == first.json()
+
+
+async def test_key_of_another_user_is_not_shared(api: ApiClient) -> None:
+    await api.post("/customers", Role.SALES, ACME, headers=KEY, expect=201)
+
+    theirs = await api.post("/customers", Role.FINANCE, ACME, headers=KEY)
+
+    assert theirs.status_code == 409  # finance's own request ran: the code is taken
+    assert "idempotent-replay" not in theirs.headers
+
+
+async def test_simultaneous_retries_record_one_payment(api: ApiClient, engine: Engine) -> None:
+    customer = await create_customer(api)
+    payment = {
+        "customer_id": customer["id"],
+        "amount": "250.00",
+        "received_on": "2026-11-27",
+        "reference": "BANK-99",
+    }
+    key = {"Idempotency-Key": "pay-bank-99"}
+
+    answers = await asyncio.gather(
+        *(api.post("/payments", Role.FINANCE, payment, headers=key) for _ in range(4))
+    )
+
+    assert rows(engine, Payment) == 1
+    assert 201 in [a.status_code for a in answers]
+    # The others either saw the first answer or were told it was still running.
+    assert {a.status_code for a in answers} <= {201, 409}
+    assert {a.json()["id"] for a in answers if a.status_code == 201} == {1}
+    later = await api.post("/payments", Role.FINANCE, payment, headers=key)
+    assert (later.status_code, later.json()["id"]) == (201, 1)
