@@ -10,6 +10,8 @@ from pydantic import EmailStr, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.instalments import parse_plan
+from models.invoices import InvoicePolicy
 from models.money import Amount, parse_amount
 
 
@@ -30,6 +32,16 @@ class CustomerBase(SQLModel):
     currency: str = Field(default="USD", min_length=3, max_length=3, regex=r"^[A-Za-z]{3}$")
     status: CustomerStatus = CustomerStatus.ACTIVE
     language: str = Field(default="en", regex=r"^(en|zh)$")
+    invoice_policy: InvoicePolicy = InvoicePolicy.ON_SHIPMENT
+    # Instalment terms "30@30,50@60,20@90" (percent@days); empty means net payment_terms_days.
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value or None
 
     @field_validator("currency")
     @classmethod
@@ -67,9 +79,25 @@ class CustomerUpdate(SQLModel):
     credit_class: str | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
     language: str | None = Field(default=None, regex=r"^(en|zh)$")
+    invoice_policy: InvoicePolicy | None = None
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value
 
     @field_validator(
-        "name", "email", "credit_limit", "payment_terms_days", "credit_class", "status", "language"
+        "name",
+        "email",
+        "credit_limit",
+        "payment_terms_days",
+        "credit_class",
+        "status",
+        "language",
+        "invoice_policy",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:

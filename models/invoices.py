@@ -14,6 +14,14 @@ from models.money import Amount, DecimalStr
 from models.stock import quantity_column
 
 
+class InvoicePolicy(StrEnum):
+    """When a customer's order is billed: the shipped, delivered or ordered quantities."""
+
+    ON_SHIPMENT = "on_shipment"
+    ON_DELIVERY = "on_delivery"
+    ON_ORDER = "on_order"
+
+
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     PARTIALLY_PAID = "partially_paid"
@@ -64,6 +72,18 @@ class Invoice(SQLModel, table=True):
         return f"invoice-{self.id}"
 
 
+class InvoiceInstalment(SQLModel, table=True):
+    """One due date of an invoice's payment terms (net N days is a single instalment)."""
+
+    __tablename__ = "invoice_instalment"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    seq: int
+    due_date: date = Field(index=True)
+    amount: Decimal = money_field()
+    outstanding: Decimal = money_field()
+
+
 class InvoiceLine(SQLModel, table=True):
     __tablename__ = "invoice_line"
     id: int | None = Field(default=None, primary_key=True)
@@ -81,6 +101,7 @@ class InvoiceLine(SQLModel, table=True):
 
 
 class InvoiceLinePublic(SQLModel):
+    id: int
     sku: str
     description: str
     quantity: DecimalStr
@@ -88,6 +109,13 @@ class InvoiceLinePublic(SQLModel):
     net: Amount
     tax: Amount
     total: Amount
+
+
+class InstalmentPublic(SQLModel):
+    seq: int
+    due_date: date
+    amount: Amount
+    outstanding: Amount
 
 
 class InvoicePublic(SQLModel):
@@ -108,3 +136,4 @@ class InvoicePublic(SQLModel):
     status: InvoiceStatus
     dunning_level: int
     lines: list[InvoiceLinePublic] = []
+    instalments: list[InstalmentPublic] = []
