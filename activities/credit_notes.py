@@ -23,7 +23,7 @@ from models.credit_notes import (
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.ledger import Account, credit, debit
-from models.money import ZERO, quantize
+from models.money import ZERO, quantize, shown
 from models.pricing import LineAmounts, line_amounts, order_totals
 
 
@@ -59,7 +59,7 @@ def _by_lines(
         if Decimal(credited) + request.quantity > source.quantity:
             raise InvalidInput(
                 f"lines[{index}]: {request.quantity} more of {source.sku} would credit more "
-                f"than the {source.quantity} invoiced ({credited} credited already)",
+                f"than the {source.quantity} invoiced ({Decimal(credited)} credited already)",
                 field="lines",
             )
         amount = line_amounts(
@@ -116,8 +116,8 @@ def issue_credit_note(
     ).one() or Decimal(0)
     if Decimal(earlier) + totals.total > invoice.total:
         raise InvalidInput(
-            f"credit notes of {Decimal(earlier) + totals.total} would exceed the invoice total "
-            f"{invoice.total} of {invoice.number}",
+            f"credit notes of {shown(Decimal(earlier) + totals.total)} would exceed the invoice "
+            f"total {shown(invoice.total)} of {invoice.number}",
             field="amount" if amount is not None else "lines",
         )
     applied = min(totals.total, max(invoice.outstanding, ZERO))

@@ -15,7 +15,7 @@ from models.credit_notes import CreditNote, CreditNoteAllocation
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import InvoiceStatus
 from models.ledger import Account, credit, debit
-from models.money import ZERO
+from models.money import ZERO, shown
 from models.payments import CreditApplication, CreditApplied, Payment, PaymentAllocation
 
 
@@ -48,10 +48,12 @@ def apply_credit(
         raise Conflict("the customer has no unapplied credit")
     amount = data.amount or min(available, invoice.outstanding)
     if amount > available:
-        raise InvalidInput(f"{amount} is more than the {available} unapplied credit", "amount")
+        raise InvalidInput(
+            f"{amount} is more than the {shown(available)} unapplied credit", "amount"
+        )
     if amount > invoice.outstanding:
         raise InvalidInput(
-            f"{amount} is more than the {invoice.outstanding} outstanding on {invoice.number}",
+            f"{amount} is more than the {shown(invoice.outstanding)} open on {invoice.number}",
             "amount",
         )
     on = data.on or today

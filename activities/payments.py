@@ -18,7 +18,7 @@ from models.customers import Customer
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceInstalment, InvoiceStatus
 from models.ledger import Account, credit, debit
-from models.money import ZERO
+from models.money import ZERO, shown
 from models.payments import (
     AllocationPublic,
     Payment,
@@ -66,7 +66,7 @@ def _explicit_allocations(
             raise InvalidInput(f"{field}: invoice {invoice.number} is allocated twice")
         if request.amount > invoice.outstanding:
             raise InvalidInput(
-                f"{field}.amount: {request.amount} is more than the {invoice.outstanding} "
+                f"{field}.amount: {request.amount} is more than the {shown(invoice.outstanding)} "
                 f"outstanding on {invoice.number}"
             )
         seen.add(request.invoice_id)
@@ -115,7 +115,7 @@ def _differences(chosen: list[tuple[Invoice, Decimal]]) -> list[tuple[Invoice, D
         left = invoice.outstanding - amount
         if left > PAYMENT_DIFFERENCE_TOLERANCE:
             raise InvalidInput(
-                f"the payment leaves {left} open on {invoice.number}, more than the "
+                f"the payment leaves {shown(left)} open on {invoice.number}, more than the "
                 f"{PAYMENT_DIFFERENCE_TOLERANCE} that may be written off with it",
                 field="write_off_difference",
             )

@@ -13,7 +13,7 @@ from models.credit_notes import CreditNote
 from models.errors import Conflict
 from models.instalments import open_per_instalment
 from models.invoices import Invoice, InvoiceInstalment
-from models.money import ZERO
+from models.money import ZERO, shown
 from models.outbox import OutboxKind
 from models.payments import Payment
 from models.workflow_messages import InvoiceCollectionInput, InvoiceSettlement
@@ -50,7 +50,7 @@ def change_invoice(
     invoice.refresh_outstanding()
     if invoice.outstanding < 0 or invoice.outstanding > invoice.total:
         raise Conflict(
-            f"invoice {invoice.number} would have {invoice.outstanding} outstanding",
+            f"invoice {invoice.number} would have {shown(invoice.outstanding)} outstanding",
             field="amount",
         )
     session.add(invoice)

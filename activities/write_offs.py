@@ -14,6 +14,7 @@ from activities.receivables import change_invoice, lock_invoice
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceStatus
 from models.ledger import Account, credit, debit
+from models.money import shown
 from models.workflow_messages import WriteOffDecision
 from models.write_offs import (
     WRITE_OFF_APPROVAL_ABOVE,
@@ -37,7 +38,7 @@ def _check_open(invoice: Invoice, amount: Decimal) -> None:
         )
     if amount > invoice.outstanding:
         raise InvalidInput(
-            f"{amount} is more than the {invoice.outstanding} outstanding on {invoice.number}",
+            f"{amount} is more than the {shown(invoice.outstanding)} open on {invoice.number}",
             field="amount",
         )
 
