@@ -11,9 +11,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from api.security import read_token
 from models.outbox import IdempotentResponse
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+def _caller(request: Request) -> str:
+    """Keys are per user, not per token: a resend with a refreshed token is still a repeat."""
+    authorization = request.headers.get("authorization", "")
+    token = authorization.removeprefix("Bearer ").strip()
+    username = read_token(request.app.state.settings, token) if token else None
+    return f"user:{username}" if username else authorization[-16:]
 
 
 class IdempotencyMiddleware(BaseHTTPMiddleware):
@@ -26,7 +35,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         if request.method not in WRITE_METHODS or not key:
             return await call_next(request)
         body = await request.body()
-        scope = f"{request.headers.get('authorization', '')[-16:]}:{request.url.path}:{key}"[:300]
+        scope = f"{_caller(request)}:{request.url.path}:{key}"[:300]
         digest = hashlib.sha256(body).hexdigest()
         with Session(self.engine) as session:
             earlier = session.exec(
