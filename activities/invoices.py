@@ -14,7 +14,7 @@ from activities.ledger import post
 from activities.numbering import next_number
 from activities.orders import get_order, order_lines
 from activities.paging import page
-from activities.receivables import instalments_of
+from activities.receivables import instalments_of, lock_invoice
 from activities.shipments import shipment_lines
 from models.customers import Customer
 from models.errors import InvalidInput, NotFound
@@ -271,8 +271,9 @@ def position(session: Session, invoice_id: int) -> InvoicePosition:
 
 
 def mark_overdue(session: Session, invoice_id: int, on: date | None = None) -> InvoicePosition:
-    """Overdue once an instalment that fell due before `on` is still open."""
-    invoice = get_invoice(session, invoice_id)
+    """Overdue once an instalment that fell due before `on` is still open. The row is locked
+    first, so a payment committing at the same moment is seen, not overwritten."""
+    invoice = lock_invoice(session, invoice_id) or get_invoice(session, invoice_id)
     instalments = instalments_of(session, invoice_id)
     if on is None:
         late = invoice.outstanding > 0
