@@ -171,3 +171,22 @@ def list_credit_notes(session: Session, invoice_id: int) -> list[CreditNotePubli
     query = select(CreditNote).where(CreditNote.invoice_id == invoice_id)
     notes = session.exec(query.order_by(col(CreditNote.id))).all()
     return [credit_note_public(session, x) for x in notes]
+
+
+def credit_cancelled_order(session: Session, order_id: int, on: date) -> list[CreditNotePublic]:
+    """An order cancelled after it was billed in advance: each of its invoices is credited in
+    full (less what earlier credit notes took); money already paid becomes unapplied credit."""
+    notes = []
+    for invoice in session.exec(select(Invoice).where(Invoice.order_id == order_id)).all():
+        credited = session.exec(
+            select(func.sum(CreditNote.total)).where(CreditNote.invoice_id == invoice.id)
+        ).one() or Decimal(0)
+        left = invoice.total - Decimal(credited)
+        key = f"order-{order_id}/cancelled/invoice-{invoice.id}"
+        if left > 0 or session.exec(select(CreditNote).where(CreditNote.key == key)).first():
+            notes.append(
+                issue_credit_note(
+                    session, invoice.id or 0, amount=left, reason="order cancelled", key=key, on=on
+                )
+            )
+    return notes

@@ -9,11 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
-from activities import credit, invoices, orders, shipments, stock, write_offs
+from activities import credit, credit_notes, invoices, orders, shipments, stock, write_offs
 from models.outbox import OutboxMessage, OutboxState
 from models.workflow_messages import (
     CreditCheckInput,
     CreditCheckResult,
+    CreditOrderInput,
     DecisionInput,
     DeliverEmailInput,
     InvoiceIssued,
@@ -79,6 +80,12 @@ class O2CActivities:
         with self._session() as session:
             return str(invoices.invoice_policy(session, data.order_id))
 
+    @activity.defn(name="credit_cancelled_order")
+    def credit_cancelled_order(self, data: CreditOrderInput) -> int:
+        with self._session() as session, session.begin():
+            notes = credit_notes.credit_cancelled_order(session, data.order_id, data.at.date())
+        return len(notes)
+
     @activity.defn(name="decide_write_off")
     def decide_write_off(self, data: WriteOffDecision) -> str:
         with self._session() as session, session.begin():
@@ -128,6 +135,7 @@ class O2CActivities:
             self.issue_invoice,
             self.invoice_policy,
             self.decide_write_off,
+            self.credit_cancelled_order,
             self.invoice_position,
             self.mark_invoice_overdue,
             self.deliver_email,

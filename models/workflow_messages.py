@@ -106,6 +106,13 @@ class OrderRef(BaseModel):
     order_id: int
 
 
+class CreditOrderInput(BaseModel):
+    """Credit the invoices of an order that was cancelled after it was billed."""
+
+    order_id: int
+    at: datetime
+
+
 class WriteOffDecision(BaseModel):
     """A finance approver's answer to a write-off waiting for approval (Update on collection)."""
 

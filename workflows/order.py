@@ -50,6 +50,7 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
             return self._result()
         await self.bill_order()
         if not await self.reserve_stock():
+            await self.credit_if_billed()
             return self._result()
         shipment_id = await self.ship()
         await self.bill_shipment(shipment_id)

@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from models.order_status import OrderStatus
     from models.workflow_messages import (
         CollectionResult,
+        CreditOrderInput,
         DeliverEmailInput,
         InvoiceCollectionInput,
         InvoiceIssued,
@@ -59,6 +60,15 @@ class BillingStage(OrderState):
             await self._issue(shipment_id)
             self.billed = True
             await self.move(S.INVOICED, "invoiced", detail=", ".join(self.invoice_numbers))
+
+    async def credit_if_billed(self) -> None:
+        """A cancelled order that was billed in advance gets its invoice credited in full."""
+        if self.billed:
+            await db_step(
+                "credit_cancelled_order",
+                CreditOrderInput(order_id=self.order_id, at=workflow.now()),
+                int,
+            )
 
     async def await_collection(self) -> None:
         """Until every invoice of the order is settled (paid or written off)."""

@@ -23,7 +23,7 @@ from models.workflow_messages import Decision, OrderInput
 from o2c.relay import relay_once
 from tests import factories
 from tests.helpers import eventually
-from tests.receivables import pay
+from tests.receivables import credit_of, current, pay
 from workflows.order import OrderWorkflow
 
 
@@ -124,3 +124,23 @@ async def test_on_delivery_customer_is_invoiced_only_once_the_goods_arrive(
 
 async def _async(value):  # type: ignore[no-untyped-def]
     return value
+
+
+async def test_cancelled_order_that_was_billed_in_advance_is_credited_in_full(
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+) -> None:
+    customer = factories.customer(sqlite_engine)
+    with Session(sqlite_engine) as session, session.begin():
+        update_customer(session, customer.id, CustomerUpdate(invoice_policy="on_order"))
+    factories.product(sqlite_engine, stock=0)
+    order = factories.order(sqlite_engine, customer.id, quantity=2)
+    handle = await _approved(time_skipping_env, worker, order)
+    await eventually(_status(time_skipping_env, order.id, handle), lambda s: s == "backordered")
+    [billed] = _invoices(sqlite_engine, order.id)
+    pay(sqlite_engine, customer.id, "5.00")
+
+    await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="no stock"))
+    assert (await handle.result()).status == "cancelled"
+    after = current(sqlite_engine, billed.id or 0)
+    assert (after.credited, after.outstanding) == (Decimal("17.00"), 0)
+    assert credit_of(sqlite_engine, customer.id) == Decimal("5.00")
