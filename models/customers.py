@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import EmailStr, ValidationInfo, field_validator
+from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.instalments import parse_plan
-from models.invoices import InvoicePolicy
+from models.invoices import InvoicePolicy, default_invoice_policy
 from models.money import Amount, parse_amount
 
 
@@ -59,6 +59,13 @@ class Customer(CustomerBase, table=True):
 
 class CustomerCreate(CustomerBase):
     credit_limit: Amount = Field(default=Decimal("0"), ge=0)
+
+    @model_validator(mode="after")
+    def _policy_from_credit_class(self) -> CustomerCreate:
+        # Not given: the credit class decides (prepayment customers are billed on order).
+        if "invoice_policy" not in self.model_fields_set:
+            self.invoice_policy = default_invoice_policy(self.credit_class)
+        return self
 
     @field_validator("credit_limit")
     @classmethod

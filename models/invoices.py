@@ -22,6 +22,18 @@ class InvoicePolicy(StrEnum):
     ON_ORDER = "on_order"
 
 
+# Credit classes billed differently from the default (on_shipment) unless the customer says so.
+INVOICE_POLICY_BY_CREDIT_CLASS: dict[str, InvoicePolicy] = {
+    "prepayment": InvoicePolicy.ON_ORDER,
+    "cash_in_advance": InvoicePolicy.ON_ORDER,
+    "new": InvoicePolicy.ON_ORDER,
+}
+
+
+def default_invoice_policy(credit_class: str) -> InvoicePolicy:
+    return INVOICE_POLICY_BY_CREDIT_CLASS.get(credit_class, InvoicePolicy.ON_SHIPMENT)
+
+
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     PARTIALLY_PAID = "partially_paid"

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Request, Response
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities import write_offs
 from api.deps import CurrentUser, DatabaseDep, TemporalDep, reader, require
 from api.routes.credit_notes import command_key
+from models.errors import Conflict
 from models.users import Role
 from models.workflow_messages import WriteOffDecision
 from models.write_offs import WriteOffCreate, WriteOffDecisionRequest, WriteOffPublic, WriteOffState
@@ -59,6 +61,8 @@ async def decide_write_off(
     request: Request,
 ) -> WriteOffPublic:
     pending = await db.run(write_offs.get_write_off, invoice_id, write_off_id)
+    if pending.state != WriteOffState.PENDING_APPROVAL:
+        raise Conflict(f"write-off {write_off_id} is {pending.state}, not waiting for approval")
     decision = WriteOffDecision(
         write_off_id=write_off_id,
         invoice_id=invoice_id,
@@ -70,7 +74,12 @@ async def decide_write_off(
         at=datetime.now(UTC),
     )
     handle = temporal.get_workflow_handle(f"invoice-{invoice_id}")
-    await handle.execute_update("decide_write_off", decision)
+    try:
+        await handle.execute_update("decide_write_off", decision)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise Conflict(f"invoice {invoice_id} is not in collection any more") from exc
     await request.app.state.temporal.flush_outbox()
     found = await db.run(write_offs.get_write_off, invoice_id, write_off_id)
     return WriteOffPublic.model_validate(found)

@@ -251,3 +251,24 @@ async def test_customer_gets_an_invoice_policy_and_instalment_terms(
         "/customers", Role.SALES, {**body, "code": "BAD", "instalment_plan": "30@30,60@60"}
     )
     assert bad.status_code == 422
+
+
+async def test_invoice_policy_defaults_from_the_credit_class(
+    engine: Engine, api: ApiClient
+) -> None:
+    base = {"name": "X", "email": "ap@x.example"}
+    standard = await api.post("/customers", Role.SALES, {**base, "code": "STD"}, expect=201)
+    prepaid = await api.post(
+        "/customers", Role.SALES, {**base, "code": "PRE", "credit_class": "prepayment"}, expect=201
+    )
+    chosen = await api.post(
+        "/customers",
+        Role.SALES,
+        {**base, "code": "OWN", "credit_class": "prepayment", "invoice_policy": "on_delivery"},
+        expect=201,
+    )
+    assert [r.json()["invoice_policy"] for r in (standard, prepaid, chosen)] == [
+        "on_shipment",
+        "on_order",
+        "on_delivery",
+    ]
