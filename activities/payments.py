@@ -12,7 +12,7 @@ from activities.customers import get_customer
 from activities.invoices import get_invoice
 from activities.ledger import post
 from activities.receivables import change_invoice, lock_invoice
-from activities.write_offs import post_write_off
+from activities.write_offs import post_write_off, reverse_payment_differences
 from models.allocation import OpenItem, allocate_oldest_first
 from models.customers import Customer
 from models.errors import Conflict, InvalidInput, NotFound
@@ -208,8 +208,9 @@ def payment_public(
 def reverse_payment(
     session: Session, payment_id: int, data: PaymentReverse, user: str, today: date
 ) -> PaymentPublic:
-    """A bounced payment: its allocations are undone, the invoices reopen (and their collection
-    resumes), and the cash and any credit it left are taken back."""
+    """A bounced payment: its allocations and the differences written off with it are undone,
+    the invoices reopen (and their collection resumes), and the cash and any credit it left
+    are taken back."""
     payment = session.exec(
         select(Payment).where(Payment.id == payment_id).with_for_update()
     ).first()
@@ -254,6 +255,7 @@ def reverse_payment(
         ],
         memo=f"reversal: {data.reason}",
     )
+    reverse_payment_differences(session, payment_id, on)
     payment.unapplied = ZERO
     payment.reversed_on = on
     payment.reversal_reason = data.reason

@@ -172,3 +172,38 @@ def decide_write_off(session: Session, decision: WriteOffDecision) -> WriteOffPu
 def list_write_offs(session: Session, invoice_id: int) -> list[WriteOffPublic]:
     query = select(WriteOff).where(WriteOff.invoice_id == invoice_id).order_by(col(WriteOff.id))
     return [WriteOffPublic.model_validate(x) for x in session.exec(query).all()]
+
+
+def reverse_payment_differences(session: Session, payment_id: int, on: date) -> None:
+    """The differences written off with a payment that bounced are owed again."""
+    prefix = f"payment-{payment_id}/write-off/"
+    differences = session.exec(
+        select(WriteOff).where(
+            col(WriteOff.key).startswith(prefix), WriteOff.state == WriteOffState.POSTED
+        )
+    ).all()
+    for write_off in differences:
+        invoice = lock_invoice(session, write_off.invoice_id) or get_invoice(
+            session, write_off.invoice_id
+        )
+        change_invoice(
+            session,
+            invoice,
+            written_off=-write_off.amount,
+            event_id=f"write-off-{write_off.id}/reversal",
+        )
+        post(
+            session,
+            key=f"write-off-{write_off.id}/reversal",
+            posted_on=on,
+            document="write_off_reversal",
+            document_id=write_off.id or 0,
+            customer_id=invoice.customer_id,
+            lines=[
+                debit(Account.RECEIVABLES, write_off.amount, invoice.id),
+                credit(Account.BAD_DEBT, write_off.amount),
+            ],
+            memo=f"payment {payment_id} bounced",
+        )
+        write_off.state = WriteOffState.REVERSED
+        session.add(write_off)

@@ -24,6 +24,7 @@ class WriteOffState(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     POSTED = "posted"
     REJECTED = "rejected"
+    REVERSED = "reversed"  # a payment difference whose payment bounced
 
 
 class WriteOff(SQLModel, table=True):

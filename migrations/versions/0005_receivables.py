@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('amount', models.columns.MoneyColumn(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('state', sa.Enum('PENDING_APPROVAL', 'POSTED', 'REJECTED', name='writeoffstate'), nullable=False),
+    sa.Column('state', sa.Enum('PENDING_APPROVAL', 'POSTED', 'REJECTED', 'REVERSED', name='writeoffstate'), nullable=False),
     sa.Column('requested_on', sa.Date(), nullable=False),
     sa.Column('posted_on', sa.Date(), nullable=True),
     sa.Column('requested_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),

@@ -211,3 +211,16 @@ def test_a_payment_is_reversed_only_once(engine: Engine) -> None:
     _reverse(engine, paid.id)
     with pytest.raises(Conflict, match="already reversed"):
         _reverse(engine, paid.id)
+
+
+def test_bounced_payment_also_brings_back_the_difference_written_off_with_it(
+    engine: Engine,
+) -> None:
+    customer = factories.customer(engine)
+    one = invoice(engine, customer.id)
+    paid = pay(engine, customer.id, "108.00", write_off_difference=True)
+    _reverse(engine, paid.id)
+    after = current(engine, one.id)
+    assert (after.outstanding, after.written_off, after.status) == (110, 0, "open")
+    assert balance(engine, Account.BAD_DEBT) == 0
+    assert balance(engine, Account.RECEIVABLES) == Decimal("110.00")
