@@ -1,8 +1,11 @@
-"""Invoices: issued for what was shipped, posted to the ledger and queued for e-mail at once."""
+"""Invoices: issued for what shipped (or was ordered, per the customer's invoice policy), with
+due dates from the payment terms, posted to the ledger and queued for e-mail, all at once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -11,14 +14,39 @@ from activities.ledger import post
 from activities.numbering import next_number
 from activities.orders import get_order, order_lines
 from activities.paging import page
+from activities.receivables import instalments_of, lock_invoice
 from activities.shipments import shipment_lines
-from models.errors import NotFound
-from models.invoices import Invoice, InvoiceLine, InvoiceLinePublic, InvoicePublic, InvoiceStatus
+from models.customers import Customer
+from models.errors import InvalidInput, NotFound
+from models.instalments import net_terms, parse_plan, split
+from models.invoices import (
+    InstalmentPublic,
+    Invoice,
+    InvoiceInstalment,
+    InvoiceLine,
+    InvoiceLinePublic,
+    InvoicePolicy,
+    InvoicePublic,
+    InvoiceStatus,
+)
 from models.ledger import Account, credit, debit
 from models.money import ZERO
 from models.pricing import line_amounts, order_totals
 from models.workflow_messages import InvoiceIssued, InvoicePosition, IssueInvoiceInput
 from notifications.outbox import queue_email
+
+
+@dataclass(frozen=True)
+class BillLine:
+    """A quantity to bill at a price, discount and tax rate (from an order line)."""
+
+    sku: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal = ZERO
+    tax_rate: Decimal = ZERO
+    order_line_id: int | None = None
 
 
 def get_invoice(session: Session, invoice_id: int) -> Invoice:
@@ -39,7 +67,12 @@ def invoice_public(session: Session, invoice_id: int) -> InvoicePublic:
 
 def to_public(session: Session, invoice: Invoice) -> InvoicePublic:
     lines = [InvoiceLinePublic.model_validate(x) for x in invoice_lines(session, invoice.id or 0)]
-    return InvoicePublic.model_validate(invoice, update={"lines": lines})
+    instalments = [
+        InstalmentPublic.model_validate(x) for x in instalments_of(session, invoice.id or 0)
+    ]
+    return InvoicePublic.model_validate(
+        invoice, update={"lines": lines, "instalments": instalments}
+    )
 
 
 def _issued(invoice: Invoice, email_outbox_id: int | None) -> InvoiceIssued:
@@ -53,50 +86,45 @@ def _issued(invoice: Invoice, email_outbox_id: int | None) -> InvoiceIssued:
     )
 
 
-def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -> InvoiceIssued:
-    """Bill the shipment's quantities at the order's prices; once per shipment, whatever retries."""
-    key = f"order-{data.order_id}/invoice/shipment-{data.shipment_id}"
+def invoice_policy(session: Session, order_id: int) -> InvoicePolicy:
+    order = get_order(session, order_id)
+    return InvoicePolicy(get_customer(session, order.customer_id).invoice_policy)
+
+
+def issue_invoice(
+    session: Session,
+    *,
+    customer: Customer,
+    currency: str,
+    lines: list[BillLine],
+    issue_date: date,
+    key: str,
+    order_id: int | None = None,
+) -> tuple[Invoice, bool]:
+    """The invoice for these lines, once per key; True when it was issued just now. Its number
+    comes from the gapless INV sequence, its due dates from the customer's payment terms."""
     existing = session.exec(select(Invoice).where(Invoice.key == key)).first()
     if existing is not None:
-        return _issued(existing, None)
-    order = get_order(session, data.order_id)
-    customer = get_customer(session, order.customer_id)
-    by_id = {line.id: line for line in order_lines(session, data.order_id)}
-    lines: list[InvoiceLine] = []
-    for shipped in shipment_lines(session, data.shipment_id):
-        source = by_id[shipped.order_line_id]
-        amounts = line_amounts(
-            shipped.quantity,
-            source.unit_price,
-            source.discount_pct,
-            source.tax_rate,
-            order.currency,
-        )
-        lines.append(
-            InvoiceLine(
-                invoice_id=0,
-                order_line_id=source.id,
-                sku=source.sku,
-                description=source.description,
-                quantity=shipped.quantity,
-                unit_price=source.unit_price,
-                discount_pct=source.discount_pct,
-                tax_rate=source.tax_rate,
-                net=amounts.net,
-                tax=amounts.tax,
-                total=amounts.total,
-            )
-        )
-    totals = order_totals(
-        [line_amounts(x.quantity, x.unit_price, x.discount_pct, x.tax_rate) for x in lines]
+        return existing, False
+    if not lines:
+        raise InvalidInput("an invoice needs at least one line")
+    amounts = [
+        line_amounts(x.quantity, x.unit_price, x.discount_pct, x.tax_rate, currency) for x in lines
+    ]
+    totals = order_totals(amounts)
+    terms = (
+        parse_plan(customer.instalment_plan)
+        if customer.instalment_plan
+        else net_terms(customer.payment_terms_days)
     )
+    dues = split(totals.total, terms, issue_date, currency)
     invoice = Invoice(
-        number=next_number(session, "INV", data.issue_date.year),
-        order_id=order.id,
+        number=next_number(session, "INV", issue_date.year),
+        order_id=order_id,
         customer_id=customer.id or 0,
-        currency=order.currency,
-        issue_date=data.issue_date,
-        due_date=data.issue_date + timedelta(days=customer.payment_terms_days),
+        currency=currency,
+        issue_date=issue_date,
+        due_date=dues[0].due_date,
         subtotal=totals.net,
         tax=totals.tax,
         total=totals.total,
@@ -110,9 +138,32 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
     session.add(invoice)
     session.flush()
     assert invoice.id is not None
-    for line in lines:
-        line.invoice_id = invoice.id
-        session.add(line)
+    for line, amount in zip(lines, amounts, strict=True):
+        session.add(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                order_line_id=line.order_line_id,
+                sku=line.sku,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_pct=line.discount_pct,
+                tax_rate=line.tax_rate,
+                net=amount.net,
+                tax=amount.tax,
+                total=amount.total,
+            )
+        )
+    for due in dues:
+        session.add(
+            InvoiceInstalment(
+                invoice_id=invoice.id,
+                seq=due.seq,
+                due_date=due.due_date,
+                amount=due.amount,
+                outstanding=due.amount,
+            )
+        )
     post(
         session,
         key=f"invoice-{invoice.id}/issue",
@@ -127,6 +178,67 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
         ],
         memo=invoice.number,
     )
+    session.flush()
+    return invoice, True
+
+
+def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -> InvoiceIssued:
+    """Bill the shipment's quantities at the order's prices; once per shipment, whatever retries."""
+    assert data.shipment_id is not None
+    order = get_order(session, data.order_id)
+    by_id = {line.id: line for line in order_lines(session, data.order_id)}
+    lines = []
+    for shipped in shipment_lines(session, data.shipment_id):
+        source = by_id[shipped.order_line_id]
+        lines.append(
+            BillLine(
+                sku=source.sku,
+                description=source.description,
+                quantity=shipped.quantity,
+                unit_price=source.unit_price,
+                discount_pct=source.discount_pct,
+                tax_rate=source.tax_rate,
+                order_line_id=source.id,
+            )
+        )
+    key = f"order-{data.order_id}/invoice/shipment-{data.shipment_id}"
+    return _issue_for(session, order.id or 0, lines, data.issue_date, key, seller)
+
+
+def issue_for_order(session: Session, data: IssueInvoiceInput, seller: str) -> InvoiceIssued:
+    """Bill the ordered quantities (invoice policy on_order); once per order."""
+    lines = [
+        BillLine(
+            sku=x.sku,
+            description=x.description,
+            quantity=x.quantity,
+            unit_price=x.unit_price,
+            discount_pct=x.discount_pct,
+            tax_rate=x.tax_rate,
+            order_line_id=x.id,
+        )
+        for x in order_lines(session, data.order_id)
+    ]
+    key = f"order-{data.order_id}/invoice/order"
+    return _issue_for(session, data.order_id, lines, data.issue_date, key, seller)
+
+
+def _issue_for(
+    session: Session, order_id: int, lines: list[BillLine], on: date, key: str, seller: str
+) -> InvoiceIssued:
+    order = get_order(session, order_id)
+    customer = get_customer(session, order.customer_id)
+    invoice, new = issue_invoice(
+        session,
+        customer=customer,
+        currency=order.currency,
+        lines=lines,
+        issue_date=on,
+        key=key,
+        order_id=order_id,
+    )
+    if not new:
+        return _issued(invoice, None)
     mail = queue_email(
         session,
         key=f"invoice-{invoice.id}/email/issued",
@@ -138,10 +250,17 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
             "customer": customer,
             "invoice": invoice,
             "order_number": order.number,
-            "lines": lines,
+            "lines": invoice_lines(session, invoice.id or 0),
         },
     )
     return _issued(invoice, mail.id)
+
+
+def issue_order_invoice(session: Session, data: IssueInvoiceInput, seller: str) -> InvoiceIssued:
+    """The billing activity: a shipment's quantities, or the order's when no shipment is named."""
+    if data.shipment_id is None:
+        return issue_for_order(session, data, seller)
+    return issue_for_shipment(session, data, seller)
 
 
 def position(session: Session, invoice_id: int) -> InvoicePosition:
@@ -151,12 +270,18 @@ def position(session: Session, invoice_id: int) -> InvoicePosition:
     )
 
 
-def mark_overdue(session: Session, invoice_id: int) -> InvoicePosition:
-    invoice = get_invoice(session, invoice_id)
-    if invoice.outstanding > 0 and invoice.status in (
-        InvoiceStatus.OPEN,
-        InvoiceStatus.PARTIALLY_PAID,
-    ):
+def mark_overdue(session: Session, invoice_id: int, on: date | None = None) -> InvoicePosition:
+    """Overdue once an instalment that fell due before `on` is still open. The row is locked
+    first, so a payment committing at the same moment is seen, not overwritten."""
+    invoice = lock_invoice(session, invoice_id) or get_invoice(session, invoice_id)
+    instalments = instalments_of(session, invoice_id)
+    if on is None:
+        late = invoice.outstanding > 0
+    elif instalments:
+        late = any(x.outstanding > 0 and x.due_date < on for x in instalments)
+    else:
+        late = invoice.outstanding > 0 and invoice.due_date < on
+    if late and invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
         invoice.status = InvoiceStatus.OVERDUE
         session.add(invoice)
     return position(session, invoice_id)

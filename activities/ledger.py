@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from models.errors import InvalidInput
-from models.ledger import LedgerEntry, LedgerLine, Line, is_balanced
+from models.ledger import (
+    Account,
+    AccountBalance,
+    LedgerEntry,
+    LedgerLine,
+    Line,
+    TrialBalance,
+    is_balanced,
+)
+from models.money import ZERO
 
 
 def post(
@@ -50,3 +61,42 @@ def post(
             )
         )
     return entry
+
+
+def trial_balance(session: Session, as_of: date) -> TrialBalance:
+    """Every account's debits and credits posted up to and including `as_of`, summed in SQL."""
+    rows = session.exec(
+        select(LedgerLine.account, func.sum(LedgerLine.debit), func.sum(LedgerLine.credit))
+        .where(col(LedgerLine.posted_on) <= as_of)
+        .group_by(col(LedgerLine.account))
+        .order_by(col(LedgerLine.account))
+    ).all()
+    accounts = [
+        AccountBalance(
+            account=Account(account),
+            debit=Decimal(debits or 0),
+            credit=Decimal(credits or 0),
+            balance=Decimal(debits or 0) - Decimal(credits or 0),
+        )
+        for account, debits, credits in rows
+    ]
+    total_debit = sum((a.debit for a in accounts), ZERO)
+    total_credit = sum((a.credit for a in accounts), ZERO)
+    return TrialBalance(
+        as_of=as_of,
+        accounts=accounts,
+        total_debit=total_debit,
+        total_credit=total_credit,
+        balanced=total_debit == total_credit,
+    )
+
+
+def account_balance(session: Session, account: Account, as_of: date | None = None) -> Decimal:
+    """Debit minus credit of one account (receivables control, customer credit, ...)."""
+    query = select(func.sum(LedgerLine.debit) - func.sum(LedgerLine.credit)).where(
+        LedgerLine.account == account
+    )
+    if as_of is not None:
+        query = query.where(col(LedgerLine.posted_on) <= as_of)
+    value = session.exec(query).one()
+    return Decimal(value) if value is not None else ZERO

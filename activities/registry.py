@@ -9,21 +9,24 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
-from activities import credit, invoices, orders, shipments, stock
+from activities import credit, credit_notes, invoices, orders, shipments, stock, write_offs
 from models.outbox import OutboxMessage, OutboxState
 from models.workflow_messages import (
     CreditCheckInput,
     CreditCheckResult,
+    CreditOrderInput,
     DecisionInput,
     DeliverEmailInput,
     InvoiceIssued,
     InvoicePosition,
     InvoiceRef,
     IssueInvoiceInput,
+    OrderRef,
     PlanShipmentInput,
     ReservationResult,
     ReserveStockInput,
     StatusChangeInput,
+    WriteOffDecision,
 )
 from notifications.mailer import build_message, send_message
 
@@ -70,7 +73,23 @@ class O2CActivities:
     @activity.defn(name="issue_invoice")
     def issue_invoice(self, data: IssueInvoiceInput) -> InvoiceIssued:
         with self._session() as session, session.begin():
-            return invoices.issue_for_shipment(session, data, self.seller)
+            return invoices.issue_order_invoice(session, data, self.seller)
+
+    @activity.defn(name="invoice_policy")
+    def invoice_policy(self, data: OrderRef) -> str:
+        with self._session() as session:
+            return str(invoices.invoice_policy(session, data.order_id))
+
+    @activity.defn(name="credit_cancelled_order")
+    def credit_cancelled_order(self, data: CreditOrderInput) -> int:
+        with self._session() as session, session.begin():
+            notes = credit_notes.credit_cancelled_order(session, data.order_id, data.at.date())
+        return len(notes)
+
+    @activity.defn(name="decide_write_off")
+    def decide_write_off(self, data: WriteOffDecision) -> str:
+        with self._session() as session, session.begin():
+            return str(write_offs.decide_write_off(session, data).state)
 
     @activity.defn(name="invoice_position")
     def invoice_position(self, data: InvoiceRef) -> InvoicePosition:
@@ -80,7 +99,7 @@ class O2CActivities:
     @activity.defn(name="mark_invoice_overdue")
     def mark_invoice_overdue(self, data: InvoiceRef) -> InvoicePosition:
         with self._session() as session, session.begin():
-            return invoices.mark_overdue(session, data.invoice_id)
+            return invoices.mark_overdue(session, data.invoice_id, data.at.date())
 
     @activity.defn(name="deliver_email")
     async def deliver_email(self, data: DeliverEmailInput) -> None:
@@ -114,6 +133,9 @@ class O2CActivities:
             self.reserve_stock,
             self.plan_shipment,
             self.issue_invoice,
+            self.invoice_policy,
+            self.decide_write_off,
+            self.credit_cancelled_order,
             self.invoice_position,
             self.mark_invoice_overdue,
             self.deliver_email,

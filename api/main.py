@@ -13,9 +13,12 @@ from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
 from api.routes import (
     auth,
+    credit_notes,
+    customer_credit,
     customers,
     health,
     invoices,
+    ledger,
     orders,
     payments,
     products,
@@ -23,6 +26,7 @@ from api.routes import (
     stock,
     ui,
     users,
+    write_offs,
 )
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
@@ -58,12 +62,16 @@ def create_app(
         auth,
         users,
         customers,
+        customer_credit,
         products,
         stock,
         orders,
         shipments,
         invoices,
+        credit_notes,
+        write_offs,
         payments,
+        ledger,
         health,
     ):
         v1.include_router(module.router)

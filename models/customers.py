@@ -6,10 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import EmailStr, ValidationInfo, field_validator
+from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.instalments import parse_plan
+from models.invoices import InvoicePolicy, default_invoice_policy
 from models.money import Amount, parse_amount
 
 
@@ -32,6 +34,16 @@ class CustomerBase(SQLModel):
     )
     status: CustomerStatus = CustomerStatus.ACTIVE
     language: str = Field(default="en", schema_extra={"pattern": r"^(en|zh)$"})
+    invoice_policy: InvoicePolicy = InvoicePolicy.ON_SHIPMENT
+    # Instalment terms "30@30,50@60,20@90" (percent@days); empty means net payment_terms_days.
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value or None
 
     @field_validator("currency")
     @classmethod
@@ -49,6 +61,13 @@ class Customer(CustomerBase, table=True):
 
 class CustomerCreate(CustomerBase):
     credit_limit: Amount = Field(default=Decimal("0"), ge=0)
+
+    @model_validator(mode="after")
+    def _policy_from_credit_class(self) -> CustomerCreate:
+        # Not given: the credit class decides (prepayment customers are billed on order).
+        if "invoice_policy" not in self.model_fields_set:
+            self.invoice_policy = default_invoice_policy(self.credit_class)
+        return self
 
     @field_validator("credit_limit")
     @classmethod
@@ -69,9 +88,25 @@ class CustomerUpdate(SQLModel):
     credit_class: str | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
     language: str | None = Field(default=None, schema_extra={"pattern": r"^(en|zh)$"})
+    invoice_policy: InvoicePolicy | None = None
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value
 
     @field_validator(
-        "name", "email", "credit_limit", "payment_terms_days", "credit_class", "status", "language"
+        "name",
+        "email",
+        "credit_limit",
+        "payment_terms_days",
+        "credit_class",
+        "status",
+        "language",
+        "invoice_policy",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:

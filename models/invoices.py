@@ -14,6 +14,26 @@ from models.money import Amount, DecimalStr
 from models.stock import quantity_column
 
 
+class InvoicePolicy(StrEnum):
+    """When a customer's order is billed: the shipped, delivered or ordered quantities."""
+
+    ON_SHIPMENT = "on_shipment"
+    ON_DELIVERY = "on_delivery"
+    ON_ORDER = "on_order"
+
+
+# Credit classes billed differently from the default (on_shipment) unless the customer says so.
+INVOICE_POLICY_BY_CREDIT_CLASS: dict[str, InvoicePolicy] = {
+    "prepayment": InvoicePolicy.ON_ORDER,
+    "cash_in_advance": InvoicePolicy.ON_ORDER,
+    "new": InvoicePolicy.ON_ORDER,
+}
+
+
+def default_invoice_policy(credit_class: str) -> InvoicePolicy:
+    return INVOICE_POLICY_BY_CREDIT_CLASS.get(credit_class, InvoicePolicy.ON_SHIPMENT)
+
+
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     PARTIALLY_PAID = "partially_paid"
@@ -64,6 +84,18 @@ class Invoice(SQLModel, table=True):
         return f"invoice-{self.id}"
 
 
+class InvoiceInstalment(SQLModel, table=True):
+    """One due date of an invoice's payment terms (net N days is a single instalment)."""
+
+    __tablename__ = "invoice_instalment"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    seq: int
+    due_date: date = Field(index=True)
+    amount: Decimal = money_field()
+    outstanding: Decimal = money_field()
+
+
 class InvoiceLine(SQLModel, table=True):
     __tablename__ = "invoice_line"
     id: int | None = Field(default=None, primary_key=True)
@@ -81,6 +113,7 @@ class InvoiceLine(SQLModel, table=True):
 
 
 class InvoiceLinePublic(SQLModel):
+    id: int
     sku: str
     description: str
     quantity: DecimalStr
@@ -88,6 +121,13 @@ class InvoiceLinePublic(SQLModel):
     net: Amount
     tax: Amount
     total: Amount
+
+
+class InstalmentPublic(SQLModel):
+    seq: int
+    due_date: date
+    amount: Amount
+    outstanding: Amount
 
 
 class InvoicePublic(SQLModel):
@@ -108,3 +148,4 @@ class InvoicePublic(SQLModel):
     status: InvoiceStatus
     dunning_level: int
     lines: list[InvoiceLinePublic] = []
+    instalments: list[InstalmentPublic] = []

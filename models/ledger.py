@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.money import Amount
 
 
 class Account(StrEnum):
@@ -68,3 +69,18 @@ def credit(account: Account, amount: Decimal, invoice_id: int | None = None) -> 
 def is_balanced(lines: list[Line]) -> bool:
     debits = sum((line.debit for line in lines), Decimal(0))
     return debits == sum((line.credit for line in lines), Decimal(0))
+
+
+class AccountBalance(SQLModel):
+    account: Account
+    debit: Amount
+    credit: Amount
+    balance: Amount = Field(description="debit minus credit")
+
+
+class TrialBalance(SQLModel):
+    as_of: date
+    accounts: list[AccountBalance]
+    total_debit: Amount
+    total_credit: Amount
+    balanced: bool

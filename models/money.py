@@ -29,6 +29,11 @@ def quantize(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
     return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+def shown(amount: Decimal) -> str:
+    """An amount for a message: stored amounts carry four decimals, people read two."""
+    return str(quantize(amount))
+
+
 def parse_amount(value: object, currency: str = "USD") -> Decimal:
     """An exact amount from user input: strings or ints, never floats, no extra decimals."""
     if isinstance(value, (bool, float)):

@@ -22,6 +22,8 @@ class Payment(SQLModel, table=True):
     method: str | None = Field(default=None, max_length=32)
     created_by: str
     created_at: datetime = timestamp_field()
+    reversed_on: date | None = None
+    reversal_reason: str | None = None
 
 
 class PaymentAllocation(SQLModel, table=True):
@@ -31,6 +33,7 @@ class PaymentAllocation(SQLModel, table=True):
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     amount: Decimal = money_field()
     allocated_on: date
+    reversed_on: date | None = None
 
 
 class AllocationRequest(SQLModel):
@@ -41,10 +44,37 @@ class AllocationRequest(SQLModel):
 class PaymentCreate(SQLModel):
     customer_id: int
     amount: Amount = Field(gt=0)
+    currency: str | None = Field(
+        default=None, min_length=3, max_length=3, description="default: the customer's"
+    )
     received_on: date
     reference: str = Field(min_length=1, max_length=128)
     method: str | None = Field(default=None, max_length=32)
     allocations: list[AllocationRequest] | None = None
+    write_off_difference: bool = Field(
+        default=False,
+        description="write off what this payment leaves open on an invoice, within the tolerance",
+    )
+
+
+class PaymentReverse(SQLModel):
+    reason: str = Field(min_length=1, max_length=500)
+    on: date | None = Field(default=None, description="date of the bounce; default today")
+
+
+class CreditApplication(SQLModel):
+    """Apply the customer's unapplied credit (payments first, then credit notes, oldest first)."""
+
+    invoice_id: int
+    amount: Amount | None = Field(default=None, gt=0, description="default: as much as fits")
+    on: date | None = None
+
+
+class CreditApplied(SQLModel):
+    customer_id: int
+    invoice_id: int
+    applied: Amount
+    unapplied_credit: Amount
 
 
 class AllocationPublic(SQLModel):
@@ -62,3 +92,5 @@ class PaymentPublic(SQLModel):
     method: str | None
     allocations: list[AllocationPublic]
     unapplied: Amount
+    written_off: list[AllocationPublic] = []
+    reversed_on: date | None = None

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from models import (
+    credit_notes,
     customers,
     invoices,
     ledger,
@@ -13,11 +14,13 @@ from models import (
     shipments,
     stock,
     users,
+    write_offs,
 )
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "credit_notes",
     "customers",
     "invoices",
     "ledger",
@@ -29,4 +32,5 @@ __all__ = [
     "shipments",
     "stock",
     "users",
+    "write_offs",
 ]

@@ -95,9 +95,35 @@ class ShipmentEvent(BaseModel):
 
 
 class IssueInvoiceInput(BaseModel):
+    """Bill a shipment's quantities, or (no shipment) the order's ordered quantities."""
+
     order_id: int
-    shipment_id: int
+    shipment_id: int | None = None
     issue_date: date
+
+
+class OrderRef(BaseModel):
+    order_id: int
+
+
+class CreditOrderInput(BaseModel):
+    """Credit the invoices of an order that was cancelled after it was billed."""
+
+    order_id: int
+    at: datetime
+
+
+class WriteOffDecision(BaseModel):
+    """A finance approver's answer to a write-off waiting for approval (Update on collection)."""
+
+    write_off_id: int
+    invoice_id: int
+    requested_by: str
+    user: str
+    roles: list[str] = []
+    approve: bool = True
+    comment: str | None = None
+    at: datetime | None = None
 
 
 class InvoiceIssued(BaseModel):

@@ -18,12 +18,13 @@ with workflow.unsafe.imports_passed_through():
         InvoiceRef,
         InvoiceSettlement,
     )
+    from workflows.collection_write_off import WriteOffApproval
     from workflows.search_attributes import CUSTOMER_ID, INVOICE_DUE_DATE
     from workflows.steps import db_step
 
 
 @workflow.defn
-class InvoiceCollectionWorkflow:
+class InvoiceCollectionWorkflow(WriteOffApproval):
     def __init__(self) -> None:
         self.invoice_id = 0
         self.changed = False

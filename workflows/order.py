@@ -1,7 +1,8 @@
 """OrderWorkflow (`order-{id}`): one sales order's life, from entry to closed.
 
 credit gate -> approval (Update) -> stock reservation (backordered until stock arrives) ->
-shipment (child ShipmentWorkflow) -> invoice on dispatch (child InvoiceCollectionWorkflow) ->
+shipment (child ShipmentWorkflow) -> invoice per the customer's invoice policy (on order,
+shipment or delivery; child InvoiceCollectionWorkflow) ->
 paid and delivered -> closed. Each stage lives in its own module (order_approval,
 order_fulfilment, order_billing); this class tells the story and handles cancellation.
 Every status change is written to the database and mirrored in the OrderStatus attribute.
@@ -47,14 +48,17 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
             return self._result()
         if not await self.obtain_approval():
             return self._result()
+        await self.bill_order()
         if not await self.reserve_stock():
+            await self.credit_if_billed()
             return self._result()
         shipment_id = await self.ship()
-        collection = await self.invoice_shipment(shipment_id)
-        collected = asyncio.ensure_future(self.await_collection(collection))
+        await self.bill_shipment(shipment_id)
+        collected = asyncio.ensure_future(self.await_collection())
         await workflow.wait_condition(lambda: self.paid or self.delivered)
         if not self.paid:
             await self.move(S.DELIVERED, "delivered")
+            await self.bill_delivery(shipment_id)
         await collected
         await self.move(S.PAID, "paid")
         await self.await_delivery()

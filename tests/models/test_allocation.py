@@ -43,3 +43,15 @@ def test_allocations_never_exceed_the_payment_or_what_is_owed(
     assert all(0 < amount <= owed[invoice] for invoice, amount in allocations)
     if left > 0:
         assert sum((a for _, a in allocations), Decimal(0)) == sum(owed.values(), Decimal(0))
+
+
+def test_within_an_invoice_the_earliest_instalment_is_paid_first() -> None:
+    items = [
+        OpenItem(1, date(2026, 3, 1), Decimal("50.00"), seq=2),
+        OpenItem(1, date(2026, 2, 1), Decimal("30.00"), seq=1),
+        OpenItem(2, date(2026, 2, 15), Decimal("40.00")),
+    ]
+    allocations, left = allocate_oldest_first(Decimal("100.00"), items)
+    # instalment 1 of invoice 1 (Feb 1), invoice 2 (Feb 15), then instalment 2 of invoice 1
+    assert allocations == [(1, Decimal("60.00")), (2, Decimal("40.00"))]
+    assert left == Decimal("0.00")
