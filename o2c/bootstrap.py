@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from activities.users import admin_exists, create_user
 from models.users import Role, UserCreate
+from o2c.db import engine_for
 from o2c.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -24,6 +25,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> None:
+    engine_for(url)  # creates the SQLite folder on a fresh data dir
     command.upgrade(alembic_config(url), "head")
 
 

@@ -27,8 +27,10 @@ app.add_typer(users_app, name="users")
 @app.command()
 def run() -> None:
     """Start everything on this machine: Temporal dev server, SMTP catcher, worker, API."""
-    from o2c.devstack import run_dev_stack
-
+    try:
+        from o2c.devstack import run_dev_stack
+    except KeyboardInterrupt:  # Ctrl-C while loading: nothing started yet
+        raise typer.Exit(130) from None
     raise typer.Exit(run_dev_stack(get_settings()))
 
 

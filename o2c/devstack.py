@@ -2,7 +2,7 @@
 
 The Temporal dev server runs as a child process (state in DATA_DIR/temporal.db, so a second run
 resumes), the SMTP catcher in a thread, and the worker and the API in this process's event loop.
-Ctrl-C or SIGTERM stops all of it."""
+Ctrl-C, SIGTERM or SIGHUP stops all of it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -31,7 +31,12 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
+import models.tables  # noqa: F401  (the whole schema, loaded before threads import anything)
+from models.customers import Customer
+from models.users import User
 from o2c.bootstrap import ensure_admin, upgrade_database
+from o2c.db import engine_for
+from o2c.demo import load_demo_data
 from o2c.settings import Settings
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
@@ -40,6 +45,8 @@ log = logging.getLogger("o2c.devstack")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TEMPORAL_START_TIMEOUT = 60.0
 TEMPORAL_STOP_TIMEOUT = 10.0
+# Ctrl-C, `kill`, and the terminal closing.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 SEARCH_ATTRIBUTE_TYPES: dict[int, str] = {
     IndexedValueType.INDEXED_VALUE_TYPE_TEXT: "Text",
@@ -56,8 +63,8 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why."""
 
 
-class Stop(Exception):
-    """SIGTERM before the event loop runs: unwinds like Ctrl-C, so children are stopped."""
+class Stop(BaseException):
+    """Ctrl-C or SIGTERM outside the event loop: unwinds so that children are stopped."""
 
 
 # --- ports -------------------------------------------------------------------------------------
@@ -109,10 +116,18 @@ def port_is_free(host: str, port: int) -> bool:
 
 def busy_port_message(needs: Sequence[PortNeed]) -> str | None:
     """One line naming each busy port and the setting that moves it; None when all are free."""
-    busy = [n for n in needs if not port_is_free(n.host, n.port)]
-    if not busy:
-        return None
-    return "; ".join(f"port {n.port} is busy: set {n.setting} to another port" for n in busy)
+    problems = []
+    seen: dict[int, str] = {}
+    for need in needs:
+        if need.port in seen:
+            problems.append(
+                f"port {need.port} is set twice: set {need.setting} or {seen[need.port]} "
+                "to another port"
+            )
+        elif not port_is_free(need.host, need.port):
+            problems.append(f"port {need.port} is busy: set {need.setting} to another port")
+        seen.setdefault(need.port, need.setting)
+    return "; ".join(problems) or None
 
 
 # --- the Temporal dev server -------------------------------------------------------------------
@@ -221,9 +236,6 @@ async def wait_for_temporal(
 
 def prepare_database(settings: Settings) -> tuple[Engine, list[str]]:
     """Schema at head, demo data on a fresh database, an admin; returns lines to print."""
-    from o2c.db import engine_for
-    from o2c.demo import load_demo_data
-
     upgrade_database(settings.sqlalchemy_url)
     engine = engine_for(settings.sqlalchemy_url)
     lines = load_demo_data(engine) if database_is_fresh(engine) else []
@@ -235,9 +247,6 @@ def prepare_database(settings: Settings) -> tuple[Engine, list[str]]:
 
 def database_is_fresh(engine: Engine) -> bool:
     """No users and no customers: a first start, where demo data belongs."""
-    from models.customers import Customer
-    from models.users import User
-
     with Session(engine) as session:
         users = session.exec(select(func.count()).select_from(User)).one()
         customers = session.exec(select(func.count()).select_from(Customer)).one()
@@ -295,26 +304,28 @@ async def _serve(
     temporal: subprocess.Popen[bytes] | None,
     started: float,
 ) -> int:
-    from api.main import create_app
-    from o2c.mailcatcher import MailCatcher
-    from o2c.worker import run_worker
-
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
 
-    # The dev server boots while the schema and demo data are written.
+    # The dev server boots while the schema and demo data are written (in a thread; password
+    # hashing leaves the GIL) and while the API and worker modules load here.
     startup = asyncio.gather(
         asyncio.to_thread(prepare_database, settings),
         wait_for_temporal(settings, temporal, TEMPORAL_START_TIMEOUT),
     )
+    await asyncio.sleep(0)  # both have started before the imports hold the loop
+    from api.main import create_app
+    from o2c.mailcatcher import MailCatcher
+    from o2c.worker import run_worker
+
     stopping = asyncio.create_task(stop.wait(), name="stop")
     first: set[asyncio.Future[Any]] = {startup, stopping}
     await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
     if not startup.done():
         startup.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await startup
         return 0
     (engine, lines), client = startup.result()
@@ -325,35 +336,53 @@ async def _serve(
     if smtp_is_local(settings):
         catcher = MailCatcher(settings.mailbox_dir, settings.smtp_host, settings.smtp_port)
         await asyncio.to_thread(catcher.start)
+    try:
+        app = create_app(settings, engine=engine, temporal=client)
+        worker_run = run_worker(client, engine, settings)
+        return await _run_parts(settings, app, worker_run, temporal, stopping, started)
+    finally:
+        if catcher is not None:  # its thread would keep the process alive
+            await asyncio.to_thread(catcher.stop)
 
+
+async def _run_parts(
+    settings: Settings,
+    app: Any,
+    worker_run: Coroutine[Any, Any, None],
+    temporal: subprocess.Popen[bytes] | None,
+    stopping: asyncio.Task[Any],
+    started: float,
+) -> int:
+    """The worker and the API until a stop signal or a part failing; then both stop."""
     config = uvicorn.Config(
-        create_app(settings, engine=engine, temporal=client),
+        app,
         host=settings.api_host,
         port=settings.api_port,
         log_level="warning",
         lifespan="on",
     )
     server = _ApiServer(config)
-    worker = asyncio.create_task(run_worker(client, engine, settings), name="worker")
+    worker = asyncio.create_task(worker_run, name="worker")
     api = asyncio.create_task(_serve_api(server), name="api")
     watchers = {worker, api, stopping}
     if temporal is not None:
         watchers.add(asyncio.create_task(_watch(temporal), name="temporal"))
 
-    while not server.started and not api.done() and not stop.is_set():
+    while not server.started and not api.done() and not stopping.done():
         await asyncio.sleep(0.02)
-    if server.started and not stop.is_set():
+    if server.started and not stopping.done():
         for line in banner(settings, time.monotonic() - started):
             print(line, flush=True)
 
     done, _ = await asyncio.wait(watchers, return_when=asyncio.FIRST_COMPLETED)
-    code = 0 if stop.is_set() else 1
+    code = 0 if stopping.done() and not stopping.cancelled() else 1
     if code:
         for task in done:
             problem = task.exception() if not task.cancelled() else None
             print(f"{task.get_name()} stopped unexpectedly: {problem!r}", file=sys.stderr)
     print("stopping...", flush=True)
     # A second Ctrl-C stops without waiting for open requests.
+    loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGINT, lambda: setattr(server, "force_exit", True))
 
     server.should_exit = True
@@ -364,11 +393,9 @@ async def _serve(
     results = await asyncio.gather(api, worker, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException) and not isinstance(
-            result, asyncio.CancelledError | SystemExit
+            result, asyncio.CancelledError | SystemExit | StartupError
         ):
             log.warning("stopped with %r", result)
-    if catcher is not None:
-        await asyncio.to_thread(catcher.stop)
     return code
 
 
@@ -390,9 +417,19 @@ def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
     raise Stop
 
 
+def process_age() -> float:
+    """Seconds since this process started (Python's own start-up included), where /proc tells."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run_dev_stack(settings: Settings) -> int:
-    """Runs until Ctrl-C or SIGTERM; returns the exit code."""
-    started = time.monotonic()
+    """Runs until Ctrl-C, SIGTERM or SIGHUP; returns the exit code."""
+    started = time.monotonic() - process_age()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     message = busy_port_message(planned_ports(settings))
     if message:
@@ -407,7 +444,9 @@ def run_dev_stack(settings: Settings) -> int:
         )
         return 1
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    # Ctrl-C and SIGTERM stop us at every stage, even when started with SIGINT ignored (as
+    # background jobs of non-interactive shells are); inside the event loop, _serve handles them.
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     temporal: subprocess.Popen[bytes] | None = None
     temporal_log = settings.data_dir / "temporal.log"
     try:
@@ -426,9 +465,9 @@ def run_dev_stack(settings: Settings) -> int:
         return 0
     finally:
         # No signal may cut this short: the dev server must not outlive us.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         stop_process(temporal, TEMPORAL_STOP_TIMEOUT)
-        signal.signal(signal.SIGINT, interrupt)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         print("stopped.", flush=True)
