@@ -18,7 +18,7 @@ from models.customers import Customer
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceInstalment, InvoiceStatus
 from models.ledger import Account, credit, debit
-from models.money import ZERO, shown
+from models.money import ZERO, MoneyError, parse_amount, shown
 from models.payments import (
     AllocationPublic,
     Payment,
@@ -40,6 +40,10 @@ def _payment_currency(data: PaymentCreate, customer: Customer) -> str:
             f"the payment is in {currency} but {customer.code} is billed in {customer.currency}",
             field="currency",
         )
+    try:
+        parse_amount(data.amount, currency)
+    except MoneyError as exc:
+        raise InvalidInput(f"amount: {exc}", field="amount") from exc
     return currency
 
 

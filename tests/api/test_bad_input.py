@@ -162,11 +162,6 @@ async def test_bad_payment_is_refused_naming_the_field_and_records_nothing(
     assert recorded.json()["unapplied"] == "100.00"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug outside tests/api's reach: record_payment (activities/payments.py) checks the "
-    "amount against two decimals only, not against the customer's currency",
-)
 async def test_yen_payment_with_cents_is_refused(api: ApiClient, engine: Engine) -> None:
     customer = await create_customer(api, currency="JPY", credit_limit="100000")
     payment = {
