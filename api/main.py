@@ -14,6 +14,7 @@ from api.limits import BodyLimitMiddleware
 from api.routes import (
     auth,
     customers,
+    documents,
     health,
     invoices,
     orders,
@@ -63,6 +64,7 @@ def create_app(
         orders,
         shipments,
         invoices,
+        documents,
         payments,
         health,
     ):
