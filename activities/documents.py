@@ -67,3 +67,10 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
 
 def render(source: DocumentSource) -> Document:
     return Document(source.filename, PDF, render_pdf(source.template, source.context))
+
+
+def attachment_source(session: Session, spec: dict[str, Any], seller: str) -> DocumentSource:
+    """The document an outbox mail names in its payload's `attachments`."""
+    if spec.get("document") == "invoice":
+        return invoice_source(session, int(spec["id"]), seller)
+    raise ValueError(f"unknown attachment {spec!r}")

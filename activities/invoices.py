@@ -16,6 +16,7 @@ from models.errors import NotFound
 from models.invoices import Invoice, InvoiceLine, InvoiceLinePublic, InvoicePublic, InvoiceStatus
 from models.ledger import Account, credit, debit
 from models.money import ZERO
+from models.outbox import OutboxMessage
 from models.pricing import line_amounts, order_totals
 from models.workflow_messages import InvoiceIssued, InvoicePosition, IssueInvoiceInput
 from notifications.outbox import queue_email
@@ -58,7 +59,11 @@ def issue_for_shipment(session: Session, data: IssueInvoiceInput, seller: str) -
     key = f"order-{data.order_id}/invoice/shipment-{data.shipment_id}"
     existing = session.exec(select(Invoice).where(Invoice.key == key)).first()
     if existing is not None:
-        return _issued(existing, None)
+        # A retry after the commit still hands back the mail, so it is delivered (once).
+        mail = session.exec(
+            select(OutboxMessage).where(OutboxMessage.key == f"invoice-{existing.id}/email/issued")
+        ).first()
+        return _issued(existing, mail.id if mail else None)
     order = get_order(session, data.order_id)
     customer = get_customer(session, order.customer_id)
     by_id = {line.id: line for line in order_lines(session, data.order_id)}

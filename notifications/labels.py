@@ -28,7 +28,9 @@ LABELS: dict[str, dict[str, str]] = {
         "due_date": "Due date",
         "amount_due": "Amount due",
         "payment_instructions": "How to pay",
-        "pay_by": "Please pay {amount} {currency} by {due_date}, quoting {number} as the reference.",
+        "pay_by": (
+            "Please pay {amount} {currency} by {due_date}, quoting {number} as the reference."
+        ),
         "period": "Period",
         "date": "Date",
         "document": "Document",
