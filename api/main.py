@@ -20,6 +20,7 @@ from api.routes import (
     orders,
     payments,
     products,
+    reports,
     shipments,
     stock,
     ui,
@@ -66,6 +67,7 @@ def create_app(
         invoices,
         documents,
         payments,
+        reports,
         health,
     ):
         v1.include_router(module.router)
