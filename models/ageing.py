@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import StrEnum
 
 from sqlmodel import SQLModel
@@ -106,10 +105,3 @@ class AgeingReport(SQLModel):
     source: str  # "ledger" (any date) or "invoice" (the outstanding column, when equal)
     customers: list[CustomerAgeing]
     totals: list[CurrencyAgeing]
-
-
-def add_amounts(into: AgeingAmounts, other: AgeingAmounts) -> None:
-    into.not_due += other.not_due
-    for label, amount in other.amounts.items():
-        into.amounts[label] = into.amounts.get(label, Decimal(0)) + amount
-    into.total += other.total

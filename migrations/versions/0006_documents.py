@@ -20,7 +20,16 @@ OLD = ('PENDING', 'SENT', 'FAILED')
 NEW = ('SENDING', 'SUBMITTING', 'UNCONFIRMED')
 
 
+def create_report_indexes() -> None:
+    # Covering, partial indexes for the ageing report: open invoices, receivable ledger lines.
+    where = {"sqlite_where": sa.text("outstanding != 0"), "postgresql_where": sa.text("outstanding != 0")}
+    op.create_index('ix_invoice_open', 'invoice', ['customer_id', 'currency', 'due_date', 'issue_date', 'outstanding'], unique=False, **where)
+    where = {"sqlite_where": sa.text("account = 'RECEIVABLES'"), "postgresql_where": sa.text("account = 'RECEIVABLES'")}
+    op.create_index('ix_ledger_line_receivable', 'ledger_line', ['invoice_id', 'posted_on', 'debit', 'credit'], unique=False, **where)
+
+
 def upgrade() -> None:
+    create_report_indexes()
     if op.get_bind().dialect.name == 'postgresql':
         # A native enum on PostgreSQL: new values are added outside the transaction.
         with op.get_context().autocommit_block():
@@ -37,6 +46,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ledger_line_receivable', table_name='ledger_line')
+    op.drop_index('ix_invoice_open', table_name='invoice')
     if op.get_bind().dialect.name == 'postgresql':
         # PostgreSQL cannot drop enum values; rows in the new states go back to pending.
         op.execute("UPDATE outbox_message SET state = 'PENDING' WHERE state::text IN ('SENDING', 'SUBMITTING', 'UNCONFIRMED')")
