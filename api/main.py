@@ -22,6 +22,7 @@ from api.routes import (
     products,
     reports,
     shipments,
+    statements,
     stock,
     ui,
     users,
@@ -68,6 +69,7 @@ def create_app(
         documents,
         payments,
         reports,
+        statements,
         health,
     ):
         v1.include_router(module.router)
