@@ -42,8 +42,8 @@ def _money_sum(expression: Any) -> Any:
 
 
 def nothing_posted_after(session: Session, as_of: date) -> bool:
-    later = select(LedgerLine.id).where(col(LedgerLine.posted_on) > as_of).limit(1)
-    return session.exec(later).first() is None  # type: ignore[call-overload]
+    later = select(col(LedgerLine.id)).where(col(LedgerLine.posted_on) > as_of).limit(1)
+    return session.execute(later).first() is None
 
 
 def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) -> Any:
