@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from activities.customers import get_customer
 from activities.invoices import get_invoice, invoice_lines
+from models.money import quantize
 from models.orders import SalesOrder
 from notifications.labels import labels
 from notifications.pdf import render_pdf
@@ -43,7 +44,7 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
     # One due date per invoice today; instalment plans add rows here with their own dates.
     due_dates = [{"due_date": invoice.due_date, "amount": invoice.total}]
     instructions = t["pay_by"].format(
-        amount=f"{invoice.outstanding:,}",
+        amount=f"{quantize(invoice.outstanding, invoice.currency):,}",
         currency=invoice.currency,
         due_date=invoice.due_date,
         number=invoice.number,
@@ -53,6 +54,7 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
         filename=f"{invoice.number}.pdf",
         context={
             "language": customer.language,
+            "currency": invoice.currency,
             "t": t,
             "seller": {"name": seller, "address": None},
             "customer": customer.model_dump(),

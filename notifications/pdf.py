@@ -8,10 +8,18 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from models.money import quantize
 from notifications.fonts import FONT_FAMILY, font_face_css
 from notifications.render import TEMPLATES
 
@@ -43,9 +51,10 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     return config, css
 
 
-def format_money(value: Any) -> str:
-    """1234.5 -> '1,234.50': thousands separators, the decimals the amount already has."""
-    return f"{value:,}"
+@pass_context
+def format_money(context: Context, value: Any) -> str:
+    """1234.5 -> '1,234.50': thousands separators, the document currency's decimals."""
+    return f"{quantize(value, context.get('currency') or 'USD'):,}"
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:

@@ -54,6 +54,7 @@ async def customer_statement(
         customer = await db.run(get_customer, customer_id)
         context = {
             "language": customer.language,
+            "currency": statement.currency,
             "t": labels(customer.language),
             "seller": {"name": settings.company_name},
             "customer": customer.model_dump(),
