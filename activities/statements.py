@@ -27,21 +27,26 @@ def _effect() -> Any:
     return type_coerce(func.sum(LedgerLine.debit - LedgerLine.credit), MoneyColumn())
 
 
-def _customer_lines(customer_id: int) -> Any:
+def _customer_lines(customer_id: int, accounts: tuple[Account, ...] = BALANCE_ACCOUNTS) -> Any:
     return (
         select()
         .select_from(LedgerLine)
         .join(LedgerEntry, col(LedgerEntry.id) == col(LedgerLine.entry_id))
         .where(
             col(LedgerEntry.customer_id) == customer_id,
-            col(LedgerLine.account).in_(BALANCE_ACCOUNTS),
+            col(LedgerLine.account).in_(accounts),
         )
     )
 
 
-def balance_on(session: Session, customer_id: int, day: date) -> Decimal:
+def balance_on(
+    session: Session,
+    customer_id: int,
+    day: date,
+    accounts: tuple[Account, ...] = BALANCE_ACCOUNTS,
+) -> Decimal:
     """What the customer owes at the end of `day`: open items less unapplied credit."""
-    query = _customer_lines(customer_id).add_columns(_effect())
+    query = _customer_lines(customer_id, accounts).add_columns(_effect())
     value = session.execute(query.where(col(LedgerLine.posted_on) <= day)).scalar_one()
     return value or ZERO
 
@@ -111,6 +116,9 @@ def customer_statement(
         opening_balance=opening,
         lines=lines,
         closing_balance=balance,
+        unapplied_credit=-quantize(
+            balance_on(session, customer_id, period_to, (Account.CUSTOMER_CREDIT,)), currency
+        ),
         ageing=ageing,
     )
 
@@ -129,6 +137,10 @@ def statement_tables(
     movements.append(
         [statement.period_to, "closing_balance", "", None, None, statement.closing_balance]
     )
+    if statement.unapplied_credit:
+        movements.append(
+            [statement.period_to, "unapplied_credit", "", None, statement.unapplied_credit, None]
+        )
     ageing = statement.ageing
     return [
         (

@@ -36,4 +36,5 @@ class CustomerStatement(SQLModel):
     opening_balance: Amount
     lines: list[StatementLine]
     closing_balance: Amount
+    unapplied_credit: Amount  # received and not yet applied: closing = open items - this
     ageing: StatementAgeing

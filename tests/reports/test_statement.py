@@ -49,6 +49,7 @@ async def test_statement_runs_from_the_opening_to_the_closing_balance(
     ]
     # Open items 165.00 less the 50.00 unapplied credit.
     assert statement["closing_balance"] == "115.00"
+    assert statement["unapplied_credit"] == "50.00"
     assert statement["ageing"]["as_of"] == "2026-10-31"
     assert statement["ageing"]["not_due"] == "165.00"
     assert statement["ageing"]["total"] == "165.00"
@@ -71,7 +72,8 @@ async def test_statement_as_pdf_and_as_excel(sqlite_engine: Engine, tmp_path: Pa
     rows = list(book["Statement"].iter_rows(values_only=True))
     assert rows[0] == ("date", "document", "reference", "charges", "credits", "balance")
     assert rows[1][1] == "opening_balance" and Decimal(str(rows[1][5])) == Decimal("200")
-    assert rows[-1][1] == "closing_balance" and Decimal(str(rows[-1][5])) == Decimal("115")
+    assert rows[-2][1] == "closing_balance" and Decimal(str(rows[-2][5])) == Decimal("115")
+    assert rows[-1][1] == "unapplied_credit" and Decimal(str(rows[-1][4])) == Decimal("50")
     assert list(book["Ageing"].iter_rows(values_only=True))[0][1] == "not_due"
     await client.aclose()
 
