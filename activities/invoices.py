@@ -228,7 +228,7 @@ def _issue_for(
 ) -> InvoiceIssued:
     order = get_order(session, order_id)
     customer = get_customer(session, order.customer_id)
-    invoice, new = issue_invoice(
+    invoice, _ = issue_invoice(
         session,
         customer=customer,
         currency=order.currency,
@@ -237,8 +237,7 @@ def _issue_for(
         key=key,
         order_id=order_id,
     )
-    if not new:
-        return _issued(invoice, None)
+    # Queued once per invoice; a retry after the commit gets the same mail back, so it is sent.
     mail = queue_email(
         session,
         key=f"invoice-{invoice.id}/email/issued",

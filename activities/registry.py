@@ -3,14 +3,21 @@ Workflows call them by name (see workflows/steps.py); sync ones run on the worke
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
-from activities import credit, credit_notes, invoices, orders, shipments, stock, write_offs
-from models.outbox import OutboxMessage, OutboxState
+from activities import (
+    credit,
+    credit_notes,
+    invoices,
+    mail_delivery,
+    orders,
+    shipments,
+    stock,
+    write_offs,
+)
+from activities.mail_delivery import MailServer
 from models.workflow_messages import (
     CreditCheckInput,
     CreditCheckResult,
@@ -28,7 +35,6 @@ from models.workflow_messages import (
     StatusChangeInput,
     WriteOffDecision,
 )
-from notifications.mailer import build_message, send_message
 
 
 class O2CActivities:
@@ -103,27 +109,9 @@ class O2CActivities:
 
     @activity.defn(name="deliver_email")
     async def deliver_email(self, data: DeliverEmailInput) -> None:
-        """Send one queued mail; a mail already marked sent is not sent again."""
-        with self._session() as session:
-            mail = session.get(OutboxMessage, data.outbox_id)
-            if mail is None or mail.state == OutboxState.SENT:
-                return
-        message = build_message(
-            sender=self.sender,
-            to=mail.target,
-            subject=mail.name,
-            text=mail.payload["text"],
-            html=mail.payload["html"],
-            message_id=f"<{mail.key.replace('/', '.')}@o2c>",
-        )
-        await send_message(message, host=self.smtp_host, port=self.smtp_port)
-        with self._session() as session, session.begin():
-            sent = session.get(OutboxMessage, data.outbox_id)
-            assert sent is not None
-            sent.state = OutboxState.SENT
-            sent.attempts += 1
-            sent.sent_at = datetime.now(UTC)
-            session.add(sent)
+        """Send one queued mail with its attachments, exactly once (see mail_delivery)."""
+        server = MailServer(self.sender, self.smtp_host, self.smtp_port, self.seller)
+        await mail_delivery.deliver(self.engine, data.outbox_id, server)
 
     def all(self) -> list[object]:
         return [

@@ -1,21 +1,24 @@
-"""`make bench`: run every benchmark, or one by name: `python -m bench lifecycle --orders 50`."""
+"""Runs the benchmarks: `python -m bench` runs every bench/*.py's main(); `python -m bench NAME
+[options]` runs one with its options (e.g. `python -m bench ageing --invoices 100000`)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
-BENCHES = ["lifecycle"]
+
+def benches() -> list[str]:
+    here = Path(__file__).parent
+    return sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if args and not args[0].startswith("-"):
-        name, rest = args[0], args[1:]
-        importlib.import_module(f"bench.{name}").main(rest)
-        return
-    for name in BENCHES:
-        importlib.import_module(f"bench.{name}").main([])
+    names, options = (sys.argv[1:2], sys.argv[2:]) if len(sys.argv) > 1 else (benches(), [])
+    for name in names:
+        if name not in benches():
+            sys.exit(f"no benchmark {name!r}; there are: {', '.join(benches())}")
+        importlib.import_module(f"bench.{name}").main(options)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from activities import payments, shipments
 from activities.customers import create_customer
 from activities.products import create_product
 from activities.stock import receive_stock
-from bench.noop_workflow import NoopLifecycleWorkflow, noop_step
+from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
 from models.customers import CustomerCreate
 from models.invoices import Invoice
 from models.orders import OrderCreate, OrderLineCreate

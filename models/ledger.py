@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel, col
 
 from models.base import money_field, timestamp_field
 from models.money import Amount
@@ -84,3 +85,16 @@ class TrialBalance(SQLModel):
     total_debit: Amount
     total_credit: Amount
     balanced: bool
+
+
+RECEIVABLE_LINE = "account = 'RECEIVABLES'"  # literal, so SQLite uses the partial index
+# As-of reports sum each invoice's receivable lines up to a date: this index covers that read.
+RECEIVABLE_LINES_INDEX = Index(
+    "ix_ledger_line_receivable",
+    col(LedgerLine.invoice_id),
+    col(LedgerLine.posted_on),
+    col(LedgerLine.debit),
+    col(LedgerLine.credit),
+    sqlite_where=text(RECEIVABLE_LINE),
+    postgresql_where=text(RECEIVABLE_LINE),
+)

@@ -23,6 +23,11 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    # E-mail only (notifications/delivery.py): an attempt holds the row while it talks SMTP,
+    # SUBMITTING once it has begun DATA, UNCONFIRMED when it died there and nobody can tell.
+    SENDING = "sending"
+    SUBMITTING = "submitting"
+    UNCONFIRMED = "unconfirmed"
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -36,6 +41,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
     last_error: str | None = None
+    claim_token: str | None = Field(default=None, max_length=32)
     created_at: datetime = timestamp_field()
     sent_at: datetime | None = optional_timestamp_field()
 

@@ -1,14 +1,47 @@
-"""Sends one rendered e-mail over SMTP with aiosmtplib."""
+"""Sends one rendered e-mail over SMTP with aiosmtplib, step by step, so the caller can record
+the moment the message is handed over (DATA) and tell a refusal from an unknown outcome.
+
+Errors:
+ MailRefused     the server answered no: permanent (5xx) or try later (4xx); nothing was accepted
+ OutcomeUnknown  the connection failed during DATA: the server may or may not have the message
+Anything else (connection refused, a timeout before DATA) leaves nothing on the server."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 import aiosmtplib
+from aiosmtplib.email import flatten_message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class MailRefused(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"SMTP {code}: {message}")
+        self.permanent = code >= 500
+
+
+class OutcomeUnknown(Exception):
+    """The message may have been accepted: resending could deliver it twice."""
 
 
 def build_message(
-    *, sender: str, to: str, subject: str, text: str, html: str, message_id: str
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    attachments: list[Attachment] | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
@@ -18,8 +51,46 @@ def build_message(
     message["Message-ID"] = message_id
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for attachment in attachments or []:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 
-async def send_message(message: EmailMessage, *, host: str, port: int) -> None:
-    await aiosmtplib.send(message, hostname=host, port=port, timeout=30)
+async def submit_message(
+    message: EmailMessage,
+    *,
+    host: str,
+    port: int,
+    before_data: Callable[[], Awaitable[bool]],
+    timeout: float = 30,
+) -> bool:
+    """Opens the envelope, asks `before_data` whether to go on, then sends DATA. Returns False
+    (and sends nothing) when `before_data` says no; True once the server accepted the message."""
+    content = flatten_message(message, cte_type="7bit")
+    smtp = aiosmtplib.SMTP(hostname=host, port=port, timeout=timeout, start_tls=False)
+    await smtp.connect()
+    try:
+        try:
+            await smtp.ehlo()
+            await smtp.mail(str(message["From"]))
+            await smtp.rcpt(str(message["To"]))
+        except aiosmtplib.SMTPResponseException as exc:
+            raise MailRefused(exc.code, exc.message) from exc
+        if not await before_data():
+            return False
+        try:
+            await smtp.data(content)
+        except aiosmtplib.SMTPResponseException as exc:
+            raise MailRefused(exc.code, exc.message) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise OutcomeUnknown(str(exc) or type(exc).__name__) from exc
+        return True
+    finally:
+        if smtp.is_connected:
+            try:
+                await smtp.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                smtp.close()

@@ -3,12 +3,19 @@ sent later by `deliver_email`, which marks each one sent so a retry never mails 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, select
 
 from models.outbox import OutboxKind, OutboxMessage
 from notifications.render import render_email
+
+# What each kind of mail carries attached, named in the payload and rendered when it is sent:
+# the invoice mail always carries the invoice PDF, whichever code queued it.
+ATTACHMENTS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "invoice_issued": lambda context: [{"document": "invoice", "id": context["invoice"].id}],
+}
 
 
 def queue_email(
@@ -29,7 +36,12 @@ def queue_email(
         kind=OutboxKind.EMAIL,
         target=to,
         name=mail.subject,
-        payload={"template": template, "text": mail.text, "html": mail.html},
+        payload={
+            "template": template,
+            "text": mail.text,
+            "html": mail.html,
+            "attachments": ATTACHMENTS.get(template, lambda _: [])(context),
+        },
     )
     session.add(message)
     session.flush()

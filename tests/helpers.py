@@ -80,7 +80,7 @@ def api_client(engine: Engine, settings: Settings, temporal: Client | None = Non
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30.0
+    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 90.0
 ) -> T:
     """Polls a probe until its value satisfies the condition (for work done by workflows)."""
     deadline = time.monotonic() + timeout

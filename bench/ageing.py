@@ -1,0 +1,317 @@
+"""Ageing benchmark: 1,000,000 open invoices over 20,000 customers, some partly paid, loaded in
+bulk (executemany on SQLite, COPY on PostgreSQL). Times the AR ageing report against a plain
+`SELECT customer_id, SUM(outstanding) FROM invoice GROUP BY customer_id` over the same table in
+the same run, on SQLite and on PostgreSQL (a database of its own, dropped after).
+
+    python -m bench ageing [--invoices 100000] [--customers 20000] [--only sqlite|postgresql]
+
+Targets: the report within 3x of the plain scan, under 2 s on PostgreSQL and 3 s on SQLite,
+peak memory under 500 MB."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import models.tables  # noqa: F401  (registers every table)
+from activities.ageing import AgeingSource, ageing_report
+from models.ageing import DEFAULT_BUCKETS, AgeingBasis
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+CHUNK = 50_000
+TODAY = date.today()
+LOADED = ("customer", "invoice", "ledger_entry", "ledger_line")
+
+
+def _rows(
+    invoices: int, customers: int, money: Callable[[int], Any], seed: int = 1
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """Chunks of (invoice, ledger entry, ledger line) rows in column order, dates as ISO text
+    and money (from whole cents) in the database's own representation."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC).isoformat(sep=" ")
+    day = [(TODAY - timedelta(days=n)).isoformat() for n in range(-60, 461)]  # day[60 + n]
+    zero = money(0)
+    entry_id = line_id = 0
+    for start in range(0, invoices, CHUNK):
+        invs: list[tuple[Any, ...]] = []
+        entries: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+        for invoice_id in range(start + 1, min(start + CHUNK, invoices) + 1):
+            customer_id = rng.randint(1, customers)
+            age = rng.randint(0, 400)
+            issued, due = day[60 + age], day[60 + age - rng.choice((0, 14, 30, 30, 60))]
+            total = rng.randint(1_000, 500_000)
+            paid = total * rng.randint(10, 90) // 100 if rng.random() < 0.25 else 0
+            number = f"INV-{issued[:4]}-{invoice_id:07d}"
+            invs.append(
+                (
+                    invoice_id,
+                    number,
+                    customer_id,
+                    "USD",
+                    issued,
+                    due,
+                    money(total),
+                    zero,
+                    money(total),
+                    money(paid),
+                    zero,
+                    zero,
+                    money(total - paid),
+                    "PARTIALLY_PAID" if paid else "OPEN",
+                    0,
+                    f"bench/{invoice_id}",
+                    now,
+                )
+            )
+            entry_id += 1
+            entries.append(
+                (
+                    entry_id,
+                    f"invoice-{invoice_id}/issue",
+                    issued,
+                    "invoice",
+                    invoice_id,
+                    customer_id,
+                    number,
+                    now,
+                )
+            )
+            lines.append(
+                (line_id + 1, entry_id, "RECEIVABLES", money(total), zero, invoice_id, issued)
+            )
+            lines.append((line_id + 2, entry_id, "REVENUE", zero, money(total), None, issued))
+            line_id += 2
+            if paid:  # received some days after issue, never after today
+                received = day[60 + max(0, age - rng.randint(0, 60))]
+                entry_id += 1
+                entries.append(
+                    (
+                        entry_id,
+                        f"bench-payment-{invoice_id}",
+                        received,
+                        "payment",
+                        invoice_id,
+                        customer_id,
+                        "BANK",
+                        now,
+                    )
+                )
+                lines.append((line_id + 1, entry_id, "CASH", money(paid), zero, None, received))
+                lines.append(
+                    (line_id + 2, entry_id, "RECEIVABLES", zero, money(paid), invoice_id, received)
+                )
+                line_id += 2
+        yield invs, entries, lines
+
+
+def _customer_rows(customers: int) -> list[tuple[Any, ...]]:
+    now = datetime.now(UTC).isoformat(sep=" ")
+    return [
+        (
+            i,
+            f"C{i:05d}",
+            f"Customer {i}",
+            f"ap{i}@example.com",
+            30,
+            "standard",
+            "USD",
+            "ACTIVE",
+            "en",
+            0,
+            now,
+        )
+        for i in range(1, customers + 1)
+    ]
+
+
+CUSTOMER_COLUMNS = (
+    "id, code, name, email, payment_terms_days, credit_class, currency, status, "
+    "language, credit_limit, created_at"
+)
+INVOICE_COLUMNS = (
+    "id, number, customer_id, currency, issue_date, due_date, subtotal, tax, total, "
+    "paid, credited, written_off, outstanding, status, dunning_level, key, "
+    "created_at"
+)
+ENTRY_COLUMNS = "id, key, posted_on, document, document_id, customer_id, memo, created_at"
+LINE_COLUMNS = "id, entry_id, account, debit, credit, invoice_id, posted_on"
+
+
+def _placeholders(columns: str) -> str:
+    return ", ".join("?" * len(columns.split(",")))
+
+
+def load_sqlite(engine: Engine, invoices: int, customers: int) -> None:
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    cursor.execute("BEGIN")
+    cursor.executemany(
+        f"INSERT INTO customer ({CUSTOMER_COLUMNS}) VALUES ({_placeholders(CUSTOMER_COLUMNS)})",
+        _customer_rows(customers),
+    )
+    for invs, entries, lines in _rows(invoices, customers, lambda cents: cents * 100):
+        for table, columns, rows in (
+            ("invoice", INVOICE_COLUMNS, invs),
+            ("ledger_entry", ENTRY_COLUMNS, entries),
+            ("ledger_line", LINE_COLUMNS, lines),
+        ):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({_placeholders(columns)})", rows
+            )
+    cursor.execute("COMMIT")
+    raw.close()
+
+
+def load_postgresql(engine: Engine, invoices: int, customers: int) -> None:
+    raw = engine.raw_connection()
+    cursor: Any = raw.cursor()
+
+    def copy(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+
+    copy("customer", CUSTOMER_COLUMNS, _customer_rows(customers))
+    for invs, entries, lines in _rows(invoices, customers, lambda c: f"{c // 100}.{c % 100:02d}"):
+        copy("invoice", INVOICE_COLUMNS, invs)
+        copy("ledger_entry", ENTRY_COLUMNS, entries)
+        copy("ledger_line", LINE_COLUMNS, lines)
+    raw.commit()
+    raw.close()
+
+
+def build(engine: Engine, invoices: int, customers: int) -> float:
+    """The schema, loaded without its secondary indexes, which are built afterwards."""
+    started = time.perf_counter()
+    SQLModel.metadata.create_all(engine)
+    tables = [SQLModel.metadata.tables[name] for name in LOADED]
+    with engine.begin() as conn:
+        for table in tables:
+            for index in table.indexes:
+                index.drop(conn)
+    loader = load_sqlite if engine.dialect.name == "sqlite" else load_postgresql
+    loader(engine, invoices, customers)
+    with engine.begin() as conn:
+        for table in tables:
+            for index in table.indexes:
+                index.create(conn)
+    # Statistics (and on PostgreSQL the visibility map for index-only scans), as autovacuum
+    # would leave them on a live database.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))
+    return time.perf_counter() - started
+
+
+def best_of(runs: int, work: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times) if runs < 3 else statistics.median(times)
+
+
+def measure(engine: Engine, runs: int) -> dict[str, float]:
+    plain = text("SELECT customer_id, SUM(outstanding) FROM invoice GROUP BY customer_id")
+
+    def plain_scan() -> None:
+        with engine.connect() as conn:
+            conn.execute(plain).all()
+
+    def report(source: AgeingSource, as_of: date) -> Callable[[], Any]:
+        def run() -> None:
+            with Session(engine) as session:
+                result = ageing_report(
+                    session, as_of, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS, source=source
+                )
+                assert result.customers
+
+        return run
+
+    with Session(engine) as session:
+        assert (
+            ageing_report(session, TODAY, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS).source == "invoice"
+        )
+    return {
+        "plain": best_of(runs, plain_scan),
+        "report": best_of(runs, report(AgeingSource.AUTO, TODAY)),
+        "ledger": best_of(runs, report(AgeingSource.LEDGER, TODAY - timedelta(days=30))),
+    }
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_on(name: str, url: str, invoices: int, customers: int, runs: int) -> None:
+    engine = create_engine(url)
+    try:
+        load = build(engine, invoices, customers)
+        figures = measure(engine, runs)
+    finally:
+        engine.dispose()
+    limit = 2.0 if name == "postgresql" else 3.0
+    ratio = figures["report"] / figures["plain"]
+    print(
+        f"{name:<11} load {load:6.1f} s | plain GROUP BY {figures['plain']:.3f} s | "
+        f"ageing report {figures['report']:.3f} s (x{ratio:.2f} of plain; target x3, "
+        f"< {limit:.0f} s) | ageing as of 30 days ago from the ledger {figures['ledger']:.3f} s "
+        f"(x{figures['ledger'] / figures['plain']:.2f}) | peak RSS {peak_mb():.0f} MB"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench ageing", description=__doc__)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    print(
+        f"ageing: {args.invoices:,} invoices over {args.customers:,} customers, "
+        f"about a quarter partly paid; median of {args.runs} runs"
+    )
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            run_on("sqlite", url, args.invoices, args.customers, args.runs)
+    if args.only in (None, "postgresql"):
+        name = f"o2c_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # no server here: say so, keep the SQLite figures
+            print(f"postgresql  skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
+            return
+        try:
+            run_on(
+                "postgresql",
+                f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+                args.invoices,
+                args.customers,
+                args.runs,
+            )
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

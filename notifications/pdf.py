@@ -1,0 +1,72 @@
+"""Renders a printable document (invoice, statement) from a Jinja2 HTML template to PDF with
+WeasyPrint. The font configuration is built once per process: loading the CJK font is the slow
+part, and every document reuses it."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from models.money import quantize
+from notifications.fonts import FONT_FAMILY, font_face_css
+from notifications.render import TEMPLATES
+
+DOCUMENTS = TEMPLATES / "documents"
+# WeasyPrint's font configuration is not documented as thread-safe; renders take turns.
+_render_lock = threading.Lock()
+
+
+@lru_cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(DOCUMENTS),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = format_money
+    return env
+
+
+@lru_cache
+def _fonts() -> tuple[FontConfiguration, CSS]:
+    config = FontConfiguration()
+    css = CSS(
+        string=font_face_css() + f' body {{ font-family: "{FONT_FAMILY}", sans-serif; }}',
+        font_config=config,
+    )
+    return config, css
+
+
+@pass_context
+def format_money(context: Context, value: Any) -> str:
+    """1234.5 -> '1,234.50': thousands separators, the document currency's decimals."""
+    return f"{quantize(value, context.get('currency') or 'USD'):,}"
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    html = render_html(template, context)
+    with _render_lock:
+        config, css = _fonts()
+        pdf = HTML(string=html, base_url=str(DOCUMENTS)).write_pdf(
+            stylesheets=[css], font_config=config
+        )
+    assert pdf is not None
+    return pdf

@@ -1,0 +1,177 @@
+"""GET /reports/ar-aging: open amounts per customer and bucket, as of any day."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from activities.ageing import AgeingSource, ageing_report
+from models.ageing import NOT_DUE, AgeingBasis, bucket_of
+from models.users import Role
+from tests import factories
+from tests.report_fixtures import client_with_users, invoice, pay
+
+TODAY = date.today()
+
+
+def ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+async def test_ageing_puts_each_open_amount_in_its_bucket_per_customer_and_in_total(
+    engine: Engine, tmp_path: Path
+) -> None:
+    acme = factories.customer(engine, "ACME")
+    beta = factories.customer(engine, "BETA")
+    invoice(engine, acme.id, ago(10), ago(-20), "100.00")  # not due
+    invoice(engine, acme.id, ago(40), ago(10), "200.00")  # 10 days past due
+    old = invoice(engine, beta.id, ago(200), ago(170), "300.00")  # 170 days past due
+    pay(engine, beta.id, "120.00", ago(5), {old: "120.00"})
+    client = client_with_users(engine, tmp_path)
+
+    report = await client.get("/reports/ar-aging", Role.FINANCE)
+
+    assert report["buckets"] == ["1-30", "31-60", "61-90", "91-120", "120+"]
+    by_code = {row["code"]: row for row in report["customers"]}
+    assert by_code["ACME"]["not_due"] == "100.00"
+    assert by_code["ACME"]["amounts"]["1-30"] == "200.00"
+    assert by_code["ACME"]["total"] == "300.00"
+    assert by_code["BETA"]["amounts"]["120+"] == "180.00"
+    [usd] = report["totals"]
+    assert (usd["currency"], usd["not_due"], usd["total"]) == ("USD", "100.00", "480.00")
+    assert usd["amounts"] == {
+        "1-30": "200.00",
+        "31-60": "0.00",
+        "61-90": "0.00",
+        "91-120": "0.00",
+        "120+": "180.00",
+    }
+    await client.aclose()
+
+
+async def test_a_past_as_of_shows_what_was_open_on_that_day(engine: Engine, tmp_path: Path) -> None:
+    acme = factories.customer(engine, "ACME")
+    first = invoice(engine, acme.id, date(2026, 8, 1), date(2026, 8, 31), "100.00")
+    invoice(engine, acme.id, date(2026, 10, 15), date(2026, 11, 14), "70.00")  # after as_of
+    pay(engine, acme.id, "30.00", date(2026, 9, 10), {first: "30.00"})  # before as_of
+    pay(engine, acme.id, "70.00", date(2026, 10, 20), {first: "70.00"})  # after as_of
+    client = client_with_users(engine, tmp_path)
+
+    then = await client.get("/reports/ar-aging?as_of=2026-10-01", Role.FINANCE)
+
+    assert then["source"] == "ledger"
+    [row] = then["customers"]
+    assert row["total"] == "70.00"  # paid in full today; on 1 October 70.00 was open
+    assert row["amounts"]["31-60"] == "70.00"  # 31 days past its due date
+    now = await client.get("/reports/ar-aging", Role.FINANCE)
+    assert [r["total"] for r in now["customers"]] == ["70.00"]
+    await client.aclose()
+
+
+async def test_a_future_as_of_ages_todays_invoices_further(engine: Engine, tmp_path: Path) -> None:
+    acme = factories.customer(engine, "ACME")
+    invoice(engine, acme.id, TODAY, TODAY + timedelta(days=30), "50.00")
+    client = client_with_users(engine, tmp_path)
+
+    later = await client.get(f"/reports/ar-aging?as_of={TODAY + timedelta(days=100)}", Role.FINANCE)
+
+    assert later["customers"][0]["amounts"]["61-90"] == "50.00"
+    assert later["customers"][0]["not_due"] == "0.00"
+    await client.aclose()
+
+
+async def test_custom_buckets_and_invoice_date_basis(engine: Engine, tmp_path: Path) -> None:
+    acme = factories.customer(engine, "ACME")
+    invoice(engine, acme.id, ago(45), ago(15), "80.00")
+    client = client_with_users(engine, tmp_path)
+
+    by_due = await client.get("/reports/ar-aging?buckets=14,28", Role.FINANCE)
+    by_issue = await client.get("/reports/ar-aging?buckets=14,28&basis=invoice_date", Role.FINANCE)
+
+    assert by_due["buckets"] == ["1-14", "15-28", "28+"]
+    assert by_due["customers"][0]["amounts"]["15-28"] == "80.00"
+    assert by_issue["customers"][0]["amounts"]["28+"] == "80.00"
+    await client.aclose()
+
+
+def test_the_ledger_and_the_outstanding_column_give_the_same_report(engine: Engine) -> None:
+    rng = random.Random(7)
+    customers = [factories.customer(engine, f"C{n}").id for n in range(6)]
+    for _ in range(40):
+        who = rng.choice(customers)
+        issued = ago(rng.randint(0, 300))
+        number = invoice(
+            engine,
+            who,
+            issued,
+            issued + timedelta(days=rng.choice([0, 14, 30, 60])),
+            f"{rng.randint(1, 5000)}.{rng.randint(0, 99):02d}",
+        )
+        if rng.random() < 0.4:
+            pay(engine, who, "1.01", min(TODAY, issued + timedelta(days=5)), {number: "1.01"})
+    with Session(engine) as session:
+        for basis in AgeingBasis:
+            for as_of in (TODAY, TODAY + timedelta(days=45)):
+                args = (session, as_of, basis, (30, 60, 90))
+                ledger = ageing_report(*args, source=AgeingSource.LEDGER)
+                fast = ageing_report(*args, source=AgeingSource.INVOICE)
+                assert ledger.customers == fast.customers and ledger.totals == fast.totals
+                assert ageing_report(*args).source == "invoice"  # nothing posted after
+        assert ageing_report(session, ago(3), AgeingBasis.DUE_DATE, (30,)).source == "ledger"
+
+
+def test_the_sql_buckets_match_the_pure_rule(engine: Engine) -> None:
+    acme = factories.customer(engine, "ACME")
+    as_of = TODAY + timedelta(days=10)
+    expected: dict[str, Decimal] = {}
+    for age in (-3, 0, 1, 30, 31, 60, 61, 90, 91, 500):
+        due = as_of - timedelta(days=age)
+        invoice(engine, acme.id, due - timedelta(days=30), due, "10.00")
+        label = bucket_of(as_of, due, due, (30, 60, 90))
+        expected[label] = expected.get(label, Decimal(0)) + Decimal("10.00")
+    with Session(engine) as session:
+        [row] = ageing_report(session, as_of, AgeingBasis.DUE_DATE, (30, 60, 90)).customers
+    got = {NOT_DUE: row.not_due, **row.amounts}
+    assert {k: v for k, v in got.items() if v} == expected
+
+
+async def test_ageing_as_csv_and_as_an_excel_workbook(engine: Engine, tmp_path: Path) -> None:
+    acme = factories.customer(engine, "ACME")
+    invoice(engine, acme.id, ago(40), ago(10), "1234.56")
+    client = client_with_users(engine, tmp_path)
+
+    as_csv = await client.call("GET", "/reports/ar-aging?format=csv", Role.FINANCE, expect=200)
+    as_xlsx = await client.call("GET", "/reports/ar-aging?format=xlsx", Role.AUDITOR, expect=200)
+
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["customer_id", "code", "name", "currency", "not_due"]
+    assert rows[1][1] == "ACME" and rows[1][5] == "1234.56" and rows[-1][1] == "TOTAL"
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][-1] == "total"
+    assert values[1][1] == "ACME" and Decimal(str(values[1][-1])) == Decimal("1234.56")
+    await client.aclose()
+
+
+async def test_bad_report_parameters_are_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
+    client = client_with_users(sqlite_engine, tmp_path)
+    for query in (
+        "buckets=60,30",
+        "buckets=a",
+        "basis=posting_date",
+        "as_of=yesterday",
+        "format=pdf",
+    ):
+        await client.call("GET", f"/reports/ar-aging?{query}", Role.FINANCE, expect=422)
+    await client.call("GET", "/reports/ar-aging", Role.WAREHOUSE, expect=403)
+    await client.aclose()
