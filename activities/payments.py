@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from activities.credit_holds import release_fitting_holds
 from activities.customers import get_customer
 from activities.invoices import get_invoice
 from activities.ledger import post
@@ -133,4 +134,5 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
         ],
         memo=data.reference,
     )
+    release_fitting_holds(session, data.customer_id, data.received_on, f"payment {data.reference}")
     return PaymentPublic.model_validate(payment, update={"allocations": result})

@@ -12,12 +12,15 @@ from api.deps import Database
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
 from api.routes import (
+    approval_policies,
+    approvals,
     auth,
     customers,
     health,
     invoices,
     orders,
     payments,
+    price_lists,
     products,
     shipments,
     stock,
@@ -64,6 +67,9 @@ def create_app(
         shipments,
         invoices,
         payments,
+        price_lists,
+        approval_policies,
+        approvals,
         health,
     ):
         v1.include_router(module.router)

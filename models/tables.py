@@ -3,12 +3,16 @@
 from sqlmodel import SQLModel
 
 from models import (
+    approval_policy,
+    approvals,
+    credit_policy,
     customers,
     invoices,
     ledger,
     orders,
     outbox,
     payments,
+    price_lists,
     products,
     shipments,
     stock,
@@ -18,6 +22,9 @@ from models import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "approval_policy",
+    "approvals",
+    "credit_policy",
     "customers",
     "invoices",
     "ledger",
@@ -25,6 +32,7 @@ __all__ = [
     "orders",
     "outbox",
     "payments",
+    "price_lists",
     "products",
     "shipments",
     "stock",

@@ -1,6 +1,6 @@
 """OrderWorkflow (`order-{id}`): one sales order's life, from entry to closed.
 
-credit gate -> approval (Update) -> stock reservation (backordered until stock arrives) ->
+credit gate -> approval levels (Updates) -> stock reservation (backordered until stock arrives) ->
 shipment (child ShipmentWorkflow) -> invoice on dispatch (child InvoiceCollectionWorkflow) ->
 paid and delivered -> closed. Each stage lives in its own module (order_approval,
 order_fulfilment, order_billing); this class tells the story and handles cancellation.
@@ -34,6 +34,7 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
         super().__init__()
         self.order_id = order.order_id
         self.status = OrderStatus(order.status)
+        self.hold_days, self.credit_blocked = order.hold_days, order.credit_blocked
 
     @workflow.run
     async def run(self, order: OrderInput) -> OrderResult:
@@ -43,9 +44,7 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
                 ORDER_TOTAL.value_set(float(order.total)),
             ]
         )
-        if not await self.pass_credit_gate(OrderStatus(order.status)):
-            return self._result()
-        if not await self.obtain_approval():
+        if not await self.sell(OrderStatus(order.status)):
             return self._result()
         if not await self.reserve_stock():
             return self._result()
