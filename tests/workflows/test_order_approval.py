@@ -24,6 +24,7 @@ from tests.workflows.order_helpers import (
     add_staff,
     end_orders,
     events_of,
+    fresh_time_skipping_env,
     handle,
     level_waiting,
     mails,
@@ -38,6 +39,12 @@ TWO_LEVELS = (
     {"name": "sales manager", "role": "approver", "when_total_above": "100.00"},
     {"name": "finance director", "role": "finance", "when_total_above": "1000.00"},
 )
+
+
+@pytest.fixture
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    async for env in fresh_time_skipping_env():
+        yield env
 
 
 @pytest.fixture
@@ -81,8 +88,7 @@ async def _order(
     env: WorkflowEnvironment, engine: Engine, worker: Worker, quantity: int, user: str = "rep"
 ):  # type: ignore[no-untyped-def]
     customer = factories.customer(engine, credit_limit="100000.00")
-    # No stock: an approved order waits as backordered (no shipment child workflow, whose
-    # start leaves the time-skipping server's clock locked for the tests that follow).
+    # No stock: an approved order stops at backordered; these tests are about approval.
     factories.product(engine, price="100.00")
     order = factories.order(engine, customer.id, quantity=quantity, user=user)
     await start_orders(env.client, engine, worker.task_queue)
