@@ -90,11 +90,11 @@ async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again
         "2.000",
     )
 
-    await level_waiting(sqlite_engine, order["id"], 1)
-    inbox = await api.get("/approvals?status=pending", "ann")
-    assert [(t["order_id"], t["revision"], t["total"]) for t in inbox["items"]] == [
-        (order["id"], 2, "49.50")
-    ]
+    async def inbox() -> list[tuple[int, int, str]]:
+        page = await api.get("/approvals?status=pending", "ann")
+        return [(t["order_id"], t["revision"], t["total"]) for t in page["items"]]
+
+    await eventually(inbox, lambda items: items == [(order["id"], 2, "49.50")])
     await api.post(f"{path}/approve", "ann", {}, expect=200)
     await eventually(status_of(sqlite_engine, order["id"]), lambda s: s == "backordered")
     timeline = await api.get(f"{path}/timeline", "rep")
