@@ -58,10 +58,16 @@ def _offer(price_list: PriceList, item: PriceListItem | PriceItemCreate) -> Pric
 
 
 def _same_audience(session: Session, price_list: PriceList) -> list[int]:
-    query = select(PriceList.id).where(
-        PriceList.audience == price_list.audience,
-        PriceList.credit_class == price_list.credit_class,
-        PriceList.customer_id == price_list.customer_id,
+    """The lists of this list's audience, locked: two requests adding prices for one audience
+    check for overlaps one after the other."""
+    query = (
+        select(PriceList.id)
+        .with_for_update()
+        .where(
+            PriceList.audience == price_list.audience,
+            PriceList.credit_class == price_list.credit_class,
+            PriceList.customer_id == price_list.customer_id,
+        )
     )
     if price_list.credit_class is None:
         query = query.where(col(PriceList.credit_class).is_(None))
@@ -121,8 +127,6 @@ def add_items(session: Session, list_id: int, items: list[PriceItemCreate]) -> P
 
 
 def _add(session: Session, price_list: PriceList, items: list[PriceItemCreate]) -> None:
-    # Lists of one audience change one at a time, so two requests cannot both add an overlap.
-    session.exec(select(PriceList).where(PriceList.id == price_list.id).with_for_update()).one()
     _check_no_overlap(session, price_list, items)
     for item in items:
         session.add(PriceListItem(price_list_id=price_list.id or 0, **item.model_dump()))

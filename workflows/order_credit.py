@@ -32,6 +32,7 @@ class CreditStage(OrderState):
         self.hold_days = 14
         self.credit_blocked = False
         self.amended = False  # an amendment sends the order back through the gate
+        self.releasing = False
 
     async def pass_credit_gate(self, entered_as: OrderStatus) -> bool:
         self.mirror(entered_as)
@@ -65,17 +66,28 @@ class CreditStage(OrderState):
 
     @workflow.update
     async def release_credit_hold(self, release: ReleaseInput) -> str:
+        if self.releasing:
+            raise ApplicationError("the hold is being released a moment ago", type="Conflict")
+        self.releasing = True
+        try:
+            await db_step(
+                "release_credit_hold",
+                ReleaseHoldInput(order_id=self.order_id, release=release, at=workflow.now()),
+            )
+        finally:
+            self.releasing = False
         self.released = release
-        await db_step(
-            "release_credit_hold",
-            ReleaseHoldInput(order_id=self.order_id, release=release, at=workflow.now()),
-        )
         self.mirror(S.PENDING_APPROVAL)
         return str(self.status)
 
     @release_credit_hold.validator
     def _validate_release(self, release: ReleaseInput) -> None:
-        if self.status != S.CREDIT_HOLD or self.released is not None or self.amended:
+        if (
+            self.status != S.CREDIT_HOLD
+            or self.released is not None
+            or self.amended
+            or self.releasing
+        ):
             raise ApplicationError(f"order is {self.status}, not on credit hold", type="Conflict")
         if self.credit_blocked:
             raise ApplicationError(

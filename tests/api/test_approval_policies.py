@@ -35,7 +35,7 @@ POLICY = {
 
 @pytest.fixture
 async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    add_users(engine)
+    add_users(engine, [Role.ADMIN, Role.APPROVER, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER])
     client = api_client(engine, make_settings(tmp_path))
     yield client
     await client.aclose()

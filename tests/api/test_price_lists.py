@@ -23,7 +23,7 @@ ORDER_DAY = date(2026, 11, 27)
 
 @pytest.fixture
 async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    add_users(engine)
+    add_users(engine, [Role.SALES, Role.WAREHOUSE])  # what these tests act as
     client = api_client(engine, make_settings(tmp_path))
     yield client
     await client.aclose()
@@ -149,7 +149,7 @@ async def test_overlapping_validity_for_the_same_item_and_audience_is_refused(
     )
     assert other_list.status_code == 422
     assert _items(engine) == 1
-    names = [p["name"] for p in (await api.get("/price-lists"))["items"]]
+    names = [p["name"] for p in (await api.get("/price-lists", Role.SALES))["items"]]
     assert names == ["Default"]  # the refused list was not saved either
     # Another quantity break, or the next period, is fine.
     await api.post(
@@ -197,7 +197,7 @@ async def test_unknown_price_list_and_bad_prices_are_refused(
         },
     )
     assert mixed.status_code == 422
-    assert (await api.get("/price-lists"))["total"] == 0
+    assert (await api.get("/price-lists", Role.SALES))["total"] == 0
     denied = await api.post("/price-lists", Role.WAREHOUSE, {"name": "X", "audience": "default"})
     assert denied.status_code == 403
 
@@ -217,4 +217,4 @@ async def test_an_order_discount_outside_0_to_100_is_refused(
         },
     )
     assert response.status_code == 422
-    assert (await api.get("/orders"))["total"] == 0
+    assert (await api.get("/orders", Role.SALES))["total"] == 0

@@ -22,8 +22,9 @@ from models.invoices import Invoice
 from models.payments import PaymentCreate
 from models.workflow_messages import ReleaseInput
 from o2c.mailcatcher import MailCatcher
+from o2c.settings import Settings
 from tests import factories
-from tests.helpers import eventually
+from tests.helpers import api_client, eventually
 from tests.workflows.order_helpers import (
     add_staff,
     end_orders,
@@ -190,3 +191,23 @@ async def test_a_hold_not_released_within_the_policy_days_cancels_and_tells_the_
         assert holds_of(session, order.id)[0].outcome == "cancelled"
     sent = await eventually(mails(mail_catcher), lambda m: len(m) >= 1)
     assert sent == [("rep@o2c.example", f"Order {order.number} for ACME Ltd was stopped")]
+
+
+async def test_release_through_the_api_needs_a_credit_manager_and_a_comment(
+    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, settings: Settings
+) -> None:
+    api = api_client(sqlite_engine, settings, env.client)
+    customer = factories.customer(sqlite_engine, credit_limit="10.00")
+    order = factories.order(sqlite_engine, customer.id, user="rep")
+    await start_orders(env.client, sqlite_engine, worker.task_queue)
+    path = f"/orders/{order.id}/release-credit-hold"
+    assert (await api.post(path, "ann", {"comment": "fine"})).status_code == 403
+    assert (await api.post(path, "cm", {"comment": ""})).status_code == 422
+    released = await api.post(path, "cm", {"comment": "director agreed"}, expect=200)
+    assert released.json()["status"] == "pending_approval"
+    assert released.json()["credit_holds"][0]["comment"] == "director agreed"
+    again = await api.post(path, "cm", {"comment": "twice"})
+    assert again.status_code == 409
+    credit = await api.get(f"/customers/{customer.id}/credit", "cm")
+    assert (credit["status"], credit["open_orders"]) == ("hold", "11.00")
+    await api.aclose()
