@@ -1,19 +1,20 @@
-"""Sales orders: entry, status changes with their timeline, and approval decisions."""
+"""Sales orders: entry, status changes with their timeline, and reading them back."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from activities.credit import check_credit
+from activities.credit import check_credit, close_hold, open_hold
 from activities.customers import get_customer
 from activities.numbering import next_number
+from activities.order_pricing import price_lines
 from activities.paging import page
-from activities.products import product_by_sku
 from activities.workflow_outbox import queue_start
+from models.credit_policy import HoldOutcome
 from models.customers import CustomerStatus
-from models.errors import Conflict, InvalidInput, NotFound
+from models.errors import Conflict, NotFound
 from models.order_status import OrderStatus, can_move
 from models.orders import (
     Approval,
@@ -26,8 +27,7 @@ from models.orders import (
     OrderPublic,
     SalesOrder,
 )
-from models.pricing import LineAmounts, line_amounts, order_totals
-from models.workflow_messages import DecisionInput, OrderInput, StatusChangeInput
+from models.workflow_messages import OrderInput, StatusChangeInput
 
 ORDER_WORKFLOW = "OrderWorkflow"
 
@@ -55,33 +55,7 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
     customer = get_customer(session, data.customer_id)
     if customer.status != CustomerStatus.ACTIVE:
         raise Conflict(f"customer {customer.code} is {customer.status}", field="customer_id")
-    priced: list[tuple[int, OrderLine, LineAmounts]] = []
-    for index, item in enumerate(data.lines):
-        product = product_by_sku(session, item.sku)
-        if product is None:
-            raise InvalidInput(f"lines[{index}].sku: unknown SKU {item.sku!r}", field="sku")
-        if product.whole_units and item.quantity != item.quantity.to_integral_value():
-            raise InvalidInput(f"lines[{index}].quantity: {item.sku} is sold in whole units")
-        unit_price = product.unit_price if item.unit_price is None else item.unit_price
-        amounts = line_amounts(
-            item.quantity, unit_price, item.discount_pct, product.tax_rate, customer.currency
-        )
-        line = OrderLine(
-            order_id=0,
-            line_no=index + 1,
-            product_id=product.id or 0,
-            sku=product.sku,
-            description=product.name,
-            quantity=item.quantity,
-            unit_price=unit_price,
-            discount_pct=item.discount_pct,
-            tax_rate=product.tax_rate,
-            net=amounts.net,
-            tax=amounts.tax,
-            total=amounts.total,
-        )
-        priced.append((index, line, amounts))
-    totals = order_totals([amounts for _, _, amounts in priced])
+    lines, totals = price_lines(session, customer, data.lines, today)
     gate = check_credit(session, customer.id or 0, totals.total, today)
     order = SalesOrder(
         number=next_number(session, "SO", today.year),
@@ -98,14 +72,18 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
     session.add(order)
     session.flush()
     assert order.id is not None
-    for _, line, _ in priced:
+    for line in lines:
         line.order_id = order.id
         session.add(line)
+    if not gate.passed:
+        open_hold(session, order, gate)
     session.add(OrderEvent(order_id=order.id, kind="created", actor=user, detail=order.number))
     session.add(
         OrderEvent(
             order_id=order.id,
-            kind="submitted" if gate.passed else "credit_hold",
+            kind="submitted"
+            if gate.passed
+            else ("credit_blocked" if gate.blocked else "credit_hold"),
             status=order.status,
             detail="; ".join(gate.reasons)
             or f"exposure {gate.exposure} within {gate.credit_limit}",
@@ -120,6 +98,8 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
             customer_id=order.customer_id,
             total=order.total,
             status=order.status,
+            hold_days=gate.hold_days,
+            credit_blocked=gate.blocked,
         ).model_dump(mode="json"),
     )
     session.flush()
@@ -137,6 +117,8 @@ def change_status(session: Session, change: StatusChangeInput) -> None:
         raise Conflict(f"order {order.number} cannot go from {order.status} to {target}")
     order.status = target
     session.add(order)
+    if target == OrderStatus.CANCELLED:
+        close_hold(session, order.id or 0, HoldOutcome.CANCELLED, change.at)
     session.add(
         OrderEvent(
             order_id=change.order_id,
@@ -147,37 +129,6 @@ def change_status(session: Session, change: StatusChangeInput) -> None:
             key=key,
             at=change.at,
         )
-    )
-
-
-def record_decision(session: Session, decision: DecisionInput) -> None:
-    """The approver's decision and the status it leads to, in one transaction, once per level."""
-    decided = select(Approval).where(
-        Approval.order_id == decision.order_id, Approval.level == decision.level
-    )
-    if session.exec(decided).first():
-        return
-    verdict = OrderStatus.APPROVED if decision.approved else OrderStatus.REJECTED
-    session.add(
-        Approval(
-            order_id=decision.order_id,
-            level=decision.level,
-            decision=verdict.value,
-            decided_by=decision.user,
-            comment=decision.comment,
-            decided_at=decision.at,
-        )
-    )
-    change_status(
-        session,
-        StatusChangeInput(
-            order_id=decision.order_id,
-            status=verdict,
-            kind=verdict.value,
-            at=decision.at,
-            actor=decision.user,
-            detail=decision.comment,
-        ),
     )
 
 
@@ -200,6 +151,18 @@ def list_orders(
 def approvals_of(session: Session, order_id: int) -> list[ApprovalPublic]:
     query = select(Approval).where(Approval.order_id == order_id).order_by(col(Approval.id))
     return [ApprovalPublic.model_validate(a) for a in session.exec(query).all()]
+
+
+def event(
+    session: Session, order_id: int, kind: str, at: datetime, actor: str, detail: str
+) -> None:
+    """A timeline entry that changes no status (a reminder, an escalation); once per step."""
+    key = f"order-{order_id}/{kind}/{at.isoformat()}/{actor}"
+    if session.exec(select(OrderEvent).where(OrderEvent.key == key)).first():
+        return
+    session.add(
+        OrderEvent(order_id=order_id, kind=kind, actor=actor, detail=detail, key=key, at=at)
+    )
 
 
 def timeline(session: Session, order_id: int) -> list[OrderEventPublic]:

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from activities.customers import get_customer
+from activities.credit_holds import release_fitting_holds
+from activities.customers import lock_customer
 from activities.invoices import get_invoice
 from activities.ledger import post
 from activities.receivables import change_invoice, lock_invoice
@@ -129,7 +130,7 @@ def _differences(chosen: list[tuple[Invoice, Decimal]]) -> list[tuple[Invoice, D
 
 
 def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentPublic:
-    customer = get_customer(session, data.customer_id)
+    customer = lock_customer(session, data.customer_id)
     currency = _payment_currency(data, customer)
     if data.allocations is not None:
         chosen = _explicit_allocations(session, data, currency)
@@ -186,6 +187,7 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
             on=data.received_on,
             user=user,
         )
+    release_fitting_holds(session, data.customer_id, data.received_on, f"payment {data.reference}")
     return payment_public(session, payment.id, written_off=differences)
 
 

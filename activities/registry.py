@@ -8,10 +8,13 @@ from sqlmodel import Session
 from temporalio import activity
 
 from activities import (
+    approvals,
     credit,
+    credit_holds,
     credit_notes,
     invoices,
     mail_delivery,
+    order_amendments,
     orders,
     shipments,
     stock,
@@ -19,17 +22,26 @@ from activities import (
 )
 from activities.mail_delivery import MailServer
 from models.workflow_messages import (
+    AmendOrderInput,
+    AmendResult,
+    ApprovalNotice,
+    ApprovalPlan,
     CreditCheckInput,
     CreditCheckResult,
     CreditOrderInput,
     DecisionInput,
     DeliverEmailInput,
+    ExpireApprovalInput,
+    HoldExpiryInput,
     InvoiceIssued,
     InvoicePosition,
     InvoiceRef,
     IssueInvoiceInput,
+    MailsQueued,
+    OrderEnded,
     OrderRef,
     PlanShipmentInput,
+    ReleaseHoldInput,
     ReservationResult,
     ReserveStockInput,
     StatusChangeInput,
@@ -63,7 +75,37 @@ class O2CActivities:
     @activity.defn(name="record_decision")
     def record_decision(self, data: DecisionInput) -> None:
         with self._session() as session, session.begin():
-            orders.record_decision(session, data)
+            approvals.record_decision(session, data)
+
+    @activity.defn(name="plan_approval")
+    def plan_approval(self, data: OrderRef) -> ApprovalPlan:
+        with self._session() as session:
+            return approvals.plan_approval(session, data)
+
+    @activity.defn(name="notify_approvers")
+    def notify_approvers(self, data: ApprovalNotice) -> MailsQueued:
+        with self._session() as session, session.begin():
+            return approvals.notify_approvers(session, data)
+
+    @activity.defn(name="expire_approval")
+    def expire_approval(self, data: ExpireApprovalInput) -> OrderEnded:
+        with self._session() as session, session.begin():
+            return approvals.expire_approval(session, data)
+
+    @activity.defn(name="release_credit_hold")
+    def release_credit_hold(self, data: ReleaseHoldInput) -> None:
+        with self._session() as session, session.begin():
+            credit_holds.release_hold(session, data.order_id, data.release, data.at)
+
+    @activity.defn(name="expire_credit_hold")
+    def expire_credit_hold(self, data: HoldExpiryInput) -> OrderEnded:
+        with self._session() as session, session.begin():
+            return credit_holds.expire_hold(session, data)
+
+    @activity.defn(name="amend_order")
+    def amend_order(self, data: AmendOrderInput) -> AmendResult:
+        with self._session() as session, session.begin():
+            return order_amendments.amend_order(session, data)
 
     @activity.defn(name="reserve_stock")
     def reserve_stock(self, data: ReserveStockInput) -> ReservationResult:
@@ -118,6 +160,12 @@ class O2CActivities:
             self.change_status,
             self.check_credit,
             self.record_decision,
+            self.plan_approval,
+            self.notify_approvers,
+            self.expire_approval,
+            self.release_credit_hold,
+            self.expire_credit_hold,
+            self.amend_order,
             self.reserve_stock,
             self.plan_shipment,
             self.issue_invoice,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from activities import invoices, orders, shipments
+from activities import credit, invoices, orders, shipments
 from models.invoices import Invoice
 from models.order_detail import OrderDetail
 from models.shipments import Shipment
@@ -24,4 +24,5 @@ def order_detail(session: Session, order_id: int) -> OrderDetail:
         approvals=orders.approvals_of(session, order_id),
         shipments=[shipments.to_public(session, s) for s in order_shipments],
         invoices=[invoices.to_public(session, i) for i in order_invoices],
+        credit_holds=credit.holds_of(session, order_id),
     )

@@ -12,6 +12,8 @@ from api.deps import Database
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
 from api.routes import (
+    approval_policies,
+    approvals,
     auth,
     credit_notes,
     customer_credit,
@@ -22,6 +24,7 @@ from api.routes import (
     ledger,
     orders,
     payments,
+    price_lists,
     products,
     reports,
     shipments,
@@ -78,6 +81,9 @@ def create_app(
         documents,
         reports,
         statements,
+        price_lists,
+        approval_policies,
+        approvals,
         health,
     ):
         v1.include_router(module.router)

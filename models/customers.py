@@ -135,4 +135,6 @@ class CustomerCredit(SQLModel):
     exposure: Amount
     available: Amount
     overdue_amount: Amount
+    overdue_beyond_policy: Amount = Decimal(0)
     status: CreditStatus
+    hold_days: int = 14

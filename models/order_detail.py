@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.credit_policy import CreditHoldPublic
 from models.invoices import InvoicePublic
 from models.orders import ApprovalPublic, OrderPublic
 from models.shipments import ShipmentPublic
@@ -11,3 +12,4 @@ class OrderDetail(OrderPublic):
     approvals: list[ApprovalPublic] = []
     shipments: list[ShipmentPublic] = []
     invoices: list[InvoicePublic] = []
+    credit_holds: list[CreditHoldPublic] = []

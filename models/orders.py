@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, Numeric
+from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
@@ -28,6 +29,7 @@ class SalesOrder(SQLModel, table=True):
     order_date: date
     created_by: str
     created_at: datetime = timestamp_field()
+    revision: int = 1
 
     @property
     def workflow_id(self) -> str:
@@ -44,6 +46,8 @@ class OrderLine(SQLModel, table=True):
     description: str
     quantity: Decimal = Field(sa_column=quantity_column())
     unit_price: Decimal = money_field()
+    list_price: Decimal = money_field()
+    price_source: str = Field(default="product", max_length=40)
     discount_pct: Decimal = Field(default=Decimal(0), sa_column=Column(Numeric(7, 4)))
     tax_rate: Decimal = Field(default=Decimal(0), sa_column=Column(Numeric(6, 4)))
     net: Decimal = money_field()
@@ -55,12 +59,29 @@ class OrderLine(SQLModel, table=True):
 class Approval(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="sales_order.id", index=True)
+    revision: int = 1
     level: int = 1
     role: str = "approver"
     decision: str = Field(max_length=16)
     decided_by: str
     comment: str | None = None
     decided_at: datetime = timestamp_field()
+
+
+class OrderRevision(SQLModel, table=True):
+    """The order as it was before an amendment: header amounts and lines, kept as written."""
+
+    __tablename__ = "order_revision"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    revision: int
+    status: str = Field(max_length=32)
+    subtotal: Decimal = money_field()
+    tax: Decimal = money_field()
+    total: Decimal = money_field()
+    lines: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    amended_by: str = Field(max_length=64)
+    amended_at: datetime = timestamp_field()
 
 
 class OrderEvent(SQLModel, table=True):
@@ -90,12 +111,21 @@ class OrderCreate(SQLModel):
     requested_date: date | None = None
 
 
+class OrderAmend(SQLModel):
+    """The order's new lines (all of them) and, optionally, a new requested date."""
+
+    lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
+    requested_date: date | None = None
+
+
 class OrderLinePublic(SQLModel):
     line_no: int
     sku: str
     description: str
     quantity: DecimalStr
     unit_price: Amount
+    list_price: Amount
+    price_source: str
     discount_pct: DecimalStr
     tax_rate: DecimalStr
     net: Amount
@@ -105,6 +135,7 @@ class OrderLinePublic(SQLModel):
 
 
 class ApprovalPublic(SQLModel):
+    revision: int
     level: int
     role: str
     decision: str
@@ -134,16 +165,19 @@ class OrderPublic(SQLModel):
     order_date: date
     created_by: str
     created_at: datetime
+    revision: int
     workflow_id: str
     lines: list[OrderLinePublic] = []
 
 
 class ApproveRequest(SQLModel):
     comment: str | None = Field(default=None, max_length=2000)
+    level: int | None = Field(default=None, ge=1, description="the level you decide, if you say")
 
 
 class RejectRequest(SQLModel):
     reason: str = Field(min_length=1, max_length=2000)
+    level: int | None = Field(default=None, ge=1)
 
 
 class CancelRequest(SQLModel):
@@ -152,3 +186,14 @@ class CancelRequest(SQLModel):
 
 class ReleaseHoldRequest(SQLModel):
     comment: str = Field(min_length=1, max_length=2000)
+
+
+class OrderRevisionPublic(SQLModel):
+    revision: int
+    status: str
+    subtotal: Amount
+    tax: Amount
+    total: Amount
+    lines: list[dict[str, Any]]
+    amended_by: str
+    amended_at: datetime

@@ -3,13 +3,17 @@
 from sqlmodel import SQLModel
 
 from models import (
+    approval_policy,
+    approvals,
     credit_notes,
+    credit_policy,
     customers,
     invoices,
     ledger,
     orders,
     outbox,
     payments,
+    price_lists,
     products,
     shipments,
     stock,
@@ -21,6 +25,9 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "credit_notes",
+    "approval_policy",
+    "approvals",
+    "credit_policy",
     "customers",
     "invoices",
     "ledger",
@@ -28,6 +35,7 @@ __all__ = [
     "orders",
     "outbox",
     "payments",
+    "price_lists",
     "products",
     "shipments",
     "stock",

@@ -3,10 +3,12 @@ the pydantic data converter carries exactly (Decimal, date, datetime)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
+
+from models.orders import OrderAmend
 
 
 class OrderInput(BaseModel):
@@ -14,6 +16,8 @@ class OrderInput(BaseModel):
     customer_id: int
     total: Decimal
     status: str = "pending_approval"  # as the entry's credit gate left it
+    hold_days: int = 14  # how long a credit hold may wait for release (class policy)
+    credit_blocked: bool = False  # held for overdue items: only a payment releases it
 
 
 class OrderResult(BaseModel):
@@ -40,6 +44,8 @@ class CreditCheckResult(BaseModel):
     exposure: Decimal
     credit_limit: Decimal
     reasons: list[str] = []
+    blocked: bool = False  # overdue beyond the class policy, not just over the limit
+    hold_days: int = 14
 
 
 class Decision(BaseModel):
@@ -48,6 +54,7 @@ class Decision(BaseModel):
     user: str
     roles: list[str] = []
     comment: str | None = None
+    level: int | None = None  # the level the approver means to decide, when they say
 
 
 class DecisionInput(BaseModel):
@@ -56,6 +63,94 @@ class DecisionInput(BaseModel):
     approved: bool
     user: str
     comment: str | None
+    at: datetime
+    revision: int = 1
+    role: str = "approver"
+    final: bool = True  # the last level: its approval approves the order
+
+
+class OrderRef(BaseModel):
+    order_id: int
+    at: datetime
+
+
+class ApprovalStep(BaseModel):
+    """One level an order needs, as the policy in force said when approval was asked."""
+
+    level: int
+    name: str
+    role: str | None = None
+    user: str | None = None
+    remind_after: timedelta | None = None
+    escalate_after: timedelta | None = None
+    escalate_to: str | None = None
+    expire_after: timedelta | None = None
+
+
+class ApprovalPlan(BaseModel):
+    revision: int
+    created_by: str
+    steps: list[ApprovalStep]
+
+
+class ApprovalNotice(BaseModel):
+    """A level is waiting (`waiting`), still waiting (`reminder`), or passed on (`escalated`)."""
+
+    order_id: int
+    revision: int
+    step: ApprovalStep
+    kind: str
+    at: datetime
+
+
+class MailsQueued(BaseModel):
+    outbox_ids: list[int] = []
+
+
+class OrderEnded(BaseModel):
+    """What a timer did to the order (`ended` false when something else got there first)."""
+
+    ended: bool
+    status: str
+    outbox_ids: list[int] = []
+
+
+class ExpireApprovalInput(BaseModel):
+    order_id: int
+    revision: int
+    level: int
+    at: datetime
+
+
+class Amendment(BaseModel):
+    user: str
+    order: OrderAmend
+
+
+class AmendOrderInput(BaseModel):
+    order_id: int
+    user: str
+    order: OrderAmend
+    at: datetime
+
+
+class AmendResult(BaseModel):
+    status: str
+    revision: int
+    total: Decimal
+    hold_days: int = 14
+    credit_blocked: bool = False
+
+
+class HoldExpiryInput(BaseModel):
+    order_id: int
+    at: datetime
+    hold_days: int
+
+
+class ReleaseHoldInput(BaseModel):
+    order_id: int
+    release: ReleaseInput
     at: datetime
 
 
@@ -100,10 +195,6 @@ class IssueInvoiceInput(BaseModel):
     order_id: int
     shipment_id: int | None = None
     issue_date: date
-
-
-class OrderRef(BaseModel):
-    order_id: int
 
 
 class CreditOrderInput(BaseModel):

@@ -44,9 +44,11 @@ def product(engine: Engine, sku: str = "WIDGET", price: str = "10.00", stock: in
             receive_stock(session, StockReceipt(sku=sku, quantity=Decimal(stock)), "test")
 
 
-def order(engine: Engine, customer_id: int, sku: str = "WIDGET", quantity: int = 1) -> OrderPublic:
+def order(
+    engine: Engine, customer_id: int, sku: str = "WIDGET", quantity: int = 1, user: str = "sales"
+) -> OrderPublic:
     data = OrderCreate(
         customer_id=customer_id, lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))]
     )
     with Session(engine) as session, session.begin():
-        return create_order(session, data, "sales", date(2026, 11, 27))
+        return create_order(session, data, user, date(2026, 11, 27))

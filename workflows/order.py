@@ -1,6 +1,6 @@
 """OrderWorkflow (`order-{id}`): one sales order's life, from entry to closed.
 
-credit gate -> approval (Update) -> stock reservation (backordered until stock arrives) ->
+credit gate -> approval levels (Updates) -> stock reservation (backordered until stock arrives) ->
 shipment (child ShipmentWorkflow) -> invoice per the customer's invoice policy (on order,
 shipment or delivery; child InvoiceCollectionWorkflow) ->
 paid and delivered -> closed. Each stage lives in its own module (order_approval,
@@ -35,6 +35,7 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
         super().__init__()
         self.order_id = order.order_id
         self.status = OrderStatus(order.status)
+        self.hold_days, self.credit_blocked = order.hold_days, order.credit_blocked
 
     @workflow.run
     async def run(self, order: OrderInput) -> OrderResult:
@@ -44,9 +45,7 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
                 ORDER_TOTAL.value_set(float(order.total)),
             ]
         )
-        if not await self.pass_credit_gate(OrderStatus(order.status)):
-            return self._result()
-        if not await self.obtain_approval():
+        if not await self.sell(OrderStatus(order.status)):
             return self._result()
         await self.bill_order()
         if not await self.reserve_stock():

@@ -39,7 +39,9 @@ class BillingStage(OrderState):
 
     async def bill_order(self) -> None:
         """Right after approval: read the policy; on_order bills the ordered quantities now."""
-        policy = await db_step("invoice_policy", OrderRef(order_id=self.order_id), str)
+        policy = await db_step(
+            "invoice_policy", OrderRef(order_id=self.order_id, at=workflow.now()), str
+        )
         self.invoice_policy = InvoicePolicy(policy)
         if self.invoice_policy == P.ON_ORDER:
             number = await self._issue(None)

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from temporalio.client import Client
 
-from activities import orders, views
+from activities import order_amendments, orders, views
 from api.deps import CurrentUser, DatabaseDep, PagingDep, TemporalDep, reader, require
 from api.listing import Page
 from models.order_detail import OrderDetail
@@ -15,14 +15,16 @@ from models.order_status import OrderStatus
 from models.orders import (
     ApproveRequest,
     CancelRequest,
+    OrderAmend,
     OrderCreate,
     OrderEventPublic,
     OrderPublic,
+    OrderRevisionPublic,
     RejectRequest,
     ReleaseHoldRequest,
 )
 from models.users import Role, User
-from models.workflow_messages import Decision, ReleaseInput
+from models.workflow_messages import Amendment, Decision, ReleaseInput
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 READERS = reader(Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE)
@@ -68,22 +70,44 @@ async def _update(
     return await db.run(views.order_detail, order_id)
 
 
-def _decision(user: User, comment: str | None) -> Decision:
-    return Decision(user=user.username, roles=sorted(user.role_set), comment=comment)
+def _decision(user: User, comment: str | None, level: int | None = None) -> Decision:
+    return Decision(user=user.username, roles=sorted(user.role_set), comment=comment, level=level)
 
 
-@router.post("/{order_id}/approve", dependencies=[require(Role.APPROVER)])
+# Who may decide is the approval policy's business (a role or a named user per level): the
+# workflow's validator answers 403 for anyone else. An auditor never decides anything.
+DECIDERS = require(*(role for role in Role if role is not Role.AUDITOR))
+
+
+@router.post("/{order_id}/approve", dependencies=[DECIDERS])
 async def approve(
     order_id: int, body: ApproveRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
-    return await _update(db, temporal, order_id, "approve", _decision(user, body.comment))
+    decision = _decision(user, body.comment, body.level)
+    return await _update(db, temporal, order_id, "approve", decision)
 
 
-@router.post("/{order_id}/reject", dependencies=[require(Role.APPROVER)])
+@router.post("/{order_id}/reject", dependencies=[DECIDERS])
 async def reject(
     order_id: int, body: RejectRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
-    return await _update(db, temporal, order_id, "reject", _decision(user, body.reason))
+    decision = _decision(user, body.reason, body.level)
+    return await _update(db, temporal, order_id, "reject", decision)
+
+
+@router.patch("/{order_id}", dependencies=[require(Role.SALES)])
+async def amend_order(
+    order_id: int, body: OrderAmend, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+) -> OrderDetail:
+    """New lines for an order not yet approved; the earlier version is kept (`/revisions`)."""
+    await db.run(order_amendments.check_amendment, order_id, body)
+    amendment = Amendment(user=user.username, order=body)
+    return await _update(db, temporal, order_id, "amend", amendment)
+
+
+@router.get("/{order_id}/revisions", dependencies=[READERS])
+async def order_revisions(order_id: int, db: DatabaseDep) -> list[OrderRevisionPublic]:
+    return await db.run(order_amendments.revisions, order_id)
 
 
 @router.post("/{order_id}/cancel", dependencies=[require(Role.SALES)])

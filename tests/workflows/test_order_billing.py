@@ -43,7 +43,9 @@ async def _approved(env: WorkflowEnvironment, worker: Worker, order: OrderPublic
         task_queue=worker.task_queue,
     )
     await eventually(_status(env, order.id, handle), lambda s: s == "pending_approval")
-    await handle.execute_update(OrderWorkflow.approve, Decision(user="approver"))
+    await handle.execute_update(
+        OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+    )
     return handle
 
 

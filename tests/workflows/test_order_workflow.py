@@ -51,12 +51,16 @@ async def test_order_over_the_limit_waits_on_credit_hold_until_released(
     await eventually(status, lambda s: s == "credit_hold")
 
     with pytest.raises(WorkflowUpdateFailedError):
-        await handle.execute_update(OrderWorkflow.approve, Decision(user="approver"))
+        await handle.execute_update(
+            OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+        )
     await handle.execute_update(
         OrderWorkflow.release_credit_hold, ReleaseInput(user="cm", comment="paid upfront")
     )
     assert await status() == "pending_approval"
-    await handle.execute_update(OrderWorkflow.approve, Decision(user="approver"))
+    await handle.execute_update(
+        OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+    )
     await eventually(status, lambda s: s == "awaiting_shipment")
     await handle.terminate("test done")
 
@@ -70,7 +74,9 @@ async def test_order_without_stock_is_backordered_until_a_receipt_arrives(
     handle = await _start(time_skipping_env, worker, order)
     status = _status_of(sqlite_engine, order.id)
     await eventually(status, lambda s: s == "pending_approval")
-    await handle.execute_update(OrderWorkflow.approve, Decision(user="approver"))
+    await handle.execute_update(
+        OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+    )
     await eventually(status, lambda s: s == "backordered")
 
     with Session(sqlite_engine) as session, session.begin():
@@ -88,7 +94,9 @@ async def test_rejected_order_ends_rejected_and_cannot_be_approved_after(
     order = factories.order(sqlite_engine, customer.id)
     handle = await _start(time_skipping_env, worker, order)
     await eventually(_status_of(sqlite_engine, order.id), lambda s: s == "pending_approval")
-    await handle.execute_update(OrderWorkflow.reject, Decision(user="approver", comment="no"))
+    await handle.execute_update(
+        OrderWorkflow.reject, Decision(user="approver", roles=["approver"], comment="no")
+    )
     result = await handle.result()
     assert result.status == "rejected"
     assert await _status_of(sqlite_engine, order.id)() == "rejected"
