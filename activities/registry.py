@@ -9,7 +9,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
-from activities import credit, invoices, orders, shipments, stock
+from activities import credit, fulfilment, invoices, orders, shipments
+from activities.fulfilment import FulfilmentSettings
+from models.fulfilment_messages import (
+    ExpiryResult,
+    FulfilmentInput,
+    FulfilmentPlan,
+    LateAlert,
+    ShipmentRef,
+    ShipmentReleaseInput,
+    ShipmentState,
+)
 from models.outbox import OutboxMessage, OutboxState
 from models.workflow_messages import (
     CreditCheckInput,
@@ -20,9 +30,6 @@ from models.workflow_messages import (
     InvoicePosition,
     InvoiceRef,
     IssueInvoiceInput,
-    PlanShipmentInput,
-    ReservationResult,
-    ReserveStockInput,
     StatusChangeInput,
 )
 from notifications.mailer import build_message, send_message
@@ -30,9 +37,17 @@ from notifications.mailer import build_message, send_message
 
 class O2CActivities:
     def __init__(
-        self, engine: Engine, *, seller: str, sender: str, smtp_host: str, smtp_port: int
+        self,
+        engine: Engine,
+        *,
+        seller: str,
+        sender: str,
+        smtp_host: str,
+        smtp_port: int,
+        fulfilment: FulfilmentSettings | None = None,
     ) -> None:
         self.engine = engine
+        self.fulfilment = fulfilment or FulfilmentSettings(company=seller)
         self.seller = seller
         self.sender = sender
         self.smtp_host = smtp_host
@@ -56,16 +71,42 @@ class O2CActivities:
         with self._session() as session, session.begin():
             orders.record_decision(session, data)
 
-    @activity.defn(name="reserve_stock")
-    def reserve_stock(self, data: ReserveStockInput) -> ReservationResult:
+    @activity.defn(name="plan_fulfilment")
+    def plan_fulfilment(self, data: FulfilmentInput) -> FulfilmentPlan:
         with self._session() as session, session.begin():
-            shortages = stock.reserve_order(session, data.order_id)
-        return ReservationResult(complete=not shortages, shortages=shortages)
+            return fulfilment.plan_fulfilment(session, data, self.fulfilment, reserve_now=True)
 
-    @activity.defn(name="plan_shipment")
-    def plan_shipment(self, data: PlanShipmentInput) -> int:
+    @activity.defn(name="fulfilment_position")
+    def fulfilment_position(self, data: FulfilmentInput) -> FulfilmentPlan:
         with self._session() as session, session.begin():
-            return shipments.plan_shipment(session, data.order_id)
+            return fulfilment.plan_fulfilment(session, data, self.fulfilment, reserve_now=False)
+
+    @activity.defn(name="expire_reservations")
+    def expire_reservations(self, data: FulfilmentInput) -> ExpiryResult:
+        with self._session() as session, session.begin():
+            return fulfilment.expire_reservations(session, data, self.fulfilment)
+
+    @activity.defn(name="release_order_stock")
+    def release_order_stock(self, data: FulfilmentInput) -> list[int]:
+        with self._session() as session, session.begin():
+            return fulfilment.release_order_stock(session, data, self.fulfilment.hold_days)
+
+    @activity.defn(name="shipment_state")
+    def shipment_state(self, data: ShipmentRef) -> ShipmentState:
+        with self._session() as session:
+            return fulfilment.shipment_state(session, data)
+
+    @activity.defn(name="late_shipment_alert")
+    def late_shipment_alert(self, data: ShipmentRef) -> LateAlert:
+        with self._session() as session, session.begin():
+            return fulfilment.late_shipment_alert(session, data, self.fulfilment)
+
+    @activity.defn(name="release_shipment_hold")
+    def release_shipment_hold(self, data: ShipmentReleaseInput) -> None:
+        with self._session() as session, session.begin():
+            shipments.release_credit_hold(
+                session, data.shipment_id, data.user, data.comment, data.at
+            )
 
     @activity.defn(name="issue_invoice")
     def issue_invoice(self, data: IssueInvoiceInput) -> InvoiceIssued:
@@ -111,8 +152,13 @@ class O2CActivities:
             self.change_status,
             self.check_credit,
             self.record_decision,
-            self.reserve_stock,
-            self.plan_shipment,
+            self.plan_fulfilment,
+            self.fulfilment_position,
+            self.expire_reservations,
+            self.release_order_stock,
+            self.shipment_state,
+            self.late_shipment_alert,
+            self.release_shipment_hold,
             self.issue_invoice,
             self.invoice_position,
             self.mark_invoice_overdue,

@@ -23,6 +23,7 @@ from api.routes import (
     stock,
     ui,
     users,
+    warehouses,
 )
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
@@ -59,6 +60,7 @@ def create_app(
         users,
         customers,
         products,
+        warehouses,
         stock,
         orders,
         shipments,

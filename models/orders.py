@@ -9,6 +9,7 @@ from sqlalchemy import Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fulfilment import FulfilmentPolicy
 from models.money import Amount, DecimalStr
 from models.order_status import OrderStatus
 from models.stock import quantity_column
@@ -28,6 +29,11 @@ class SalesOrder(SQLModel, table=True):
     order_date: date
     created_by: str
     created_at: datetime = timestamp_field()
+    fulfilment_policy: str = Field(
+        default=FulfilmentPolicy.SHIP_PARTIAL,
+        max_length=16,
+        sa_column_kwargs={"server_default": FulfilmentPolicy.SHIP_PARTIAL.value},
+    )
 
     @property
     def workflow_id(self) -> str:
@@ -88,6 +94,7 @@ class OrderCreate(SQLModel):
     customer_id: int
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
     requested_date: date | None = None
+    fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
 
 
 class OrderLinePublic(SQLModel):
@@ -134,6 +141,7 @@ class OrderPublic(SQLModel):
     order_date: date
     created_by: str
     created_at: datetime
+    fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
     workflow_id: str
     lines: list[OrderLinePublic] = []
 

@@ -10,9 +10,11 @@ from models import (
     outbox,
     payments,
     products,
+    returns,
     shipments,
     stock,
     users,
+    warehouses,
 )
 
 metadata = SQLModel.metadata
@@ -26,7 +28,9 @@ __all__ = [
     "outbox",
     "payments",
     "products",
+    "returns",
     "shipments",
     "stock",
     "users",
+    "warehouses",
 ]

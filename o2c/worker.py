@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.fulfilment import FulfilmentSettings
 from activities.registry import O2CActivities
 from o2c.relay import relay_forever
 from o2c.settings import Settings
@@ -28,6 +29,7 @@ def build_worker(
         sender=settings.mail_from,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
+        fulfilment=fulfilment_settings(settings),
     )
     return Worker(
         client,
@@ -36,6 +38,16 @@ def build_worker(
         activities=activities.all(),  # type: ignore[arg-type]
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
+    )
+
+
+def fulfilment_settings(settings: Settings) -> FulfilmentSettings:
+    return FulfilmentSettings(
+        hold_days=settings.reservation_days,
+        recheck_credit_classes=settings.recheck_credit_classes,
+        ops_email=settings.ops_email,
+        staff_language=settings.staff_language,
+        company=settings.company_name,
     )
 
 

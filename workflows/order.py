@@ -1,9 +1,10 @@
 """OrderWorkflow (`order-{id}`): one sales order's life, from entry to closed.
 
 credit gate -> approval (Update) -> stock reservation (backordered until stock arrives) ->
-shipment (child ShipmentWorkflow) -> invoice on dispatch (child InvoiceCollectionWorkflow) ->
-paid and delivered -> closed. Each stage lives in its own module (order_approval,
-order_fulfilment, order_billing); this class tells the story and handles cancellation.
+shipments (child ShipmentWorkflows; partial ones per the order's policy) -> an invoice per
+dispatched shipment (child InvoiceCollectionWorkflows) -> paid and delivered -> closed.
+Each stage lives in its own module (order_approval, order_fulfilment, order_billing); this
+class tells the story and handles cancellation.
 Every status change is written to the database and mirrored in the OrderStatus attribute.
 """
 
@@ -49,13 +50,18 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
             return self._result()
         if not await self.reserve_stock():
             return self._result()
-        shipment_id = await self.ship()
-        collection = await self.invoice_shipment(shipment_id)
-        collected = asyncio.ensure_future(self.await_collection(collection))
-        await workflow.wait_condition(lambda: self.paid or self.delivered)
-        if not self.paid:
+        collections = []
+        async for shipment_id in self.dispatched_shipments():  # one invoice per shipment
+            handle = await self.invoice_shipment(shipment_id)
+            collections.append(asyncio.ensure_future(self.await_collection(handle)))
+        if self.cancelled:  # cancelled while backordered: its stock went back
+            return self._result()
+        await workflow.wait_condition(
+            lambda: all(c.done() for c in collections) or self.all_delivered
+        )
+        if not all(c.done() for c in collections):
             await self.move(S.DELIVERED, "delivered")
-        await collected
+        await asyncio.gather(*collections)
         await self.move(S.PAID, "paid")
         await self.await_delivery()
         await self.move(S.CLOSED, "closed")
