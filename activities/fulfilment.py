@@ -3,6 +3,7 @@ reservations go, release an order's stock, read a shipment, and the late-deliver
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -28,28 +29,19 @@ from models.users import User
 from notifications.outbox import queue_email
 
 
-class FulfilmentSettings:
-    """What the worker's settings say about fulfilment (passed to every step that needs it)."""
+@dataclass(frozen=True)
+class FulfilmentConfig:
+    """What the worker's settings say about fulfilment, for the steps that need it."""
 
-    def __init__(
-        self,
-        hold_days: int = 7,
-        recheck_credit_classes: list[str] | None = None,
-        ops_email: str = "ops@o2c.example",
-        staff_language: str = "en",
-        company: str = "o2c",
-    ) -> None:
-        self.hold_days = hold_days
-        self.recheck_credit_classes = (
-            ["*"] if recheck_credit_classes is None else recheck_credit_classes
-        )
-        self.ops_email = ops_email
-        self.staff_language = staff_language
-        self.company = company
+    hold_days: int = 7
+    recheck_credit_classes: tuple[str, ...] = ("*",)
+    ops_email: str = "ops@o2c.example"
+    staff_language: str = "en"
+    company: str = "o2c"
 
 
 def plan_fulfilment(
-    session: Session, data: FulfilmentInput, policy: FulfilmentSettings, reserve_now: bool
+    session: Session, data: FulfilmentInput, policy: FulfilmentConfig, reserve_now: bool
 ) -> FulfilmentPlan:
     """Reserve what the order still needs (if asked), plan what may ship, and say where it is."""
     order = get_order(session, data.order_id)
@@ -57,7 +49,7 @@ def plan_fulfilment(
     if order.status not in FINAL:
         if reserve_now:
             shortages = reserve(session, data.order_id, data.at, policy.hold_days)
-        plan(session, order, data.at, policy.recheck_credit_classes)
+        plan(session, order, data.at, list(policy.recheck_credit_classes))
     return _position(session, order, shortages)
 
 
@@ -89,7 +81,7 @@ def _dispatch_order(shipment: Shipment) -> tuple[datetime, int]:
 
 
 def expire_reservations(
-    session: Session, data: FulfilmentInput, policy: FulfilmentSettings
+    session: Session, data: FulfilmentInput, policy: FulfilmentConfig
 ) -> ExpiryResult:
     """Reservations held past their days go back to stock (first to other waiting orders), the
     order's unshipped shipments are cancelled, and the rep hears of it."""
@@ -133,9 +125,7 @@ def shipment_state(session: Session, ref: ShipmentRef) -> ShipmentState:
     )
 
 
-def late_shipment_alert(
-    session: Session, ref: ShipmentRef, policy: FulfilmentSettings
-) -> LateAlert:
+def late_shipment_alert(session: Session, ref: ShipmentRef, policy: FulfilmentConfig) -> LateAlert:
     """Tell the rep and ops once that a shipment's ETA passed without delivery."""
     shipment = get_shipment(session, ref.shipment_id, lock=True)
     order = get_order(session, shipment.order_id)
@@ -172,7 +162,7 @@ def _mail_staff(
     *,
     key: str,
     template: str,
-    policy: FulfilmentSettings,
+    policy: FulfilmentConfig,
     context: dict[str, object],
 ) -> list[int]:
     ids = []

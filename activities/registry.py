@@ -10,7 +10,7 @@ from sqlmodel import Session
 from temporalio import activity
 
 from activities import credit, fulfilment, invoices, orders, shipments
-from activities.fulfilment import FulfilmentSettings
+from activities.fulfilment import FulfilmentConfig
 from models.fulfilment_messages import (
     ExpiryResult,
     FulfilmentInput,
@@ -44,10 +44,10 @@ class O2CActivities:
         sender: str,
         smtp_host: str,
         smtp_port: int,
-        fulfilment: FulfilmentSettings | None = None,
+        fulfilment: FulfilmentConfig | None = None,
     ) -> None:
         self.engine = engine
-        self.fulfilment = fulfilment or FulfilmentSettings(company=seller)
+        self.fulfilment = fulfilment or FulfilmentConfig(company=seller)
         self.seller = seller
         self.sender = sender
         self.smtp_host = smtp_host

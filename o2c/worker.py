@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.fulfilment import FulfilmentSettings
+from activities.fulfilment import FulfilmentConfig
 from activities.registry import O2CActivities
 from o2c.relay import relay_forever
-from o2c.settings import Settings
+from o2c.settings import FulfilmentSettings, Settings
 from workflows.invoice_collection import InvoiceCollectionWorkflow
 from workflows.order import OrderWorkflow
 from workflows.shipment import ShipmentWorkflow
@@ -21,7 +21,11 @@ WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow]
 
 
 def build_worker(
-    client: Client, engine: Engine, settings: Settings, task_queue: str | None = None
+    client: Client,
+    engine: Engine,
+    settings: Settings,
+    task_queue: str | None = None,
+    fulfilment: FulfilmentSettings | None = None,
 ) -> Worker:
     activities = O2CActivities(
         engine,
@@ -29,7 +33,7 @@ def build_worker(
         sender=settings.mail_from,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
-        fulfilment=fulfilment_settings(settings),
+        fulfilment=fulfilment_config(settings, fulfilment or FulfilmentSettings()),
     )
     return Worker(
         client,
@@ -41,12 +45,12 @@ def build_worker(
     )
 
 
-def fulfilment_settings(settings: Settings) -> FulfilmentSettings:
-    return FulfilmentSettings(
-        hold_days=settings.reservation_days,
-        recheck_credit_classes=settings.recheck_credit_classes,
-        ops_email=settings.ops_email,
-        staff_language=settings.staff_language,
+def fulfilment_config(settings: Settings, fulfilment: FulfilmentSettings) -> FulfilmentConfig:
+    return FulfilmentConfig(
+        hold_days=fulfilment.reservation_days,
+        recheck_credit_classes=tuple(fulfilment.recheck_credit_classes),
+        ops_email=fulfilment.ops_email,
+        staff_language=fulfilment.staff_language,
         company=settings.company_name,
     )
 

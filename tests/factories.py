@@ -13,6 +13,7 @@ from activities.orders import create_order
 from activities.products import create_product
 from activities.stock import receive_stock
 from models.customers import CustomerCreate, CustomerPublic
+from models.fulfilment import FulfilmentPolicy
 from models.orders import OrderCreate, OrderLineCreate, OrderPublic
 from models.products import ProductCreate
 from models.stock import StockReceipt
@@ -44,9 +45,17 @@ def product(engine: Engine, sku: str = "WIDGET", price: str = "10.00", stock: in
             receive_stock(session, StockReceipt(sku=sku, quantity=Decimal(stock)), "test")
 
 
-def order(engine: Engine, customer_id: int, sku: str = "WIDGET", quantity: int = 1) -> OrderPublic:
+def order(
+    engine: Engine,
+    customer_id: int,
+    sku: str = "WIDGET",
+    quantity: int = 1,
+    policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL,
+) -> OrderPublic:
     data = OrderCreate(
-        customer_id=customer_id, lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))]
+        customer_id=customer_id,
+        lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))],
+        fulfilment_policy=policy,
     )
     with Session(engine) as session, session.begin():
         return create_order(session, data, "sales", date(2026, 11, 27))

@@ -12,7 +12,6 @@ from api.deps import (
     CurrentUser,
     DatabaseDep,
     PagingDep,
-    SettingsDep,
     TemporalDep,
     reader,
     require,
@@ -30,6 +29,7 @@ from models.shipments import (
     TrackingRequest,
 )
 from models.users import Role
+from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/shipments", tags=["shipments"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
@@ -109,12 +109,16 @@ async def record_return(
     body: ReturnCreate,
     db: DatabaseDep,
     user: CurrentUser,
-    settings: SettingsDep,
     request: Request,
 ) -> ReturnPublic:
     now = datetime.now(UTC)
     result = await db.run(
-        returns.record_return, shipment_id, body, user.username, now, settings.reservation_days
+        returns.record_return,
+        shipment_id,
+        body,
+        user.username,
+        now,
+        get_fulfilment_settings().reservation_days,
     )
     await request.app.state.temporal.flush_outbox()
     return result

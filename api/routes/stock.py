@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 
 from activities import stock
-from api.deps import CurrentUser, DatabaseDep, PagingDep, SettingsDep, reader, require
+from api.deps import CurrentUser, DatabaseDep, PagingDep, reader, require
 from api.listing import Page
 from models.stock import StockMovePublic, StockPublic, StockReceipt
 from models.users import Role
+from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/stock", tags=["stock"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE)
@@ -21,11 +22,14 @@ async def receive(
     body: StockReceipt,
     db: DatabaseDep,
     user: CurrentUser,
-    settings: SettingsDep,
     request: Request,
 ) -> StockPublic:
     level = await db.run(
-        stock.receive_stock, body, user.username, datetime.now(UTC), settings.reservation_days
+        stock.receive_stock,
+        body,
+        user.username,
+        datetime.now(UTC),
+        get_fulfilment_settings().reservation_days,
     )
     await request.app.state.temporal.flush_outbox()
     return level
