@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from activities.orders import create_order
 from activities.reservations import reserve_for_order, reserved_by_line
 from activities.stock import receive_stock
 from activities.stock_ledger import ledger_totals
@@ -37,8 +38,6 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 
 
 def _orders(engine: Engine, customer_id: int) -> list[int]:
-    from activities.orders import create_order
-
     ids = []
     start = datetime(2026, 11, 1, tzinfo=UTC)
     for n in range(ORDERS):

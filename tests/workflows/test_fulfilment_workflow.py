@@ -4,7 +4,6 @@ shipment alert, reservations released when not shipped in time, and the credit r
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,7 +12,9 @@ from email import message_from_bytes
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -31,9 +32,11 @@ from models.stock import StockReceipt
 from models.workflow_messages import Decision
 from o2c.mailcatcher import MailCatcher
 from tests import factories
+from tests.conftest import BIN
 from tests.fulfilment.support import level, relay, rep, status
 from tests.helpers import eventually
 from workflows.order import OrderWorkflow
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 from workflows.shipment import ShipmentWorkflow
 
 
@@ -95,15 +98,26 @@ class Story:
 
 
 @pytest.fixture
-async def story(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
-) -> AsyncIterator[Story]:
-    yield Story(time_skipping_env, sqlite_engine, worker)
-    with Session(sqlite_engine) as session:
-        order_ids = session.exec(select(Shipment.order_id)).all()
-    for order_id in set(order_ids) | {1, 2, 3}:
-        with contextlib.suppress(RPCError):  # already finished or never started
-            await time_skipping_env.client.get_workflow_handle(f"order-{order_id}").terminate()
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this test's own: these orders leave children and timers
+    behind (invoices run for weeks) that must not hold the clock of other tests."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+    )
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={key.name: key.indexed_value_type for key in SEARCH_ATTRIBUTES},
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def story(time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker) -> Story:
+    return Story(time_skipping_env, sqlite_engine, worker)
 
 
 async def test_partial_shipment_ships_what_is_there_and_a_receipt_serves_the_backorder(
@@ -171,19 +185,20 @@ async def test_late_shipment_alerts_the_rep_and_ops_once(
     eta = now.date() + timedelta(days=2)
     end_of_eta_day = datetime.combine(eta + timedelta(days=1), time.min, tzinfo=UTC)
     await story.dispatch(shipment.id or 0, eta=eta)
-    await eventually(story.invoices(order.id), lambda i: len(i) == 1)
+    await eventually(story.status(order.id), lambda s: s == "invoiced")
     invoice_mails = len(mail_catcher.messages())
 
-    def late_mails() -> list[str]:
+    async def late_mails() -> list[str]:
         found = [message_from_bytes(m) for m in mail_catcher.messages()[invoice_mails:]]
         return sorted(m["To"] for m in found if "Late shipment" in m["Subject"])
 
+    both = ["ops@o2c.example", "rep@o2c.example"]
     await story.env.sleep(end_of_eta_day - now - timedelta(hours=1))
-    assert late_mails() == []  # the ETA day has not ended yet
+    assert await late_mails() == []  # the ETA day has not ended yet
     await story.env.sleep(timedelta(hours=2))
-    assert late_mails() == ["ops@o2c.example", "rep@o2c.example"]
+    await eventually(late_mails, lambda m: m == both)
     await story.env.sleep(timedelta(days=5))
-    assert late_mails() == ["ops@o2c.example", "rep@o2c.example"]  # once, not every day
+    assert await late_mails() == both  # once, not every day
     with Session(sqlite_engine) as session:
         kinds = [e.kind for e in timeline(session, order.id)]
     assert kinds.count("shipment_late") == 1
@@ -203,12 +218,16 @@ async def test_reservation_not_shipped_in_time_is_released_and_the_rep_told(
     await story.env.sleep(timedelta(days=6))
     assert level(sqlite_engine).reserved == 2  # within the 7 days it stays reserved
     await story.env.sleep(timedelta(days=1, hours=1))
+    await eventually(story.status(order.id), lambda s: s == "backordered")
     assert level(sqlite_engine).reserved == 0
     [cancelled] = await story.shipments(order.id)()
     assert cancelled.status == ShipmentStatus.CANCELLED
-    assert status(sqlite_engine, order.id) == "backordered"
-    mails = [message_from_bytes(m) for m in mail_catcher.messages()]
-    assert [m["To"] for m in mails if "Reservation released" in m["Subject"]] == ["rep@o2c.example"]
+
+    async def released_mails() -> list[str]:
+        mails = [message_from_bytes(m) for m in mail_catcher.messages()]
+        return [m["To"] for m in mails if "Reservation released" in m["Subject"]]
+
+    await eventually(released_mails, lambda m: m == ["rep@o2c.example"])
     request = DispatchRequest(carrier="DHL", tracking_number="X", eta=date.today())
     with pytest.raises(Conflict), Session(sqlite_engine) as session, session.begin():
         # nothing is left to dispatch from the expired shipment
@@ -234,6 +253,14 @@ async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispa
         await story.dispatch(held.id or 0)
 
     shipment = story.env.client.get_workflow_handle(f"shipment-{held.id}")
+
+    async def held_state() -> str:
+        try:
+            return str(await shipment.query(ShipmentWorkflow.current_state))
+        except RPCError:  # its workflow is still starting
+            return "starting"
+
+    await eventually(held_state, lambda s: s == "credit_hold")
     with pytest.raises(WorkflowUpdateFailedError):  # a release needs a comment
         await shipment.execute_update(
             ShipmentWorkflow.release_credit_hold, ShipmentRelease(user="cm", comment=" ")
@@ -242,7 +269,7 @@ async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispa
         ShipmentWorkflow.release_credit_hold, ShipmentRelease(user="cm", comment="paid by wire")
     )
     await story.dispatch(held.id or 0)
-    await eventually(story.invoices(order.id), lambda i: len(i) == 1)
+    await eventually(story.status(order.id), lambda s: s == "invoiced")
 
 
 def _overdue_invoice(engine: Engine, customer_id: int) -> None:
