@@ -172,6 +172,23 @@ async def test_ship_complete_order_waits_until_every_line_can_go_in_one_shipment
     await eventually(story.status(order.id), lambda s: s == "awaiting_shipment")
 
 
+async def test_cancelling_a_backordered_order_gives_its_reserved_stock_back(
+    story: Story, sqlite_engine: Engine
+) -> None:
+    customer = factories.customer(sqlite_engine)
+    factories.product(sqlite_engine, stock=3)
+    order = factories.order(
+        sqlite_engine, customer.id, quantity=5, policy=FulfilmentPolicy.SHIP_COMPLETE
+    )
+    handle = await story.start(order)
+    await eventually(story.status(order.id), lambda s: s == "backordered")
+    assert level(sqlite_engine).reserved == 3
+    await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="no longer"))
+    await handle.result()
+    assert status(sqlite_engine, order.id) == "cancelled"
+    assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (3, 0)
+
+
 async def test_late_shipment_alerts_the_rep_and_ops_once(
     story: Story, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
