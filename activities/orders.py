@@ -66,6 +66,7 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
         tax=totals.tax,
         total=totals.total,
         requested_date=data.requested_date,
+        fulfilment_policy=data.fulfilment_policy,
         order_date=today,
         created_by=user,
     )

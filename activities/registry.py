@@ -12,15 +12,25 @@ from activities import (
     credit,
     credit_holds,
     credit_notes,
+    fulfilment,
     invoices,
     mail_delivery,
     order_amendments,
     orders,
     shipments,
-    stock,
     write_offs,
 )
+from activities.fulfilment import FulfilmentConfig
 from activities.mail_delivery import MailServer
+from models.fulfilment_messages import (
+    ExpiryResult,
+    FulfilmentInput,
+    FulfilmentPlan,
+    LateAlert,
+    ShipmentRef,
+    ShipmentReleaseInput,
+    ShipmentState,
+)
 from models.workflow_messages import (
     AmendOrderInput,
     AmendResult,
@@ -40,10 +50,7 @@ from models.workflow_messages import (
     MailsQueued,
     OrderEnded,
     OrderRef,
-    PlanShipmentInput,
     ReleaseHoldInput,
-    ReservationResult,
-    ReserveStockInput,
     StatusChangeInput,
     WriteOffDecision,
 )
@@ -51,9 +58,17 @@ from models.workflow_messages import (
 
 class O2CActivities:
     def __init__(
-        self, engine: Engine, *, seller: str, sender: str, smtp_host: str, smtp_port: int
+        self,
+        engine: Engine,
+        *,
+        seller: str,
+        sender: str,
+        smtp_host: str,
+        smtp_port: int,
+        fulfilment: FulfilmentConfig | None = None,
     ) -> None:
         self.engine = engine
+        self.fulfilment = fulfilment or FulfilmentConfig(company=seller)
         self.seller = seller
         self.sender = sender
         self.smtp_host = smtp_host
@@ -107,16 +122,42 @@ class O2CActivities:
         with self._session() as session, session.begin():
             return order_amendments.amend_order(session, data)
 
-    @activity.defn(name="reserve_stock")
-    def reserve_stock(self, data: ReserveStockInput) -> ReservationResult:
+    @activity.defn(name="plan_fulfilment")
+    def plan_fulfilment(self, data: FulfilmentInput) -> FulfilmentPlan:
         with self._session() as session, session.begin():
-            shortages = stock.reserve_order(session, data.order_id)
-        return ReservationResult(complete=not shortages, shortages=shortages)
+            return fulfilment.plan_fulfilment(session, data, self.fulfilment, reserve_now=True)
 
-    @activity.defn(name="plan_shipment")
-    def plan_shipment(self, data: PlanShipmentInput) -> int:
+    @activity.defn(name="fulfilment_position")
+    def fulfilment_position(self, data: FulfilmentInput) -> FulfilmentPlan:
         with self._session() as session, session.begin():
-            return shipments.plan_shipment(session, data.order_id)
+            return fulfilment.plan_fulfilment(session, data, self.fulfilment, reserve_now=False)
+
+    @activity.defn(name="expire_reservations")
+    def expire_reservations(self, data: FulfilmentInput) -> ExpiryResult:
+        with self._session() as session, session.begin():
+            return fulfilment.expire_reservations(session, data, self.fulfilment)
+
+    @activity.defn(name="release_order_stock")
+    def release_order_stock(self, data: FulfilmentInput) -> list[int]:
+        with self._session() as session, session.begin():
+            return fulfilment.release_order_stock(session, data, self.fulfilment.hold_days)
+
+    @activity.defn(name="shipment_state")
+    def shipment_state(self, data: ShipmentRef) -> ShipmentState:
+        with self._session() as session:
+            return fulfilment.shipment_state(session, data)
+
+    @activity.defn(name="late_shipment_alert")
+    def late_shipment_alert(self, data: ShipmentRef) -> LateAlert:
+        with self._session() as session, session.begin():
+            return fulfilment.late_shipment_alert(session, data, self.fulfilment)
+
+    @activity.defn(name="release_shipment_hold")
+    def release_shipment_hold(self, data: ShipmentReleaseInput) -> None:
+        with self._session() as session, session.begin():
+            shipments.release_credit_hold(
+                session, data.shipment_id, data.user, data.comment, data.at
+            )
 
     @activity.defn(name="issue_invoice")
     def issue_invoice(self, data: IssueInvoiceInput) -> InvoiceIssued:
@@ -166,8 +207,13 @@ class O2CActivities:
             self.release_credit_hold,
             self.expire_credit_hold,
             self.amend_order,
-            self.reserve_stock,
-            self.plan_shipment,
+            self.plan_fulfilment,
+            self.fulfilment_position,
+            self.expire_reservations,
+            self.release_order_stock,
+            self.shipment_state,
+            self.late_shipment_alert,
+            self.release_shipment_hold,
             self.issue_invoice,
             self.invoice_policy,
             self.decide_write_off,

@@ -32,6 +32,7 @@ from api.routes import (
     stock,
     ui,
     users,
+    warehouses,
     write_offs,
 )
 from api.temporal_link import TemporalLink
@@ -70,6 +71,7 @@ def create_app(
         customers,
         customer_credit,
         products,
+        warehouses,
         stock,
         orders,
         shipments,

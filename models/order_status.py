@@ -27,12 +27,14 @@ TRANSITIONS: dict[OrderStatus | None, frozenset[OrderStatus]] = {
     S.CREDIT_HOLD: frozenset({S.PENDING_APPROVAL, S.CANCELLED}),
     S.PENDING_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.CREDIT_HOLD}),
     S.APPROVED: frozenset({S.BACKORDERED, S.AWAITING_SHIPMENT, S.CANCELLED}),
-    S.BACKORDERED: frozenset({S.AWAITING_SHIPMENT, S.CANCELLED}),
-    S.AWAITING_SHIPMENT: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    S.BACKORDERED: frozenset({S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    # back to backordered when a reservation expires before dispatch
+    S.AWAITING_SHIPMENT: frozenset({S.BACKORDERED, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.INVOICED, S.CANCELLED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.INVOICED}),
     S.DELIVERED: frozenset({S.INVOICED, S.PAID, S.CLOSED}),
-    S.INVOICED: frozenset({S.DELIVERED, S.PAID}),
+    # an order invoiced per shipment goes on shipping the rest
+    S.INVOICED: frozenset({S.DELIVERED, S.PAID, S.PARTIALLY_SHIPPED, S.SHIPPED}),
     S.PAID: frozenset({S.CLOSED}),
     S.REJECTED: frozenset(),
     S.CLOSED: frozenset(),

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fulfilment import FulfilmentPolicy
 from models.money import Amount, DecimalStr
 from models.order_status import OrderStatus
 from models.stock import quantity_column
@@ -30,6 +31,11 @@ class SalesOrder(SQLModel, table=True):
     created_by: str
     created_at: datetime = timestamp_field()
     revision: int = 1
+    fulfilment_policy: str = Field(
+        default=FulfilmentPolicy.SHIP_PARTIAL,
+        max_length=16,
+        sa_column_kwargs={"server_default": FulfilmentPolicy.SHIP_PARTIAL.value},
+    )
 
     @property
     def workflow_id(self) -> str:
@@ -109,6 +115,7 @@ class OrderCreate(SQLModel):
     customer_id: int
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
     requested_date: date | None = None
+    fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
 
 
 class OrderAmend(SQLModel):
@@ -166,6 +173,7 @@ class OrderPublic(SQLModel):
     created_by: str
     created_at: datetime
     revision: int
+    fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
     workflow_id: str
     lines: list[OrderLinePublic] = []
 

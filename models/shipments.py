@@ -1,4 +1,5 @@
-"""Shipments of an order: what leaves the warehouse, with which carrier, and when it arrived."""
+"""Shipments of an order: what leaves which warehouse, with which carrier, where it is on the
+way (carrier tracking events), and when it arrived."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
@@ -15,10 +17,24 @@ from models.stock import DEFAULT_WAREHOUSE, quantity_column
 
 class ShipmentStatus(StrEnum):
     PLANNED = "planned"
+    CREDIT_HOLD = "credit_hold"
     DISPATCHED = "dispatched"
     IN_TRANSIT = "in_transit"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+
+
+OPEN_SHIPMENT = (ShipmentStatus.PLANNED, ShipmentStatus.CREDIT_HOLD)
+ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
+
+
+class CarrierStatus(StrEnum):
+    """What a carrier's webhook reports; `delivered` delivers the shipment."""
+
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    EXCEPTION = "exception"
+    DELIVERED = "delivered"
 
 
 class Shipment(SQLModel, table=True):
@@ -33,6 +49,11 @@ class Shipment(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     dispatched_at: datetime | None = optional_timestamp_field()
     delivered_at: datetime | None = optional_timestamp_field()
+    carrier_status: str | None = Field(default=None, max_length=32)
+    location: str | None = Field(default=None, max_length=200)
+    last_event_at: datetime | None = optional_timestamp_field()
+    hold_reason: str | None = None
+    late_alert_at: datetime | None = optional_timestamp_field()
 
 
 class ShipmentLine(SQLModel, table=True):
@@ -45,6 +66,8 @@ class ShipmentLine(SQLModel, table=True):
 
 
 class TrackingEvent(SQLModel, table=True):
+    """Every carrier event as received; `applied` is false for one older than what we know."""
+
     __tablename__ = "tracking_event"
     id: int | None = Field(default=None, primary_key=True)
     shipment_id: int = Field(foreign_key="shipment.id", index=True)
@@ -53,6 +76,8 @@ class TrackingEvent(SQLModel, table=True):
     location: str | None = None
     eta: date | None = None
     received_at: datetime = timestamp_field()
+    occurred_at: datetime | None = optional_timestamp_field()
+    applied: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class DispatchRequest(SQLModel):
@@ -62,19 +87,36 @@ class DispatchRequest(SQLModel):
 
 
 class TrackingRequest(SQLModel):
-    status: str = Field(min_length=1, max_length=32)
+    status: CarrierStatus
     location: str | None = Field(default=None, max_length=200)
     eta: date | None = None
     event_id: str = Field(min_length=1, max_length=128)
+    occurred_at: datetime | None = Field(
+        default=None, description="when the carrier saw it; orders out-of-order events"
+    )
 
 
 class DeliverRequest(SQLModel):
     delivered_at: datetime | None = None
 
 
+class ReleaseShipmentRequest(SQLModel):
+    comment: str = Field(min_length=1, max_length=2000)
+
+
 class ShipmentLinePublic(SQLModel):
     sku: str
     quantity: DecimalStr
+
+
+class TrackingEventPublic(SQLModel):
+    event_id: str
+    status: str
+    location: str | None
+    eta: date | None
+    occurred_at: datetime | None
+    received_at: datetime
+    applied: bool
 
 
 class ShipmentPublic(SQLModel):
@@ -87,4 +129,8 @@ class ShipmentPublic(SQLModel):
     eta: date | None
     dispatched_at: datetime | None
     delivered_at: datetime | None
+    carrier_status: str | None = None
+    location: str | None = None
+    hold_reason: str | None = None
+    late_alert_at: datetime | None = None
     lines: list[ShipmentLinePublic] = []

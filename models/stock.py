@@ -1,4 +1,6 @@
-"""Stock: a level per SKU and warehouse, and the ledger of moves that changed it."""
+"""Stock: the ledger of moves (receipts, reservations, releases, issues, returns) per SKU and
+warehouse, and the level row that sums it. The level is what concurrent reservations lock; its
+CHECK constraints make a negative on hand, negative reservation or oversell impossible."""
 
 from __future__ import annotations
 
@@ -6,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Numeric, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import timestamp_field
+from models.base import optional_timestamp_field, timestamp_field
 from models.money import DecimalStr
 
 DEFAULT_WAREHOUSE = "MAIN"
@@ -27,13 +29,33 @@ class MoveKind(StrEnum):
     RETURN = "return"
 
 
+# How each move changes (on hand, reserved): an issue takes reserved goods out of the building.
+MOVE_EFFECT: dict[MoveKind, tuple[int, int]] = {
+    MoveKind.RECEIPT: (1, 0),
+    MoveKind.RESERVATION: (0, 1),
+    MoveKind.RELEASE: (0, -1),
+    MoveKind.ISSUE: (-1, -1),
+    MoveKind.RETURN: (1, 0),
+}
+
+
 class StockLevel(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("sku", "warehouse"),)
+    __tablename__ = "stocklevel"
+    __table_args__ = (
+        UniqueConstraint("sku", "warehouse"),
+        CheckConstraint("on_hand >= 0", name="ck_stocklevel_on_hand_not_negative"),
+        CheckConstraint("reserved >= 0", name="ck_stocklevel_reserved_not_negative"),
+        CheckConstraint("reserved <= on_hand", name="ck_stocklevel_no_oversell"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     sku: str = Field(index=True, max_length=64)
     warehouse: str = Field(default=DEFAULT_WAREHOUSE, max_length=32)
     on_hand: Decimal = Field(default=Decimal(0), sa_column=quantity_column())
     reserved: Decimal = Field(default=Decimal(0), sa_column=quantity_column())
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
 
 
 class StockMove(SQLModel, table=True):
@@ -43,9 +65,12 @@ class StockMove(SQLModel, table=True):
     kind: MoveKind
     quantity: Decimal = Field(sa_column=quantity_column())
     order_id: int | None = Field(default=None, index=True)
+    order_line_id: int | None = Field(default=None, index=True)
+    shipment_id: int | None = Field(default=None, index=True)
     key: str | None = Field(default=None, unique=True, max_length=160)
     created_by: str | None = None
     created_at: datetime = timestamp_field()
+    expires_at: datetime | None = optional_timestamp_field()
 
 
 class StockReceipt(SQLModel):
@@ -60,3 +85,15 @@ class StockPublic(SQLModel):
     on_hand: DecimalStr
     reserved: DecimalStr
     available: DecimalStr
+
+
+class StockMovePublic(SQLModel):
+    id: int
+    sku: str
+    warehouse: str
+    kind: MoveKind
+    quantity: DecimalStr
+    order_id: int | None
+    shipment_id: int | None
+    created_by: str | None
+    created_at: datetime

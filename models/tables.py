@@ -15,9 +15,11 @@ from models import (
     payments,
     price_lists,
     products,
+    returns,
     shipments,
     stock,
     users,
+    warehouses,
     write_offs,
 )
 
@@ -37,8 +39,10 @@ __all__ = [
     "payments",
     "price_lists",
     "products",
+    "returns",
     "shipments",
     "stock",
     "users",
     "write_offs",
+    "warehouses",
 ]

@@ -54,6 +54,26 @@ class Settings(BaseSettings):
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
 
 
+class FulfilmentSettings(BaseSettings):
+    """Fulfilment's own settings (same O2C_ prefix), documented in docs/fulfilment.md."""
+
+    model_config = SettingsConfigDict(env_prefix="O2C_", env_file=".env", extra="ignore")
+
+    reservation_days: int = Field(
+        7, ge=1, description="Days reserved stock waits for dispatch before it is released."
+    )
+    recheck_credit_classes: list[str] = Field(
+        ["*"], description='Credit classes re-checked before dispatch (JSON list; "*" = all).'
+    )
+    ops_email: str = Field("ops@o2c.example", description="Operations mailbox (late shipments).")
+    staff_language: str = Field("en", description="Language of e-mails to staff (en or zh).")
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache
+def get_fulfilment_settings() -> FulfilmentSettings:
+    return FulfilmentSettings()

@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.fulfilment import FulfilmentConfig
 from activities.registry import O2CActivities
 from o2c.relay import relay_forever
-from o2c.settings import Settings
+from o2c.settings import FulfilmentSettings, Settings
 from workflows.invoice_collection import InvoiceCollectionWorkflow
 from workflows.order import OrderWorkflow
 from workflows.shipment import ShipmentWorkflow
@@ -20,7 +21,11 @@ WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow]
 
 
 def build_worker(
-    client: Client, engine: Engine, settings: Settings, task_queue: str | None = None
+    client: Client,
+    engine: Engine,
+    settings: Settings,
+    task_queue: str | None = None,
+    fulfilment: FulfilmentSettings | None = None,
 ) -> Worker:
     activities = O2CActivities(
         engine,
@@ -28,6 +33,7 @@ def build_worker(
         sender=settings.mail_from,
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
+        fulfilment=fulfilment_config(settings, fulfilment or FulfilmentSettings()),
     )
     return Worker(
         client,
@@ -36,6 +42,16 @@ def build_worker(
         activities=activities.all(),  # type: ignore[arg-type]
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
+    )
+
+
+def fulfilment_config(settings: Settings, fulfilment: FulfilmentSettings) -> FulfilmentConfig:
+    return FulfilmentConfig(
+        hold_days=fulfilment.reservation_days,
+        recheck_credit_classes=tuple(fulfilment.recheck_credit_classes),
+        ops_email=fulfilment.ops_email,
+        staff_language=fulfilment.staff_language,
+        company=settings.company_name,
     )
 
 

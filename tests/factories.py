@@ -13,6 +13,7 @@ from activities.orders import create_order
 from activities.products import create_product
 from activities.stock import receive_stock
 from models.customers import CustomerCreate, CustomerPublic
+from models.fulfilment import FulfilmentPolicy
 from models.orders import OrderCreate, OrderLineCreate, OrderPublic
 from models.products import ProductCreate
 from models.stock import StockReceipt
@@ -45,10 +46,17 @@ def product(engine: Engine, sku: str = "WIDGET", price: str = "10.00", stock: in
 
 
 def order(
-    engine: Engine, customer_id: int, sku: str = "WIDGET", quantity: int = 1, user: str = "sales"
+    engine: Engine,
+    customer_id: int,
+    sku: str = "WIDGET",
+    quantity: int = 1,
+    policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL,
+    user: str = "sales",
 ) -> OrderPublic:
     data = OrderCreate(
-        customer_id=customer_id, lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))]
+        customer_id=customer_id,
+        lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))],
+        fulfilment_policy=policy,
     )
     with Session(engine) as session, session.begin():
         return create_order(session, data, user, date(2026, 11, 27))

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from o2c.settings import Settings
+from o2c.settings import FulfilmentSettings, Settings
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
@@ -14,4 +14,5 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 def test_every_setting_is_in_the_readme_table() -> None:
     documented = {line.split("`")[1] for line in README.splitlines() if line.startswith("| `O2C_")}
-    assert documented == {f"O2C_{name.upper()}" for name in Settings.model_fields}
+    fields = {*Settings.model_fields, *FulfilmentSettings.model_fields}
+    assert documented == {f"O2C_{name.upper()}" for name in fields}

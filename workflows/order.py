@@ -1,10 +1,11 @@
 """OrderWorkflow (`order-{id}`): one sales order's life, from entry to closed.
 
 credit gate -> approval levels (Updates) -> stock reservation (backordered until stock arrives) ->
-shipment (child ShipmentWorkflow) -> invoice per the customer's invoice policy (on order,
-shipment or delivery; child InvoiceCollectionWorkflow) ->
-paid and delivered -> closed. Each stage lives in its own module (order_approval,
-order_fulfilment, order_billing); this class tells the story and handles cancellation.
+shipments (child ShipmentWorkflows; partial ones per the order's policy) -> invoices per the
+customer's invoice policy (on order, per shipment, or per delivered shipment; each with a child
+InvoiceCollectionWorkflow) -> paid and delivered -> closed. Each stage lives in its own module
+(order_credit, order_approval, order_fulfilment, order_billing); this class tells the story and
+handles cancellation.
 Every status change is written to the database and mirrored in the OrderStatus attribute.
 """
 
@@ -16,6 +17,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.invoices import InvoicePolicy
     from models.order_status import CANCELLABLE, OrderStatus
     from models.workflow_messages import Decision, OrderInput, OrderResult
     from workflows.order_approval import ApprovalStage
@@ -51,14 +53,19 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
         if not await self.reserve_stock():
             await self.credit_if_billed()
             return self._result()
-        shipment_id = await self.ship()
-        await self.bill_shipment(shipment_id)
-        collected = asyncio.ensure_future(self.await_collection())
-        await workflow.wait_condition(lambda: self.paid or self.delivered)
+        async for shipment_id in self.dispatched_shipments():
+            await self.bill_shipment(shipment_id)
+        if self.cancelled:  # cancelled while backordered: its stock went back
+            await self.credit_if_billed()
+            return self._result()
+        billed_on_delivery = self.invoice_policy == InvoicePolicy.ON_DELIVERY
+        collected = None if billed_on_delivery else asyncio.ensure_future(self.await_collection())
+        await workflow.wait_condition(lambda: self.paid or self.all_delivered)
         if not self.paid:
             await self.move(S.DELIVERED, "delivered")
+        for shipment_id in self.dispatched_ids:
             await self.bill_delivery(shipment_id)
-        await collected
+        await (collected or self.await_collection())
         await self.move(S.PAID, "paid")
         await self.await_delivery()
         await self.move(S.CLOSED, "closed")

@@ -1,79 +1,146 @@
-"""OrderWorkflow's fulfilment: reserve stock (backordered until a receipt arrives), plan the
-shipment and follow it as a child ShipmentWorkflow."""
+"""OrderWorkflow's fulfilment: reserve stock (first come, first served by approval), plan
+shipments as the order's policy allows (one child ShipmentWorkflow each), backorder the rest
+until receipts serve it, release reservations not shipped in time, and hand every dispatched
+shipment to billing. The database says where fulfilment stands; signals only wake the loop."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.order_status import OrderStatus
-    from models.workflow_messages import (
-        PlanShipmentInput,
-        ReservationResult,
-        ReserveStockInput,
-        ShipmentEvent,
-        ShipmentInput,
-    )
+    from models.fulfilment_messages import ExpiryResult, FulfilmentInput, FulfilmentPlan
+    from models.order_status import OrderStatus, can_move
+    from models.workflow_messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
     from workflows.order_state import OrderState
     from workflows.shipment import ShipmentWorkflow
-    from workflows.steps import db_step
+    from workflows.steps import db_step, mail_step
 
 S = OrderStatus
-BACKORDER_RECHECK = timedelta(hours=1)
+BACKORDER_RECHECK = timedelta(days=1)  # a safety net: receipts serve backorders at once
+MOVE_KIND = {
+    S.BACKORDERED: "backordered",
+    S.AWAITING_SHIPMENT: "shipment_planned",
+    S.PARTIALLY_SHIPPED: "partially_shipped",
+    S.SHIPPED: "shipped",
+}
 
 
 class FulfilmentStage(OrderState):
     def __init__(self) -> None:
         super().__init__()
         self.stock_arrived = False
-        self.dispatched = False
-        self.delivered = False
+        self.news = False
         self.seen_events: set[str] = set()
-        self.shipment: workflow.ChildWorkflowHandle | None = None
+        self.delivered_shipments: set[int] = set()
+        self.dispatched_ids: list[int] = []
+        self.fulfilled = False
+        self.shipments: dict[int, workflow.ChildWorkflowHandle] = {}
 
     async def reserve_stock(self) -> bool:
-        """All or nothing; while short the order is backordered and retries on every receipt."""
+        """The first claim on stock after approval; False when the order was cancelled."""
+        plan = await self._plan("plan_fulfilment")
+        await self._show(plan)
+        return not self.cancelled
+
+    async def dispatched_shipments(self) -> AsyncIterator[int]:
+        """Each shipment once it is dispatched, until every line has left the warehouse."""
+        reserve = False
         while True:
-            reservation = await db_step(
-                "reserve_stock",
-                ReserveStockInput(order_id=self.order_id, at=workflow.now()),
-                ReservationResult,
-            )
-            if reservation.complete:
-                return True
-            if self.status != S.BACKORDERED:
-                detail = "waiting for " + ", ".join(reservation.shortages)
-                await self.move(S.BACKORDERED, "backordered", detail=detail)
-            self.stock_arrived = False
+            self.news = self.stock_arrived = False
+            plan = await self._plan("plan_fulfilment" if reserve else "fulfilment_position")
+            for shipment_id in plan.dispatched:
+                if shipment_id not in self.dispatched_ids:
+                    self.dispatched_ids.append(shipment_id)
+                    await self._show(plan)
+                    yield shipment_id
+            if plan.all_dispatched:
+                self.fulfilled = True
+                return
+            if self.cancelled:
+                await self._release_stock()
+                return
+            await self._show(plan)
+            reserve = await self._wait_for_news(plan)
+
+    async def _wait_for_news(self, plan: FulfilmentPlan) -> bool:
+        """Sleep until something happens; returns whether to claim stock again."""
+        timeout = BACKORDER_RECHECK
+        if plan.reserved_until is not None:
+            timeout = min(timeout, plan.reserved_until - workflow.now())
+        if timeout > timedelta(0):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self.stock_arrived or self.cancelled, timeout=BACKORDER_RECHECK
+                    lambda: self.news or self.stock_arrived or self.cancelled, timeout=timeout
                 )
-            if self.cancelled:
-                return False
+                return self.stock_arrived
+        if plan.reserved_until is not None and workflow.now() >= plan.reserved_until:
+            await self._expire_reservations()
+            return False
+        return True
 
-    async def ship(self) -> int:
-        """Plan the shipment, start its workflow, and return once it is dispatched."""
-        shipment_id = await db_step(
-            "plan_shipment", PlanShipmentInput(order_id=self.order_id, at=workflow.now()), int
+    async def _expire_reservations(self) -> None:
+        expiry = await db_step(
+            "expire_reservations",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            ExpiryResult,
         )
-        await self.move(S.AWAITING_SHIPMENT, "shipment_planned", detail=f"shipment {shipment_id}")
-        self.shipment = await workflow.start_child_workflow(
-            ShipmentWorkflow.run,
-            ShipmentInput(shipment_id=shipment_id, order_id=self.order_id),
-            id=f"shipment-{shipment_id}",
+        await self._wake_shipments(expiry.cancelled_shipments, "reservation-expired")
+        for mail_id in expiry.mail_ids:
+            await mail_step("deliver_email", DeliverEmailInput(outbox_id=mail_id))
+
+    async def _release_stock(self) -> None:
+        cancelled = await db_step(
+            "release_order_stock",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            list[int],
         )
-        await workflow.wait_condition(lambda: self.dispatched)
-        await self.move(S.SHIPPED, "shipped")
-        return shipment_id
+        await self._wake_shipments(cancelled, "order-cancelled")
+
+    async def _wake_shipments(self, shipment_ids: list[int], why: str) -> None:
+        for shipment_id in shipment_ids:
+            handle = self.shipments.get(shipment_id)
+            if handle is not None:
+                event = ShipmentEvent(
+                    event_id=f"shipment-{shipment_id}/{why}",
+                    shipment_id=shipment_id,
+                    kind="cancelled",
+                    at=workflow.now(),
+                )
+                await handle.signal(ShipmentWorkflow.shipment_event, event)
+
+    async def _plan(self, step: str) -> FulfilmentPlan:
+        plan = await db_step(
+            step, FulfilmentInput(order_id=self.order_id, at=workflow.now()), FulfilmentPlan
+        )
+        for shipment_id in plan.shipments:
+            if shipment_id not in self.shipments:
+                self.shipments[shipment_id] = await workflow.start_child_workflow(
+                    ShipmentWorkflow.run,
+                    ShipmentInput(shipment_id=shipment_id, order_id=self.order_id),
+                    id=f"shipment-{shipment_id}",
+                )
+        return plan
+
+    async def _show(self, plan: FulfilmentPlan) -> None:
+        """Mirror where fulfilment stands in the order's status (and timeline)."""
+        target = OrderStatus(plan.status)
+        if self.cancelled or self.status == target or not can_move(self.status, target):
+            return
+        detail = "waiting for " + ", ".join(plan.shortages) if plan.shortages else None
+        await self.move(target, MOVE_KIND[target], detail=detail)
+
+    @property
+    def all_delivered(self) -> bool:
+        return self.fulfilled and set(self.dispatched_ids) <= self.delivered_shipments
 
     async def await_delivery(self) -> None:
-        await workflow.wait_condition(lambda: self.delivered)
-        if self.shipment is not None:
-            await self.shipment
+        await workflow.wait_condition(lambda: self.all_delivered)
+        for handle in self.shipments.values():
+            await handle
 
     @workflow.signal
     def stock_available(self) -> None:
@@ -84,6 +151,6 @@ class FulfilmentStage(OrderState):
         if event.event_id in self.seen_events:
             return
         self.seen_events.add(event.event_id)
-        self.dispatched = True
+        self.news = True
         if event.kind == "delivered":
-            self.delivered = True
+            self.delivered_shipments.add(event.shipment_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.customers import update_customer
+from activities.fulfilment import FulfilmentConfig, plan_fulfilment
 from activities.invoices import issue_for_order, issue_for_shipment, mark_overdue
-from activities.shipments import plan_shipment
-from activities.stock import reserve_order
 from models.customers import CustomerUpdate
+from models.fulfilment_messages import FulfilmentInput
 from models.ledger import Account
 from models.workflow_messages import IssueInvoiceInput
 from tests import factories
@@ -89,8 +89,13 @@ def test_order_invoice_bills_ordered_or_shipped_quantities_once(
     with Session(engine) as session, session.begin():
         update_customer(session, customer.id, CustomerUpdate(invoice_policy=policy))
     with Session(engine) as session, session.begin():
-        reserve_order(session, order.id)
-        shipment_id = plan_shipment(session, order.id)
+        plan = plan_fulfilment(
+            session,
+            FulfilmentInput(order_id=order.id, at=datetime(2026, 11, 28, tzinfo=UTC)),
+            FulfilmentConfig(),
+            reserve_now=True,
+        )
+        shipment_id = plan.shipments[0]
     data = IssueInvoiceInput(
         order_id=order.id,
         shipment_id=None if policy == "on_order" else shipment_id,

@@ -4,17 +4,14 @@ the use case, their workflows started by the outbox relay (id `order-{id}`), sta
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from email import message_from_bytes, policy
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
 
 from activities.approval_policy import save_policy
 from activities.orders import get_order, timeline
@@ -25,10 +22,8 @@ from models.users import Role, UserCreate
 from models.workflow_messages import OrderResult
 from o2c.mailcatcher import MailCatcher
 from o2c.relay import relay_once
-from tests.conftest import BIN
 from tests.helpers import eventually
 from workflows.order import OrderWorkflow
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 STAFF: dict[str, list[Role]] = {
     "rep": [Role.SALES],
@@ -116,21 +111,3 @@ async def level_waiting(engine: Engine, order_id: int, level: int) -> None:
         return [d or "" for kind, _, d in events_of(engine, order_id) if kind == "approval_waiting"]
 
     await eventually(probe, lambda found: any(d.startswith(f"level {level} ") for d in found))
-
-
-async def fresh_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of the test's own. The shared one's clock can stay locked after an
-    earlier test's workers went away mid-task, which makes a later `env.sleep` hang; timer tests
-    here advance a clock nothing else touches."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-    )
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=env.client.namespace,
-            search_attributes={key.name: key.indexed_value_type for key in SEARCH_ATTRIBUTES},
-        )
-    )
-    yield env
-    await env.shutdown()

@@ -29,7 +29,6 @@ from tests.workflows.order_helpers import (
     add_staff,
     end_orders,
     events_of,
-    fresh_time_skipping_env,
     handle,
     mails,
     set_policy,
@@ -39,12 +38,6 @@ from tests.workflows.order_helpers import (
 from workflows.order import OrderWorkflow
 
 ORDER_DAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    async for env in fresh_time_skipping_env():
-        yield env
 
 
 @pytest.fixture

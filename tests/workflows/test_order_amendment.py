@@ -16,18 +16,11 @@ from tests.helpers import ApiClient, api_client, eventually
 from tests.workflows.order_helpers import (
     add_staff,
     end_orders,
-    fresh_time_skipping_env,
     level_waiting,
     set_policy,
     start_orders,
     status_of,
 )
-
-
-@pytest.fixture
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    async for env in fresh_time_skipping_env():
-        yield env
 
 
 @pytest.fixture

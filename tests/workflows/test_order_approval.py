@@ -24,7 +24,6 @@ from tests.workflows.order_helpers import (
     add_staff,
     end_orders,
     events_of,
-    fresh_time_skipping_env,
     handle,
     level_waiting,
     mails,
@@ -39,12 +38,6 @@ TWO_LEVELS = (
     {"name": "sales manager", "role": "approver", "when_total_above": "100.00"},
     {"name": "finance director", "role": "finance", "when_total_above": "1000.00"},
 )
-
-
-@pytest.fixture
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    async for env in fresh_time_skipping_env():
-        yield env
 
 
 @pytest.fixture

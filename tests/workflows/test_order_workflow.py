@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from activities.orders import get_order
 from activities.stock import receive_stock
+from models.fulfilment import FulfilmentPolicy
 from models.orders import OrderPublic
 from models.stock import StockReceipt
 from models.workflow_messages import Decision, OrderInput, ReleaseInput
@@ -70,7 +71,9 @@ async def test_order_without_stock_is_backordered_until_a_receipt_arrives(
 ) -> None:
     customer = factories.customer(sqlite_engine)
     factories.product(sqlite_engine, stock=1)
-    order = factories.order(sqlite_engine, customer.id, quantity=3)
+    order = factories.order(
+        sqlite_engine, customer.id, quantity=3, policy=FulfilmentPolicy.SHIP_COMPLETE
+    )
     handle = await _start(time_skipping_env, worker, order)
     status = _status_of(sqlite_engine, order.id)
     await eventually(status, lambda s: s == "pending_approval")
