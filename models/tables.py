@@ -3,7 +3,9 @@
 from sqlmodel import SQLModel
 
 from models import (
+    collection_tasks,
     customers,
+    dunning,
     invoices,
     ledger,
     orders,
@@ -18,7 +20,9 @@ from models import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "collection_tasks",
     "customers",
+    "dunning",
     "invoices",
     "ledger",
     "metadata",
