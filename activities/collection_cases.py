@@ -27,6 +27,7 @@ from models.collection_tasks import (
 )
 from models.errors import Conflict, InvalidInput, NotFound
 from models.invoices import Invoice, InvoiceStatus
+from models.money import quantize
 from models.users import Role, User
 from notifications.outbox import queue_email
 
@@ -175,7 +176,11 @@ def propose_bad_debt(session: Session, invoice_id: int) -> BadDebtProposed:
                 to=user.email,
                 template="bad_debt_proposal",
                 language="en",
-                context={"invoice": invoice, "customer": customer, "proposal": proposal},
+                context={
+                    "invoice": invoice,
+                    "customer": customer,
+                    "amount": quantize(proposal.amount, invoice.currency),
+                },
             )
             mails.append(mail.id or 0)
     return BadDebtProposed(

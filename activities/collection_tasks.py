@@ -30,6 +30,7 @@ from models.collection_tasks import (
 )
 from models.errors import Conflict, Forbidden, NotFound
 from models.invoices import Invoice
+from models.money import quantize
 from models.users import Role, User
 from notifications.outbox import queue_email
 
@@ -67,7 +68,13 @@ def _notify(session: Session, task: CollectionTask, username: str, reason: str) 
         to=user.email,
         template="collection_notice",
         language="en",
-        context={"task": task, "invoice": invoice, "reason": reason, "user": username},
+        context={
+            "task": task,
+            "invoice": invoice,
+            "outstanding": quantize(invoice.outstanding, invoice.currency),
+            "reason": reason,
+            "user": username,
+        },
     )
     return mail.id
 
@@ -260,4 +267,3 @@ def list_tasks(
     rows = [_public(task, invoice, today) for task, invoice in session.exec(query).all()]
     rows.sort(key=lambda t: (-t.priority, t.id))
     return rows[offset : offset + limit], len(rows)
-

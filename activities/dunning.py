@@ -23,6 +23,7 @@ from models.dunning import (
     DEFAULT_TERMS,
     DunningPolicy,
     DunningStep,
+    DunningStepPublic,
     DunningTerms,
     fee_for,
     interest_for,
@@ -34,10 +35,18 @@ from models.ledger import Account, credit, debit
 from models.money import ZERO
 from models.workflow_messages import InvoicePosition
 
-CHARGE_ACCOUNT = {InvoiceKind.FEE: Account.FEE_INCOME, InvoiceKind.INTEREST: Account.INTEREST_INCOME}
+CHARGE_ACCOUNT = {
+    InvoiceKind.FEE: Account.FEE_INCOME,
+    InvoiceKind.INTEREST: Account.INTEREST_INCOME,
+}
 CHARGE_SERIES = {InvoiceKind.FEE: "FEE", InvoiceKind.INTEREST: "INT"}
 # An invoice in these states is not dunned and puts nobody on hold.
-NOT_DUNNED = (InvoiceStatus.DISPUTED, InvoiceStatus.PAID, InvoiceStatus.WRITTEN_OFF, InvoiceStatus.VOID)
+NOT_DUNNED = (
+    InvoiceStatus.DISPUTED,
+    InvoiceStatus.PAID,
+    InvoiceStatus.WRITTEN_OFF,
+    InvoiceStatus.VOID,
+)
 
 
 def terms_for_customer(session: Session, customer_id: int) -> DunningTerms:
@@ -189,3 +198,16 @@ def write_off_bad_debt(session: Session, data: WriteOffBadDebtInput) -> InvoiceP
         invoice.status = InvoiceStatus.WRITTEN_OFF
         session.add(invoice)
     return position(session, data.invoice_id)
+
+
+def steps_of(session: Session, invoice_id: int) -> list[DunningStepPublic]:
+    get_invoice(session, invoice_id)
+    steps = session.exec(
+        select(DunningStep)
+        .where(DunningStep.invoice_id == invoice_id)
+        .order_by(col(DunningStep.level))
+    ).all()
+    return [
+        DunningStepPublic.model_validate(s, update={"digested": s.digest_outbox_id is not None})
+        for s in steps
+    ]

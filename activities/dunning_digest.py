@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from activities.customers import get_customer
 from models.dunning import DunningStep
 from models.invoices import Invoice
+from models.money import quantize
 from notifications.outbox import queue_email
 from notifications.render import LANGUAGES, environment
 
@@ -39,6 +40,9 @@ def send_digests(session: Session, on: date, seller: str) -> list[int]:
             {
                 "step": step,
                 "invoice": invoice,
+                "outstanding": quantize(step.outstanding, invoice.currency),
+                "fee": quantize(step.fee, invoice.currency),
+                "interest": quantize(step.interest, invoice.currency),
                 "letter": _letter(
                     step.template,
                     customer.language,

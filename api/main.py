@@ -13,8 +13,11 @@ from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
 from api.routes import (
     auth,
+    collection_tasks,
     customers,
+    dunning_policies,
     health,
+    invoice_collection,
     invoices,
     orders,
     payments,
@@ -63,6 +66,9 @@ def create_app(
         orders,
         shipments,
         invoices,
+        invoice_collection,
+        collection_tasks,
+        dunning_policies,
         payments,
         health,
     ):

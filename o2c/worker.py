@@ -32,14 +32,12 @@ def build_worker(
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
     )
+    collection = CollectionActivities(engine, seller=settings.company_name)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
-        activities=[  # type: ignore[arg-type]
-            *activities.all(),
-            *CollectionActivities(engine, seller=settings.company_name).all(),
-        ],
+        activities=activities.all() + collection.all(),  # type: ignore[arg-type]
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
     )

@@ -52,7 +52,9 @@ class CollectionPauses(CollectionState):
     def check_promise_terms(self, promised_date: date, amount: Decimal) -> None:
         self._check_collectable()
         if promised_date < workflow.now().date():
-            raise ApplicationError(f"promised_date {promised_date} is in the past", type="InvalidInput")
+            raise ApplicationError(
+                f"promised_date {promised_date} is in the past", type="InvalidInput"
+            )
         assert self.position is not None
         if amount <= 0 or amount > self.position.outstanding:
             raise ApplicationError(

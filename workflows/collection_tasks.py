@@ -81,7 +81,9 @@ class CollectionTasks(CollectionState):
             self.collector_reminded = True
             state = await db_step(
                 "remind_collector",
-                TaskNoticeInput(task_id=self.task_id, reason="not worked in time", at=workflow.now()),
+                TaskNoticeInput(
+                    task_id=self.task_id, reason="not worked in time", at=workflow.now()
+                ),
                 TaskState,
             )
             await self._mail(state)
@@ -107,7 +109,9 @@ class CollectionTasks(CollectionState):
         self.task_open = False
         await db_step(
             "close_collection_task",
-            CloseTaskInput(task_id=self.task_id, outcome=outcome, note=note, by=by, at=workflow.now()),
+            CloseTaskInput(
+                task_id=self.task_id, outcome=outcome, note=note, by=by, at=workflow.now()
+            ),
         )
         self.show_assignee(None)
 

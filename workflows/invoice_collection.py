@@ -81,7 +81,9 @@ class InvoiceCollectionWorkflow(DunningLadder, CollectionTasks, CollectionPauses
                 )
 
     def _next_moment(self) -> datetime | None:
-        overdue = self.overdue_at if self.position and self.position.status in OVERDUE_STATES else None
+        overdue = (
+            self.overdue_at if self.position and self.position.status in OVERDUE_STATES else None
+        )
         moments = [
             overdue,
             self.ladder_due(),

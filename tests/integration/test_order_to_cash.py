@@ -13,8 +13,8 @@ from temporalio.testing import WorkflowEnvironment
 from models.users import Role
 from o2c.mailcatcher import MailCatcher
 from o2c.worker import build_worker
-from workflows.search_attributes import ORDER_STATUS
 from tests.helpers import add_users, api_client, eventually, make_settings
+from workflows.search_attributes import ORDER_STATUS
 
 
 async def test_order_goes_from_entry_to_closed(
