@@ -190,5 +190,6 @@ def step_moment(due_date: date, days: int, run_at: time, paused: timedelta) -> d
 
 
 def days_past_due(due_date: date, on: date, paused: timedelta) -> int:
-    """Calendar days past the due date, not counting days spent in dispute."""
-    return max(0, (on - due_date).days - paused.days)
+    """Calendar days past the due date, not counting days spent in dispute (to the nearest
+    whole day: a dispute from 09:00 on the 5th to 08:59 on the 20th took 15 days)."""
+    return max(0, (on - due_date).days - round(paused / timedelta(days=1)))

@@ -85,12 +85,16 @@ class CollectionPauses(CollectionState):
 
     @workflow.update
     async def open_dispute(self, update: DisputeUpdate) -> str:
-        await db_step(
-            "open_dispute",
-            DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
-            int,
-        )
-        self.disputed_since = workflow.now()
+        self.disputed_since = workflow.now()  # the ladder stops at once, not after the write
+        try:
+            await db_step(
+                "open_dispute",
+                DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
+                int,
+            )
+        except Exception:
+            self.disputed_since = None
+            raise
         self.wake()
         return "disputed"
 

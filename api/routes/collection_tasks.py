@@ -35,11 +35,12 @@ async def list_tasks(
     user: CurrentUser,
     assignee: Annotated[str | None, Query(description='a username, or "me"')] = None,
     status: TaskStatus | None = None,
+    as_of: date | None = None,
 ) -> Page[CollectionTaskPublic]:
-    """Ranked by outstanding x days overdue, largest first."""
+    """Ranked by outstanding x days overdue (as of today unless given), largest first."""
     who = user.username if assignee == "me" else assignee
     items, total = await db.run(
-        collection_tasks.list_tasks, paging.limit, paging.offset, date.today(), who, status
+        collection_tasks.list_tasks, paging.limit, paging.offset, as_of or date.today(), who, status
     )
     return Page(items=items, total=total)
 
