@@ -18,7 +18,9 @@ from models.products import ProductCreate
 from models.stock import StockReceipt
 
 
-def customer(engine: Engine, code: str = "ACME", credit_limit: str = "10000.00", **kw: object) -> CustomerPublic:
+def customer(
+    engine: Engine, code: str = "ACME", credit_limit: str = "10000.00", **kw: object
+) -> CustomerPublic:
     data = CustomerCreate(
         code=code,
         name=f"{code} Ltd",
@@ -33,13 +35,18 @@ def customer(engine: Engine, code: str = "ACME", credit_limit: str = "10000.00",
 def product(engine: Engine, sku: str = "WIDGET", price: str = "10.00", stock: int = 0) -> None:
     with Session(engine) as session, session.begin():
         create_product(
-            session, ProductCreate(sku=sku, name=sku.title(), unit_price=Decimal(price), tax_rate=Decimal("0.10"))
+            session,
+            ProductCreate(
+                sku=sku, name=sku.title(), unit_price=Decimal(price), tax_rate=Decimal("0.10")
+            ),
         )
         if stock:
             receive_stock(session, StockReceipt(sku=sku, quantity=Decimal(stock)), "test")
 
 
 def order(engine: Engine, customer_id: int, sku: str = "WIDGET", quantity: int = 1) -> OrderPublic:
-    data = OrderCreate(customer_id=customer_id, lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))])
+    data = OrderCreate(
+        customer_id=customer_id, lines=[OrderLineCreate(sku=sku, quantity=Decimal(quantity))]
+    )
     with Session(engine) as session, session.begin():
         return create_order(session, data, "sales", date(2026, 11, 27))

@@ -75,9 +75,7 @@ class ApiClient:
         await self.http.aclose()
 
 
-def api_client(
-    engine: Engine, settings: Settings, temporal: Client | None = None
-) -> ApiClient:
+def api_client(engine: Engine, settings: Settings, temporal: Client | None = None) -> ApiClient:
     return ApiClient(create_app(settings, engine, temporal), settings)
 
 

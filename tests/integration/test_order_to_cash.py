@@ -45,19 +45,28 @@ async def test_order_goes_from_entry_to_closed(
             {"sku": "WIDGET", "name": "Widget", "unit_price": "19.99", "tax_rate": "0.05"},
             expect=201,
         )
-        await api.post("/stock/receipts", Role.WAREHOUSE, {"sku": "WIDGET", "quantity": "100"}, expect=201)
+        await api.post(
+            "/stock/receipts", Role.WAREHOUSE, {"sku": "WIDGET", "quantity": "100"}, expect=201
+        )
 
         created = (
             await api.post(
                 "/orders",
                 Role.SALES,
-                {"customer_id": customer["id"], "lines": [{"sku": "WIDGET", "quantity": "10", "discount_pct": "10"}]},
+                {
+                    "customer_id": customer["id"],
+                    "lines": [{"sku": "WIDGET", "quantity": "10", "discount_pct": "10"}],
+                },
                 expect=201,
             )
         ).json()
         assert created["number"].startswith("SO-")
         # 10 x 19.99 = 199.90, less 10 % = 179.91, tax 5 % = 9.00 (8.9955 half-up)
-        assert (created["subtotal"], created["tax"], created["total"]) == ("179.91", "9.00", "188.91")
+        assert (created["subtotal"], created["tax"], created["total"]) == (
+            "179.91",
+            "9.00",
+            "188.91",
+        )
         order_path = f"/orders/{created['id']}"
 
         async def order() -> dict[str, Any]:
@@ -67,7 +76,9 @@ async def test_order_goes_from_entry_to_closed(
         denied = await api.post(f"{order_path}/approve", Role.SALES, {})
         assert denied.status_code == 403
 
-        approved = await api.post(f"{order_path}/approve", Role.APPROVER, {"comment": "fine"}, expect=200)
+        approved = await api.post(
+            f"{order_path}/approve", Role.APPROVER, {"comment": "fine"}, expect=200
+        )
         assert approved.json()["approvals"][0]["decided_by"] == "approver"
         again = await api.post(f"{order_path}/approve", Role.APPROVER, {})
         assert again.status_code == 409
@@ -88,9 +99,7 @@ async def test_order_goes_from_entry_to_closed(
         assert invoice["total"] == "188.91" and invoice["outstanding"] == "188.91"
         assert invoice["number"].startswith("INV-")
 
-        mails = await eventually(
-            _async(mail_catcher.messages), lambda m: len(m) >= 1
-        )
+        mails = await eventually(_async(mail_catcher.messages), lambda m: len(m) >= 1)
         invoice_mail = message_from_bytes(mails[0])
         assert invoice_mail["To"] == "ap@acme.example"
         assert invoice["number"] in invoice_mail["Subject"]
@@ -98,7 +107,12 @@ async def test_order_goes_from_entry_to_closed(
         payment = await api.post(
             "/payments",
             Role.FINANCE,
-            {"customer_id": customer["id"], "amount": "188.91", "received_on": "2026-11-27", "reference": "BANK-1"},
+            {
+                "customer_id": customer["id"],
+                "amount": "188.91",
+                "received_on": "2026-11-27",
+                "reference": "BANK-1",
+            },
             expect=201,
         )
         assert payment.json()["allocations"] == [{"invoice_id": invoice["id"], "amount": "188.91"}]

@@ -13,7 +13,11 @@ rates = st.sampled_from([Decimal("0"), Decimal("0.05"), Decimal("0.13"), Decimal
 
 def test_line_is_discounted_then_taxed_and_rounded_half_up() -> None:
     line = line_amounts(Decimal(10), Decimal("19.99"), Decimal(10), Decimal("0.05"))
-    assert (line.net, line.tax, line.total) == (Decimal("179.91"), Decimal("9.00"), Decimal("188.91"))
+    assert (line.net, line.tax, line.total) == (
+        Decimal("179.91"),
+        Decimal("9.00"),
+        Decimal("188.91"),
+    )
 
 
 @given(st.lists(st.tuples(quantities, prices, discounts, rates), min_size=1, max_size=20))
