@@ -12,6 +12,7 @@ from activities.customers import get_customer
 from models.dunning import DunningStep
 from models.invoices import Invoice
 from models.money import quantize
+from models.outbox import OutboxMessage, OutboxState
 from notifications.outbox import queue_email
 from notifications.render import LANGUAGES, environment
 
@@ -22,8 +23,8 @@ def _letter(template: str, language: str, context: dict[str, object]) -> str:
 
 
 def send_digests(session: Session, on: date, seller: str) -> list[int]:
-    """Queue the digests of `on` (and of any day that was missed); returns their outbox ids.
-    Each step is mailed once: the step row keeps the id of the mail that carried it."""
+    """Queue the digests of `on` (and of any day that was missed); returns the ids of every
+    digest still to be sent. Each step is mailed once: its row keeps the id of its mail."""
     rows = session.exec(
         select(DunningStep, Invoice)
         .join(Invoice, col(Invoice.id) == col(DunningStep.invoice_id))
@@ -33,7 +34,6 @@ def send_digests(session: Session, on: date, seller: str) -> list[int]:
     by_customer: dict[int, list[tuple[DunningStep, Invoice]]] = defaultdict(list)
     for step, invoice in rows:
         by_customer[step.customer_id].append((step, invoice))
-    outbox_ids = []
     for customer_id, items in by_customer.items():
         customer = get_customer(session, customer_id)
         entries = [
@@ -62,5 +62,10 @@ def send_digests(session: Session, on: date, seller: str) -> list[int]:
         for step, _ in items:
             step.digest_outbox_id = mail.id
             session.add(step)
-        outbox_ids.append(mail.id or 0)
-    return outbox_ids
+    session.flush()
+    # Every digest not sent yet, also those queued by an earlier attempt whose answer was lost.
+    unsent = select(OutboxMessage.id).where(
+        col(OutboxMessage.key).startswith("dunning-digest/"),
+        OutboxMessage.state == OutboxState.PENDING,
+    )
+    return [i for i in session.exec(unsent.order_by(col(OutboxMessage.id))).all() if i]

@@ -3,19 +3,27 @@ the credit hold, payments that stop it or leave it running, and the daily digest
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.dunning import customer_dunning_hold
 from models.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
+from o2c.settings import Settings
+from o2c.worker import build_worker
+from tests.conftest import BIN
 from tests.workflows import collection_setup as cs
 from workflows.dunning_digest import DunningDigestWorkflow
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 from workflows.search_attributes import DUNNING_LEVEL
 
 D = Decimal
@@ -128,13 +136,38 @@ async def test_nobody_is_dunned_below_the_minimum_outstanding(
     assert cs.task_of(sqlite_engine, invoice) is None
 
 
+@pytest.fixture
+async def own_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of its own: after this test the shared one no longer skipped
+    time for the next tests (a test-server quirk we did not get to the bottom of)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+    )
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={key.name: key.indexed_value_type for key in SEARCH_ATTRIBUTES},
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
 async def test_digest_sends_one_email_per_customer_listing_every_invoice_of_the_day(
-    time_skipping_env: WorkflowEnvironment,
+    own_env: WorkflowEnvironment,
     sqlite_engine: Engine,
-    worker: Worker,
+    settings: Settings,
     mail_catcher: MailCatcher,
 ) -> None:
-    env = time_skipping_env
+    env = own_env
+    async with build_worker(env.client, sqlite_engine, settings) as worker:
+        await _digests_of_the_day(env, sqlite_engine, worker, mail_catcher)
+
+
+async def _digests_of_the_day(
+    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, mail_catcher: MailCatcher
+) -> None:
     acme = cs.customer(sqlite_engine, "ACME")
     wang = cs.customer(sqlite_engine, "WANG", language="zh")
     due = (await env.get_current_time()).date() + timedelta(days=5)
