@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, func, select
 
 from activities.collection_cases import open_dispute, record_promise
+from activities.customers import get_customer
 from activities.dunning import terms_for_customer
 from activities.invoices import get_invoice
 from models.collection_messages import (
@@ -28,7 +29,7 @@ from models.collection_tasks import (
     Outcome,
     TaskStatus,
 )
-from models.errors import Conflict, Forbidden, NotFound
+from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.invoices import Invoice
 from models.money import quantize
 from models.users import Role, User
@@ -216,6 +217,11 @@ def record_outcome(session: Session, data: OutcomeInput) -> TaskState:
 
 
 def set_collector(session: Session, customer_id: int, collector: str | None) -> None:
+    get_customer(session, customer_id)
+    if collector is not None:
+        user = session.exec(select(User).where(User.username == collector)).first()
+        if user is None or not user.active or Role.COLLECTOR not in user.role_set:
+            raise InvalidInput(f"{collector!r} is not an active collector", field="collector")
     profile = session.get(CustomerCollection, customer_id) or CustomerCollection(
         customer_id=customer_id
     )
