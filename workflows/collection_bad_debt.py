@@ -73,7 +73,7 @@ class BadDebtStage(CollectionState):
                 ),
                 InvoicePosition,
             )
-        self.wake()
+        self.money_moved()
         return "accepted" if decision.accept else "refused"
 
     @decide_bad_debt_write_off.validator

@@ -76,7 +76,7 @@ class CollectionPauses(CollectionState):
             int,
         )
         self.start_promise(promise_id, update.promised_date)
-        self.wake()
+        self.money_moved()
         return promise_id
 
     @promise_to_pay.validator
@@ -95,7 +95,7 @@ class CollectionPauses(CollectionState):
         except Exception:
             self.disputed_since = None
             raise
-        self.wake()
+        self.money_moved()
         return "disputed"
 
     @open_dispute.validator
@@ -116,7 +116,7 @@ class CollectionPauses(CollectionState):
         self.disputed_since = None
         self.position = position
         self.on_resume()
-        self.wake()
+        self.money_moved()
         return position.status
 
     @resolve_dispute.validator

@@ -23,6 +23,7 @@ class CollectionState:
         self.invoice_id = 0
         self.customer_id = 0
         self.changed = False
+        self.stale = True  # the position must be read again (money moved)
         self.position: InvoicePosition | None = None
         self.plan: DunningPlan | None = None
         self.level = 0
@@ -34,7 +35,8 @@ class CollectionState:
         self.task_id: int | None = None
         self.assignee: str | None = None
 
-    def wake(self) -> None:
+    def money_moved(self) -> None:
+        self.stale = True
         self.changed = True
 
     @property
@@ -58,6 +60,11 @@ class CollectionState:
         return days_past_due(self.plan.due_date, workflow.now().date(), self.dispute_time)
 
     async def read_position(self) -> InvoicePosition:
+        """Read from the database only when money may have moved: every payment, credit note
+        or write-off signals `settlement`, so a timer firing alone costs no read."""
+        if self.position is not None and not self.stale:
+            return self.position
+        self.stale = False
         self.position = await db_step(
             "invoice_position",
             InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),

@@ -145,7 +145,7 @@ class CollectionTasks(CollectionState):
         elif outcome == "resolved":
             self.task_open = False
             self.show_assignee(None)
-        self.wake()
+        self.money_moved()
         return outcome
 
     @record_outcome.validator

@@ -109,7 +109,7 @@ class InvoiceCollectionWorkflow(DunningLadder, CollectionTasks, CollectionPauses
 
     @workflow.signal
     def settlement(self, event: InvoiceSettlement) -> None:
-        self.wake()
+        self.money_moved()
 
     @workflow.query
     def current_outstanding(self) -> str | None:

@@ -207,6 +207,11 @@ async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
     await cs.sleep_until(env, cs.moment(due, 25, hours=2))
     assert cs.steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
+    history = await api.get(f"/invoices/{invoice.id}/dunning", "fiona")
+    assert [(s["level"], s["days_past_due"], s["fee"], s["interest"]) for s in history] == [
+        (0, 0, "0.00", "0.00"),
+        (1, 10, "5.00", "2.74"),
+    ]
 
 
 async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
