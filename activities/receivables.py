@@ -12,7 +12,7 @@ from activities.workflow_outbox import enqueue, queue_signal
 from models.credit_notes import CreditNote
 from models.errors import Conflict
 from models.instalments import open_per_instalment
-from models.invoices import Invoice, InvoiceInstalment
+from models.invoices import Invoice, InvoiceInstalment, InvoiceKind
 from models.money import ZERO, shown
 from models.outbox import OutboxKind
 from models.payments import Payment
@@ -63,6 +63,8 @@ def change_invoice(
 
 
 def _tell_collection(session: Session, invoice: Invoice, event_id: str, reopened: bool) -> None:
+    if invoice.kind != InvoiceKind.INVOICE:
+        return  # fee and interest charges have no collection workflow of their own
     if reopened:
         # Its collection ended when the invoice was settled: start it again for what reopened.
         enqueue(

@@ -44,6 +44,14 @@ class InvoiceStatus(StrEnum):
     VOID = "void"
 
 
+class InvoiceKind(StrEnum):
+    """An invoice for goods, or a dunning charge (fee, interest) that stays owed on its own."""
+
+    INVOICE = "invoice"
+    FEE = "fee"
+    INTEREST = "interest"
+
+
 class Invoice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=32)
@@ -61,6 +69,8 @@ class Invoice(SQLModel, table=True):
     outstanding: Decimal = money_field()
     status: InvoiceStatus = Field(default=InvoiceStatus.OPEN, index=True)
     dunning_level: int = 0
+    kind: InvoiceKind = Field(default=InvoiceKind.INVOICE, max_length=16)
+    parent_invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     key: str = Field(unique=True, max_length=160)
     created_at: datetime = timestamp_field()
 
@@ -162,5 +172,7 @@ class InvoicePublic(SQLModel):
     outstanding: Amount
     status: InvoiceStatus
     dunning_level: int
+    kind: InvoiceKind = InvoiceKind.INVOICE
+    parent_invoice_id: int | None = None
     lines: list[InvoiceLinePublic] = []
     instalments: list[InstalmentPublic] = []

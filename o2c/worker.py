@@ -9,15 +9,18 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.collection_registry import CollectionActivities
 from activities.fulfilment import FulfilmentConfig
 from activities.registry import O2CActivities
 from o2c.relay import relay_forever
+from o2c.schedules import ensure_schedules
 from o2c.settings import FulfilmentSettings, Settings
+from workflows.dunning_digest import DunningDigestWorkflow
 from workflows.invoice_collection import InvoiceCollectionWorkflow
 from workflows.order import OrderWorkflow
 from workflows.shipment import ShipmentWorkflow
 
-WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow]
+WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow, DunningDigestWorkflow]
 
 
 def build_worker(
@@ -35,11 +38,12 @@ def build_worker(
         smtp_port=settings.smtp_port,
         fulfilment=fulfilment_config(settings, fulfilment or FulfilmentSettings()),
     )
+    collection = CollectionActivities(engine, seller=settings.company_name)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
-        activities=activities.all(),  # type: ignore[arg-type]
+        activities=activities.all() + collection.all(),  # type: ignore[arg-type]
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
     )
@@ -57,6 +61,7 @@ def fulfilment_config(settings: Settings, fulfilment: FulfilmentSettings) -> Ful
 
 async def run_worker(client: Client, engine: Engine, settings: Settings) -> None:
     worker = build_worker(client, engine, settings)
+    await ensure_schedules(client, settings.task_queue)
     relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
     try:
         await worker.run()

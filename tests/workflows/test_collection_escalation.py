@@ -1,0 +1,257 @@
+"""Escalation to collectors, promises, disputes and the bad-debt write-off, driven through the
+HTTP API (Updates to the invoice's workflow) on a time-skipped clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from models.collection_tasks import CustomerCollection
+from models.ledger import Account, LedgerLine
+from o2c.mailcatcher import MailCatcher
+from o2c.settings import Settings
+from tests.helpers import ApiClient, api_client
+from tests.workflows import collection_setup as cs
+from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.search_attributes import ASSIGNED_TO
+
+D = Decimal
+
+
+@pytest.fixture
+async def api(
+    sqlite_engine: Engine, settings: Settings, time_skipping_env: WorkflowEnvironment
+) -> AsyncIterator[ApiClient]:
+    client = api_client(sqlite_engine, settings, time_skipping_env.client)
+    yield client
+    await client.aclose()
+
+
+async def _at_last_level(
+    env: WorkflowEnvironment, engine: Engine, worker: Worker, collector: str = "carol"
+) -> tuple[cs.Invoice, WorkflowHandle]:
+    cs.staff(engine)
+    customer_id = cs.customer(engine, collector=collector)
+    due = (await env.get_current_time()).date() + timedelta(days=5)
+    invoice = cs.invoice(engine, customer_id, due)
+    handle = await cs.start(env, worker, invoice)
+    await cs.sleep_until(env, cs.moment(due, 60))
+    return invoice, handle
+
+
+async def _assignee(handle: WorkflowHandle) -> str | None:
+    return (await handle.describe()).typed_search_attributes.get(ASSIGNED_TO)
+
+
+async def test_last_level_opens_a_task_for_the_collector_then_reminds_then_escalates(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    mail_catcher: MailCatcher,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    listed = await api.get(
+        "/collection-tasks", "carol", params={"assignee": "me", "status": "open"}
+    )
+    assert listed["total"] == 1
+    task = listed["items"][0]
+    assert (task["invoice_id"], task["assignee"], task["level"]) == (invoice.id, "carol", 3)
+    assert await _assignee(handle) == "carol"
+    assert [m["To"] for m in cs.mails(mail_catcher)] == ["carol@o2c.example"]
+
+    await env.sleep(timedelta(hours=25))  # not worked within a day: the collector is reminded
+    assert [m["To"] for m in cs.mails(mail_catcher)] == ["carol@o2c.example"] * 2
+    assert "not worked in time" in str(cs.mails(mail_catcher)[-1]["Subject"])
+
+    await env.sleep(timedelta(hours=48))  # still nothing after three days: a manager takes it
+    assert cs.mails(mail_catcher)[-1]["To"] == "max@o2c.example"
+    assert await _assignee(handle) == "max"
+    row = cs.task_of(sqlite_engine, invoice)
+    assert row is not None and row.assignee == "max" and row.escalated
+
+
+async def test_collector_list_is_ranked_by_amount_times_days_overdue(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    cs.staff(sqlite_engine)
+    first = cs.customer(sqlite_engine, "ACME")  # no collector of their own: round robin
+    second = cs.customer(sqlite_engine, "BETA")
+    today = (await env.get_current_time()).date()
+    small_old = cs.invoice(sqlite_engine, first, today - timedelta(days=80), "100.00")
+    big_new = cs.invoice(sqlite_engine, second, today - timedelta(days=61), "5000.00")
+    for row in (small_old, big_new):
+        await cs.start(env, worker, row)
+        await env.sleep(timedelta(hours=1))
+    # Their levels were all missed: climbed a day apart, the last one on the fourth day.
+    await env.sleep(timedelta(days=4))
+    as_of = (await env.get_current_time()).date()
+    listed = await api.get(
+        "/collection-tasks", "max", params={"status": "open", "as_of": str(as_of)}
+    )
+    assert [t["invoice_id"] for t in listed["items"]] == [big_new.id, small_old.id]
+    assert sorted(t["assignee"] for t in listed["items"]) == ["carol", "colin"]
+    top = listed["items"][0]
+    assert top["days_overdue"] == 65
+    assert D(top["priority"]) == D("5000.00") * 65
+
+
+async def test_promise_kept_closes_the_task(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    task = cs.task_of(sqlite_engine, invoice)
+    assert task is not None
+    today = (await env.get_current_time()).date()
+    promised = today + timedelta(days=5)
+    answer = await api.post(
+        f"/collection-tasks/{task.id}/outcome",
+        "carol",
+        {
+            "outcome": "promise",
+            "note": "AP will pay",
+            "promised_date": str(promised),
+            "amount": "400.00",
+        },
+        expect=200,
+    )
+    assert answer.json()["follow_up_on"] == str(promised + timedelta(days=3))
+    view = await handle.query(InvoiceCollectionWorkflow.collection)
+    assert view.paused_by == "promise"
+
+    await env.sleep(timedelta(days=2))
+    await cs.pay(sqlite_engine, handle, invoice, "400.00")
+    await env.sleep(timedelta(days=7))  # past the promised date and the grace
+    task = cs.task_of(sqlite_engine, invoice)
+    assert task is not None and task.status == "closed" and task.last_outcome == "promise_kept"
+    assert await _assignee(handle) is None
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
+
+
+async def test_promise_broken_pauses_dunning_then_escalates_and_marks_the_customer(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    cs.staff(sqlite_engine)
+    customer_id = cs.customer(sqlite_engine)
+    due = (await env.get_current_time()).date() + timedelta(days=5)
+    invoice = cs.invoice(sqlite_engine, customer_id, due)
+    await cs.start(env, worker, invoice)
+    await cs.sleep_until(env, cs.moment(due, 12))
+    promised = due + timedelta(days=35)
+    await api.post(
+        f"/invoices/{invoice.id}/promise",
+        "carol",
+        {"promised_date": str(promised), "amount": "1000.00"},
+        expect=200,
+    )
+    await cs.sleep_until(env, cs.moment(due, 36))  # level 2 (day 30) waits for the promise
+    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0, 1]
+
+    await cs.sleep_until(env, cs.moment(due, 38))  # promised date + 2 days grace: broken
+    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0, 1, 2]
+    task = cs.task_of(sqlite_engine, invoice)
+    assert task is not None and task.escalated and task.assignee == "max"
+    with Session(sqlite_engine) as session:
+        profile = session.get(CustomerCollection, customer_id)
+        assert profile is not None and profile.broken_promises == 1
+
+
+async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    cs.staff(sqlite_engine)
+    customer_id = cs.customer(sqlite_engine)
+    due = (await env.get_current_time()).date() + timedelta(days=5)
+    invoice = cs.invoice(sqlite_engine, customer_id, due)
+    handle = await cs.start(env, worker, invoice)
+    await cs.sleep_until(env, cs.moment(due, 5))
+    opened = await api.post(
+        f"/invoices/{invoice.id}/dispute", "carol", {"reason": "goods damaged"}, expect=200
+    )
+    assert opened.json()["status"] == "disputed"
+    await cs.sleep_until(env, cs.moment(due, 20))
+    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0]  # no level 1 on day 10
+
+    resolved = await api.post(
+        f"/invoices/{invoice.id}/dispute/resolve", "fiona", {"resolution": "credit refused"}
+    )
+    assert resolved.status_code == 200 and resolved.json()["status"] == "overdue"
+    # 15 days in dispute do not count: level 1 comes 10 days past due counted without them.
+    await cs.sleep_until(env, cs.moment(due, 24))
+    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0]
+    await cs.sleep_until(env, cs.moment(due, 25, hours=2))
+    assert cs.steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
+    history = await api.get(f"/invoices/{invoice.id}/dunning", "fiona")
+    assert [(s["level"], s["days_past_due"], s["fee"], s["interest"]) for s in history] == [
+        (0, 0, "0.00", "0.00"),
+        (1, 10, "5.00", "2.74"),
+    ]
+
+
+async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    mail_catcher: MailCatcher,
+    api: ApiClient,
+) -> None:
+    env = time_skipping_env
+    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    early = await api.post(f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True})
+    assert early.status_code == 409  # nothing proposed yet
+    await env.sleep(timedelta(days=29))
+    assert not [m for m in cs.mails(mail_catcher) if m["To"] == "fiona@o2c.example"]
+    await env.sleep(timedelta(days=1, hours=1))
+    proposal = [m for m in cs.mails(mail_catcher) if m["To"] == "fiona@o2c.example"]
+    assert len(proposal) == 1 and "1000.00 USD" in str(proposal[0]["Subject"])
+
+    refused_by_collector = await api.post(
+        f"/invoices/{invoice.id}/write-off-proposal", "carol", {"accept": True}
+    )
+    assert refused_by_collector.status_code == 403
+    accepted = await api.post(
+        f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True, "comment": "gone"}
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "written_off"
+    assert accepted.json()["outstanding"] == "0.00"
+    assert (await handle.result()).outcome == "written_off"
+    with Session(sqlite_engine) as session:
+        bad_debt = session.exec(
+            select(LedgerLine).where(LedgerLine.account == Account.BAD_DEBT)
+        ).all()
+        receivable = session.exec(
+            select(LedgerLine).where(
+                LedgerLine.account == Account.RECEIVABLES, LedgerLine.invoice_id == invoice.id
+            )
+        ).all()
+    assert [x.debit for x in bad_debt] == [D("1000.00")]
+    assert sum(x.debit - x.credit for x in receivable) == 0
+    task = cs.task_of(sqlite_engine, invoice)
+    assert task is not None and task.status == "closed"
