@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from activities.customers import get_customer, lock_customer
+from activities.dunning_holds import customer_dunning_hold
 from models.credit_policy import (
     DEFAULT_POLICY,
     CreditClassPolicy,
@@ -127,6 +128,8 @@ def check_credit(
         reasons.append(
             f"{credit.overdue_beyond_policy} is overdue beyond what the credit class allows"
         )
+    if customer_dunning_hold(session, customer_id):
+        reasons.append("a dunning level put the customer's new orders on hold")
     return CreditCheckResult(
         passed=not reasons,
         exposure=exposure,

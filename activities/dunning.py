@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from activities.customers import get_customer
+from activities.dunning_holds import NOT_DUNNED
 from activities.invoices import get_invoice, position
 from activities.ledger import post
 from activities.numbering import next_number
@@ -40,13 +41,6 @@ CHARGE_ACCOUNT = {
     InvoiceKind.INTEREST: Account.INTEREST_INCOME,
 }
 CHARGE_SERIES = {InvoiceKind.FEE: "FEE", InvoiceKind.INTEREST: "INT"}
-# An invoice in these states is not dunned and puts nobody on hold.
-NOT_DUNNED = (
-    InvoiceStatus.DISPUTED,
-    InvoiceStatus.PAID,
-    InvoiceStatus.WRITTEN_OFF,
-    InvoiceStatus.VOID,
-)
 
 
 def terms_for_customer(session: Session, customer_id: int) -> DunningTerms:
@@ -154,19 +148,6 @@ def post_charge(
         memo=f"{kind.value} on {parent.number}",
     )
     return charge
-
-
-def customer_dunning_hold(session: Session, customer_id: int) -> bool:
-    """Has a dunning level put this customer's new orders on credit hold? True while any
-    invoice that reached such a level is still open and not in dispute. The credit gate reads it."""
-    held = session.exec(
-        select(DunningStep.id)
-        .join(Invoice, col(Invoice.id) == col(DunningStep.invoice_id))
-        .where(DunningStep.customer_id == customer_id, col(DunningStep.credit_hold))
-        .where(col(Invoice.outstanding) > 0, col(Invoice.status).not_in(NOT_DUNNED))
-        .limit(1)
-    ).first()
-    return held is not None
 
 
 def write_off_bad_debt(session: Session, data: WriteOffBadDebtInput) -> InvoicePosition:

@@ -15,11 +15,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.dunning import customer_dunning_hold
+from activities.dunning_holds import customer_dunning_hold
 from models.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from o2c.worker import build_worker
+from tests import factories
 from tests.conftest import BIN
 from tests.workflows import collection_setup as cs
 from workflows.dunning_digest import DunningDigestWorkflow
@@ -60,6 +61,10 @@ async def test_ladder_climbs_reminder_then_each_level_with_its_fee_and_interest(
     # Level 2: fee 2 % of 1000 = 20.00; interest for the 20 days since: 5.479 -> 5.48
     assert cs.steps(sqlite_engine, invoice)[2] == (2, 30, D("20.00"), D("5.48"))
     assert _hold(sqlite_engine, customer_id)
+    # ...so the credit gate holds the customer's next order, saying why.
+    factories.product(sqlite_engine, sku="HELD", price="1.00", stock=1)
+    held = factories.order(sqlite_engine, customer_id, sku="HELD")
+    assert held.status == "credit_hold"
 
     await cs.sleep_until(env, cs.moment(due, 60))
     # Level 3: fee 25.00; interest 1000 x 12 % x 30 / 365 = 9.863 -> 9.86
