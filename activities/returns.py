@@ -1,7 +1,7 @@
 """Returns of delivered goods: back into the shipment's warehouse (RETURN moves, offered to
-waiting orders at once) and recorded line by line with status `awaiting_credit_note`, which
-invoicing picks up to credit exactly those lines. The order's workflow has usually closed by
-then, so the return is not a signal to it."""
+waiting orders at once), recorded line by line, and credited at once against the invoice lines
+that billed them (`credited`); a return of goods not yet invoiced stays `awaiting_credit_note`.
+The order's workflow has usually closed by then, so the return is not a signal to it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from activities.reservations import serve_waiting
+from activities.return_credits import credit_return
 from activities.shipments import get_shipment, shipment_lines
 from activities.stock import DEFAULT_HOLD_DAYS, check_quantity
 from activities.stock_ledger import ensure_level, lock_levels, record_move
@@ -101,10 +102,12 @@ def record_return(
             order_id=shipment.order_id,
             kind="returned",
             actor=user,
-            detail=f"return {goods_return.id} of shipment {shipment_id}: awaiting credit note",
+            detail=f"return {goods_return.id} of shipment {shipment_id}",
             at=now,
         )
     )
+    session.flush()
+    credit_return(session, goods_return, now.date(), user)
     serve_waiting(session, asked, now, hold_days)
     return return_public(session, goods_return)
 

@@ -1,0 +1,48 @@
+"""A return of invoiced goods is credited at once against the invoice lines that billed them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from activities.invoices import invoice_public, issue_for_shipment
+from models.credit_notes import CreditNote
+from models.users import Role
+from models.workflow_messages import IssueInvoiceInput
+from tests.fulfilment.conftest import planned_order
+from tests.helpers import ApiClient
+
+W = Role.WAREHOUSE
+DISPATCH = {"carrier": "DHL", "tracking_number": "JD0001", "eta": "2099-01-01"}
+
+
+async def test_return_of_invoiced_goods_credits_the_returned_lines(
+    api: ApiClient, engine: Engine
+) -> None:
+    shipment_id = planned_order(engine, quantity=3, stock=3).shipments[0]
+    dispatched = await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH, expect=200)
+    order_id = dispatched.json()["order_id"]
+    with Session(engine) as session, session.begin():
+        issued = issue_for_shipment(
+            session,
+            IssueInvoiceInput(
+                order_id=order_id, shipment_id=shipment_id, issue_date=date(2026, 11, 27)
+            ),
+            "Seller",
+        )
+    await api.post(f"/shipments/{shipment_id}/deliver", W, {}, expect=200)
+
+    body = {"lines": [{"sku": "WIDGET", "quantity": "1"}], "reason": "damaged"}
+    returned = (await api.post(f"/shipments/{shipment_id}/returns", W, body, expect=201)).json()
+
+    assert returned["status"] == "credited"
+    with Session(engine) as session:
+        invoice = invoice_public(session, issued.invoice_id)
+        notes = session.exec(select(CreditNote)).all()
+    one_unit = issued.total / 3
+    assert len(notes) == 1 and notes[0].invoice_id == issued.invoice_id
+    assert invoice.credited == one_unit.quantize(Decimal("0.01"))
+    assert invoice.outstanding == issued.total - invoice.credited
