@@ -14,6 +14,8 @@ from activities.dunning_holds import NOT_DUNNED
 from activities.invoices import get_invoice, position
 from activities.ledger import post
 from activities.numbering import next_number
+from activities.receivables import lock_invoice
+from activities.write_offs import post_write_off
 from models.collection_messages import (
     DunningPlan,
     StepResult,
@@ -153,29 +155,19 @@ def post_charge(
 def write_off_bad_debt(session: Session, data: WriteOffBadDebtInput) -> InvoicePosition:
     """Write off everything still open on the invoice as bad debt: Dr bad debt / Cr
     receivables (for this invoice), in one transaction, once per proposal."""
-    key = f"invoice-{data.invoice_id}/bad-debt/{data.proposal_id}"
-    invoice = session.exec(
-        select(Invoice).where(Invoice.id == data.invoice_id).with_for_update()
-    ).one()
-    amount = invoice.outstanding
-    if amount > 0:
-        if invoice.status == InvoiceStatus.VOID:
-            raise Conflict(f"invoice {invoice.number} is void")
-        post(
+    invoice = lock_invoice(session, data.invoice_id)
+    if invoice is None:
+        raise Conflict(f"invoice {data.invoice_id} does not exist")
+    if invoice.outstanding > 0:
+        post_write_off(
             session,
-            key=key,
-            posted_on=data.at.date(),
-            document="write_off",
-            document_id=invoice.id or 0,
-            customer_id=invoice.customer_id,
-            lines=[
-                debit(Account.BAD_DEBT, amount),
-                credit(Account.RECEIVABLES, amount, invoice.id),
-            ],
-            memo=f"bad debt {invoice.number}",
+            invoice,
+            invoice.outstanding,
+            reason="bad debt: accepted write-off proposal",
+            key=f"invoice-{data.invoice_id}/bad-debt/{data.proposal_id}",
+            on=data.at.date(),
+            user="system",
         )
-        invoice.written_off += amount
-        invoice.refresh_outstanding()
         invoice.status = InvoiceStatus.WRITTEN_OFF
         session.add(invoice)
     return position(session, data.invoice_id)
