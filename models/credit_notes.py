@@ -10,7 +10,7 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
-from models.money import Amount, DecimalStr
+from models.money import Amount, Quantity
 from models.stock import quantity_column
 
 
@@ -56,7 +56,7 @@ class CreditNoteAllocation(SQLModel, table=True):
 
 class CreditLineRequest(SQLModel):
     invoice_line_id: int
-    quantity: DecimalStr = Field(gt=0)
+    quantity: Quantity = Field(gt=0)
 
 
 class CreditNoteCreate(SQLModel):

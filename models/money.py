@@ -80,3 +80,21 @@ DecimalStr = Annotated[
     BeforeValidator(_check_decimal),
     PlainSerializer(str, return_type=str, when_used="json"),
 ]
+
+
+QUANTITY_PLACES = 3  # the stock ledger keeps thousandths (grams of a kilogram)
+
+
+def _check_quantity(value: object) -> Decimal:
+    number = _check_decimal(value)
+    if number != number.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
+        raise MoneyError(f"{value} has more than {QUANTITY_PLACES} decimals")
+    return number
+
+
+# Quantities of goods: exact, at most three decimals, strings in JSON.
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(_check_quantity),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.fulfilment import FulfilmentPolicy
-from models.money import Amount, DecimalStr
+from models.money import Amount, DecimalStr, Quantity
 from models.order_status import OrderStatus
 from models.stock import quantity_column
 
@@ -106,7 +106,7 @@ class OrderEvent(SQLModel, table=True):
 
 class OrderLineCreate(SQLModel):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: DecimalStr = Field(gt=0)
+    quantity: Quantity = Field(gt=0)
     unit_price: Amount | None = Field(default=None, ge=0)
     discount_pct: DecimalStr = Field(default=Decimal(0), ge=0, le=100)
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
-from models.money import DecimalStr
+from models.money import DecimalStr, Quantity
 from models.stock import quantity_column
 
 
@@ -41,7 +41,7 @@ class GoodsReturnLine(SQLModel, table=True):
 
 class ReturnLineCreate(SQLModel):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: DecimalStr = Field(gt=0)
+    quantity: Quantity = Field(gt=0)
 
 
 class ReturnCreate(SQLModel):

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
-from models.money import DecimalStr
+from models.money import DecimalStr, Quantity
 
 DEFAULT_WAREHOUSE = "MAIN"
 
@@ -75,7 +75,7 @@ class StockMove(SQLModel, table=True):
 
 class StockReceipt(SQLModel):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: DecimalStr = Field(gt=0)
+    quantity: Quantity = Field(gt=0)
     warehouse: str = Field(default=DEFAULT_WAREHOUSE, min_length=1, max_length=32)
 
 

@@ -138,12 +138,6 @@ async def test_fractional_receipt_of_a_product_sold_by_weight_is_kept(api: ApiCl
     assert Decimal(level["on_hand"]) == Decimal("2.5")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug outside tests/api's reach: StockReceipt.quantity (models/stock.py) takes any "
-    "number of decimals; NUMERIC(18, 3) then rounds 1.2345 (PostgreSQL 1.235, SQLite 1.234) "
-    "while the receipt answers 1.2345",
-)
 async def test_quantity_finer_than_the_stock_ledger_keeps_is_422(api: ApiClient) -> None:
     await create_product(api, sku="FLOUR", unit="kg", whole_units=False)
 
