@@ -76,6 +76,7 @@ def _rows(
                     0,
                     f"bench/{invoice_id}",
                     now,
+                    "INVOICE",
                 )
             )
             entry_id += 1
@@ -134,6 +135,7 @@ def _customer_rows(customers: int) -> list[tuple[Any, ...]]:
             "en",
             0,
             now,
+            "ON_SHIPMENT",
         )
         for i in range(1, customers + 1)
     ]
@@ -141,12 +143,12 @@ def _customer_rows(customers: int) -> list[tuple[Any, ...]]:
 
 CUSTOMER_COLUMNS = (
     "id, code, name, email, payment_terms_days, credit_class, currency, status, "
-    "language, credit_limit, created_at"
+    "language, credit_limit, created_at, invoice_policy"
 )
 INVOICE_COLUMNS = (
     "id, number, customer_id, currency, issue_date, due_date, subtotal, tax, total, "
     "paid, credited, written_off, outstanding, status, dunning_level, key, "
-    "created_at"
+    "created_at, kind"
 )
 ENTRY_COLUMNS = "id, key, posted_on, document, document_id, customer_id, memo, created_at"
 LINE_COLUMNS = "id, entry_id, account, debit, credit, invoice_id, posted_on"
