@@ -152,7 +152,9 @@ async def o2c_rate(
         handle = client.get_workflow_handle(f"order-{order.id}")  # type: ignore[attr-defined]
         while True:  # the relay starts the workflow from the outbox, as after POST /orders
             try:
-                await handle.execute_update(OrderWorkflow.approve, Decision(user="approver", roles=["approver"]))
+                await handle.execute_update(
+                    OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+                )
                 break
             except RPCError:
                 await asyncio.sleep(0.02)
