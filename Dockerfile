@@ -10,13 +10,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint (invoice PDFs) needs Pango/HarfBuzz; Noto CJK renders the Chinese documents.
+# WeasyPrint (invoice PDFs) needs Pango/HarfBuzz (harfbuzz-subset makes embedding fonts fast);
+# DejaVu sets Latin text; the CJK font ships with the Python package.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
-        fonts-noto-cjk \
+        libharfbuzz-subset0 \
+        fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Build from a scratch copy of the sources, then keep only the installed package.
