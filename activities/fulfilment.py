@@ -59,7 +59,9 @@ def _position(session: Session, order: SalesOrder, shortages: list[str]) -> Fulf
     held = held_by_order(session, order.id or 0)
     expiries = hold_expiries(session, order.id or 0)
     dispatched = [s for s in shipments if s.status in (*ON_THE_WAY, ShipmentStatus.DELIVERED)]
-    all_dispatched = all(line.shipped_quantity >= line.quantity for line in lines)
+    all_dispatched = all(
+        line.shipped_quantity >= line.quantity - line.cancelled_quantity for line in lines
+    )
     status = fulfilment_status(
         any_dispatched=bool(dispatched),
         all_dispatched=all_dispatched,
@@ -112,6 +114,15 @@ def release_order_stock(session: Session, data: FulfilmentInput, hold_days: int)
     cancelled = cancel_open_shipments(session, data.order_id, data.at, "order cancelled")
     serve_waiting(session, released, data.at, hold_days, exclude_order=data.order_id)
     return cancelled
+
+
+def cancel_remainder(session: Session, data: FulfilmentInput, hold_days: int) -> list[int]:
+    """After a partial shipment: what has not shipped is taken off the order's lines for good;
+    its stock goes back and its unshipped shipments are cancelled."""
+    for line in order_lines(session, data.order_id):
+        line.cancelled_quantity = line.quantity - line.shipped_quantity
+        session.add(line)
+    return release_order_stock(session, data, hold_days)
 
 
 def shipment_state(session: Session, ref: ShipmentRef) -> ShipmentState:

@@ -142,6 +142,11 @@ class O2CActivities:
         with self._session() as session, session.begin():
             return fulfilment.release_order_stock(session, data, self.fulfilment.hold_days)
 
+    @activity.defn(name="cancel_order_remainder")
+    def cancel_order_remainder(self, data: FulfilmentInput) -> list[int]:
+        with self._session() as session, session.begin():
+            return fulfilment.cancel_remainder(session, data, self.fulfilment.hold_days)
+
     @activity.defn(name="shipment_state")
     def shipment_state(self, data: ShipmentRef) -> ShipmentState:
         with self._session() as session:
@@ -211,6 +216,7 @@ class O2CActivities:
             self.fulfilment_position,
             self.expire_reservations,
             self.release_order_stock,
+            self.cancel_order_remainder,
             self.shipment_state,
             self.late_shipment_alert,
             self.release_shipment_hold,

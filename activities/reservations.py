@@ -81,7 +81,10 @@ def hold_expiries(session: Session, order_id: int) -> dict[HeldKey, datetime]:
 
 def _needs(session: Session, lines: list[OrderLine]) -> list[tuple[OrderLine, Decimal]]:
     claimed = reserved_by_line(session, [line.id or 0 for line in lines])
-    return [(line, line.quantity - claimed.get(line.id or 0, Decimal(0))) for line in lines]
+    return [
+        (line, line.quantity - line.cancelled_quantity - claimed.get(line.id or 0, Decimal(0)))
+        for line in lines
+    ]
 
 
 def _claim(

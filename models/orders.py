@@ -60,6 +60,10 @@ class OrderLine(SQLModel, table=True):
     tax: Decimal = money_field()
     total: Decimal = money_field()
     shipped_quantity: Decimal = Field(default=Decimal(0), sa_column=quantity_column())
+    # What a cancel after a partial shipment took off the line: never reserved or shipped again.
+    cancelled_quantity: Decimal = Field(
+        default=Decimal(0), sa_column=quantity_column(server_default="0")
+    )
 
 
 class Approval(SQLModel, table=True):

@@ -17,8 +17,8 @@ from models.money import DecimalStr, Quantity
 DEFAULT_WAREHOUSE = "MAIN"
 
 
-def quantity_column() -> Column:  # type: ignore[type-arg]
-    return Column(Numeric(18, 3), nullable=False, default=0)
+def quantity_column(server_default: str | None = None) -> Column:  # type: ignore[type-arg]
+    return Column(Numeric(18, 3), nullable=False, default=0, server_default=server_default)
 
 
 class MoveKind(StrEnum):

@@ -73,13 +73,25 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
 
     @workflow.update
     async def cancel(self, decision: Decision) -> str:
+        """Before anything shipped: the whole order (its stock and credit are released). After
+        a partial shipment: the remainder only; what shipped is still billed and collected."""
+        if self.dispatched_ids and self.status is not None:
+            await self.move(
+                self.status, "remainder_cancelled", actor=decision.user, detail=decision.comment
+            )
+            await self.cancel_remainder()
+            return str(self.status)
         await self.move(S.CANCELLED, "cancelled", actor=decision.user, detail=decision.comment)
         self.cancel_reason = decision.comment or "cancelled"
         return str(self.status)
 
     @cancel.validator
     def _validate_cancel(self, decision: Decision) -> None:
-        if self.status not in CANCELLABLE or self.status == S.AWAITING_SHIPMENT:
+        if self.cancelled or self.remainder_cancelled:
+            raise ApplicationError("the order is cancelled already", type="Conflict")
+        nothing_shipped = self.status in CANCELLABLE and not self.dispatched_ids
+        remainder_open = bool(self.dispatched_ids) and not self.fulfilled
+        if not (nothing_shipped or remainder_open):
             raise ApplicationError(
                 f"an order that is {self.status} cannot be cancelled", type="Conflict"
             )

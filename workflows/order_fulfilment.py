@@ -38,6 +38,7 @@ class FulfilmentStage(OrderState):
         self.delivered_shipments: set[int] = set()
         self.dispatched_ids: list[int] = []
         self.fulfilled = False
+        self.remainder_cancelled = False  # after a partial shipment: the rest will not ship
         self.shipments: dict[int, workflow.ChildWorkflowHandle] = {}
 
     async def reserve_stock(self) -> bool:
@@ -63,6 +64,9 @@ class FulfilmentStage(OrderState):
             if self.cancelled:
                 await self._release_stock()
                 return
+            if self.remainder_cancelled:  # what shipped is billed and collected, the rest is not
+                self.fulfilled = True
+                return
             await self._show(plan)
             reserve = await self._wait_for_news(plan)
 
@@ -74,7 +78,13 @@ class FulfilmentStage(OrderState):
         if timeout > timedelta(0):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self.news or self.stock_arrived or self.cancelled, timeout=timeout
+                    lambda: (
+                        self.news
+                        or self.stock_arrived
+                        or self.cancelled
+                        or self.remainder_cancelled
+                    ),
+                    timeout=timeout,
                 )
                 return self.stock_arrived
         if plan.reserved_until is not None and workflow.now() >= plan.reserved_until:
@@ -91,6 +101,16 @@ class FulfilmentStage(OrderState):
         await self._wake_shipments(expiry.cancelled_shipments, "reservation-expired")
         for mail_id in expiry.mail_ids:
             await mail_step("deliver_email", DeliverEmailInput(outbox_id=mail_id))
+
+    async def cancel_remainder(self) -> None:
+        """Stop shipping: the unshipped rest is cancelled in the database before the answer."""
+        cancelled = await db_step(
+            "cancel_order_remainder",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            list[int],
+        )
+        self.remainder_cancelled = True
+        await self._wake_shipments(cancelled, "remainder-cancelled")
 
     async def _release_stock(self) -> None:
         cancelled = await db_step(

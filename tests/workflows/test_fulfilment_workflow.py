@@ -284,3 +284,46 @@ def _overdue_invoice(engine: Engine, customer_id: int) -> None:
                 key="old-invoice",
             )
         )
+
+
+async def test_cancelling_an_order_awaiting_shipment_releases_its_stock_and_shipment(
+    story: Story, sqlite_engine: Engine
+) -> None:
+    customer = factories.customer(sqlite_engine)
+    factories.product(sqlite_engine, stock=5)
+    order = factories.order(sqlite_engine, customer.id, quantity=3)
+    handle = await story.start(order)
+    [planned] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
+    await eventually(story.status(order.id), lambda s: s == "awaiting_shipment")
+    assert level(sqlite_engine).reserved == 3
+
+    await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="changed"))
+    assert (await handle.result())["status"] == "cancelled"
+    assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (5, 0)
+    [cancelled] = await story.shipments(order.id)()
+    assert cancelled.id == planned.id and cancelled.status == ShipmentStatus.CANCELLED
+
+
+async def test_cancel_after_a_partial_shipment_cancels_the_remainder_only(
+    story: Story, sqlite_engine: Engine
+) -> None:
+    customer = factories.customer(sqlite_engine)
+    factories.product(sqlite_engine, stock=3)
+    order = factories.order(sqlite_engine, customer.id, quantity=5)
+    handle = await story.start(order)
+    [first] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
+    await story.dispatch(first.id or 0)
+    await eventually(story.invoices(order.id), lambda i: len(i) == 1)
+    await eventually(story.status(order.id), lambda s: s == "partially_shipped")
+
+    await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="rest"))
+    with pytest.raises(WorkflowUpdateFailedError):  # once is enough
+        await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="x"))
+    with Session(sqlite_engine) as session:
+        kinds = [e.kind for e in timeline(session, order.id)]
+    assert "remainder_cancelled" in kinds
+    await story.receive(5)  # the cancelled remainder is not served any more
+    assert len(await story.shipments(order.id)()) == 1
+    assert len(await story.invoices(order.id)()) == 1
+    assert status(sqlite_engine, order.id) != "cancelled"  # what shipped is still collected
+    assert level(sqlite_engine).reserved == 0
