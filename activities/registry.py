@@ -9,7 +9,6 @@ from temporalio import activity
 
 from activities import (
     approvals,
-    credit,
     credit_holds,
     credit_notes,
     fulfilment,
@@ -36,8 +35,6 @@ from models.workflow_messages import (
     AmendResult,
     ApprovalNotice,
     ApprovalPlan,
-    CreditCheckInput,
-    CreditCheckResult,
     CreditOrderInput,
     DecisionInput,
     DeliverEmailInput,
@@ -81,11 +78,6 @@ class O2CActivities:
     def change_status(self, data: StatusChangeInput) -> None:
         with self._session() as session, session.begin():
             orders.change_status(session, data)
-
-    @activity.defn(name="check_credit")
-    def check_credit(self, data: CreditCheckInput) -> CreditCheckResult:
-        with self._session() as session, session.begin():
-            return credit.check_order_credit(session, data.order_id, data.at.date())
 
     @activity.defn(name="record_decision")
     def record_decision(self, data: DecisionInput) -> None:
@@ -204,7 +196,6 @@ class O2CActivities:
     def all(self) -> list[object]:
         return [
             self.change_status,
-            self.check_credit,
             self.record_decision,
             self.plan_approval,
             self.notify_approvers,

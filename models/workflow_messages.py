@@ -34,11 +34,6 @@ class StatusChangeInput(BaseModel):
     detail: str | None = None
 
 
-class CreditCheckInput(BaseModel):
-    order_id: int
-    at: datetime
-
-
 class CreditCheckResult(BaseModel):
     passed: bool
     exposure: Decimal
@@ -157,21 +152,6 @@ class ReleaseHoldInput(BaseModel):
 class ReleaseInput(BaseModel):
     user: str
     comment: str
-
-
-class ReserveStockInput(BaseModel):
-    order_id: int
-    at: datetime
-
-
-class ReservationResult(BaseModel):
-    complete: bool
-    shortages: list[str] = []
-
-
-class PlanShipmentInput(BaseModel):
-    order_id: int
-    at: datetime
 
 
 class ShipmentInput(BaseModel):
