@@ -7,6 +7,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 import models.tables  # noqa: F401  (registers every table)
 from o2c.db import engine_for
 from o2c.mailcatcher import MailCatcher
+from tests.histories import RECORD_DIR, record_histories
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
@@ -112,12 +114,20 @@ async def shared_dev_server() -> AsyncIterator[WorkflowEnvironment]:
 
 @pytest.fixture
 async def dev_server_env(
-    shared_dev_server: WorkflowEnvironment,
+    shared_dev_server: WorkflowEnvironment, request: pytest.FixtureRequest
 ) -> AsyncIterator[WorkflowEnvironment]:
     """The real dev server; workflows a test leaves running are ended, since every test's
     database numbers its orders from 1 and workflow ids follow those numbers."""
+    started = datetime.now(UTC)
     yield shared_dev_server
     client = shared_dev_server.client
+    if RECORD_DIR:
+        runs = [
+            (e.id, e.run_id)
+            async for e in client.list_workflows()
+            if e.start_time >= started and not e.id.startswith("schedule")
+        ]
+        await record_histories(client, request.node.name, runs)
     async for execution in client.list_workflows('ExecutionStatus = "Running"'):
         await client.get_workflow_handle(execution.id).terminate("test finished")
 

@@ -16,11 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from models.invoices import Invoice
+from models.orders import SalesOrder
 from models.shipments import Shipment
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests.helpers import make_settings
+from tests.histories import record_histories
 
 
 @pytest.fixture
@@ -30,11 +32,31 @@ def settings(tmp_path: Path, mail_catcher: MailCatcher) -> Settings:
 
 @pytest.fixture
 async def worker(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, settings: Settings
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    settings: Settings,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[Worker]:
     async with build_worker(time_skipping_env.client, sqlite_engine, settings) as running:
         yield running
+        await record_histories(
+            time_skipping_env.client,
+            request.node.name,
+            [(i, None) for i in _workflow_ids(sqlite_engine)],
+        )
         await _end_children(time_skipping_env.client, sqlite_engine)
+
+
+def _workflow_ids(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        orders = session.exec(select(SalesOrder.id)).all()
+        shipments = session.exec(select(Shipment.id)).all()
+        invoices = session.exec(select(Invoice.id)).all()
+    return (
+        [f"order-{i}" for i in orders]
+        + [f"shipment-{i}" for i in shipments]
+        + [f"invoice-{i}" for i in invoices]
+    )
 
 
 async def _end_children(client: Client, engine: Engine) -> None:

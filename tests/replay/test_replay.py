@@ -1,0 +1,40 @@
+"""Histories recorded from earlier versions of the workflows replay on today's code: a change
+that would break a running order, shipment or collection fails here first.
+
+Record new ones with `O2C_RECORD_HISTORIES=tests/replay/histories pytest tests/workflows`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.dunning_digest import DunningDigestWorkflow
+from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.order import OrderWorkflow
+from workflows.shipment import ShipmentWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_histories_cover_every_long_lived_workflow_type() -> None:
+    kinds = {path.stem.split("--")[-1].rsplit("-", 1)[0] for path in HISTORIES}
+    assert kinds >= {"order", "shipment", "invoice"}
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_recorded_history_replays_on_current_code(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem.split("--")[-1], path.read_text())
+    replayer = Replayer(
+        workflows=[
+            OrderWorkflow,
+            ShipmentWorkflow,
+            InvoiceCollectionWorkflow,
+            DunningDigestWorkflow,
+        ],
+        data_converter=pydantic_data_converter,
+    )
+    await replayer.replay_workflow(history)
