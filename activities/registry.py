@@ -7,21 +7,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
-from activities import (
-    approvals,
-    credit_holds,
-    credit_notes,
-    fulfilment,
-    invoices,
-    mail_delivery,
-    order_amendments,
-    orders,
-    shipments,
-    write_offs,
-)
-from activities.fulfilment import FulfilmentConfig
-from activities.mail_delivery import MailServer
-from models.fulfilment_messages import (
+from activities.documents import mail_delivery
+from activities.documents.mail_delivery import MailServer
+from activities.fulfilment import planning as fulfilment
+from activities.fulfilment import shipments
+from activities.fulfilment.planning import FulfilmentConfig
+from activities.receivables import credit_notes, invoices, write_offs
+from activities.sales import amendments as order_amendments
+from activities.sales import approvals, credit_holds, orders
+from models.fulfilment.messages import (
     ExpiryResult,
     FulfilmentInput,
     FulfilmentPlan,
@@ -30,7 +24,7 @@ from models.fulfilment_messages import (
     ShipmentReleaseInput,
     ShipmentState,
 )
-from models.workflow_messages import (
+from models.sales.messages import (
     AmendOrderInput,
     AmendResult,
     ApprovalNotice,

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
-from activities.users import find_user
+from activities.security.users import find_user
 from api.security import read_token
-from models.users import Role, User
+from models.security.users import Role, User
 from o2c.settings import Settings
 
 T = TypeVar("T")

@@ -11,33 +11,16 @@ from api import errors
 from api.deps import Database
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
-from api.routes import (
-    approval_policies,
-    approvals,
-    auth,
-    collection_tasks,
-    credit_notes,
-    customer_credit,
-    customers,
-    documents,
-    dunning_policies,
-    health,
-    invoice_collection,
-    invoices,
-    ledger,
-    orders,
-    payments,
-    price_lists,
-    products,
-    reports,
-    shipments,
-    statements,
-    stock,
-    ui,
-    users,
-    warehouses,
-    write_offs,
-)
+from api.routes import health, ui
+from api.routes.collection import dunning_policies, invoice_collection
+from api.routes.collection import tasks as collection_tasks
+from api.routes.documents import invoice_pdf as documents
+from api.routes.fulfilment import shipments, stock, warehouses
+from api.routes.master_data import customers, products
+from api.routes.receivables import credit_notes, invoices, ledger, payments, write_offs
+from api.routes.reports import reports, statements
+from api.routes.sales import approval_policies, approvals, customer_credit, orders, price_lists
+from api.routes.security import auth, users
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
 from o2c.settings import Settings, get_settings

@@ -27,8 +27,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 import models.tables  # noqa: F401  (registers every table)
-from activities.ageing import AgeingSource, ageing_report
-from models.ageing import DEFAULT_BUCKETS, AgeingBasis
+from activities.reports.ageing import AgeingSource, ageing_report
+from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CHUNK = 50_000

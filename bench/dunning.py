@@ -27,17 +27,17 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import models.tables  # noqa: F401  (registers every table)
-from activities.customers import create_customer
-from activities.dunning_policies import put_class_policy
+from activities.collection.policies import put_class_policy
+from activities.master_data.customers import create_customer
 from bench.timer_workflow import BenchTimerWorkflow
-from models.customers import CustomerCreate
-from models.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
-from models.invoices import Invoice, InvoiceKind, InvoiceStatus
-from models.workflow_messages import InvoiceCollectionInput
+from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
+from models.master_data.customers import CustomerCreate
+from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from models.sales.messages import InvoiceCollectionInput
 from o2c.db import engine_for
 from o2c.settings import Settings
 from o2c.worker import WORKFLOWS, build_worker
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent

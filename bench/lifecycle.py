@@ -28,26 +28,27 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import models.tables  # noqa: F401
-from activities import orders as order_cases
-from activities import payments, shipments
-from activities.customers import create_customer
-from activities.products import create_product
-from activities.stock import receive_stock
+from activities.fulfilment import shipments
+from activities.fulfilment.stock import receive_stock
+from activities.master_data.customers import create_customer
+from activities.master_data.products import create_product
+from activities.receivables import payments
+from activities.sales import orders as order_cases
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
-from models.customers import CustomerCreate
-from models.invoices import Invoice
-from models.orders import OrderCreate, OrderLineCreate
-from models.payments import PaymentCreate
-from models.products import ProductCreate
-from models.shipments import DispatchRequest, Shipment
-from models.stock import StockReceipt
-from models.workflow_messages import Decision
+from models.fulfilment.shipments import DispatchRequest, Shipment
+from models.fulfilment.stock import StockReceipt
+from models.master_data.customers import CustomerCreate
+from models.master_data.products import ProductCreate
+from models.receivables.invoices import Invoice
+from models.receivables.payments import PaymentCreate
+from models.sales.messages import Decision
+from models.sales.orders import OrderCreate, OrderLineCreate
 from o2c.db import engine_for
 from o2c.mailcatcher import MailCatcher
 from o2c.relay import relay_forever
 from o2c.settings import Settings
 from o2c.worker import build_worker
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 

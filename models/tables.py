@@ -2,28 +2,14 @@
 
 from sqlmodel import SQLModel
 
-from models import (
-    approval_policy,
-    approvals,
-    collection_tasks,
-    credit_notes,
-    credit_policy,
-    customers,
-    dunning,
-    invoices,
-    ledger,
-    orders,
-    outbox,
-    payments,
-    price_lists,
-    products,
-    returns,
-    shipments,
-    stock,
-    users,
-    warehouses,
-    write_offs,
-)
+from models import outbox
+from models.collection import dunning
+from models.collection import tasks as collection_tasks
+from models.fulfilment import returns, shipments, stock, warehouses
+from models.master_data import customers, products
+from models.receivables import credit_notes, invoices, ledger, payments, write_offs
+from models.sales import approval_policy, approvals, credit_policy, orders, price_lists
+from models.security import users
 
 metadata = SQLModel.metadata
 

@@ -9,8 +9,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.users import admin_exists, create_user
-from models.users import Role, UserCreate
+from activities.security.users import admin_exists, create_user
+from models.security.users import Role, UserCreate
 from o2c.db import engine_for
 from o2c.settings import Settings
 

@@ -11,8 +11,8 @@ import typer
 import uvicorn
 from sqlmodel import Session
 
-from activities.users import create_user
-from models.users import Role, UserCreate
+from activities.security.users import create_user
+from models.security.users import Role, UserCreate
 from o2c.bootstrap import ensure_admin, upgrade_database
 from o2c.db import engine_for
 from o2c.settings import get_settings

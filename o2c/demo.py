@@ -11,14 +11,14 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.customers import create_customer
-from activities.products import create_product
-from activities.stock import receive_stock
-from activities.users import create_user
-from models.customers import Customer, CustomerCreate
-from models.products import Product, ProductCreate
-from models.stock import StockReceipt
-from models.users import Role, User, UserCreate
+from activities.fulfilment.stock import receive_stock
+from activities.master_data.customers import create_customer
+from activities.master_data.products import create_product
+from activities.security.users import create_user
+from models.fulfilment.stock import StockReceipt
+from models.master_data.customers import Customer, CustomerCreate
+from models.master_data.products import Product, ProductCreate
+from models.security.users import Role, User, UserCreate
 
 DEMO_USERS = [role.value for role in Role]
 

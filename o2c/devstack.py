@@ -32,8 +32,8 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 import models.tables  # noqa: F401  (the whole schema, loaded before threads import anything)
-from models.customers import Customer
-from models.users import User
+from models.master_data.customers import Customer
+from models.security.users import User
 from o2c.bootstrap import ensure_admin, upgrade_database
 from o2c.db import engine_for
 from o2c.demo import load_demo_data

@@ -16,7 +16,7 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
-from workflows.dunning_digest import DunningDigestWorkflow
+from workflows.collection.dunning_digest import DunningDigestWorkflow
 
 log = logging.getLogger(__name__)
 DUNNING_DIGEST_ID = "schedule-dunning-digest"

@@ -9,16 +9,16 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.collection_registry import CollectionActivities
-from activities.fulfilment import FulfilmentConfig
+from activities.collection.registry import CollectionActivities
+from activities.fulfilment.planning import FulfilmentConfig
 from activities.registry import O2CActivities
 from o2c.relay import relay_forever
 from o2c.schedules import ensure_schedules
 from o2c.settings import FulfilmentSettings, Settings
-from workflows.dunning_digest import DunningDigestWorkflow
-from workflows.invoice_collection import InvoiceCollectionWorkflow
-from workflows.order import OrderWorkflow
-from workflows.shipment import ShipmentWorkflow
+from workflows.collection.dunning_digest import DunningDigestWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.fulfilment.shipment import ShipmentWorkflow
+from workflows.sales.order import OrderWorkflow
 
 WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow, DunningDigestWorkflow]
 

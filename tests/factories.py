@@ -8,15 +8,15 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.customers import create_customer
-from activities.orders import create_order
-from activities.products import create_product
-from activities.stock import receive_stock
-from models.customers import CustomerCreate, CustomerPublic
-from models.fulfilment import FulfilmentPolicy
-from models.orders import OrderCreate, OrderLineCreate, OrderPublic
-from models.products import ProductCreate
-from models.stock import StockReceipt
+from activities.fulfilment.stock import receive_stock
+from activities.master_data.customers import create_customer
+from activities.master_data.products import create_product
+from activities.sales.orders import create_order
+from models.fulfilment.policy import FulfilmentPolicy
+from models.fulfilment.stock import StockReceipt
+from models.master_data.customers import CustomerCreate, CustomerPublic
+from models.master_data.products import ProductCreate
+from models.sales.orders import OrderCreate, OrderLineCreate, OrderPublic
 
 
 def customer(

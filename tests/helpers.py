@@ -14,10 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
-from activities.users import create_user
+from activities.security.users import create_user
 from api.main import create_app
 from api.security import issue_token
-from models.users import Role, UserCreate
+from models.security.users import Role, UserCreate
 from o2c.settings import Settings
 
 T = TypeVar("T")

@@ -11,15 +11,15 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.customers import get_customer
-from activities.invoices import BillLine, issue_invoice, to_public
-from activities.ledger import account_balance
-from activities.payments import record_payment
-from activities.receivables import unapplied_credit
-from models.invoices import Invoice, InvoicePublic
-from models.ledger import Account, LedgerLine
+from activities.master_data.customers import get_customer
+from activities.receivables.invoice_balance import unapplied_credit
+from activities.receivables.invoices import BillLine, issue_invoice, to_public
+from activities.receivables.ledger import account_balance
+from activities.receivables.payments import record_payment
 from models.outbox import OutboxMessage
-from models.payments import PaymentCreate, PaymentPublic
+from models.receivables.invoices import Invoice, InvoicePublic
+from models.receivables.ledger import Account, LedgerLine
+from models.receivables.payments import PaymentCreate, PaymentPublic
 
 _keys = iter(range(1, 10**9))
 

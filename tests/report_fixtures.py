@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.ledger import post
-from activities.payments import record_payment
-from models.customers import Customer
-from models.invoices import Invoice, InvoiceLine, InvoiceStatus
-from models.ledger import Account, credit, debit
-from models.payments import AllocationRequest, PaymentCreate, PaymentPublic
+from activities.receivables.ledger import post
+from activities.receivables.payments import record_payment
+from models.master_data.customers import Customer
+from models.receivables.invoices import Invoice, InvoiceLine, InvoiceStatus
+from models.receivables.ledger import Account, credit, debit
+from models.receivables.payments import AllocationRequest, PaymentCreate, PaymentPublic
 from tests.helpers import ApiClient, add_users, api_client, make_settings
 
 _numbers = iter(range(1, 10**6))

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.numbering import next_number
-from activities.orders import create_order
-from models.orders import OrderCreate, OrderLineCreate, OrderPublic
+from activities.sales.orders import create_order
+from models.sales.orders import OrderCreate, OrderLineCreate, OrderPublic
 from o2c.db import engine_for
 from tests import factories
 from tests.conftest import DATABASES, _truncate_all

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.credit_notes import issue_credit_note
-from models.credit_notes import CreditLineRequest, CreditNotePublic
+from activities.receivables.credit_notes import issue_credit_note
 from models.errors import InvalidInput
-from models.ledger import Account
+from models.receivables.credit_notes import CreditLineRequest, CreditNotePublic
+from models.receivables.ledger import Account
 from tests import factories
 from tests.receivables import balance, credit_of, current, invoice, ledger_lines, outbox, pay
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.customers import update_customer
-from activities.fulfilment import FulfilmentConfig, plan_fulfilment
-from activities.invoices import issue_for_order, issue_for_shipment, mark_overdue
-from models.customers import CustomerUpdate
-from models.fulfilment_messages import FulfilmentInput
-from models.ledger import Account
-from models.workflow_messages import IssueInvoiceInput
+from activities.fulfilment.planning import FulfilmentConfig, plan_fulfilment
+from activities.master_data.customers import update_customer
+from activities.receivables.invoices import issue_for_order, issue_for_shipment, mark_overdue
+from models.fulfilment.messages import FulfilmentInput
+from models.master_data.customers import CustomerUpdate
+from models.receivables.ledger import Account
+from models.sales.messages import IssueInvoiceInput
 from tests import factories
 from tests.receivables import balance, current, invoice, pay
 

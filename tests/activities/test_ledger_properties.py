@@ -15,23 +15,23 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from activities.credit_notes import issue_credit_note
-from activities.customer_credit import apply_credit
-from activities.ledger import account_balance, trial_balance
-from activities.payments import reverse_payment
-from activities.receivables import unapplied_credit
-from activities.write_offs import write_off_invoice
+from activities.receivables.credit_notes import issue_credit_note
+from activities.receivables.invoice_balance import unapplied_credit
+from activities.receivables.ledger import account_balance, trial_balance
+from activities.receivables.payments import reverse_payment
+from activities.receivables.write_offs import write_off_invoice
+from activities.sales.customer_credit import apply_credit
 from models.errors import O2CError
-from models.invoices import Invoice, InvoiceInstalment
-from models.ledger import Account, LedgerLine
-from models.payments import (
+from models.receivables.invoices import Invoice, InvoiceInstalment
+from models.receivables.ledger import Account, LedgerLine
+from models.receivables.payments import (
     AllocationRequest,
     CreditApplication,
     Payment,
     PaymentAllocation,
     PaymentReverse,
 )
-from models.write_offs import WriteOffCreate
+from models.receivables.write_offs import WriteOffCreate
 from tests import factories
 from tests.receivables import invoice, pay
 

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.ledger import Account, LedgerEntry, LedgerLine
+from models.receivables.ledger import Account, LedgerEntry, LedgerLine
 
 
 def test_amounts_round_trip_and_sum_exactly(engine: Engine) -> None:

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.customer_credit import apply_credit
-from activities.payments import reverse_payment
+from activities.receivables.payments import reverse_payment
+from activities.sales.customer_credit import apply_credit
 from models.errors import Conflict, InvalidInput
-from models.ledger import Account
 from models.outbox import OutboxKind
-from models.payments import AllocationRequest, CreditApplication, PaymentReverse
+from models.receivables.ledger import Account
+from models.receivables.payments import AllocationRequest, CreditApplication, PaymentReverse
 from tests import factories
 from tests.receivables import balance, credit_of, current, invoice, ledger_lines, outbox, pay
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from activities.customers import get_customer
-from activities.invoices import BillLine, issue_invoice
-from models.invoices import Invoice
+from activities.master_data.customers import get_customer
+from activities.receivables.invoices import BillLine, issue_invoice
+from models.receivables.invoices import Invoice
 from o2c.db import engine_for
 from tests import factories
 from tests.conftest import _truncate_all, postgres_answers

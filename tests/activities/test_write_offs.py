@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.write_offs import decide_write_off, write_off_invoice
+from activities.receivables.write_offs import decide_write_off, write_off_invoice
 from models.errors import Conflict, InvalidInput
-from models.ledger import Account
-from models.workflow_messages import WriteOffDecision
-from models.write_offs import WriteOffCreate, WriteOffPublic
+from models.receivables.ledger import Account
+from models.receivables.write_offs import WriteOffCreate, WriteOffPublic
+from models.sales.messages import WriteOffDecision
 from tests import factories
 from tests.receivables import balance, current, invoice, ledger_lines, pay
 

@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
-import activities.users
+import activities.security.users
 from o2c.settings import Settings
 from tests.helpers import ApiClient, add_users, api_client, make_settings
 
@@ -21,7 +21,7 @@ UNREACHABLE_TEMPORAL = "127.0.0.1:1"
 def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real argon2 with the cheapest parameters: eight users per test at 0.2 s each add up."""
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(activities.users, "_hasher", cheap)
+    monkeypatch.setattr(activities.security.users, "_hasher", cheap)
 
 
 @pytest.fixture

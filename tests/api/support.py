@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from models.users import Role
+from models.security.users import Role
 from tests.helpers import ApiClient
 
 ACME: dict[str, Any] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from models.users import Role
+from models.security.users import Role
 from tests.helpers import ApiClient, add_users, api_client, make_settings
 
 POLICY = {

@@ -10,8 +10,8 @@ import jwt
 from sqlalchemy.engine import Engine
 
 from api.security import issue_token
-from models.payments import Payment
-from models.users import Role
+from models.receivables.payments import Payment
+from models.security.users import Role
 from o2c.settings import Settings
 from tests.api.support import WIDGET, create_customer, create_product, receive, rows, total
 from tests.helpers import PASSWORD, ApiClient

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from models.ledger import LedgerEntry
-from models.payments import Payment
-from models.users import Role
+from models.receivables.ledger import LedgerEntry
+from models.receivables.payments import Payment
+from models.security.users import Role
 from tests.api.support import (
     ACME,
     TEN_MB,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from models.users import Role
+from models.security.users import Role
 from tests.api.support import ACME, assert_refused_naming, create_customer, total
 from tests.helpers import ApiClient
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from models.users import Role
+from models.security.users import Role
 from tests import factories
 from tests.helpers import add_users, api_client, make_settings
 

@@ -10,8 +10,8 @@ import jwt
 from sqlalchemy.engine import Engine
 
 from api.security import ALGORITHM, signing_key
-from models.payments import Payment
-from models.users import Role
+from models.receivables.payments import Payment
+from models.security.users import Role
 from tests.api.support import ACME, create_customer, rows, total
 from tests.helpers import ApiClient
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from activities.orders import create_order
-from models.orders import OrderCreate, OrderLineCreate
-from models.price_lists import PriceListItem
-from models.users import Role
+from activities.sales.orders import create_order
+from models.sales.orders import OrderCreate, OrderLineCreate
+from models.sales.price_lists import PriceListItem
+from models.security.users import Role
 from tests import factories
 from tests.helpers import ApiClient, add_users, api_client, make_settings
 

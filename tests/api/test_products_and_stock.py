@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.users import Role
+from models.security.users import Role
 from tests.api.support import WIDGET, assert_refused_naming, create_product, receive, total
 from tests.helpers import ApiClient
 

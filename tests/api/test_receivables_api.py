@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.users import Role, User
+from models.security.users import Role, User
 from tests import factories
 from tests.helpers import ApiClient, api_client, make_settings
 from tests.receivables import invoice, ledger_lines

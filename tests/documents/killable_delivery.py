@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from activities import mail_delivery
+from activities.documents import mail_delivery
 from o2c.db import engine_for
 
 

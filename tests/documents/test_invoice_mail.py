@@ -19,10 +19,10 @@ from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities import mail_delivery
-from activities.invoices import get_invoice, invoice_lines
-from activities.mail_delivery import MailServer, deliver
-from models.customers import Customer
+from activities.documents import mail_delivery
+from activities.documents.mail_delivery import MailServer, deliver
+from activities.receivables.invoices import get_invoice, invoice_lines
+from models.master_data.customers import Customer
 from models.outbox import OutboxMessage, OutboxState
 from notifications.outbox import queue_email
 from o2c.mailcatcher import MailCatcher

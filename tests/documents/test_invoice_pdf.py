@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
-from models.users import Role
+from models.security.users import Role
 from tests import factories
 from tests.report_fixtures import client_with_users, invoice, rename_customer
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.fulfilment import FulfilmentConfig, plan_fulfilment
+from activities.fulfilment.planning import FulfilmentConfig, plan_fulfilment
 from api.main import create_app
-from models.fulfilment_messages import FulfilmentInput, FulfilmentPlan
+from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
 from tests import factories
 from tests.fulfilment.support import approve
 from tests.helpers import ApiClient, add_users, make_settings

@@ -10,13 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from activities.approvals import record_decision
-from activities.orders import get_order
-from activities.users import create_user
-from models.orders import OrderLine
-from models.stock import StockLevel
-from models.users import Role, UserCreate
-from models.workflow_messages import DecisionInput
+from activities.sales.approvals import record_decision
+from activities.sales.orders import get_order
+from activities.security.users import create_user
+from models.fulfilment.stock import StockLevel
+from models.sales.messages import DecisionInput
+from models.sales.orders import OrderLine
+from models.security.users import Role, UserCreate
 from o2c.relay import relay_once
 
 

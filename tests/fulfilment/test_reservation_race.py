@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from activities.orders import create_order
-from activities.reservations import reserve_for_order, reserved_by_line
-from activities.stock import receive_stock
-from activities.stock_ledger import ledger_totals
-from activities.warehouses import create_warehouse
-from models.orders import OrderCreate, OrderLine, OrderLineCreate
-from models.stock import StockLevel, StockReceipt
-from models.warehouses import WarehouseCreate
+from activities.fulfilment.reservations import reserve_for_order, reserved_by_line
+from activities.fulfilment.stock import receive_stock
+from activities.fulfilment.stock_ledger import ledger_totals
+from activities.fulfilment.warehouses import create_warehouse
+from activities.sales.orders import create_order
+from models.fulfilment.stock import StockLevel, StockReceipt
+from models.fulfilment.warehouses import WarehouseCreate
+from models.sales.orders import OrderCreate, OrderLine, OrderLineCreate
 from o2c.db import engine_for
 from tests import factories
 from tests.conftest import DATABASES, _truncate_all

@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from activities.invoices import invoice_public, issue_for_shipment
-from models.credit_notes import CreditNote
-from models.users import Role
-from models.workflow_messages import IssueInvoiceInput
+from activities.receivables.invoices import invoice_public, issue_for_shipment
+from models.receivables.credit_notes import CreditNote
+from models.sales.messages import IssueInvoiceInput
+from models.security.users import Role
 from tests.fulfilment.conftest import planned_order
 from tests.helpers import ApiClient
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.shipments import TrackingEvent
-from models.stock import StockMove
-from models.users import Role
+from models.fulfilment.shipments import TrackingEvent
+from models.fulfilment.stock import StockMove
+from models.security.users import Role
 from tests.fulfilment.conftest import planned_order
 from tests.helpers import ApiClient
 

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from activities.stock import receive_stock
-from activities.stock_ledger import ledger_totals, lock_levels, record_move
+from activities.fulfilment.stock import receive_stock
+from activities.fulfilment.stock_ledger import ledger_totals, lock_levels, record_move
+from models.fulfilment.returns import GoodsReturn
+from models.fulfilment.stock import MoveKind, StockMove, StockReceipt
 from models.outbox import OutboxMessage
-from models.returns import GoodsReturn
-from models.stock import MoveKind, StockMove, StockReceipt
-from models.users import Role
+from models.security.users import Role
 from tests import factories
 from tests.fulfilment.conftest import plan, planned_order
 from tests.fulfilment.support import approve, level

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from temporalio.client import ScheduleActionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
-from activities.dunning import take_step
-from models.collection_messages import TakeStepInput
+from activities.collection.dunning import take_step
+from models.collection.messages import TakeStepInput
 from o2c.mailcatcher import MailCatcher
 from o2c.schedules import DUNNING_DIGEST_ID, ensure_schedules
 from o2c.worker import build_worker

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from models.users import Role
+from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
 from o2c.worker import build_worker
 from tests.helpers import add_users, api_client, eventually, make_settings

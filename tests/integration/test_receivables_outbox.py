@@ -12,14 +12,14 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from models.outbox import OutboxState
-from models.users import Role, User
-from models.workflow_messages import InvoiceCollectionInput
+from models.sales.messages import InvoiceCollectionInput
+from models.security.users import Role, User
 from o2c.relay import relay_once
 from o2c.worker import build_worker
 from tests import factories
 from tests.helpers import api_client, eventually, make_settings
 from tests.receivables import invoice, outbox
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
 def _finance(engine: Engine) -> None:

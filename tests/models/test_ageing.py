@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.ageing import NOT_DUE, bucket_of, buckets, parse_buckets
 from models.errors import InvalidInput
+from models.reports.ageing import NOT_DUE, bucket_of, buckets, parse_buckets
 
 AS_OF = date(2026, 11, 27)
 STANDARD = (30, 60, 90, 120)

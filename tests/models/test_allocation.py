@@ -4,7 +4,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.allocation import OpenItem, allocate_oldest_first
+from models.receivables.allocation import OpenItem, allocate_oldest_first
 
 
 def test_payment_settles_oldest_invoice_first() -> None:

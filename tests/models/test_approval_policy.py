@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from models.approval_policy import ApprovalLevelSpec, OrderFacts, required_levels
-from models.customers import CreditStatus
+from models.master_data.customers import CreditStatus
+from models.sales.approval_policy import ApprovalLevelSpec, OrderFacts, required_levels
 
 # The example: sales manager above 10,000; finance director above 100,000 or any
 # discount over 15 %; plus credit and override rules.

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.fulfilment import FulfilmentPolicy, allocate, fulfilment_status, may_plan
-from models.order_status import OrderStatus
+from models.fulfilment.policy import FulfilmentPolicy, allocate, fulfilment_status, may_plan
+from models.sales.order_status import OrderStatus
 
 quantities = st.integers(min_value=0, max_value=1000).map(Decimal)
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.instalments import net_terms, open_per_instalment, parse_plan, split
+from models.receivables.instalments import net_terms, open_per_instalment, parse_plan, split
 
 
 def test_plan_reads_percentages_at_days() -> None:

@@ -1,4 +1,4 @@
-from models.order_status import FINAL, TRANSITIONS, OrderStatus, can_move
+from models.sales.order_status import FINAL, TRANSITIONS, OrderStatus, can_move
 
 
 def test_every_status_has_its_transitions_declared() -> None:

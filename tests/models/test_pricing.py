@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.money import quantize
-from models.pricing import PriceOffer, line_amounts, order_totals, select_price
+from models.sales.pricing import PriceOffer, line_amounts, order_totals, select_price
 
 quantities = st.decimals(min_value=1, max_value=10_000, places=0)
 prices = st.decimals(min_value=0, max_value=100_000, places=2)

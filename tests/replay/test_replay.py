@@ -12,10 +12,10 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from workflows.dunning_digest import DunningDigestWorkflow
-from workflows.invoice_collection import InvoiceCollectionWorkflow
-from workflows.order import OrderWorkflow
-from workflows.shipment import ShipmentWorkflow
+from workflows.collection.dunning_digest import DunningDigestWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.fulfilment.shipment import ShipmentWorkflow
+from workflows.sales.order import OrderWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 

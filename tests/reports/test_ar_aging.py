@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.ageing import AgeingSource, ageing_report
-from models.ageing import NOT_DUE, AgeingBasis, bucket_of
-from models.users import Role
+from activities.reports.ageing import AgeingSource, ageing_report
+from models.reports.ageing import NOT_DUE, AgeingBasis, bucket_of
+from models.security.users import Role
 from tests import factories
 from tests.report_fixtures import client_with_users, invoice, pay
 

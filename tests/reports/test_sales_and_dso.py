@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from models.reports import days_sales_outstanding
-from models.users import Role
+from models.reports.sales import days_sales_outstanding
+from models.security.users import Role
 from tests import factories
 from tests.report_fixtures import client_with_users, invoice, pay
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
-from models.users import Role
+from models.security.users import Role
 from tests import factories
 from tests.report_fixtures import client_with_users, invoice, pay, rename_customer
 

@@ -14,21 +14,21 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.collection_tasks import set_collector
-from activities.dunning_policies import put_class_policy
-from activities.ledger import post
-from activities.payments import record_payment
-from activities.users import create_user
-from models.collection_tasks import CollectionTask
-from models.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
-from models.invoices import Invoice, InvoiceKind
-from models.ledger import Account, credit, debit
-from models.payments import PaymentCreate
-from models.users import Role, UserCreate
-from models.workflow_messages import InvoiceCollectionInput, InvoiceSettlement
+from activities.collection.policies import put_class_policy
+from activities.collection.tasks import set_collector
+from activities.receivables.ledger import post
+from activities.receivables.payments import record_payment
+from activities.security.users import create_user
+from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
+from models.collection.tasks import CollectionTask
+from models.receivables.invoices import Invoice, InvoiceKind
+from models.receivables.ledger import Account, credit, debit
+from models.receivables.payments import PaymentCreate
+from models.sales.messages import InvoiceCollectionInput, InvoiceSettlement
+from models.security.users import Role, UserCreate
 from o2c.mailcatcher import MailCatcher
 from tests import factories
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 RUN_AT = time(6, 0)
 # Reminder 3 days before due; levels at 10, 30 and 60 days past due; escalation at the top.

@@ -15,9 +15,9 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from models.invoices import Invoice
-from models.orders import SalesOrder
-from models.shipments import Shipment
+from models.fulfilment.shipments import Shipment
+from models.receivables.invoices import Invoice
+from models.sales.orders import SalesOrder
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from o2c.worker import build_worker

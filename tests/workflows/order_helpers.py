@@ -13,17 +13,17 @@ from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
-from activities.approval_policy import save_policy
-from activities.orders import get_order, timeline
-from activities.users import create_user
-from models.approval_policy import ApprovalLevelSpec, ApprovalPolicyCreate
-from models.orders import SalesOrder
-from models.users import Role, UserCreate
-from models.workflow_messages import OrderResult
+from activities.sales.approval_policy import save_policy
+from activities.sales.orders import get_order, timeline
+from activities.security.users import create_user
+from models.sales.approval_policy import ApprovalLevelSpec, ApprovalPolicyCreate
+from models.sales.messages import OrderResult
+from models.sales.orders import SalesOrder
+from models.security.users import Role, UserCreate
 from o2c.mailcatcher import MailCatcher
 from o2c.relay import relay_once
 from tests.helpers import eventually
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 
 STAFF: dict[str, list[Role]] = {
     "rep": [Role.SALES],

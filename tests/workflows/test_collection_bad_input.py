@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from models.collection_tasks import CollectionOutcome, InvoiceDispute, PaymentPromise
+from models.collection.tasks import CollectionOutcome, InvoiceDispute, PaymentPromise
 from o2c.settings import Settings
 from tests.helpers import ApiClient, api_client
 from tests.workflows import collection_setup as cs
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
 @pytest.fixture

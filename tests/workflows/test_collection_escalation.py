@@ -14,13 +14,13 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from models.collection_tasks import CustomerCollection
-from models.ledger import Account, LedgerLine
+from models.collection.tasks import CustomerCollection
+from models.receivables.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from tests.helpers import ApiClient, api_client
 from tests.workflows import collection_setup as cs
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.search_attributes import ASSIGNED_TO
 
 D = Decimal

@@ -14,13 +14,13 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.credit import customer_credit, holds_of
-from activities.credit_policies import put_policy
-from activities.payments import record_payment
-from models.credit_policy import CreditClassPolicyBase
-from models.invoices import Invoice
-from models.payments import PaymentCreate
-from models.workflow_messages import ReleaseInput
+from activities.receivables.payments import record_payment
+from activities.sales.credit import customer_credit, holds_of
+from activities.sales.credit_policies import put_policy
+from models.receivables.invoices import Invoice
+from models.receivables.payments import PaymentCreate
+from models.sales.credit_policy import CreditClassPolicyBase
+from models.sales.messages import ReleaseInput
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from tests import factories
@@ -35,7 +35,7 @@ from tests.workflows.order_helpers import (
     start_orders,
     status_of,
 )
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 
 ORDER_DAY = date(2026, 11, 27)
 

@@ -15,15 +15,15 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.dunning_holds import customer_dunning_hold
-from models.ledger import Account, LedgerLine
+from activities.collection.holds import customer_dunning_hold
+from models.receivables.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests import factories
 from tests.conftest import BIN
 from tests.workflows import collection_setup as cs
-from workflows.dunning_digest import DunningDigestWorkflow
+from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 from workflows.search_attributes import DUNNING_LEVEL
 

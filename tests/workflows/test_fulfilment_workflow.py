@@ -16,23 +16,23 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.orders import timeline
-from activities.shipments import dispatch_shipment, order_shipments, shipment_lines
-from activities.stock import receive_stock
+from activities.fulfilment.shipments import dispatch_shipment, order_shipments, shipment_lines
+from activities.fulfilment.stock import receive_stock
+from activities.sales.orders import timeline
 from models.errors import Conflict
-from models.fulfilment import FulfilmentPolicy
-from models.fulfilment_messages import ShipmentRelease
-from models.invoices import Invoice
-from models.orders import OrderPublic
-from models.shipments import DispatchRequest, Shipment, ShipmentStatus
-from models.stock import StockReceipt
-from models.workflow_messages import Decision
+from models.fulfilment.messages import ShipmentRelease
+from models.fulfilment.policy import FulfilmentPolicy
+from models.fulfilment.shipments import DispatchRequest, Shipment, ShipmentStatus
+from models.fulfilment.stock import StockReceipt
+from models.receivables.invoices import Invoice
+from models.sales.messages import Decision
+from models.sales.orders import OrderPublic
 from o2c.mailcatcher import MailCatcher
 from tests import factories
 from tests.fulfilment.support import level, relay, rep, status
 from tests.helpers import eventually
-from workflows.order import OrderWorkflow
-from workflows.shipment import ShipmentWorkflow
+from workflows.fulfilment.shipment import ShipmentWorkflow
+from workflows.sales.order import OrderWorkflow
 
 
 class Story:

@@ -11,12 +11,12 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.payments import record_payment
-from models.invoices import Invoice, InvoiceStatus
-from models.payments import PaymentCreate
-from models.workflow_messages import InvoiceCollectionInput, InvoiceSettlement
+from activities.receivables.payments import record_payment
+from models.receivables.invoices import Invoice, InvoiceStatus
+from models.receivables.payments import PaymentCreate
+from models.sales.messages import InvoiceCollectionInput, InvoiceSettlement
 from tests import factories
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
 def _invoice(engine: Engine, due: date) -> Invoice:

@@ -14,8 +14,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from models.orders import Approval, OrderEvent
-from models.workflow_messages import Decision
+from models.sales.messages import Decision
+from models.sales.orders import Approval, OrderEvent
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from tests import factories
@@ -32,7 +32,7 @@ from tests.workflows.order_helpers import (
     start_orders,
     status_of,
 )
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 
 TWO_LEVELS = (
     {"name": "sales manager", "role": "approver", "when_total_above": "100.00"},

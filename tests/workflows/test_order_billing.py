@@ -12,19 +12,19 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.customers import update_customer
-from activities.orders import get_order, timeline
-from activities.shipments import deliver_shipment, dispatch_shipment
-from models.customers import CustomerUpdate
-from models.invoices import Invoice
-from models.orders import OrderPublic
-from models.shipments import DispatchRequest, Shipment
-from models.workflow_messages import Decision, OrderInput
+from activities.fulfilment.shipments import deliver_shipment, dispatch_shipment
+from activities.master_data.customers import update_customer
+from activities.sales.orders import get_order, timeline
+from models.fulfilment.shipments import DispatchRequest, Shipment
+from models.master_data.customers import CustomerUpdate
+from models.receivables.invoices import Invoice
+from models.sales.messages import Decision, OrderInput
+from models.sales.orders import OrderPublic
 from o2c.relay import relay_once
 from tests import factories
 from tests.helpers import eventually
 from tests.receivables import credit_of, current, pay
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 
 
 def _order_for(engine: Engine, policy: str) -> OrderPublic:

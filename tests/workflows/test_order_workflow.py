@@ -11,15 +11,15 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.orders import get_order
-from activities.stock import receive_stock
-from models.fulfilment import FulfilmentPolicy
-from models.orders import OrderPublic
-from models.stock import StockReceipt
-from models.workflow_messages import Decision, OrderInput, ReleaseInput
+from activities.fulfilment.stock import receive_stock
+from activities.sales.orders import get_order
+from models.fulfilment.policy import FulfilmentPolicy
+from models.fulfilment.stock import StockReceipt
+from models.sales.messages import Decision, OrderInput, ReleaseInput
+from models.sales.orders import OrderPublic
 from tests import factories
 from tests.helpers import eventually
-from workflows.order import OrderWorkflow
+from workflows.sales.order import OrderWorkflow
 
 
 async def _start(env: WorkflowEnvironment, worker: Worker, order: OrderPublic) -> WorkflowHandle:

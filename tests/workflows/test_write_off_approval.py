@@ -14,15 +14,15 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.write_offs import write_off_invoice
-from models.users import Role, User
-from models.workflow_messages import InvoiceCollectionInput, WriteOffDecision
-from models.write_offs import WriteOffCreate
+from activities.receivables.write_offs import write_off_invoice
+from models.receivables.write_offs import WriteOffCreate
+from models.sales.messages import InvoiceCollectionInput, WriteOffDecision
+from models.security.users import Role, User
 from o2c.settings import Settings
 from tests import factories
 from tests.helpers import api_client
 from tests.receivables import current, invoice
-from workflows.invoice_collection import InvoiceCollectionWorkflow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
 async def test_large_write_off_is_posted_when_a_finance_approver_accepts_it(

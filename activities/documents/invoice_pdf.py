@@ -1,0 +1,78 @@
+"""Printable documents: gathers what an invoice PDF shows in one read, then renders it outside
+the transaction (rendering takes about a second; a database connection should not wait for it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from activities.master_data.customers import get_customer
+from activities.receivables.invoices import get_invoice, invoice_lines
+from models.money import quantize
+from models.sales.orders import SalesOrder
+from notifications.labels import labels
+from notifications.pdf import render_pdf
+
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A rendered file: what a download or a mail attachment carries."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """Everything a template needs, read in one transaction."""
+
+    template: str
+    filename: str
+    context: dict[str, Any]
+
+
+def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSource:
+    invoice = get_invoice(session, invoice_id)
+    customer = get_customer(session, invoice.customer_id)
+    order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
+    t = labels(customer.language)
+    # One due date per invoice today; instalment plans add rows here with their own dates.
+    due_dates = [{"due_date": invoice.due_date, "amount": invoice.total}]
+    instructions = t["pay_by"].format(
+        amount=f"{quantize(invoice.outstanding, invoice.currency):,}",
+        currency=invoice.currency,
+        due_date=invoice.due_date,
+        number=invoice.number,
+    )
+    return DocumentSource(
+        template="invoice.html.j2",
+        filename=f"{invoice.number}.pdf",
+        context={
+            "language": customer.language,
+            "currency": invoice.currency,
+            "t": t,
+            "seller": {"name": seller, "address": None},
+            "customer": customer.model_dump(),
+            "invoice": invoice.model_dump(),
+            "order_number": order.number if order else None,
+            "lines": [line.model_dump() for line in invoice_lines(session, invoice_id)],
+            "due_dates": due_dates,
+            "payment_instructions": instructions,
+        },
+    )
+
+
+def render(source: DocumentSource) -> Document:
+    return Document(source.filename, PDF, render_pdf(source.template, source.context))
+
+
+def attachment_source(session: Session, spec: dict[str, Any], seller: str) -> DocumentSource:
+    """The document an outbox mail names in its payload's `attachments`."""
+    if spec.get("document") == "invoice":
+        return invoice_source(session, int(spec["id"]), seller)
+    raise ValueError(f"unknown attachment {spec!r}")

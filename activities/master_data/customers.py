@@ -1,0 +1,64 @@
+"""Customers: create, change, find."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from activities.paging import page
+from models.errors import Conflict, InvalidInput, NotFound
+from models.master_data.customers import Customer, CustomerCreate, CustomerPublic, CustomerUpdate
+from models.money import MoneyError, parse_amount
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+    return customer
+
+
+def lock_customer(session: Session, customer_id: int) -> Customer:
+    """The customer's row, locked to the end of the transaction. Credit checks, payments and
+    hold releases of one customer take it first, so they see each other and never deadlock."""
+    query = select(Customer).where(Customer.id == customer_id).with_for_update()
+    customer = session.exec(query).first()
+    if customer is None:
+        raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+    return customer
+
+
+def create_customer(session: Session, data: CustomerCreate) -> CustomerPublic:
+    taken = Conflict(f"customer code {data.code!r} is already used", field="code")
+    if session.exec(select(Customer).where(Customer.code == data.code)).first():
+        raise taken
+    customer = Customer.model_validate(data)
+    session.add(customer)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request took the code after the check
+        raise taken from exc
+    return CustomerPublic.model_validate(customer)
+
+
+def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
+    customer = get_customer(session, customer_id)
+    if data.credit_limit is not None:
+        try:
+            parse_amount(data.credit_limit, customer.currency)
+        except MoneyError as exc:
+            raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
+    customer.sqlmodel_update(data.model_dump(exclude_unset=True))
+    session.add(customer)
+    session.flush()
+    return CustomerPublic.model_validate(customer)
+
+
+def list_customers(
+    session: Session, limit: int, offset: int, search: str | None = None
+) -> tuple[list[CustomerPublic], int]:
+    query = select(Customer).order_by(col(Customer.id))
+    if search:
+        query = query.where(col(Customer.name).ilike(f"%{search}%"))
+    rows, total = page(session, query, limit, offset)
+    return [CustomerPublic.model_validate(c) for c in rows], total

@@ -1,0 +1,180 @@
+"""A customer's credit: limit, exposure (open receivables plus open orders) and what is left."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from activities.collection.holds import customer_dunning_hold
+from activities.master_data.customers import get_customer, lock_customer
+from models.errors import NotFound
+from models.master_data.customers import CreditStatus, CustomerCredit
+from models.money import ZERO
+from models.receivables.invoices import Invoice
+from models.sales.credit_policy import (
+    DEFAULT_POLICY,
+    CreditClassPolicy,
+    CreditClassPolicyBase,
+    CreditHold,
+    CreditHoldPublic,
+    HoldKind,
+    HoldOutcome,
+)
+from models.sales.messages import CreditCheckResult
+from models.sales.order_status import OrderStatus
+from models.sales.orders import SalesOrder
+
+# Orders whose value is committed but not yet invoiced count against the limit.
+UNINVOICED = (
+    OrderStatus.APPROVED,
+    OrderStatus.BACKORDERED,
+    OrderStatus.AWAITING_SHIPMENT,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.PENDING_APPROVAL,
+)
+
+
+def _sum(session: Session, query) -> Decimal:  # type: ignore[no-untyped-def]
+    value = session.exec(query).one()
+    return Decimal(value) if value is not None else ZERO
+
+
+def class_policy(session: Session, credit_class: str) -> CreditClassPolicyBase:
+    found = session.exec(
+        select(CreditClassPolicy).where(CreditClassPolicy.credit_class == credit_class)
+    ).first()
+    return found or DEFAULT_POLICY
+
+
+def _overdue(session: Session, customer_id: int, due_before: date) -> Decimal:
+    return _sum(
+        session,
+        select(func.sum(Invoice.outstanding)).where(
+            Invoice.customer_id == customer_id,
+            col(Invoice.outstanding) > 0,
+            col(Invoice.due_date) < due_before,
+        ),
+    )
+
+
+def customer_credit(
+    session: Session, customer_id: int, as_of: date, exclude_order: int | None = None
+) -> CustomerCredit:
+    customer = get_customer(session, customer_id)
+    receivables = _sum(
+        session,
+        select(func.sum(Invoice.outstanding)).where(
+            Invoice.customer_id == customer_id, col(Invoice.outstanding) > 0
+        ),
+    )
+    overdue = _overdue(session, customer_id, as_of)
+    policy = class_policy(session, customer.credit_class)
+    blocking = _overdue(session, customer_id, as_of - timedelta(days=policy.overdue_days_allowed))
+    orders_query = select(func.sum(SalesOrder.total)).where(
+        SalesOrder.customer_id == customer_id, col(SalesOrder.status).in_(UNINVOICED)
+    )
+    if exclude_order is not None:
+        orders_query = orders_query.where(SalesOrder.id != exclude_order)
+    open_orders = _sum(session, orders_query)
+    exposure = receivables + open_orders
+    if blocking > 0:
+        status = CreditStatus.BLOCKED
+    elif exposure > customer.credit_limit:
+        status = CreditStatus.HOLD
+    else:
+        status = CreditStatus.OK
+    return CustomerCredit(
+        customer_id=customer_id,
+        credit_limit=customer.credit_limit,
+        open_receivables=receivables,
+        open_orders=open_orders,
+        exposure=exposure,
+        available=customer.credit_limit - exposure,
+        overdue_amount=overdue,
+        overdue_beyond_policy=blocking,
+        status=status,
+        hold_days=policy.hold_days,
+    )
+
+
+def check_order_credit(session: Session, order_id: int, as_of: date) -> CreditCheckResult:
+    """Does this order fit the customer's limit, next to everything else they owe or ordered?"""
+    order = session.get(SalesOrder, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return check_credit(session, order.customer_id, order.total, as_of, exclude_order=order_id)
+
+
+def check_credit(
+    session: Session,
+    customer_id: int,
+    amount: Decimal,
+    as_of: date,
+    exclude_order: int | None = None,
+) -> CreditCheckResult:
+    """The gate for an order of `amount`. The customer's row is locked for the rest of the
+    transaction, so two orders checked at the same moment see each other."""
+    lock_customer(session, customer_id)
+    credit = customer_credit(session, customer_id, as_of, exclude_order=exclude_order)
+    exposure = credit.exposure + amount
+    reasons = []
+    if exposure > credit.credit_limit:
+        reasons.append(f"exposure {exposure} would exceed the credit limit {credit.credit_limit}")
+    if credit.overdue_beyond_policy > 0:
+        reasons.append(
+            f"{credit.overdue_beyond_policy} is overdue beyond what the credit class allows"
+        )
+    if customer_dunning_hold(session, customer_id):
+        reasons.append("a dunning level put the customer's new orders on hold")
+    return CreditCheckResult(
+        passed=not reasons,
+        exposure=exposure,
+        credit_limit=credit.credit_limit,
+        reasons=reasons,
+        blocked=credit.overdue_beyond_policy > 0,
+        hold_days=credit.hold_days,
+    )
+
+
+def open_hold(session: Session, order: SalesOrder, gate: CreditCheckResult) -> None:
+    """Keep why the gate held the order; the hold row is closed by whatever ends it."""
+    session.add(
+        CreditHold(
+            order_id=order.id or 0,
+            revision=order.revision,
+            kind=HoldKind.BLOCKED if gate.blocked else HoldKind.HOLD,
+            reasons="; ".join(gate.reasons),
+        )
+    )
+
+
+def open_hold_of(session: Session, order_id: int) -> CreditHold | None:
+    return session.exec(
+        select(CreditHold).where(
+            CreditHold.order_id == order_id, CreditHold.outcome == HoldOutcome.OPEN
+        )
+    ).first()
+
+
+def close_hold(
+    session: Session,
+    order_id: int,
+    outcome: HoldOutcome,
+    at: datetime,
+    user: str | None = None,
+    comment: str | None = None,
+) -> None:
+    hold = open_hold_of(session, order_id)
+    if hold is None:
+        return
+    hold.outcome, hold.closed_at, hold.released_by, hold.comment = outcome, at, user, comment
+    session.add(hold)
+
+
+def holds_of(session: Session, order_id: int) -> list[CreditHoldPublic]:
+    query = select(CreditHold).where(CreditHold.order_id == order_id).order_by(col(CreditHold.id))
+    return [CreditHoldPublic.model_validate(h) for h in session.exec(query).all()]

@@ -1,0 +1,176 @@
+"""Sales orders: entry, status changes with their timeline, and reading them back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from activities.master_data.customers import get_customer
+from activities.numbering import next_number
+from activities.paging import page
+from activities.sales.credit import check_credit, close_hold, open_hold
+from activities.sales.order_pricing import price_lines
+from activities.workflow_outbox import queue_start
+from models.errors import Conflict, NotFound
+from models.master_data.customers import CustomerStatus
+from models.sales.credit_policy import HoldOutcome
+from models.sales.messages import OrderInput, StatusChangeInput
+from models.sales.order_status import OrderStatus, can_move
+from models.sales.orders import (
+    Approval,
+    ApprovalPublic,
+    OrderCreate,
+    OrderEvent,
+    OrderEventPublic,
+    OrderLine,
+    OrderLinePublic,
+    OrderPublic,
+    SalesOrder,
+)
+
+ORDER_WORKFLOW = "OrderWorkflow"
+
+
+def get_order(session: Session, order_id: int) -> SalesOrder:
+    order = session.get(SalesOrder, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return order
+
+
+def order_lines(session: Session, order_id: int) -> list[OrderLine]:
+    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.line_no))
+    return list(session.exec(query).all())
+
+
+def to_public(session: Session, order: SalesOrder) -> OrderPublic:
+    lines = [OrderLinePublic.model_validate(line) for line in order_lines(session, order.id or 0)]
+    return OrderPublic.model_validate(
+        order, update={"workflow_id": order.workflow_id, "lines": lines}
+    )
+
+
+def create_order(session: Session, data: OrderCreate, user: str, today: date) -> OrderPublic:
+    customer = get_customer(session, data.customer_id)
+    if customer.status != CustomerStatus.ACTIVE:
+        raise Conflict(f"customer {customer.code} is {customer.status}", field="customer_id")
+    lines, totals = price_lines(session, customer, data.lines, today)
+    gate = check_credit(session, customer.id or 0, totals.total, today)
+    order = SalesOrder(
+        number=next_number(session, "SO", today.year),
+        customer_id=customer.id or 0,
+        status=OrderStatus.PENDING_APPROVAL if gate.passed else OrderStatus.CREDIT_HOLD,
+        currency=customer.currency,
+        subtotal=totals.net,
+        tax=totals.tax,
+        total=totals.total,
+        requested_date=data.requested_date,
+        fulfilment_policy=data.fulfilment_policy,
+        order_date=today,
+        created_by=user,
+    )
+    session.add(order)
+    session.flush()
+    assert order.id is not None
+    for line in lines:
+        line.order_id = order.id
+        session.add(line)
+    if not gate.passed:
+        open_hold(session, order, gate)
+    session.add(OrderEvent(order_id=order.id, kind="created", actor=user, detail=order.number))
+    session.add(
+        OrderEvent(
+            order_id=order.id,
+            kind="submitted"
+            if gate.passed
+            else ("credit_blocked" if gate.blocked else "credit_hold"),
+            status=order.status,
+            detail="; ".join(gate.reasons)
+            or f"exposure {gate.exposure} within {gate.credit_limit}",
+        )
+    )
+    queue_start(
+        session,
+        workflow_id=order.workflow_id,
+        workflow=ORDER_WORKFLOW,
+        payload=OrderInput(
+            order_id=order.id,
+            customer_id=order.customer_id,
+            total=order.total,
+            status=order.status,
+            hold_days=gate.hold_days,
+            credit_blocked=gate.blocked,
+        ).model_dump(mode="json"),
+    )
+    session.flush()
+    return to_public(session, order)
+
+
+def change_status(session: Session, change: StatusChangeInput) -> None:
+    """Move the order to a new status and log it; a repeat of the same step is a no-op."""
+    order = get_order(session, change.order_id)
+    target = OrderStatus(change.status)
+    key = f"order-{change.order_id}/{change.kind}/{target}/{change.at.isoformat()}"
+    if session.exec(select(OrderEvent).where(OrderEvent.key == key)).first():
+        return
+    if not can_move(order.status, target):
+        raise Conflict(f"order {order.number} cannot go from {order.status} to {target}")
+    order.status = target
+    session.add(order)
+    if target == OrderStatus.CANCELLED:
+        close_hold(session, order.id or 0, HoldOutcome.CANCELLED, change.at)
+    session.add(
+        OrderEvent(
+            order_id=change.order_id,
+            kind=change.kind,
+            status=target,
+            actor=change.actor,
+            detail=change.detail,
+            key=key,
+            at=change.at,
+        )
+    )
+
+
+def list_orders(
+    session: Session,
+    limit: int,
+    offset: int,
+    status: OrderStatus | None = None,
+    customer_id: int | None = None,
+) -> tuple[list[OrderPublic], int]:
+    query = select(SalesOrder).order_by(col(SalesOrder.id).desc())
+    if status:
+        query = query.where(SalesOrder.status == status)
+    if customer_id:
+        query = query.where(SalesOrder.customer_id == customer_id)
+    rows, total = page(session, query, limit, offset)
+    return [to_public(session, order) for order in rows], total
+
+
+def approvals_of(session: Session, order_id: int) -> list[ApprovalPublic]:
+    query = select(Approval).where(Approval.order_id == order_id).order_by(col(Approval.id))
+    return [ApprovalPublic.model_validate(a) for a in session.exec(query).all()]
+
+
+def event(
+    session: Session, order_id: int, kind: str, at: datetime, actor: str, detail: str
+) -> None:
+    """A timeline entry that changes no status (a reminder, an escalation); once per step."""
+    key = f"order-{order_id}/{kind}/{at.isoformat()}/{actor}"
+    if session.exec(select(OrderEvent).where(OrderEvent.key == key)).first():
+        return
+    session.add(
+        OrderEvent(order_id=order_id, kind=kind, actor=actor, detail=detail, key=key, at=at)
+    )
+
+
+def timeline(session: Session, order_id: int) -> list[OrderEventPublic]:
+    get_order(session, order_id)
+    query = (
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order_id)
+        .order_by(col(OrderEvent.at), col(OrderEvent.id))
+    )
+    return [OrderEventPublic.model_validate(e) for e in session.exec(query).all()]

@@ -1,0 +1,129 @@
+"""Shipments: warehouse dispatch, carrier tracking webhooks, delivery confirmation, the credit
+manager's release of a held shipment, and returns of delivered goods."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+
+from activities.fulfilment import returns, shipments, tracking
+from api.deps import (
+    CurrentUser,
+    DatabaseDep,
+    PagingDep,
+    TemporalDep,
+    reader,
+    require,
+)
+from api.listing import Page
+from models.fulfilment.messages import ShipmentRelease
+from models.fulfilment.returns import ReturnCreate, ReturnPublic
+from models.fulfilment.shipments import (
+    DeliverRequest,
+    DispatchRequest,
+    ReleaseShipmentRequest,
+    ShipmentPublic,
+    ShipmentStatus,
+    TrackingEventPublic,
+    TrackingRequest,
+)
+from models.security.users import Role
+from o2c.settings import get_fulfilment_settings
+
+router = APIRouter(prefix="/shipments", tags=["shipments"])
+READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
+WAREHOUSE = require(Role.WAREHOUSE)
+
+
+@router.get("", dependencies=[READERS])
+async def list_shipments(
+    db: DatabaseDep,
+    paging: PagingDep,
+    status: ShipmentStatus | None = None,
+    order_id: int | None = None,
+) -> Page[ShipmentPublic]:
+    items, total = await db.run(
+        shipments.list_shipments, paging.limit, paging.offset, status, order_id
+    )
+    return Page(items=items, total=total)
+
+
+@router.get("/{shipment_id}", dependencies=[READERS])
+async def get_shipment(shipment_id: int, db: DatabaseDep) -> ShipmentPublic:
+    return await db.run(shipments.shipment_public, shipment_id)
+
+
+@router.post("/{shipment_id}/dispatch", dependencies=[WAREHOUSE])
+async def dispatch(
+    shipment_id: int, body: DispatchRequest, db: DatabaseDep, user: CurrentUser, request: Request
+) -> ShipmentPublic:
+    now = datetime.now(UTC)
+    result = await db.run(shipments.dispatch_shipment, shipment_id, body, user.username, now)
+    await request.app.state.temporal.flush_outbox()
+    return result
+
+
+@router.post("/{shipment_id}/tracking", dependencies=[WAREHOUSE])
+async def track(
+    shipment_id: int, body: TrackingRequest, db: DatabaseDep, request: Request
+) -> ShipmentPublic:
+    result = await db.run(tracking.record_tracking, shipment_id, body, datetime.now(UTC))
+    await request.app.state.temporal.flush_outbox()
+    return result
+
+
+@router.get("/{shipment_id}/tracking", dependencies=[READERS])
+async def tracking_history(shipment_id: int, db: DatabaseDep) -> list[TrackingEventPublic]:
+    return await db.run(tracking.tracking_history, shipment_id)
+
+
+@router.post("/{shipment_id}/deliver", dependencies=[WAREHOUSE])
+async def deliver(
+    shipment_id: int, body: DeliverRequest, db: DatabaseDep, user: CurrentUser, request: Request
+) -> ShipmentPublic:
+    at = body.delivered_at or datetime.now(UTC)
+    result = await db.run(shipments.deliver_shipment, shipment_id, at, user.username)
+    await request.app.state.temporal.flush_outbox()
+    return result
+
+
+@router.post("/{shipment_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
+async def release_credit_hold(
+    shipment_id: int,
+    body: ReleaseShipmentRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
+) -> ShipmentPublic:
+    await db.run(shipments.get_shipment, shipment_id)
+    release = ShipmentRelease(user=user.username, comment=body.comment)
+    handle = temporal.get_workflow_handle(f"shipment-{shipment_id}")
+    await handle.execute_update("release_credit_hold", release)
+    return await db.run(shipments.shipment_public, shipment_id)
+
+
+@router.post("/{shipment_id}/returns", status_code=201, dependencies=[WAREHOUSE])
+async def record_return(
+    shipment_id: int,
+    body: ReturnCreate,
+    db: DatabaseDep,
+    user: CurrentUser,
+    request: Request,
+) -> ReturnPublic:
+    now = datetime.now(UTC)
+    result = await db.run(
+        returns.record_return,
+        shipment_id,
+        body,
+        user.username,
+        now,
+        get_fulfilment_settings().reservation_days,
+    )
+    await request.app.state.temporal.flush_outbox()
+    return result
+
+
+@router.get("/{shipment_id}/returns", dependencies=[READERS])
+async def list_returns(shipment_id: int, db: DatabaseDep) -> list[ReturnPublic]:
+    return await db.run(returns.shipment_returns, shipment_id)

@@ -1,0 +1,49 @@
+"""Stock receipts, levels per SKU and warehouse, and the ledger of moves behind them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+
+from activities.fulfilment import stock
+from api.deps import CurrentUser, DatabaseDep, PagingDep, reader, require
+from api.listing import Page
+from models.fulfilment.stock import StockMovePublic, StockPublic, StockReceipt
+from models.security.users import Role
+from o2c.settings import get_fulfilment_settings
+
+router = APIRouter(prefix="/stock", tags=["stock"])
+READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE)
+
+
+@router.post("/receipts", status_code=201, dependencies=[require(Role.WAREHOUSE)])
+async def receive(
+    body: StockReceipt,
+    db: DatabaseDep,
+    user: CurrentUser,
+    request: Request,
+) -> StockPublic:
+    level = await db.run(
+        stock.receive_stock,
+        body,
+        user.username,
+        datetime.now(UTC),
+        get_fulfilment_settings().reservation_days,
+    )
+    await request.app.state.temporal.flush_outbox()
+    return level
+
+
+@router.get("")
+async def levels(
+    db: DatabaseDep, _: CurrentUser, sku: str | None = None, warehouse: str | None = None
+) -> Page[StockPublic]:
+    items = await db.run(stock.stock_levels, sku, warehouse)
+    return Page(items=items, total=len(items))
+
+
+@router.get("/moves", dependencies=[READERS])
+async def moves(sku: str, db: DatabaseDep, paging: PagingDep) -> Page[StockMovePublic]:
+    items, total = await db.run(stock.stock_moves, sku, paging.limit, paging.offset)
+    return Page(items=items, total=total)

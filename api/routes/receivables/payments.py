@@ -1,0 +1,40 @@
+"""Payments received: allocated to invoices, reversed when they bounce, and announced to the
+invoices' collection workflows through the outbox."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+
+from activities.receivables import payments
+from api.deps import CurrentUser, DatabaseDep, reader, require
+from models.receivables.payments import PaymentCreate, PaymentPublic, PaymentReverse
+from models.security.users import Role
+
+router = APIRouter(prefix="/payments", tags=["payments"])
+
+
+@router.post("", status_code=201, dependencies=[require(Role.FINANCE)])
+async def record_payment(
+    body: PaymentCreate, db: DatabaseDep, user: CurrentUser, request: Request
+) -> PaymentPublic:
+    payment = await db.run(payments.record_payment, body, user.username)
+    await request.app.state.temporal.flush_outbox()
+    return payment
+
+
+@router.get("/{payment_id}", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
+async def get_payment(payment_id: int, db: DatabaseDep) -> PaymentPublic:
+    return await db.run(payments.payment_public, payment_id)
+
+
+@router.post("/{payment_id}/reverse", dependencies=[require(Role.FINANCE)])
+async def reverse_payment(
+    payment_id: int, body: PaymentReverse, db: DatabaseDep, user: CurrentUser, request: Request
+) -> PaymentPublic:
+    reversed_payment = await db.run(
+        payments.reverse_payment, payment_id, body, user.username, date.today()
+    )
+    await request.app.state.temporal.flush_outbox()
+    return reversed_payment

@@ -1,0 +1,98 @@
+"""Finance reports: AR ageing and sales (JSON, CSV, .xlsx), days sales outstanding."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from activities.reports import ageing, sales
+from api.deps import DatabaseDep, reader
+from models.reports.ageing import AgeingBasis, AgeingReport, parse_buckets
+from models.reports.sales import DsoReport, SalesGrouping, SalesReport
+from models.security.users import Role
+from notifications.tables import CSV, XLSX, to_csv, to_xlsx
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+READERS = reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR)
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def table_response(
+    name: str, fmt: ReportFormat, header: list[str], rows: list[list[object]]
+) -> Response:
+    if fmt == ReportFormat.CSV:
+        content, media, suffix = to_csv(header, rows), CSV, "csv"
+    else:
+        content, media, suffix = to_xlsx([(name, header, rows)]), XLSX, "xlsx"
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+    )
+
+
+@router.get(
+    "/ar-aging",
+    dependencies=[READERS],
+    response_model=AgeingReport,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+async def ar_aging(
+    db: DatabaseDep,
+    as_of: date | None = None,
+    basis: AgeingBasis = AgeingBasis.DUE_DATE,
+    buckets: Annotated[str, Query(description="upper bounds in days, e.g. 30,60,90,120")] = (
+        "30,60,90,120"
+    ),
+    customer_id: int | None = None,
+    format: ReportFormat = ReportFormat.JSON,
+) -> Response | AgeingReport:
+    bounds = parse_buckets(buckets)
+    day = as_of or date.today()
+    report = await db.run(ageing.ageing_report, day, basis, bounds, customer_id)
+    if format == ReportFormat.JSON:
+        return report
+    header, rows = ageing.ageing_table(report)
+    return table_response(f"ar-aging-{day}", format, header, rows)
+
+
+@router.get(
+    "/sales",
+    dependencies=[READERS],
+    response_model=SalesReport,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+async def sales_report(
+    db: DatabaseDep,
+    period_from: Annotated[date | None, Query(alias="from")] = None,
+    period_to: Annotated[date | None, Query(alias="to")] = None,
+    group_by: SalesGrouping = SalesGrouping.MONTH,
+    format: ReportFormat = ReportFormat.JSON,
+) -> Response | SalesReport:
+    end = period_to or date.today()
+    start = period_from or end.replace(month=1, day=1)
+    report = await db.run(sales.sales_report, start, end, group_by)
+    if format == ReportFormat.JSON:
+        return report
+    header = ["key", "name", "currency", "invoices", "net", "tax", "total"]
+    rows: list[list[object]] = [
+        [r.key, r.name, r.currency, r.invoices, r.net, r.tax, r.total] for r in report.rows
+    ]
+    return table_response(f"sales-{start}-{end}", format, header, rows)
+
+
+@router.get("/dso", dependencies=[READERS])
+async def dso(
+    db: DatabaseDep,
+    as_of: date | None = None,
+    days: Annotated[int, Query(ge=1, le=3660)] = 90,
+) -> DsoReport:
+    return await db.run(sales.dso_report, as_of or date.today(), days)

@@ -1,0 +1,70 @@
+"""A customer's statement of account: `GET /customers/{id}/statement` as JSON, PDF or .xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from activities.master_data.customers import get_customer
+from activities.reports import statements
+from api.deps import DatabaseDep, SettingsDep, reader
+from models.reports.statements import CustomerStatement
+from models.security.users import Role
+from notifications.labels import labels
+from notifications.pdf import render_pdf
+from notifications.tables import XLSX, to_xlsx
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+READERS = reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.SALES)
+
+
+class StatementFormat(StrEnum):
+    JSON = "json"
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+@router.get(
+    "/{customer_id}/statement",
+    dependencies=[READERS],
+    response_model=CustomerStatement,
+    responses={200: {"content": {"application/pdf": {}, XLSX: {}}}},
+)
+async def customer_statement(
+    customer_id: int,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    period_from: Annotated[date | None, Query(alias="from")] = None,
+    period_to: Annotated[date | None, Query(alias="to")] = None,
+    format: StatementFormat = StatementFormat.JSON,
+) -> Response | CustomerStatement:
+    end = period_to or date.today()
+    start = period_from or end.replace(day=1)
+    statement = await db.run(statements.customer_statement, customer_id, start, end)
+    name = f"statement-{statement.code}-{end}"
+    if format == StatementFormat.JSON:
+        return statement
+    if format == StatementFormat.XLSX:
+        content, media = to_xlsx(statements.statement_tables(statement)), XLSX
+    else:
+        customer = await db.run(get_customer, customer_id)
+        context = {
+            "language": customer.language,
+            "currency": statement.currency,
+            "t": labels(customer.language),
+            "seller": {"name": settings.company_name},
+            "customer": customer.model_dump(),
+            "statement": statement,
+        }
+        content = await run_in_threadpool(render_pdf, "statement.html.j2", context)
+        media = "application/pdf"
+    suffix = format.value
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+    )

@@ -1,0 +1,131 @@
+"""Sales orders: entry, the order's detail and timeline, and the decisions sent to its workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from temporalio.client import Client
+
+from activities.sales import amendments as order_amendments
+from activities.sales import order_views as views
+from activities.sales import orders
+from api.deps import CurrentUser, DatabaseDep, PagingDep, TemporalDep, reader, require
+from api.listing import Page
+from models.sales.messages import Amendment, Decision, ReleaseInput
+from models.sales.order_detail import OrderDetail
+from models.sales.order_status import OrderStatus
+from models.sales.orders import (
+    ApproveRequest,
+    CancelRequest,
+    OrderAmend,
+    OrderCreate,
+    OrderEventPublic,
+    OrderPublic,
+    OrderRevisionPublic,
+    RejectRequest,
+    ReleaseHoldRequest,
+)
+from models.security.users import Role, User
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+READERS = reader(Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE)
+
+
+@router.post("", status_code=201, dependencies=[require(Role.SALES)])
+async def create_order(
+    body: OrderCreate, db: DatabaseDep, user: CurrentUser, request: Request
+) -> OrderPublic:
+    order = await db.run(orders.create_order, body, user.username, date.today())
+    await request.app.state.temporal.flush_outbox()
+    return order
+
+
+@router.get("", dependencies=[READERS])
+async def list_orders(
+    db: DatabaseDep,
+    paging: PagingDep,
+    status: OrderStatus | None = None,
+    customer_id: int | None = None,
+) -> Page[OrderPublic]:
+    items, total = await db.run(
+        orders.list_orders, paging.limit, paging.offset, status, customer_id
+    )
+    return Page(items=items, total=total)
+
+
+@router.get("/{order_id}", dependencies=[READERS])
+async def get_order(order_id: int, db: DatabaseDep) -> OrderDetail:
+    return await db.run(views.order_detail, order_id)
+
+
+@router.get("/{order_id}/timeline", dependencies=[READERS])
+async def order_timeline(order_id: int, db: DatabaseDep) -> list[OrderEventPublic]:
+    return await db.run(orders.timeline, order_id)
+
+
+async def _update(
+    db: DatabaseDep, temporal: Client, order_id: int, update: str, arg: object
+) -> OrderDetail:
+    order = await db.run(orders.get_order, order_id)
+    await temporal.get_workflow_handle(order.workflow_id).execute_update(update, arg)
+    return await db.run(views.order_detail, order_id)
+
+
+def _decision(user: User, comment: str | None, level: int | None = None) -> Decision:
+    return Decision(user=user.username, roles=sorted(user.role_set), comment=comment, level=level)
+
+
+# Who may decide is the approval policy's business (a role or a named user per level): the
+# workflow's validator answers 403 for anyone else. An auditor never decides anything.
+DECIDERS = require(*(role for role in Role if role is not Role.AUDITOR))
+
+
+@router.post("/{order_id}/approve", dependencies=[DECIDERS])
+async def approve(
+    order_id: int, body: ApproveRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+) -> OrderDetail:
+    decision = _decision(user, body.comment, body.level)
+    return await _update(db, temporal, order_id, "approve", decision)
+
+
+@router.post("/{order_id}/reject", dependencies=[DECIDERS])
+async def reject(
+    order_id: int, body: RejectRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+) -> OrderDetail:
+    decision = _decision(user, body.reason, body.level)
+    return await _update(db, temporal, order_id, "reject", decision)
+
+
+@router.patch("/{order_id}", dependencies=[require(Role.SALES)])
+async def amend_order(
+    order_id: int, body: OrderAmend, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+) -> OrderDetail:
+    """New lines for an order not yet approved; the earlier version is kept (`/revisions`)."""
+    await db.run(order_amendments.check_amendment, order_id, body)
+    amendment = Amendment(user=user.username, order=body)
+    return await _update(db, temporal, order_id, "amend", amendment)
+
+
+@router.get("/{order_id}/revisions", dependencies=[READERS])
+async def order_revisions(order_id: int, db: DatabaseDep) -> list[OrderRevisionPublic]:
+    return await db.run(order_amendments.revisions, order_id)
+
+
+@router.post("/{order_id}/cancel", dependencies=[require(Role.SALES)])
+async def cancel(
+    order_id: int, body: CancelRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+) -> OrderDetail:
+    return await _update(db, temporal, order_id, "cancel", _decision(user, body.reason))
+
+
+@router.post("/{order_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
+async def release_credit_hold(
+    order_id: int,
+    body: ReleaseHoldRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
+) -> OrderDetail:
+    release = ReleaseInput(user=user.username, comment=body.comment)
+    return await _update(db, temporal, order_id, "release_credit_hold", release)

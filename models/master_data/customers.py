@@ -1,0 +1,140 @@
+"""Customers: who buys, how much credit they get, and on what terms they pay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from models.base import money_field, timestamp_field
+from models.money import Amount, parse_amount
+from models.receivables.instalments import parse_plan
+from models.receivables.invoices import InvoicePolicy, default_invoice_policy
+
+
+class CustomerStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class CustomerBase(SQLModel):
+    code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": r"^[A-Za-z0-9_-]+$"})
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    tax_id: str | None = Field(default=None, max_length=40)
+    payment_terms_days: int = Field(default=30, ge=0, le=365)
+    credit_class: str = Field(default="standard", max_length=32)
+    currency: str = Field(
+        default="USD", min_length=3, max_length=3, schema_extra={"pattern": r"^[A-Za-z]{3}$"}
+    )
+    status: CustomerStatus = CustomerStatus.ACTIVE
+    language: str = Field(default="en", schema_extra={"pattern": r"^(en|zh)$"})
+    invoice_policy: InvoicePolicy = InvoicePolicy.ON_SHIPMENT
+    # Instalment terms "30@30,50@60,20@90" (percent@days); empty means net payment_terms_days.
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value or None
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
+
+
+class Customer(CustomerBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=32)
+    email: str = Field(max_length=254)
+    credit_limit: Decimal = money_field()
+    created_at: datetime = timestamp_field()
+
+
+class CustomerCreate(CustomerBase):
+    credit_limit: Amount = Field(default=Decimal("0"), ge=0)
+
+    @model_validator(mode="after")
+    def _policy_from_credit_class(self) -> CustomerCreate:
+        # Not given: the credit class decides (prepayment customers are billed on order).
+        if "invoice_policy" not in self.model_fields_set:
+            self.invoice_policy = default_invoice_policy(self.credit_class)
+        return self
+
+    @field_validator("credit_limit")
+    @classmethod
+    def _in_currency_units(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # Amount allows two decimals; a JPY or KRW limit allows none.
+        currency = info.data.get("currency")
+        return parse_amount(value, currency) if currency else value
+
+
+class CustomerUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    tax_id: str | None = Field(default=None, max_length=40)
+    credit_limit: Amount | None = Field(default=None, ge=0)
+    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    credit_class: str | None = Field(default=None, max_length=32)
+    status: CustomerStatus | None = None
+    language: str | None = Field(default=None, schema_extra={"pattern": r"^(en|zh)$"})
+    invoice_policy: InvoicePolicy | None = None
+    instalment_plan: str | None = Field(default=None, max_length=200)
+
+    @field_validator("instalment_plan")
+    @classmethod
+    def _valid_plan(cls, value: str | None) -> str | None:
+        if value:
+            parse_plan(value)
+        return value
+
+    @field_validator(
+        "name",
+        "email",
+        "credit_limit",
+        "payment_terms_days",
+        "credit_class",
+        "status",
+        "language",
+        "invoice_policy",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a field out keeps it; null would empty a column the customer cannot be without.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
+
+
+class CustomerPublic(CustomerBase):
+    id: int
+    credit_limit: Amount
+
+
+class CreditStatus(StrEnum):
+    OK = "ok"
+    HOLD = "hold"
+    BLOCKED = "blocked"
+
+
+class CustomerCredit(SQLModel):
+    customer_id: int
+    credit_limit: Amount
+    open_receivables: Amount
+    open_orders: Amount
+    exposure: Amount
+    available: Amount
+    overdue_amount: Amount
+    overdue_beyond_policy: Amount = Decimal(0)
+    status: CreditStatus
+    hold_days: int = 14

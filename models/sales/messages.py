@@ -1,0 +1,241 @@
+"""Inputs and outputs of workflows, their messages and activities: plain pydantic values that
+the pydantic data converter carries exactly (Decimal, date, datetime)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from models.sales.orders import OrderAmend
+
+
+class OrderInput(BaseModel):
+    order_id: int
+    customer_id: int
+    total: Decimal
+    status: str = "pending_approval"  # as the entry's credit gate left it
+    hold_days: int = 14  # how long a credit hold may wait for release (class policy)
+    credit_blocked: bool = False  # held for overdue items: only a payment releases it
+
+
+class OrderResult(BaseModel):
+    order_id: int
+    status: str
+
+
+class StatusChangeInput(BaseModel):
+    order_id: int
+    status: str
+    kind: str
+    at: datetime
+    actor: str = "system"
+    detail: str | None = None
+
+
+class CreditCheckResult(BaseModel):
+    passed: bool
+    exposure: Decimal
+    credit_limit: Decimal
+    reasons: list[str] = []
+    blocked: bool = False  # overdue beyond the class policy, not just over the limit
+    hold_days: int = 14
+
+
+class Decision(BaseModel):
+    """An approver's answer, carried by the approve/reject Update."""
+
+    user: str
+    roles: list[str] = []
+    comment: str | None = None
+    level: int | None = None  # the level the approver means to decide, when they say
+
+
+class DecisionInput(BaseModel):
+    order_id: int
+    level: int
+    approved: bool
+    user: str
+    comment: str | None
+    at: datetime
+    revision: int = 1
+    role: str = "approver"
+    final: bool = True  # the last level: its approval approves the order
+
+
+class OrderRef(BaseModel):
+    order_id: int
+    at: datetime
+
+
+class ApprovalStep(BaseModel):
+    """One level an order needs, as the policy in force said when approval was asked."""
+
+    level: int
+    name: str
+    role: str | None = None
+    user: str | None = None
+    remind_after: timedelta | None = None
+    escalate_after: timedelta | None = None
+    escalate_to: str | None = None
+    expire_after: timedelta | None = None
+
+
+class ApprovalPlan(BaseModel):
+    revision: int
+    created_by: str
+    steps: list[ApprovalStep]
+
+
+class ApprovalNotice(BaseModel):
+    """A level is waiting (`waiting`), still waiting (`reminder`), or passed on (`escalated`)."""
+
+    order_id: int
+    revision: int
+    step: ApprovalStep
+    kind: str
+    at: datetime
+
+
+class MailsQueued(BaseModel):
+    outbox_ids: list[int] = []
+
+
+class OrderEnded(BaseModel):
+    """What a timer did to the order (`ended` false when something else got there first)."""
+
+    ended: bool
+    status: str
+    outbox_ids: list[int] = []
+
+
+class ExpireApprovalInput(BaseModel):
+    order_id: int
+    revision: int
+    level: int
+    at: datetime
+
+
+class Amendment(BaseModel):
+    user: str
+    order: OrderAmend
+
+
+class AmendOrderInput(BaseModel):
+    order_id: int
+    user: str
+    order: OrderAmend
+    at: datetime
+
+
+class AmendResult(BaseModel):
+    status: str
+    revision: int
+    total: Decimal
+    hold_days: int = 14
+    credit_blocked: bool = False
+
+
+class HoldExpiryInput(BaseModel):
+    order_id: int
+    at: datetime
+    hold_days: int
+
+
+class ReleaseHoldInput(BaseModel):
+    order_id: int
+    release: ReleaseInput
+    at: datetime
+
+
+class ReleaseInput(BaseModel):
+    user: str
+    comment: str
+
+
+class ShipmentInput(BaseModel):
+    shipment_id: int
+    order_id: int
+
+
+class ShipmentEvent(BaseModel):
+    """Dispatch, tracking or delivery of a shipment; idempotent by event_id."""
+
+    event_id: str
+    shipment_id: int
+    kind: str
+    at: datetime
+    detail: str | None = None
+
+
+class IssueInvoiceInput(BaseModel):
+    """Bill a shipment's quantities, or (no shipment) the order's ordered quantities."""
+
+    order_id: int
+    shipment_id: int | None = None
+    issue_date: date
+
+
+class CreditOrderInput(BaseModel):
+    """Credit the invoices of an order that was cancelled after it was billed."""
+
+    order_id: int
+    at: datetime
+
+
+class WriteOffDecision(BaseModel):
+    """A finance approver's answer to a write-off waiting for approval (Update on collection)."""
+
+    write_off_id: int
+    invoice_id: int
+    requested_by: str
+    user: str
+    roles: list[str] = []
+    approve: bool = True
+    comment: str | None = None
+    at: datetime | None = None
+
+
+class InvoiceIssued(BaseModel):
+    invoice_id: int
+    number: str
+    customer_id: int
+    due_date: date
+    total: Decimal
+    email_outbox_id: int | None
+
+
+class DeliverEmailInput(BaseModel):
+    outbox_id: int
+
+
+class InvoiceCollectionInput(BaseModel):
+    invoice_id: int
+    customer_id: int
+    due_date: date
+    outstanding: Decimal
+
+
+class InvoiceSettlement(BaseModel):
+    """Tells an invoice's collection workflow that a payment, credit note, write-off or reversal
+    changed what is open; the workflow reads the new position from the database."""
+
+    event_id: str
+    invoice_id: int
+
+
+class InvoiceRef(BaseModel):
+    invoice_id: int
+    at: datetime
+
+
+class InvoicePosition(BaseModel):
+    invoice_id: int
+    outstanding: Decimal
+    status: str
+
+
+class CollectionResult(BaseModel):
+    invoice_id: int
+    outcome: str

@@ -1,0 +1,67 @@
+"""InvoiceCollectionWorkflow's dunning ladder: the reminder before the due date, then each level
+on its day past due, one step at a time; fee and interest are posted with the step. A level
+flagged `escalate`, and the last level, open a collection task."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.collection.messages import StepResult, TakeStepInput
+    from workflows.collection.state import CollectionState
+    from workflows.search_attributes import DUNNING_LEVEL
+    from workflows.steps import db_step
+
+ONE_STEP_A_DAY = timedelta(days=1)
+
+
+class DunningLadder(CollectionState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_step = 0
+        self.interest_days_charged = 0
+        self.last_step_at: datetime | None = None
+
+    def ladder_due(self) -> datetime | None:
+        """When the next step falls, or None while paused or at the top of the ladder.
+        After a pause, missed levels are climbed a day apart, never several at once."""
+        if self.plan is None or self.dunning_paused_by or self.next_step >= len(self.plan.steps):
+            return None
+        at = self.moment(self.plan.steps[self.next_step].days)
+        if self.last_step_at is not None:
+            at = max(at, self.last_step_at + ONE_STEP_A_DAY)
+        return at
+
+    async def climb(self) -> None:
+        due = self.ladder_due()
+        if due is None or workflow.now() < due:
+            return
+        assert self.plan is not None
+        step = self.plan.steps[self.next_step]
+        past_due = self.days_past_due()
+        result = await db_step(
+            "take_dunning_step",
+            TakeStepInput(
+                invoice_id=self.invoice_id,
+                level=step.level,
+                spec=step.spec,
+                days_past_due=past_due,
+                interest_days=past_due - self.interest_days_charged if step.level else 0,
+                on=workflow.now().date(),
+                at=workflow.now(),
+            ),
+            StepResult,
+        )
+        self.next_step += 1
+        self.last_step_at = workflow.now()
+        if not result.taken or step.level == 0:
+            return
+        self.interest_days_charged = past_due
+        self.level = step.level
+        workflow.upsert_search_attributes([DUNNING_LEVEL.value_set(step.level)])
+        if step.last:
+            self.last_level_at = workflow.now()
+        if step.last or (step.spec is not None and step.spec.escalate):
+            await self.open_task(step.level)

@@ -1,0 +1,171 @@
+"""InvoiceCollectionWorkflow's collection task: opened for a collector when the invoice
+escalates, with an SLA (a reminder to the collector, then escalation to a collections manager
+when nobody works it), and the collector's outcomes as an Update."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.collection.messages import (
+        CloseTaskInput,
+        OpenTaskInput,
+        OutcomeInput,
+        OutcomeUpdate,
+        TaskNoticeInput,
+        TaskState,
+    )
+    from models.sales.messages import DeliverEmailInput
+    from workflows.collection.state import CollectionState
+    from workflows.steps import db_step, mail_step
+
+MANAGERS = ("credit_manager", "admin")
+OUTCOMES = ("contacted", "no_answer", "promise", "dispute", "escalate", "resolved")
+
+
+class CollectionTasks(CollectionState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.task_open = False
+        self.task_escalated = False
+        self.work_by: datetime | None = None
+        self.collector_reminded = False
+
+    def task_due(self) -> datetime | None:
+        """The SLA: remind the collector at `work_by`, escalate a while later; quiet while the
+        invoice is in dispute or under a promise, and once a manager has it."""
+        if not self.task_open or self.task_escalated or self.dunning_paused_by or not self.work_by:
+            return None
+        if not self.collector_reminded:
+            return self.work_by
+        assert self.plan is not None
+        terms = self.plan.terms
+        return self.work_by + timedelta(
+            hours=terms.task_escalate_after_hours - terms.task_remind_after_hours
+        )
+
+    def _restart_sla(self, at: datetime) -> None:
+        self.work_by = at
+        self.collector_reminded = False
+
+    def on_resume(self) -> None:
+        super().on_resume()
+        if self.task_open and self.plan is not None:
+            hours = self.plan.terms.task_remind_after_hours
+            self._restart_sla(workflow.now() + timedelta(hours=hours))
+
+    async def open_task(self, level: int) -> None:
+        if self.task_open:
+            return
+        assert self.plan is not None
+        state = await db_step(
+            "open_collection_task",
+            OpenTaskInput(invoice_id=self.invoice_id, level=level, at=workflow.now()),
+            TaskState,
+        )
+        self.task_id = state.task_id
+        self.task_open = True
+        self.task_escalated = False
+        self._restart_sla(workflow.now() + timedelta(hours=self.plan.terms.task_remind_after_hours))
+        self.show_assignee(state.assignee)
+        await self._mail(state)
+
+    async def follow_task(self) -> None:
+        due = self.task_due()
+        if due is None or workflow.now() < due or self.task_id is None:
+            return
+        if not self.collector_reminded:
+            self.collector_reminded = True
+            state = await db_step(
+                "remind_collector",
+                TaskNoticeInput(
+                    task_id=self.task_id, reason="not worked in time", at=workflow.now()
+                ),
+                TaskState,
+            )
+            await self._mail(state)
+        else:
+            await self.escalate_task("sla")
+
+    async def escalate_task(self, reason: str) -> None:
+        if self.task_id is None:
+            await self.open_task(self.level)
+        assert self.task_id is not None
+        self.task_escalated = True
+        state = await db_step(
+            "escalate_collection_task",
+            TaskNoticeInput(task_id=self.task_id, reason=reason, at=workflow.now()),
+            TaskState,
+        )
+        self.show_assignee(state.assignee)
+        await self._mail(state)
+
+    async def close_task(self, outcome: str, note: str, by: str = "system") -> None:
+        if not self.task_open or self.task_id is None:
+            return
+        self.task_open = False
+        await db_step(
+            "close_collection_task",
+            CloseTaskInput(
+                task_id=self.task_id, outcome=outcome, note=note, by=by, at=workflow.now()
+            ),
+        )
+        self.show_assignee(None)
+
+    async def _mail(self, state: TaskState) -> None:
+        if state.mail_outbox_id is not None:
+            await mail_step("deliver_email", DeliverEmailInput(outbox_id=state.mail_outbox_id))
+
+    @workflow.update
+    async def record_outcome(self, update: OutcomeUpdate) -> str:
+        assert self.plan is not None
+        outcome = update.outcome
+        state = await db_step(
+            "record_collection_outcome",
+            OutcomeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
+            TaskState,
+        )
+        if outcome in ("contacted", "no_answer") and update.follow_up_on is not None:
+            follow_up = datetime.combine(update.follow_up_on, time.min, tzinfo=UTC)
+            self._restart_sla(max(follow_up, workflow.now()))
+        elif outcome in ("contacted", "no_answer"):
+            days = 3 if outcome == "contacted" else 1
+            self._restart_sla(workflow.now() + timedelta(days=days))
+        elif outcome == "promise" and update.promised_date is not None:
+            self.start_promise(state.promise_id, update.promised_date)
+        elif outcome == "dispute":
+            self.disputed_since = workflow.now()
+        elif outcome == "escalate":
+            self.task_escalated = True
+            self.show_assignee(state.assignee)
+            await self._mail(state)
+        elif outcome == "resolved":
+            self.task_open = False
+            self.show_assignee(None)
+        self.money_moved()
+        return outcome
+
+    @record_outcome.validator
+    def _validate_outcome(self, update: OutcomeUpdate) -> None:
+        if not self.task_open or update.task_id != self.task_id:
+            raise ApplicationError(f"collection task {update.task_id} is closed", type="Conflict")
+        if update.user != self.assignee and not set(update.roles) & set(MANAGERS):
+            raise ApplicationError(
+                f"collection task {update.task_id} is assigned to {self.assignee}",
+                type="Forbidden",
+            )
+        if update.outcome not in OUTCOMES:
+            raise ApplicationError(f"unknown outcome {update.outcome!r}", type="InvalidInput")
+        if update.outcome == "promise":
+            if update.promised_date is None or update.amount is None:
+                raise ApplicationError(
+                    "a promise needs promised_date and amount", type="InvalidInput"
+                )
+            self.check_promise_terms(update.promised_date, update.amount)
+        if update.outcome == "dispute" and self.disputed:
+            raise ApplicationError("the invoice is already in dispute", type="Conflict")
+        if update.follow_up_on is not None and update.follow_up_on < workflow.now().date():
+            raise ApplicationError("follow_up_on is in the past", type="InvalidInput")

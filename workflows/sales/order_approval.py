@@ -1,0 +1,259 @@
+"""OrderWorkflow's selling stage: the credit gate (order_credit), then approval level by level
+as the approval policy requires, each decided through an Update. A waiting level reminds its
+approvers after `remind_after`, passes to the `escalate_to` role after `escalate_after`, and
+rejects the order after `expire_after`. An amendment sends the order through gate and approval
+again."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.sales.messages import (
+        Amendment,
+        AmendOrderInput,
+        AmendResult,
+        ApprovalNotice,
+        ApprovalPlan,
+        ApprovalStep,
+        Decision,
+        DecisionInput,
+        ExpireApprovalInput,
+        MailsQueued,
+        OrderEnded,
+        OrderRef,
+    )
+    from models.sales.order_status import OrderStatus
+    from workflows.sales.order_credit import CreditStage
+    from workflows.search_attributes import ORDER_TOTAL
+    from workflows.steps import db_step
+
+S = OrderStatus
+AMENDABLE = frozenset({S.CREDIT_HOLD, S.PENDING_APPROVAL})
+
+
+class ApprovalStage(CreditStage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.deciding = False
+        self.approved: bool | None = None
+        self.revision = 1
+        self.created_by = ""
+        self.level: ApprovalStep | None = None
+        self.final_level = False
+        self.escalated = False
+        self.verdict: bool | None = None  # the current level's decision
+        self.deciders: set[str] = set()
+        self.planned = False  # the levels of this round are known
+
+    async def sell(self, entered_as: OrderStatus) -> bool:
+        """Credit gate, then approval; an amendment on the way starts both again."""
+        status = entered_as
+        while True:
+            self.amended = False
+            if await self.pass_credit_gate(status) and await self.obtain_approval():
+                return True
+            if not self.amended or self.cancelled:
+                return False
+            status = self.status or S.PENDING_APPROVAL
+
+    async def obtain_approval(self) -> bool:
+        self.planned = False
+        if self.status != S.PENDING_APPROVAL:
+            await self.move(S.PENDING_APPROVAL, "submitted")
+        plan = await db_step(
+            "plan_approval", OrderRef(order_id=self.order_id, at=workflow.now()), ApprovalPlan
+        )
+        self.revision, self.created_by, self.deciders = plan.revision, plan.created_by, set()
+        self.planned = True
+        if not plan.steps:
+            await self.move(
+                S.APPROVED, "approved", detail="no level of the approval policy applies"
+            )
+            self.approved = True
+            return True
+        for index, step in enumerate(plan.steps):
+            self.level, self.final_level = step, index == len(plan.steps) - 1
+            self.escalated, self.verdict = False, None
+            await self._notify(step, "waiting")
+            decided = await self._await_level(step)
+            self.level = None
+            if not decided:
+                return False
+        self.approved = True
+        return True
+
+    def _level_settled(self) -> bool:
+        return self.verdict is not None or self.cancelled or self.amended
+
+    async def _await_level(self, step: ApprovalStep) -> bool:
+        """Wait for the level's decision, with its reminder, escalation and expiry timers."""
+        started = workflow.now()
+        timers = [
+            (after, kind)
+            for after, kind in (
+                (step.remind_after, "reminder"),
+                (step.escalate_after, "escalated"),
+                (step.expire_after, "expired"),
+            )
+            if after is not None
+        ]
+        for after, kind in sorted(timers, key=lambda timer: timer[0]):
+            remaining = max(started + after - workflow.now(), timedelta(0))
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(self._level_settled, timeout=remaining)
+            if self._level_settled():
+                break
+            if kind == "expired":
+                expiry = ExpireApprovalInput(
+                    order_id=self.order_id,
+                    revision=self.revision,
+                    level=step.level,
+                    at=workflow.now(),
+                )
+                ended = await db_step("expire_approval", expiry, OrderEnded)
+                if ended.ended:
+                    self.verdict = self.approved = False
+                    self.mirror(S.REJECTED)
+                    await self.send_mails(ended.outbox_ids)
+                    return False
+                break
+            self.escalated = self.escalated or kind == "escalated"
+            await self._notify(step, kind)
+        await workflow.wait_condition(self._level_settled)
+        return bool(self.verdict) and not self.cancelled and not self.amended
+
+    async def _notify(self, step: ApprovalStep, kind: str) -> None:
+        notice = ApprovalNotice(
+            order_id=self.order_id, revision=self.revision, step=step, kind=kind, at=workflow.now()
+        )
+        queued = await db_step("notify_approvers", notice, MailsQueued)
+        await self.send_mails(queued.outbox_ids)
+
+    @workflow.update
+    async def approve(self, decision: Decision) -> str:
+        return await self._decide(decision, approved=True)
+
+    @approve.validator
+    def _validate_approve(self, decision: Decision) -> None:
+        self._check_decidable_soon(decision)
+
+    @workflow.update
+    async def reject(self, decision: Decision) -> str:
+        return await self._decide(decision, approved=False)
+
+    @reject.validator
+    def _validate_reject(self, decision: Decision) -> None:
+        self._check_decidable_soon(decision)
+        if not decision.comment:
+            raise ApplicationError("a rejection needs a reason", type="InvalidInput")
+
+    def _check_decidable_soon(self, decision: Decision) -> None:
+        """A decision that arrives while the order is just asking for approval (its levels not
+        yet read from the policy) waits for them; the handler then checks it in full."""
+        if self.status == S.PENDING_APPROVAL and not self.planned and not self._busy():
+            return
+        self._check_decidable(decision)
+
+    def _check_decidable(self, decision: Decision) -> None:
+        level = self.level
+        if self.status != S.PENDING_APPROVAL or level is None or self._busy():
+            raise ApplicationError(
+                f"order is {self.status}, no decision is waiting", type="Conflict"
+            )
+        if decision.level is not None and decision.level != level.level:
+            raise ApplicationError(
+                f"level {level.level} ({level.name}) is waiting, not level {decision.level}",
+                type="Conflict",
+            )
+        if decision.user == self.created_by:
+            raise ApplicationError("nobody approves their own order", type="Forbidden")
+        if decision.user in self.deciders:
+            raise ApplicationError(
+                f"{decision.user} already decided a level of this order", type="Forbidden"
+            )
+        if not self._may_decide(level, decision):
+            raise ApplicationError(
+                f"level {level.level} ({level.name}) is for {level.user or level.role}"
+                + (f" or {level.escalate_to}" if self.escalated else ""),
+                type="Forbidden",
+            )
+
+    def _busy(self) -> bool:
+        return self.deciding or self.verdict is not None or self.amended
+
+    def _may_decide(self, level: ApprovalStep, decision: Decision) -> bool:
+        roles = set(decision.roles)
+        return (
+            "admin" in roles
+            or (level.user is not None and decision.user == level.user)
+            or (level.role is not None and level.role in roles)
+            or (self.escalated and level.escalate_to in roles)
+        )
+
+    async def _decide(self, decision: Decision, approved: bool) -> str:
+        await workflow.wait_condition(
+            lambda: self.level is not None or self.status != S.PENDING_APPROVAL or self.amended
+        )
+        self._check_decidable(decision)
+        level = self.level
+        if level is None or self._busy():
+            raise ApplicationError("the order was decided or changed a moment ago", type="Conflict")
+        self.deciding = True
+        try:
+            await db_step(
+                "record_decision",
+                DecisionInput(
+                    order_id=self.order_id,
+                    revision=self.revision,
+                    level=level.level,
+                    role=level.role or level.user or "",
+                    approved=approved,
+                    final=self.final_level,
+                    user=decision.user,
+                    comment=decision.comment,
+                    at=workflow.now(),
+                ),
+            )
+        finally:
+            self.deciding = False
+        self.deciders.add(decision.user)
+        self.verdict = approved
+        if not approved or self.final_level:
+            self.approved = approved
+            self.mirror(S.APPROVED if approved else S.REJECTED)
+        return str(self.status)
+
+    @workflow.update
+    async def amend(self, amendment: Amendment) -> str:
+        self.deciding = True  # no decision lands on lines that are being replaced
+        try:
+            result = await db_step(
+                "amend_order",
+                AmendOrderInput(
+                    order_id=self.order_id,
+                    user=amendment.user,
+                    order=amendment.order,
+                    at=workflow.now(),
+                ),
+                AmendResult,
+            )
+        finally:
+            self.deciding = False
+        self.amended, self.released = True, None
+        self.revision, self.hold_days = result.revision, result.hold_days
+        self.credit_blocked = result.credit_blocked
+        self.mirror(S(result.status))
+        workflow.upsert_search_attributes([ORDER_TOTAL.value_set(float(result.total))])
+        return str(self.status)
+
+    @amend.validator
+    def _validate_amend(self, amendment: Amendment) -> None:
+        if self.status not in AMENDABLE or self.deciding or self.amended:
+            raise ApplicationError(
+                f"an order that is {self.status} cannot be amended", type="Conflict"
+            )

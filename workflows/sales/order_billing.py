@@ -1,0 +1,104 @@
+"""OrderWorkflow's billing, per the customer's invoice policy: on_order bills the ordered
+quantities right after approval, on_shipment what shipped once it is dispatched, on_delivery
+what shipped once it is delivered. Each invoice is e-mailed and its collection left to a child
+InvoiceCollectionWorkflow that outlives the order if it must."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.receivables.invoices import InvoicePolicy
+    from models.sales.messages import (
+        CollectionResult,
+        CreditOrderInput,
+        DeliverEmailInput,
+        InvoiceCollectionInput,
+        InvoiceIssued,
+        IssueInvoiceInput,
+        OrderRef,
+    )
+    from models.sales.order_status import OrderStatus
+    from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+    from workflows.sales.order_state import OrderState
+    from workflows.steps import db_step, document_step, mail_step
+
+S = OrderStatus
+P = InvoicePolicy
+SETTLED = ("paid", "written_off")
+
+
+class BillingStage(OrderState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paid = False
+        self.billed = False
+        self.invoice_policy: InvoicePolicy | None = None
+        self.invoice_numbers: list[str] = []
+        self.collections: list[workflow.ChildWorkflowHandle] = []
+
+    async def bill_order(self) -> None:
+        """Right after approval: read the policy; on_order bills the ordered quantities now."""
+        policy = await db_step(
+            "invoice_policy", OrderRef(order_id=self.order_id, at=workflow.now()), str
+        )
+        self.invoice_policy = InvoicePolicy(policy)
+        if self.invoice_policy == P.ON_ORDER:
+            number = await self._issue(None)
+            await self.move(self.status or S.APPROVED, "billed_in_advance", detail=number)
+            self.billed = True
+
+    async def bill_shipment(self, shipment_id: int) -> None:
+        """Once dispatched: on_shipment bills what shipped; on_order is invoiced already."""
+        if self.invoice_policy == P.ON_SHIPMENT:
+            await self._issue(shipment_id)
+            self.billed = True
+        if self.invoice_policy != P.ON_DELIVERY:
+            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.invoice_numbers))
+
+    async def bill_delivery(self, shipment_id: int) -> None:
+        """Once delivered: on_delivery bills what was delivered (the shipment's quantities)."""
+        if self.invoice_policy == P.ON_DELIVERY and not self.billed:
+            await self._issue(shipment_id)
+            self.billed = True
+            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.invoice_numbers))
+
+    async def credit_if_billed(self) -> None:
+        """A cancelled order that was billed in advance gets its invoice credited in full."""
+        if self.billed:
+            await db_step(
+                "credit_cancelled_order",
+                CreditOrderInput(order_id=self.order_id, at=workflow.now()),
+                int,
+            )
+
+    async def await_collection(self) -> None:
+        """Until every invoice of the order is settled (paid or written off)."""
+        await workflow.wait_condition(lambda: self.billed)
+        results: list[CollectionResult] = [await handle for handle in self.collections]
+        self.paid = all(result.outcome in SETTLED for result in results)
+
+    async def _issue(self, shipment_id: int | None) -> str:
+        issued = await document_step(
+            "issue_invoice",
+            IssueInvoiceInput(
+                order_id=self.order_id, shipment_id=shipment_id, issue_date=workflow.now().date()
+            ),
+            InvoiceIssued,
+        )
+        self.invoice_numbers.append(issued.number)
+        if issued.email_outbox_id is not None:
+            await mail_step("deliver_email", DeliverEmailInput(outbox_id=issued.email_outbox_id))
+        collection = await workflow.start_child_workflow(
+            InvoiceCollectionWorkflow.run,
+            InvoiceCollectionInput(
+                invoice_id=issued.invoice_id,
+                customer_id=issued.customer_id,
+                due_date=issued.due_date,
+                outstanding=issued.total,
+            ),
+            id=f"invoice-{issued.invoice_id}",
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+        )
+        self.collections.append(collection)
+        return issued.number

@@ -1,0 +1,105 @@
+"""OrderWorkflow's credit gate: order entry (or an amendment) ran the gate in its own
+transaction; a held order waits here for a credit manager's release, a payment that makes it
+fit, or the end of its class's hold days (then it is cancelled and the rep told)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.sales.messages import (
+        DeliverEmailInput,
+        HoldExpiryInput,
+        OrderEnded,
+        ReleaseHoldInput,
+        ReleaseInput,
+    )
+    from models.sales.order_status import OrderStatus
+    from workflows.sales.order_state import OrderState
+    from workflows.steps import db_step, mail_step
+
+S = OrderStatus
+
+
+class CreditStage(OrderState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.released: ReleaseInput | None = None
+        self.hold_days = 14
+        self.credit_blocked = False
+        self.amended = False  # an amendment sends the order back through the gate
+        self.releasing = False
+
+    async def pass_credit_gate(self, entered_as: OrderStatus) -> bool:
+        self.mirror(entered_as)
+        if entered_as != S.CREDIT_HOLD:
+            return True
+        self.released = None
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                self._hold_settled, timeout=timedelta(days=self.hold_days)
+            )
+        if not self._hold_settled():
+            expiry = HoldExpiryInput(
+                order_id=self.order_id, at=workflow.now(), hold_days=self.hold_days
+            )
+            ended = await db_step("expire_credit_hold", expiry, OrderEnded)
+            if ended.ended:
+                self.cancel_reason = f"credit hold not released within {self.hold_days} days"
+                self.mirror(S.CANCELLED)
+                await self.send_mails(ended.outbox_ids)
+                return False
+            # A payment released it a moment before the timer: its signal is on the way.
+            await workflow.wait_condition(self._hold_settled)
+        return self.released is not None and not self.cancelled and not self.amended
+
+    def _hold_settled(self) -> bool:
+        return self.released is not None or self.cancelled or self.amended
+
+    async def send_mails(self, outbox_ids: list[int]) -> None:
+        for outbox_id in outbox_ids:
+            await mail_step("deliver_email", DeliverEmailInput(outbox_id=outbox_id))
+
+    @workflow.update
+    async def release_credit_hold(self, release: ReleaseInput) -> str:
+        if self.releasing:
+            raise ApplicationError("the hold is being released a moment ago", type="Conflict")
+        self.releasing = True
+        try:
+            await db_step(
+                "release_credit_hold",
+                ReleaseHoldInput(order_id=self.order_id, release=release, at=workflow.now()),
+            )
+        finally:
+            self.releasing = False
+        self.released = release
+        self.mirror(S.PENDING_APPROVAL)
+        return str(self.status)
+
+    @release_credit_hold.validator
+    def _validate_release(self, release: ReleaseInput) -> None:
+        if (
+            self.status != S.CREDIT_HOLD
+            or self.released is not None
+            or self.amended
+            or self.releasing
+        ):
+            raise ApplicationError(f"order is {self.status}, not on credit hold", type="Conflict")
+        if self.credit_blocked:
+            raise ApplicationError(
+                "the order is blocked for overdue items: only a payment releases it",
+                type="Conflict",
+            )
+        if not release.comment.strip():
+            raise ApplicationError("a release needs a comment", type="InvalidInput")
+
+    @workflow.signal
+    def credit_released(self, release: ReleaseInput) -> None:
+        """A payment made the order fit; the payment's transaction already released it."""
+        if self.status == S.CREDIT_HOLD and self.released is None:
+            self.released = release
+            self.mirror(S.PENDING_APPROVAL)

@@ -1,0 +1,176 @@
+"""OrderWorkflow's fulfilment: reserve stock (first come, first served by approval), plan
+shipments as the order's policy allows (one child ShipmentWorkflow each), backorder the rest
+until receipts serve it, release reservations not shipped in time, and hand every dispatched
+shipment to billing. The database says where fulfilment stands; signals only wake the loop."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.fulfilment.messages import ExpiryResult, FulfilmentInput, FulfilmentPlan
+    from models.sales.messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
+    from models.sales.order_status import OrderStatus, can_move
+    from workflows.fulfilment.shipment import ShipmentWorkflow
+    from workflows.sales.order_state import OrderState
+    from workflows.steps import db_step, mail_step
+
+S = OrderStatus
+BACKORDER_RECHECK = timedelta(days=1)  # a safety net: receipts serve backorders at once
+MOVE_KIND = {
+    S.BACKORDERED: "backordered",
+    S.AWAITING_SHIPMENT: "shipment_planned",
+    S.PARTIALLY_SHIPPED: "partially_shipped",
+    S.SHIPPED: "shipped",
+}
+
+
+class FulfilmentStage(OrderState):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stock_arrived = False
+        self.news = False
+        self.seen_events: set[str] = set()
+        self.delivered_shipments: set[int] = set()
+        self.dispatched_ids: list[int] = []
+        self.fulfilled = False
+        self.remainder_cancelled = False  # after a partial shipment: the rest will not ship
+        self.shipments: dict[int, workflow.ChildWorkflowHandle] = {}
+
+    async def reserve_stock(self) -> bool:
+        """The first claim on stock after approval; False when the order was cancelled."""
+        plan = await self._plan("plan_fulfilment")
+        await self._show(plan)
+        return not self.cancelled
+
+    async def dispatched_shipments(self) -> AsyncIterator[int]:
+        """Each shipment once it is dispatched, until every line has left the warehouse."""
+        reserve = False
+        while True:
+            self.news = self.stock_arrived = False
+            plan = await self._plan("plan_fulfilment" if reserve else "fulfilment_position")
+            for shipment_id in plan.dispatched:
+                if shipment_id not in self.dispatched_ids:
+                    self.dispatched_ids.append(shipment_id)
+                    await self._show(plan)
+                    yield shipment_id
+            if plan.all_dispatched:
+                self.fulfilled = True
+                return
+            if self.cancelled:
+                await self._release_stock()
+                return
+            if self.remainder_cancelled:  # what shipped is billed and collected, the rest is not
+                self.fulfilled = True
+                return
+            await self._show(plan)
+            reserve = await self._wait_for_news(plan)
+
+    async def _wait_for_news(self, plan: FulfilmentPlan) -> bool:
+        """Sleep until something happens; returns whether to claim stock again."""
+        timeout = BACKORDER_RECHECK
+        if plan.reserved_until is not None:
+            timeout = min(timeout, plan.reserved_until - workflow.now())
+        if timeout > timedelta(0):
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: (
+                        self.news
+                        or self.stock_arrived
+                        or self.cancelled
+                        or self.remainder_cancelled
+                    ),
+                    timeout=timeout,
+                )
+                return self.stock_arrived
+        if plan.reserved_until is not None and workflow.now() >= plan.reserved_until:
+            await self._expire_reservations()
+            return False
+        return True
+
+    async def _expire_reservations(self) -> None:
+        expiry = await db_step(
+            "expire_reservations",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            ExpiryResult,
+        )
+        await self._wake_shipments(expiry.cancelled_shipments, "reservation-expired")
+        for mail_id in expiry.mail_ids:
+            await mail_step("deliver_email", DeliverEmailInput(outbox_id=mail_id))
+
+    async def cancel_remainder(self) -> None:
+        """Stop shipping: the unshipped rest is cancelled in the database before the answer."""
+        cancelled = await db_step(
+            "cancel_order_remainder",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            list[int],
+        )
+        self.remainder_cancelled = True
+        await self._wake_shipments(cancelled, "remainder-cancelled")
+
+    async def _release_stock(self) -> None:
+        cancelled = await db_step(
+            "release_order_stock",
+            FulfilmentInput(order_id=self.order_id, at=workflow.now()),
+            list[int],
+        )
+        await self._wake_shipments(cancelled, "order-cancelled")
+
+    async def _wake_shipments(self, shipment_ids: list[int], why: str) -> None:
+        for shipment_id in shipment_ids:
+            handle = self.shipments.get(shipment_id)
+            if handle is not None:
+                event = ShipmentEvent(
+                    event_id=f"shipment-{shipment_id}/{why}",
+                    shipment_id=shipment_id,
+                    kind="cancelled",
+                    at=workflow.now(),
+                )
+                await handle.signal(ShipmentWorkflow.shipment_event, event)
+
+    async def _plan(self, step: str) -> FulfilmentPlan:
+        plan = await db_step(
+            step, FulfilmentInput(order_id=self.order_id, at=workflow.now()), FulfilmentPlan
+        )
+        for shipment_id in plan.shipments:
+            if shipment_id not in self.shipments:
+                self.shipments[shipment_id] = await workflow.start_child_workflow(
+                    ShipmentWorkflow.run,
+                    ShipmentInput(shipment_id=shipment_id, order_id=self.order_id),
+                    id=f"shipment-{shipment_id}",
+                )
+        return plan
+
+    async def _show(self, plan: FulfilmentPlan) -> None:
+        """Mirror where fulfilment stands in the order's status (and timeline)."""
+        target = OrderStatus(plan.status)
+        if self.cancelled or self.status == target or not can_move(self.status, target):
+            return
+        detail = "waiting for " + ", ".join(plan.shortages) if plan.shortages else None
+        await self.move(target, MOVE_KIND[target], detail=detail)
+
+    @property
+    def all_delivered(self) -> bool:
+        return self.fulfilled and set(self.dispatched_ids) <= self.delivered_shipments
+
+    async def await_delivery(self) -> None:
+        await workflow.wait_condition(lambda: self.all_delivered)
+        for handle in self.shipments.values():
+            await handle
+
+    @workflow.signal
+    def stock_available(self) -> None:
+        self.stock_arrived = True
+
+    @workflow.signal
+    def shipment_progress(self, event: ShipmentEvent) -> None:
+        if event.event_id in self.seen_events:
+            return
+        self.seen_events.add(event.event_id)
+        self.news = True
+        if event.kind == "delivered":
+            self.delivered_shipments.add(event.shipment_id)
