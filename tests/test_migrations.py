@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import Enum, create_engine, text
 
 from models.tables import metadata
 from o2c.bootstrap import upgrade_database
@@ -39,3 +39,28 @@ def test_migrations_build_the_schema_of_the_models(empty_database_url: str) -> N
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_every_enum_column_accepts_every_value_of_its_enum(empty_database_url: str) -> None:
+    """On PostgreSQL each enum column has a type of its own: approval tasks and collection tasks
+    both have a status, and neither may be refused the other's values."""
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("SQLite stores enums as plain strings")
+    upgrade_database(empty_database_url)
+    engine = create_engine(empty_database_url)
+    with engine.connect() as conn:
+        labels = conn.execute(
+            text(
+                "SELECT c.table_name, c.column_name, e.enumlabel FROM information_schema.columns c"
+                " JOIN pg_type t ON t.typname = c.udt_name JOIN pg_enum e ON e.enumtypid = t.oid"
+            )
+        ).all()
+    engine.dispose()
+    in_database: dict[tuple[str, str], set[str]] = {}
+    for table, column, label in labels:
+        in_database.setdefault((table, column), set()).add(label)
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, Enum):
+                wanted = set(column.type.enums)
+                assert in_database.get((table.name, column.name)) == wanted, (table, column)

@@ -25,9 +25,9 @@ from models.collection.tasks import (
     CollectionOutcome,
     CollectionTask,
     CollectionTaskPublic,
+    CollectionTaskStatus,
     CustomerCollection,
     Outcome,
-    TaskStatus,
 )
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.money import quantize
@@ -131,14 +131,14 @@ def escalate_task(session: Session, data: TaskNoticeInput) -> TaskState:
 
 def close_task(session: Session, data: CloseTaskInput) -> None:
     task = get_task(session, data.task_id)
-    if task.status == TaskStatus.CLOSED:
+    if task.status == CollectionTaskStatus.CLOSED:
         return
     session.add(
         CollectionOutcome(
             task_id=data.task_id, outcome=Outcome.RESOLVED, note=data.note, by=data.by, at=data.at
         )
     )
-    task.status = TaskStatus.CLOSED
+    task.status = CollectionTaskStatus.CLOSED
     task.last_outcome = data.outcome
     task.closed_at = data.at
     session.add(task)
@@ -151,7 +151,7 @@ def may_answer(task: CollectionTask, user: str, roles: list[str]) -> bool:
 def check_outcome_allowed(session: Session, task_id: int, user: str, roles: list[str]) -> Invoice:
     """The API's early check: the task is open and the caller's. Returns the invoice."""
     task = get_task(session, task_id)
-    if task.status != TaskStatus.OPEN:
+    if task.status != CollectionTaskStatus.OPEN:
         raise Conflict(f"collection task {task_id} is closed")
     if not may_answer(task, user, roles):
         raise Forbidden(f"collection task {task_id} is assigned to {task.assignee}")
@@ -200,7 +200,7 @@ def record_outcome(session: Session, data: OutcomeInput) -> TaskState:
         )
         task.follow_up_on = None
     elif outcome == Outcome.RESOLVED:
-        task.status = TaskStatus.CLOSED
+        task.status = CollectionTaskStatus.CLOSED
         task.closed_at = data.at
     session.add(task)
     session.flush()
@@ -211,7 +211,7 @@ def record_outcome(session: Session, data: OutcomeInput) -> TaskState:
     return TaskState(
         task_id=data.task_id,
         assignee=task.assignee,
-        closed=task.status == TaskStatus.CLOSED,
+        closed=task.status == CollectionTaskStatus.CLOSED,
         promise_id=promise_id,
     )
 
@@ -260,7 +260,7 @@ def list_tasks(
     offset: int,
     today: date,
     assignee: str | None = None,
-    status: TaskStatus | None = None,
+    status: CollectionTaskStatus | None = None,
 ) -> tuple[list[CollectionTaskPublic], int]:
     """A collector's open tasks are a handful: ranked in Python by outstanding x days overdue."""
     query = select(CollectionTask, Invoice).join(

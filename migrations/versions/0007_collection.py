@@ -215,6 +215,7 @@ def downgrade() -> None:
     op.drop_table('dunning_policy')
     op.drop_table('customer_collection')
     sa.Enum(name='invoicekind').drop(op.get_bind(), checkfirst=True)
-    for name in ('outcome', 'promisestatus', 'proposalstatus', 'taskstatus'):
+    # taskstatus belongs to approval tasks (0003): 0003's downgrade drops it.
+    for name in ('outcome', 'promisestatus', 'proposalstatus'):
         sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
     # ### end Alembic commands ###

@@ -13,7 +13,7 @@ from models.base import money_field, optional_timestamp_field, timestamp_field
 from models.money import Amount
 
 
-class TaskStatus(StrEnum):
+class CollectionTaskStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
@@ -34,7 +34,7 @@ class CollectionTask(SQLModel, table=True):
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     assignee: str = Field(index=True, max_length=64)
-    status: TaskStatus = Field(default=TaskStatus.OPEN, index=True)
+    status: CollectionTaskStatus = Field(default=CollectionTaskStatus.OPEN, index=True)
     level: int
     escalated: bool = False
     rotation: bool = False  # assigned by round robin, not as the customer's collector
@@ -126,7 +126,7 @@ class CollectionTaskPublic(SQLModel):
     invoice_number: str
     customer_id: int
     assignee: str
-    status: TaskStatus
+    status: CollectionTaskStatus
     level: int
     escalated: bool
     outstanding: Amount

@@ -15,10 +15,10 @@ from api.listing import Page
 from models.collection.messages import OutcomeUpdate
 from models.collection.tasks import (
     CollectionTaskPublic,
+    CollectionTaskStatus,
     CollectorAssignment,
     Outcome,
     OutcomeRequest,
-    TaskStatus,
 )
 from models.errors import InvalidInput
 from models.security.users import Role
@@ -35,7 +35,7 @@ async def list_tasks(
     paging: PagingDep,
     user: CurrentUser,
     assignee: Annotated[str | None, Query(description='a username, or "me"')] = None,
-    status: TaskStatus | None = None,
+    status: CollectionTaskStatus | None = None,
     as_of: date | None = None,
 ) -> Page[CollectionTaskPublic]:
     """Ranked by outstanding x days overdue (as of today unless given), largest first."""
