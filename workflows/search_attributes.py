@@ -1,5 +1,5 @@
-"""The search attributes of DESIGN.md: registered by the dev stack and tests, kept current by
-the workflows. They carry ids and states only, never personal data."""
+"""The search attributes of docs/architecture.md: registered by the dev stack and tests, kept
+current by the workflows. They carry ids and states only, never personal data."""
 
 from __future__ import annotations
 
