@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -13,10 +13,12 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from activities.security.users import find_user
+from activities.transaction import run_command
 from api.security import read_token
 from models.security.users import Role, User
 from o2c.settings import Settings
 
+P = ParamSpec("P")
 T = TypeVar("T")
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -27,12 +29,18 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _in_transaction(self, command: Callable[..., T], *args: Any) -> T:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            return command(session, *args)
+    async def run(
+        self,
+        command: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`command(session, *args, **kwargs)`, type-checked against the command's signature."""
 
-    async def run(self, command: Callable[..., T], *args: Any) -> T:
-        return await run_in_threadpool(self._in_transaction, command, *args)
+        def in_transaction() -> T:
+            return run_command(self.engine, command, *args, **kwargs)
+
+        return await run_in_threadpool(in_transaction)
 
 
 def get_settings_dep(request: Request) -> Settings:
