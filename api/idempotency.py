@@ -17,9 +17,10 @@ from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from activities.transaction import transaction
 from api.security import read_token
 from models.base import utcnow
 from models.outbox import IdempotentResponse
@@ -89,7 +90,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
     def _claim(self, scope: str, digest: str) -> IdempotentResponse | None:
         """None when this request may run; else the earlier request's row."""
         try:
-            with Session(self.engine) as session, session.begin():
+            with transaction(self.engine) as session:
                 session.add(
                     IdempotentResponse(
                         key=scope, request_hash=digest, status_code=IN_PROGRESS, body=""
@@ -98,7 +99,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             return None
         except IntegrityError:
             pass
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with transaction(self.engine) as session:
             earlier = session.exec(
                 select(IdempotentResponse).where(IdempotentResponse.key == scope)
             ).one()
@@ -117,7 +118,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             return None if taken.rowcount == 1 else earlier  # type: ignore[attr-defined]
 
     def _keep(self, scope: str, status_code: int, body: str) -> None:
-        with Session(self.engine) as session, session.begin():
+        with transaction(self.engine) as session:
             session.execute(
                 update(IdempotentResponse)
                 .where(col(IdempotentResponse.key) == scope)
@@ -125,5 +126,5 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             )
 
     def _release(self, scope: str) -> None:
-        with Session(self.engine) as session, session.begin():
+        with transaction(self.engine) as session:
             session.execute(delete(IdempotentResponse).where(col(IdempotentResponse.key) == scope))

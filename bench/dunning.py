@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, select
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -29,6 +29,7 @@ from temporalio.worker import Worker
 import models.tables  # noqa: F401  (registers every table)
 from activities.collection.policies import put_class_policy
 from activities.master_data.customers import create_customer
+from activities.transaction import transaction
 from bench.timer_workflow import BenchTimerWorkflow
 from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
 from models.master_data.customers import CustomerCreate
@@ -47,7 +48,7 @@ STARTS_IN_FLIGHT = 200
 def _prepare(engine: Engine, count: int, fire_at: datetime) -> list[int]:
     """One customer whose policy's reminder falls at `fire_at` on the invoices' due date."""
     SQLModel.metadata.create_all(engine)
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         customer = create_customer(
             session,
             CustomerCreate(code="BENCH", name="Bench Ltd", email="ap@bench.example"),
@@ -161,7 +162,7 @@ async def _dunning_phase(
     _warn_if_late(took, lead, "dunning")
 
     def steps_taken() -> int:
-        with Session(engine) as session:
+        with transaction(engine) as session:
             return int(session.exec(select(func.count()).select_from(DunningStep)).one())
 
     async def all_stepped() -> bool:
