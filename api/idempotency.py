@@ -9,6 +9,7 @@ still gets its first answer. Answers of 500 and above are forgotten, so those ca
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 
 from fastapi import Request, Response
@@ -34,6 +35,12 @@ ABANDONED_AFTER = timedelta(minutes=5)
 def _json(detail: str, status_code: int) -> Response:
     body = '{"detail":"' + detail + '"}'
     return Response(body, status_code=status_code, media_type="application/json")
+
+
+def command_key(request: Request, user: str, kind: str) -> str:
+    """The use case's own idempotency key: from the client's Idempotency-Key, else a fresh one."""
+    given = request.headers.get("idempotency-key")
+    return f"api/{kind}/{user}/{given}"[:160] if given else f"api/{kind}/{uuid.uuid4()}"
 
 
 class IdempotencyMiddleware(BaseHTTPMiddleware):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.deps import DatabaseDep
+from api.deps import DatabaseDep, TemporalLinkDep
 
 router = APIRouter(tags=["operations"])
 
@@ -20,14 +20,14 @@ def _database_ok(session: Session) -> str:
 
 
 @router.get("/health")
-async def health(db: DatabaseDep, request: Request) -> JSONResponse:
+async def health(db: DatabaseDep, temporal: TemporalLinkDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
         checks["database"] = await db.run(_database_ok)
     except Exception as exc:
         checks["database"] = f"unreachable: {exc.__class__.__name__}"
     try:
-        client = await asyncio.wait_for(request.app.state.temporal.get(), timeout=5)
+        client = await asyncio.wait_for(temporal.get(), timeout=5)
         await asyncio.wait_for(client.service_client.check_health(), timeout=5)
         checks["temporal"] = "ok"
     except Exception as exc:
