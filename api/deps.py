@@ -18,7 +18,7 @@ from activities.transaction import run_command
 from api.security import read_token
 from api.temporal_link import TemporalLink
 from models.security.users import Role, User
-from o2c.settings import Settings
+from o2c.settings import FulfilmentSettings, Settings
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -72,6 +72,10 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def get_fulfilment_settings_dep(request: Request) -> FulfilmentSettings:
+    return request.app.state.fulfilment_settings  # type: ignore[no-any-return]
+
+
 def get_database(request: Request) -> Database:
     return request.app.state.database  # type: ignore[no-any-return]
 
@@ -81,6 +85,7 @@ def get_temporal_link(request: Request) -> TemporalLink:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+FulfilmentSettingsDep = Annotated[FulfilmentSettings, Depends(get_fulfilment_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 TemporalLinkDep = Annotated[TemporalLink, Depends(get_temporal_link)]
 

@@ -25,6 +25,7 @@ from activities.transaction import transaction
 from api.security import read_token
 from models.base import utcnow
 from models.outbox import IdempotentResponse
+from o2c.settings import Settings
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 IN_PROGRESS = 0
@@ -44,9 +45,10 @@ def command_key(request: Request, user: str, kind: str) -> str:
 
 
 class IdempotencyMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, engine: Engine) -> None:
+    def __init__(self, app: object, engine: Engine, settings: Settings) -> None:
         super().__init__(app)  # type: ignore[arg-type]
         self.engine = engine
+        self.settings = settings
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get("idempotency-key")
@@ -87,12 +89,11 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             media_type=response.media_type,
         )
 
-    @staticmethod
-    def _caller(request: Request) -> str | None:
+    def _caller(self, request: Request) -> str | None:
         scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
         if scheme.lower() != "bearer" or not token:
             return None
-        return read_token(request.app.state.settings, token)
+        return read_token(self.settings, token)
 
     def _claim(self, scope: str, digest: str) -> IdempotentResponse | None:
         """None when this request may run; else the earlier request's row."""

@@ -12,6 +12,7 @@ from api.deps import (
     CommandsDep,
     CurrentUser,
     DatabaseDep,
+    FulfilmentSettingsDep,
     PagingDep,
     TemporalDep,
     reader,
@@ -30,7 +31,6 @@ from models.fulfilment.shipments import (
     TrackingRequest,
 )
 from models.security.users import Role
-from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/shipments", tags=["shipments"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
@@ -102,6 +102,7 @@ async def record_return(
     body: ReturnCreate,
     commands: CommandsDep,
     user: CurrentUser,
+    fulfilment: FulfilmentSettingsDep,
 ) -> ReturnPublic:
     now = datetime.now(UTC)
     return await commands.run(
@@ -110,7 +111,7 @@ async def record_return(
         body,
         user.username,
         now,
-        get_fulfilment_settings().reservation_days,
+        fulfilment.reservation_days,
     )
 
 

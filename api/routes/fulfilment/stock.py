@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 
 from activities.fulfilment import stock
-from api.deps import CommandsDep, CurrentUser, DatabaseDep, PagingDep, reader, require
+from api.deps import (
+    CommandsDep,
+    CurrentUser,
+    DatabaseDep,
+    FulfilmentSettingsDep,
+    PagingDep,
+    reader,
+    require,
+)
 from api.listing import Page
 from models.fulfilment.stock import StockMovePublic, StockPublic, StockReceipt
 from models.security.users import Role
-from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/stock", tags=["stock"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE)
@@ -22,13 +29,14 @@ async def receive(
     body: StockReceipt,
     commands: CommandsDep,
     user: CurrentUser,
+    fulfilment: FulfilmentSettingsDep,
 ) -> StockPublic:
     return await commands.run(
         stock.receive_stock,
         body,
         user.username,
         datetime.now(UTC),
-        get_fulfilment_settings().reservation_days,
+        fulfilment.reservation_days,
     )
 
 
