@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +29,7 @@ import models.tables  # noqa: F401  (registers every table)
 from activities.collection.policies import put_class_policy
 from activities.master_data.customers import create_customer
 from activities.transaction import transaction
+from bench.in_flight import run_in_flight
 from bench.timer_workflow import BenchTimerWorkflow
 from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
 from models.master_data.customers import CustomerCreate
@@ -91,18 +91,6 @@ def _prepare(engine: Engine, count: int, fire_at: datetime) -> list[int]:
         return list(session.exec(select(Invoice.id).order_by(Invoice.id)).all())  # type: ignore[arg-type]
 
 
-async def _start_all(starts: list[Callable[[], Awaitable[object]]]) -> float:
-    began = time.monotonic()
-    gate = asyncio.Semaphore(STARTS_IN_FLIGHT)
-
-    async def one(start: Callable[[], Awaitable[object]]) -> None:
-        async with gate:
-            await start()
-
-    await asyncio.gather(*(one(s) for s in starts))
-    return time.monotonic() - began
-
-
 async def _wait_until(moment: datetime) -> None:
     await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
@@ -125,7 +113,7 @@ async def _noop_phase(client: Client, queue: str, count: int, lead: float) -> fl
         )
         for i in range(count)
     ]
-    took = await _start_all(starts)  # type: ignore[arg-type]
+    took = await run_in_flight(starts, STARTS_IN_FLIGHT)
     _warn_if_late(took, lead, "no-op")
 
     async def all_closed() -> bool:
@@ -158,7 +146,7 @@ async def _dunning_phase(
         )
         for invoice_id in invoice_ids
     ]
-    took = await _start_all(starts)  # type: ignore[arg-type]
+    took = await run_in_flight(starts, STARTS_IN_FLIGHT)
     _warn_if_late(took, lead, "dunning")
 
     def steps_taken() -> int:

@@ -11,12 +11,12 @@ import argparse
 import asyncio
 import socket
 import tempfile
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,6 +37,7 @@ from activities.receivables import payments
 from activities.sales import orders as order_cases
 from activities.transaction import run_command, transaction
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
+from bench.in_flight import run_in_flight
 from models.fulfilment.shipments import DispatchRequest, Shipment
 from models.fulfilment.stock import StockReceipt
 from models.master_data.customers import CustomerCreate
@@ -67,15 +68,8 @@ BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 async def run_concurrently(
     count: int, concurrency: int, one: Callable[[int], Awaitable[None]]
 ) -> float:
-    gate = asyncio.Semaphore(concurrency)
-
-    async def limited(index: int) -> None:
-        async with gate:
-            await one(index)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(limited(i) for i in range(count)))
-    return count / (time.perf_counter() - started)
+    """Lifecycles per second of `one(0)` ... `one(count - 1)`, `concurrency` at a time."""
+    return count / await run_in_flight([partial(one, i) for i in range(count)], concurrency)
 
 
 async def noop_rate(client: Client, count: int, concurrency: int) -> float:
