@@ -1,9 +1,10 @@
-"""Dependencies of every route: the database runner, the current user and their roles, Temporal."""
+"""Dependencies of every route: the database runner, the command runner that then flushes the
+outbox, the current user and their roles, Temporal, settings and paging."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -13,10 +14,13 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from activities.security.users import find_user
+from activities.transaction import run_command
 from api.security import read_token
+from api.temporal_link import TemporalLink
 from models.security.users import Role, User
-from o2c.settings import Settings
+from o2c.settings import FulfilmentSettings, Settings
 
+P = ParamSpec("P")
 T = TypeVar("T")
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -27,29 +31,75 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _in_transaction(self, command: Callable[..., T], *args: Any) -> T:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            return command(session, *args)
+    async def run(
+        self,
+        command: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`command(session, *args, **kwargs)`, type-checked against the command's signature."""
 
-    async def run(self, command: Callable[..., T], *args: Any) -> T:
-        return await run_in_threadpool(self._in_transaction, command, *args)
+        def in_transaction() -> T:
+            return run_command(self.engine, command, *args, **kwargs)
+
+        return await run_in_threadpool(in_transaction)
+
+
+class Commands:
+    """Runs a command that may queue workflow messages, then hands the outbox to Temporal at once
+    (what fails stays pending for the worker's relay), so the workflows hear of it now."""
+
+    def __init__(self, database: Database, temporal: TemporalLink) -> None:
+        self.database = database
+        self.temporal = temporal
+
+    async def run(
+        self,
+        command: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        result = await self.database.run(command, *args, **kwargs)
+        await self.flush_outbox()
+        return result
+
+    async def flush_outbox(self) -> None:
+        """Also for messages that a workflow Update's activities queued."""
+        await self.temporal.flush_outbox()
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def get_fulfilment_settings_dep(request: Request) -> FulfilmentSettings:
+    return request.app.state.fulfilment_settings  # type: ignore[no-any-return]
+
+
 def get_database(request: Request) -> Database:
     return request.app.state.database  # type: ignore[no-any-return]
 
 
-async def get_temporal(request: Request) -> Client:
-    return await request.app.state.temporal.get()  # type: ignore[no-any-return]
+def get_temporal_link(request: Request) -> TemporalLink:
+    return request.app.state.temporal  # type: ignore[no-any-return]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+FulfilmentSettingsDep = Annotated[FulfilmentSettings, Depends(get_fulfilment_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+TemporalLinkDep = Annotated[TemporalLink, Depends(get_temporal_link)]
+
+
+async def get_temporal(link: TemporalLinkDep) -> Client:
+    return await link.get()
+
+
+def get_commands(db: DatabaseDep, temporal: TemporalLinkDep) -> Commands:
+    return Commands(db, temporal)
+
+
 TemporalDep = Annotated[Client, Depends(get_temporal)]
+CommandsDep = Annotated[Commands, Depends(get_commands)]
 
 
 async def current_user(

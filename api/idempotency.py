@@ -9,6 +9,7 @@ still gets its first answer. Answers of 500 and above are forgotten, so those ca
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 
 from fastapi import Request, Response
@@ -17,12 +18,14 @@ from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from activities.transaction import transaction
 from api.security import read_token
 from models.base import utcnow
 from models.outbox import IdempotentResponse
+from o2c.settings import Settings
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 IN_PROGRESS = 0
@@ -35,10 +38,17 @@ def _json(detail: str, status_code: int) -> Response:
     return Response(body, status_code=status_code, media_type="application/json")
 
 
+def command_key(request: Request, user: str, kind: str) -> str:
+    """The use case's own idempotency key: from the client's Idempotency-Key, else a fresh one."""
+    given = request.headers.get("idempotency-key")
+    return f"api/{kind}/{user}/{given}"[:160] if given else f"api/{kind}/{uuid.uuid4()}"
+
+
 class IdempotencyMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, engine: Engine) -> None:
+    def __init__(self, app: object, engine: Engine, settings: Settings) -> None:
         super().__init__(app)  # type: ignore[arg-type]
         self.engine = engine
+        self.settings = settings
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get("idempotency-key")
@@ -79,17 +89,16 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             media_type=response.media_type,
         )
 
-    @staticmethod
-    def _caller(request: Request) -> str | None:
+    def _caller(self, request: Request) -> str | None:
         scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
         if scheme.lower() != "bearer" or not token:
             return None
-        return read_token(request.app.state.settings, token)
+        return read_token(self.settings, token)
 
     def _claim(self, scope: str, digest: str) -> IdempotentResponse | None:
         """None when this request may run; else the earlier request's row."""
         try:
-            with Session(self.engine) as session, session.begin():
+            with transaction(self.engine) as session:
                 session.add(
                     IdempotentResponse(
                         key=scope, request_hash=digest, status_code=IN_PROGRESS, body=""
@@ -98,7 +107,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             return None
         except IntegrityError:
             pass
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with transaction(self.engine) as session:
             earlier = session.exec(
                 select(IdempotentResponse).where(IdempotentResponse.key == scope)
             ).one()
@@ -117,7 +126,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             return None if taken.rowcount == 1 else earlier  # type: ignore[attr-defined]
 
     def _keep(self, scope: str, status_code: int, body: str) -> None:
-        with Session(self.engine) as session, session.begin():
+        with transaction(self.engine) as session:
             session.execute(
                 update(IdempotentResponse)
                 .where(col(IdempotentResponse.key) == scope)
@@ -125,5 +134,5 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             )
 
     def _release(self, scope: str) -> None:
-        with Session(self.engine) as session, session.begin():
+        with transaction(self.engine) as session:
             session.execute(delete(IdempotentResponse).where(col(IdempotentResponse.key) == scope))

@@ -24,10 +24,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers every table)
 from activities.reports.ageing import AgeingSource, ageing_report
+from activities.transaction import transaction
 from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -237,7 +238,7 @@ def measure(engine: Engine, runs: int) -> dict[str, float]:
 
     def report(source: AgeingSource, as_of: date) -> Callable[[], Any]:
         def run() -> None:
-            with Session(engine) as session:
+            with transaction(engine) as session:
                 result = ageing_report(
                     session, as_of, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS, source=source
                 )
@@ -245,7 +246,7 @@ def measure(engine: Engine, runs: int) -> dict[str, float]:
 
         return run
 
-    with Session(engine) as session:
+    with transaction(engine) as session:
         assert (
             ageing_report(session, TODAY, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS).source == "invoice"
         )

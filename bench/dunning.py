@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, select
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -29,6 +28,8 @@ from temporalio.worker import Worker
 import models.tables  # noqa: F401  (registers every table)
 from activities.collection.policies import put_class_policy
 from activities.master_data.customers import create_customer
+from activities.transaction import transaction
+from bench.in_flight import run_in_flight
 from bench.timer_workflow import BenchTimerWorkflow
 from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
 from models.master_data.customers import CustomerCreate
@@ -47,7 +48,7 @@ STARTS_IN_FLIGHT = 200
 def _prepare(engine: Engine, count: int, fire_at: datetime) -> list[int]:
     """One customer whose policy's reminder falls at `fire_at` on the invoices' due date."""
     SQLModel.metadata.create_all(engine)
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         customer = create_customer(
             session,
             CustomerCreate(code="BENCH", name="Bench Ltd", email="ap@bench.example"),
@@ -90,18 +91,6 @@ def _prepare(engine: Engine, count: int, fire_at: datetime) -> list[int]:
         return list(session.exec(select(Invoice.id).order_by(Invoice.id)).all())  # type: ignore[arg-type]
 
 
-async def _start_all(starts: list[Callable[[], Awaitable[object]]]) -> float:
-    began = time.monotonic()
-    gate = asyncio.Semaphore(STARTS_IN_FLIGHT)
-
-    async def one(start: Callable[[], Awaitable[object]]) -> None:
-        async with gate:
-            await start()
-
-    await asyncio.gather(*(one(s) for s in starts))
-    return time.monotonic() - began
-
-
 async def _wait_until(moment: datetime) -> None:
     await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
@@ -124,7 +113,7 @@ async def _noop_phase(client: Client, queue: str, count: int, lead: float) -> fl
         )
         for i in range(count)
     ]
-    took = await _start_all(starts)  # type: ignore[arg-type]
+    took = await run_in_flight(starts, STARTS_IN_FLIGHT)
     _warn_if_late(took, lead, "no-op")
 
     async def all_closed() -> bool:
@@ -157,11 +146,11 @@ async def _dunning_phase(
         )
         for invoice_id in invoice_ids
     ]
-    took = await _start_all(starts)  # type: ignore[arg-type]
+    took = await run_in_flight(starts, STARTS_IN_FLIGHT)
     _warn_if_late(took, lead, "dunning")
 
     def steps_taken() -> int:
-        with Session(engine) as session:
+        with transaction(engine) as session:
             return int(session.exec(select(func.count()).select_from(DunningStep)).one())
 
     async def all_stepped() -> bool:

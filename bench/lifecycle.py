@@ -11,13 +11,14 @@ import argparse
 import asyncio
 import socket
 import tempfile
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
@@ -34,13 +35,15 @@ from activities.master_data.customers import create_customer
 from activities.master_data.products import create_product
 from activities.receivables import payments
 from activities.sales import orders as order_cases
+from activities.transaction import run_command, transaction
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
+from bench.in_flight import run_in_flight
 from models.fulfilment.shipments import DispatchRequest, Shipment
 from models.fulfilment.stock import StockReceipt
 from models.master_data.customers import CustomerCreate
 from models.master_data.products import ProductCreate
 from models.receivables.invoices import Invoice
-from models.receivables.payments import PaymentCreate
+from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
 from models.sales.orders import OrderCreate, OrderLineCreate
 from o2c.db import engine_for
@@ -58,21 +61,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+T = TypeVar("T")
 BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 
 
 async def run_concurrently(
     count: int, concurrency: int, one: Callable[[int], Awaitable[None]]
 ) -> float:
-    gate = asyncio.Semaphore(concurrency)
-
-    async def limited(index: int) -> None:
-        async with gate:
-            await one(index)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(limited(i) for i in range(count)))
-    return count / (time.perf_counter() - started)
+    """Lifecycles per second of `one(0)` ... `one(count - 1)`, `concurrency` at a time."""
+    return count / await run_in_flight([partial(one, i) for i in range(count)], concurrency)
 
 
 async def noop_rate(client: Client, count: int, concurrency: int) -> float:
@@ -98,7 +95,7 @@ async def noop_rate(client: Client, count: int, concurrency: int) -> float:
 
 
 def _seed(engine: Engine, count: int) -> int:
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         customer = create_customer(
             session,
             CustomerCreate(
@@ -113,22 +110,18 @@ def _seed(engine: Engine, count: int) -> int:
     return customer.id
 
 
-async def _wait_for(engine: Engine, query: Callable[[Session], object]) -> object:
+async def _wait_for(engine: Engine, query: Callable[[Session], T | None]) -> T:
     while True:
-        found = await asyncio.to_thread(_read, engine, query)
+        found = await asyncio.to_thread(run_command, engine, query)
         if found is not None:
             return found
         await asyncio.sleep(0.02)
 
 
-def _read(engine: Engine, query: Callable[[Session], object]) -> object:
-    with Session(engine) as session:
-        return query(session)
-
-
-def _in_tx(engine: Engine, command: Callable[[Session], object]) -> object:
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        return command(session)
+def _invoice_total(session: Session, invoice_id: int) -> Decimal:
+    invoice = session.get(Invoice, invoice_id)
+    assert invoice is not None
+    return invoice.total
 
 
 async def o2c_rate(
@@ -138,19 +131,16 @@ async def o2c_rate(
     now = datetime.now(UTC)
 
     async def one(index: int) -> None:
+        line = OrderLineCreate(sku="B1", quantity=Decimal(1))
         order = await asyncio.to_thread(
-            _in_tx,
+            run_command,
             engine,
-            lambda s: order_cases.create_order(
-                s,
-                OrderCreate(
-                    customer_id=customer_id, lines=[OrderLineCreate(sku="B1", quantity=Decimal(1))]
-                ),
-                "bench",
-                date.today(),
-            ),
+            order_cases.create_order,
+            OrderCreate(customer_id=customer_id, lines=[line]),
+            "bench",
+            date.today(),
         )
-        handle = client.get_workflow_handle(f"order-{order.id}")  # type: ignore[attr-defined]
+        handle = client.get_workflow_handle(f"order-{order.id}")
         while True:  # the relay starts the workflow from the outbox, as after POST /orders
             try:
                 await handle.execute_update(
@@ -161,42 +151,28 @@ async def o2c_rate(
                 await asyncio.sleep(0.02)
         shipment_id = await _wait_for(
             engine,
-            lambda s: s.exec(select(Shipment.id).where(Shipment.order_id == order.id)).first(),  # type: ignore[attr-defined]
+            lambda s: s.exec(select(Shipment.id).where(Shipment.order_id == order.id)).first(),
         )
+        dispatch = DispatchRequest(carrier="B", tracking_number="T", eta=date.today())
         await asyncio.to_thread(
-            _in_tx,
-            engine,
-            lambda s: shipments.dispatch_shipment(
-                s,
-                int(shipment_id),
-                DispatchRequest(carrier="B", tracking_number="T", eta=date.today()),
-                "wh",
-                now,  # type: ignore[call-overload]
-            ),
+            run_command, engine, shipments.dispatch_shipment, shipment_id, dispatch, "wh", now
         )
         invoice_id = await _wait_for(
             engine,
-            lambda s: s.exec(select(Invoice.id).where(Invoice.order_id == order.id)).first(),  # type: ignore[attr-defined]
+            lambda s: s.exec(select(Invoice.id).where(Invoice.order_id == order.id)).first(),
         )
-        total = await asyncio.to_thread(_read, engine, lambda s: s.get(Invoice, invoice_id).total)  # type: ignore[union-attr]
-        await asyncio.to_thread(
-            _in_tx,
-            engine,
-            lambda s: payments.record_payment(
-                s,
-                PaymentCreate(
-                    customer_id=customer_id,
-                    amount=total,
-                    received_on=date.today(),
-                    reference=f"P{index}",
-                    allocations=[{"invoice_id": invoice_id, "amount": total}],
-                ),  # type: ignore[list-item, arg-type]
-                "finance",
-            ),
+        total = await asyncio.to_thread(run_command, engine, _invoice_total, invoice_id)
+        payment = PaymentCreate(
+            customer_id=customer_id,
+            amount=total,
+            received_on=date.today(),
+            reference=f"P{index}",
+            allocations=[AllocationRequest(invoice_id=invoice_id, amount=total)],
         )
+        await asyncio.to_thread(run_command, engine, payments.record_payment, payment, "finance")
         await asyncio.to_thread(
-            _in_tx, engine, lambda s: shipments.deliver_shipment(s, int(shipment_id), now, "wh")
-        )  # type: ignore[call-overload]
+            run_command, engine, shipments.deliver_shipment, shipment_id, now, "wh"
+        )
         result = await handle.result()
         assert result["status"] == "closed", result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
@@ -97,4 +98,30 @@ Quantity = Annotated[
     Decimal,
     BeforeValidator(_check_quantity),
     PlainSerializer(str, return_type=str, when_used="json"),
+]
+
+
+RATE_PLACES = 4  # tax rates and discount percentages are NUMERIC(6, 4) and NUMERIC(7, 4)
+
+
+def _with_places(places: int) -> Callable[[Decimal], str]:
+    exponent = Decimal(1).scaleb(-places)
+
+    def write(number: Decimal) -> str:
+        return str(number.quantize(exponent, rounding=ROUND_HALF_UP))
+
+    return write
+
+
+# Quantities and rates in answers: always the column's scale ("2.000", "0.0500"), so an object
+# answered straight after its creation reads the same as when it is read back from the database.
+QuantityOut = Annotated[
+    Decimal,
+    BeforeValidator(_check_decimal),
+    PlainSerializer(_with_places(QUANTITY_PLACES), return_type=str, when_used="json"),
+]
+RateOut = Annotated[
+    Decimal,
+    BeforeValidator(_check_decimal),
+    PlainSerializer(_with_places(RATE_PLACES), return_type=str, when_used="json"),
 ]

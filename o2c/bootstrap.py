@@ -7,9 +7,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from activities.security.users import admin_exists, create_user
+from activities.transaction import transaction
 from models.security.users import Role, UserCreate
 from o2c.db import engine_for
 from o2c.settings import Settings
@@ -31,7 +31,7 @@ def upgrade_database(url: str) -> None:
 
 def ensure_admin(engine: Engine, settings: Settings) -> str:
     """Creates the bootstrap admin when none exists; says what to do when it cannot."""
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         if admin_exists(session):
             return "admin present"
         if settings.admin_username and settings.admin_password:

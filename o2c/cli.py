@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from sqlmodel import Session
 
 from activities.security.users import create_user
+from activities.transaction import run_command
 from models.security.users import Role, UserCreate
 from o2c.bootstrap import ensure_admin, upgrade_database
 from o2c.db import engine_for
@@ -80,8 +80,7 @@ def users_create(
     """Create a user with the given roles."""
     secret = password or getpass.getpass(f"password for {username}: ")
     data = UserCreate(username=username, password=secret, roles=role, email=email)
-    with Session(engine_for(get_settings().sqlalchemy_url)) as session, session.begin():
-        created = create_user(session, data)
+    created = run_command(engine_for(get_settings().sqlalchemy_url), create_user, data)
     typer.echo(f"created {created.username} ({', '.join(created.roles)})")
 
 

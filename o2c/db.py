@@ -1,17 +1,15 @@
-"""The database engine and sessions: one engine per URL, one session per command."""
+"""The database engines: one per URL, with SQLite set up for concurrent commands.
+
+Sessions and transactions are opened by `activities.transaction`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
-
-from o2c.settings import get_settings
+from sqlmodel import create_engine
 
 
 @lru_cache(maxsize=8)
@@ -40,19 +38,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     # Take the write lock at BEGIN so two commands never read-then-write over each other.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def get_engine() -> Engine:
-    return engine_for(get_settings().sqlalchemy_url)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back when it raises."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

@@ -15,6 +15,7 @@ from activities.fulfilment.stock import receive_stock
 from activities.master_data.customers import create_customer
 from activities.master_data.products import create_product
 from activities.security.users import create_user
+from activities.transaction import transaction
 from models.fulfilment.stock import StockReceipt
 from models.master_data.customers import Customer, CustomerCreate
 from models.master_data.products import Product, ProductCreate
@@ -113,7 +114,7 @@ def _existing(session: Session) -> list[str]:
 def load_demo_data(engine: Engine, password: str | None = None) -> list[str]:
     """Loads the demo data unless any of it exists; returns the lines to print (once)."""
     password = password or secrets.token_urlsafe(9)
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         existing = _existing(session)
         if existing:
             shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")

@@ -26,12 +26,13 @@ from typing import IO, Any, cast
 import uvicorn
 from sqlalchemy import func
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, select
+from sqlmodel import select
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 import models.tables  # noqa: F401  (the whole schema, loaded before threads import anything)
+from activities.transaction import transaction
 from models.master_data.customers import Customer
 from models.security.users import User
 from o2c.bootstrap import ensure_admin, upgrade_database
@@ -247,7 +248,7 @@ def prepare_database(settings: Settings) -> tuple[Engine, list[str]]:
 
 def database_is_fresh(engine: Engine) -> bool:
     """No users and no customers: a first start, where demo data belongs."""
-    with Session(engine) as session:
+    with transaction(engine) as session:
         users = session.exec(select(func.count()).select_from(User)).one()
         customers = session.exec(select(func.count()).select_from(Customer)).one()
     return users == 0 and customers == 0

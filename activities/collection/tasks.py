@@ -4,6 +4,7 @@ collectors log on them. Collectors' lists are ranked by outstanding x days overd
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -144,11 +145,13 @@ def close_task(session: Session, data: CloseTaskInput) -> None:
     session.add(task)
 
 
-def may_answer(task: CollectionTask, user: str, roles: list[str]) -> bool:
+def may_answer(task: CollectionTask, user: str, roles: Sequence[str]) -> bool:
     return task.assignee == user or any(r in MANAGER_ROLES for r in roles)
 
 
-def check_outcome_allowed(session: Session, task_id: int, user: str, roles: list[str]) -> Invoice:
+def check_outcome_allowed(
+    session: Session, task_id: int, user: str, roles: Sequence[str]
+) -> Invoice:
     """The API's early check: the task is open and the caller's. Returns the invoice."""
     task = get_task(session, task_id)
     if task.status != CollectionTaskStatus.OPEN:

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlmodel import Session
 
+from api.deps import DatabaseDep, TemporalLinkDep
+
 router = APIRouter(tags=["operations"])
 
 
-def _database_ok(request: Request) -> str:
-    with Session(request.app.state.database.engine) as session:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+def _database_ok(session: Session) -> str:
+    session.execute(text("SELECT 1"))
     return "ok"
 
 
 @router.get("/health")
-async def health(request: Request) -> JSONResponse:
+async def health(db: DatabaseDep, temporal: TemporalLinkDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        checks["database"] = await asyncio.to_thread(_database_ok, request)
+        checks["database"] = await db.run(_database_ok)
     except Exception as exc:
         checks["database"] = f"unreachable: {exc.__class__.__name__}"
     try:
-        client = await asyncio.wait_for(request.app.state.temporal.get(), timeout=5)
+        client = await asyncio.wait_for(temporal.get(), timeout=5)
         await asyncio.wait_for(client.service_client.check_health(), timeout=5)
         checks["temporal"] = "ok"
     except Exception as exc:

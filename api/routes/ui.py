@@ -10,6 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.deps import SettingsDep
+
 router = APIRouter(prefix="/ui", tags=["pages"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
@@ -30,16 +32,16 @@ def _mails(folder: Path) -> list[dict[str, str]]:
 
 
 @router.get("/outbox", response_class=HTMLResponse)
-async def outbox(request: Request) -> HTMLResponse:
-    folder = request.app.state.settings.mailbox_dir
+async def outbox(request: Request, settings: SettingsDep) -> HTMLResponse:
+    folder = settings.mailbox_dir
     return templates.TemplateResponse(
         request, "outbox.html", {"mails": _mails(folder), "folder": folder}
     )
 
 
 @router.get("/outbox/{mail_id}", response_class=HTMLResponse)
-async def outbox_mail(mail_id: str, request: Request) -> HTMLResponse:
-    folder: Path = request.app.state.settings.mailbox_dir
+async def outbox_mail(mail_id: str, request: Request, settings: SettingsDep) -> HTMLResponse:
+    folder = settings.mailbox_dir
     path = folder / f"{mail_id}.eml"
     if not mail_id.replace("-", "").replace("_", "").isalnum() or not path.exists():
         raise HTTPException(404, detail="no such mail")

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
 from models.fulfilment.stock import quantity_column
-from models.money import DecimalStr, Quantity
+from models.money import Quantity, QuantityOut
 
 
 class ReturnStatus(StrEnum):
@@ -51,7 +51,7 @@ class ReturnCreate(SQLModel):
 
 class ReturnLinePublic(SQLModel):
     sku: str
-    quantity: DecimalStr
+    quantity: QuantityOut
     order_line_id: int
 
 

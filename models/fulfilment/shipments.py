@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
 from models.fulfilment.stock import DEFAULT_WAREHOUSE, quantity_column
-from models.money import DecimalStr
+from models.money import QuantityOut
 
 
 class ShipmentStatus(StrEnum):
@@ -106,7 +106,7 @@ class ReleaseShipmentRequest(SQLModel):
 
 class ShipmentLinePublic(SQLModel):
     sku: str
-    quantity: DecimalStr
+    quantity: QuantityOut
 
 
 class TrackingEventPublic(SQLModel):

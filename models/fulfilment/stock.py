@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
-from models.money import DecimalStr, Quantity
+from models.money import Quantity, QuantityOut
 
 DEFAULT_WAREHOUSE = "MAIN"
 
@@ -82,9 +82,9 @@ class StockReceipt(SQLModel):
 class StockPublic(SQLModel):
     sku: str
     warehouse: str
-    on_hand: DecimalStr
-    reserved: DecimalStr
-    available: DecimalStr
+    on_hand: QuantityOut
+    reserved: QuantityOut
+    available: QuantityOut
 
 
 class StockMovePublic(SQLModel):
@@ -92,7 +92,7 @@ class StockMovePublic(SQLModel):
     sku: str
     warehouse: str
     kind: MoveKind
-    quantity: DecimalStr
+    quantity: QuantityOut
     order_id: int | None
     shipment_id: int | None
     created_by: str | None

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
-from models.money import Amount, DecimalStr
+from models.money import Amount, DecimalStr, RateOut
 
 
 class ProductBase(SQLModel):
@@ -51,4 +51,4 @@ class ProductUpdate(SQLModel):
 class ProductPublic(ProductBase):
     id: int
     unit_price: Amount
-    tax_rate: DecimalStr
+    tax_rate: RateOut

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel, col
 
 from models.base import money_field, timestamp_field
 from models.fulfilment.stock import quantity_column
-from models.money import Amount, DecimalStr
+from models.money import Amount, QuantityOut
 
 
 class InvoicePolicy(StrEnum):
@@ -141,7 +141,7 @@ class InvoiceLinePublic(SQLModel):
     id: int
     sku: str
     description: str
-    quantity: DecimalStr
+    quantity: QuantityOut
     unit_price: Amount
     net: Amount
     tax: Amount

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from models.base import money_field, timestamp_field
 from models.fulfilment.policy import FulfilmentPolicy
 from models.fulfilment.stock import quantity_column
-from models.money import Amount, DecimalStr, Quantity
+from models.money import Amount, DecimalStr, Quantity, QuantityOut, RateOut
 from models.sales.order_status import OrderStatus
 
 
@@ -133,16 +133,16 @@ class OrderLinePublic(SQLModel):
     line_no: int
     sku: str
     description: str
-    quantity: DecimalStr
+    quantity: QuantityOut
     unit_price: Amount
     list_price: Amount
     price_source: str
-    discount_pct: DecimalStr
-    tax_rate: DecimalStr
+    discount_pct: RateOut
+    tax_rate: RateOut
     net: Amount
     tax: Amount
     total: Amount
-    shipped_quantity: DecimalStr
+    shipped_quantity: QuantityOut
 
 
 class ApprovalPublic(SQLModel):

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.fulfilment.stock import quantity_column
-from models.money import Amount, DecimalStr
+from models.money import Amount, DecimalStr, QuantityOut
 
 
 class Audience(StrEnum):
@@ -84,7 +84,7 @@ class PriceItemPublic(SQLModel):
     id: int
     sku: str
     unit_price: Amount
-    min_quantity: DecimalStr
+    min_quantity: QuantityOut
     valid_from: date
     valid_to: date | None
 

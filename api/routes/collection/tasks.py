@@ -68,18 +68,19 @@ async def record_outcome(
 ) -> CollectionTaskPublic:
     roles = sorted(user.role_set)
     invoice = await db.run(collection_tasks.check_outcome_allowed, task_id, user.username, roles)
+    invoice_id = invoice.id or 0  # a stored invoice always has one
     if body.outcome == Outcome.PROMISE:
         if body.promised_date is None or body.amount is None:
             raise InvalidInput("a promise needs promised_date and amount", field="promised_date")
         await db.run(
             collection_cases.check_promise_request,
-            invoice.id,
+            invoice_id,
             body.promised_date,
             body.amount,
             date.today(),
         )
     elif body.outcome == Outcome.DISPUTE:
-        await db.run(collection_cases.collectable_invoice, invoice.id)
+        await db.run(collection_cases.collectable_invoice, invoice_id)
     update = OutcomeUpdate(task_id=task_id, user=user.username, roles=roles, **body.model_dump())
     await temporal.get_workflow_handle(invoice.workflow_id).execute_update("record_outcome", update)
     return await db.run(collection_tasks.task_public, task_id, date.today())

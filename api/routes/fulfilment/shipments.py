@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from activities.fulfilment import returns, shipments, tracking
 from api.deps import (
+    CommandsDep,
     CurrentUser,
     DatabaseDep,
+    FulfilmentSettingsDep,
     PagingDep,
     TemporalDep,
     reader,
@@ -29,7 +31,6 @@ from models.fulfilment.shipments import (
     TrackingRequest,
 )
 from models.security.users import Role
-from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/shipments", tags=["shipments"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
@@ -56,21 +57,15 @@ async def get_shipment(shipment_id: int, db: DatabaseDep) -> ShipmentPublic:
 
 @router.post("/{shipment_id}/dispatch", dependencies=[WAREHOUSE])
 async def dispatch(
-    shipment_id: int, body: DispatchRequest, db: DatabaseDep, user: CurrentUser, request: Request
+    shipment_id: int, body: DispatchRequest, commands: CommandsDep, user: CurrentUser
 ) -> ShipmentPublic:
     now = datetime.now(UTC)
-    result = await db.run(shipments.dispatch_shipment, shipment_id, body, user.username, now)
-    await request.app.state.temporal.flush_outbox()
-    return result
+    return await commands.run(shipments.dispatch_shipment, shipment_id, body, user.username, now)
 
 
 @router.post("/{shipment_id}/tracking", dependencies=[WAREHOUSE])
-async def track(
-    shipment_id: int, body: TrackingRequest, db: DatabaseDep, request: Request
-) -> ShipmentPublic:
-    result = await db.run(tracking.record_tracking, shipment_id, body, datetime.now(UTC))
-    await request.app.state.temporal.flush_outbox()
-    return result
+async def track(shipment_id: int, body: TrackingRequest, commands: CommandsDep) -> ShipmentPublic:
+    return await commands.run(tracking.record_tracking, shipment_id, body, datetime.now(UTC))
 
 
 @router.get("/{shipment_id}/tracking", dependencies=[READERS])
@@ -80,12 +75,10 @@ async def tracking_history(shipment_id: int, db: DatabaseDep) -> list[TrackingEv
 
 @router.post("/{shipment_id}/deliver", dependencies=[WAREHOUSE])
 async def deliver(
-    shipment_id: int, body: DeliverRequest, db: DatabaseDep, user: CurrentUser, request: Request
+    shipment_id: int, body: DeliverRequest, commands: CommandsDep, user: CurrentUser
 ) -> ShipmentPublic:
     at = body.delivered_at or datetime.now(UTC)
-    result = await db.run(shipments.deliver_shipment, shipment_id, at, user.username)
-    await request.app.state.temporal.flush_outbox()
-    return result
+    return await commands.run(shipments.deliver_shipment, shipment_id, at, user.username)
 
 
 @router.post("/{shipment_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
@@ -107,21 +100,19 @@ async def release_credit_hold(
 async def record_return(
     shipment_id: int,
     body: ReturnCreate,
-    db: DatabaseDep,
+    commands: CommandsDep,
     user: CurrentUser,
-    request: Request,
+    fulfilment: FulfilmentSettingsDep,
 ) -> ReturnPublic:
     now = datetime.now(UTC)
-    result = await db.run(
+    return await commands.run(
         returns.record_return,
         shipment_id,
         body,
         user.username,
         now,
-        get_fulfilment_settings().reservation_days,
+        fulfilment.reservation_days,
     )
-    await request.app.state.temporal.flush_outbox()
-    return result
 
 
 @router.get("/{shipment_id}/returns", dependencies=[READERS])

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from activities.fulfilment import stock
-from api.deps import CurrentUser, DatabaseDep, PagingDep, reader, require
+from api.deps import (
+    CommandsDep,
+    CurrentUser,
+    DatabaseDep,
+    FulfilmentSettingsDep,
+    PagingDep,
+    reader,
+    require,
+)
 from api.listing import Page
 from models.fulfilment.stock import StockMovePublic, StockPublic, StockReceipt
 from models.security.users import Role
-from o2c.settings import get_fulfilment_settings
 
 router = APIRouter(prefix="/stock", tags=["stock"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE)
@@ -20,19 +27,17 @@ READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE)
 @router.post("/receipts", status_code=201, dependencies=[require(Role.WAREHOUSE)])
 async def receive(
     body: StockReceipt,
-    db: DatabaseDep,
+    commands: CommandsDep,
     user: CurrentUser,
-    request: Request,
+    fulfilment: FulfilmentSettingsDep,
 ) -> StockPublic:
-    level = await db.run(
+    return await commands.run(
         stock.receive_stock,
         body,
         user.username,
         datetime.now(UTC),
-        get_fulfilment_settings().reservation_days,
+        fulfilment.reservation_days,
     )
-    await request.app.state.temporal.flush_outbox()
-    return level
 
 
 @router.get("")

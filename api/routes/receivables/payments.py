@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from activities.receivables import payments
-from api.deps import CurrentUser, DatabaseDep, reader, require
+from api.deps import CommandsDep, CurrentUser, DatabaseDep, reader, require
 from models.receivables.payments import PaymentCreate, PaymentPublic, PaymentReverse
 from models.security.users import Role
 
@@ -17,11 +17,9 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 @router.post("", status_code=201, dependencies=[require(Role.FINANCE)])
 async def record_payment(
-    body: PaymentCreate, db: DatabaseDep, user: CurrentUser, request: Request
+    body: PaymentCreate, commands: CommandsDep, user: CurrentUser
 ) -> PaymentPublic:
-    payment = await db.run(payments.record_payment, body, user.username)
-    await request.app.state.temporal.flush_outbox()
-    return payment
+    return await commands.run(payments.record_payment, body, user.username)
 
 
 @router.get("/{payment_id}", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
@@ -31,10 +29,8 @@ async def get_payment(payment_id: int, db: DatabaseDep) -> PaymentPublic:
 
 @router.post("/{payment_id}/reverse", dependencies=[require(Role.FINANCE)])
 async def reverse_payment(
-    payment_id: int, body: PaymentReverse, db: DatabaseDep, user: CurrentUser, request: Request
+    payment_id: int, body: PaymentReverse, commands: CommandsDep, user: CurrentUser
 ) -> PaymentPublic:
-    reversed_payment = await db.run(
+    return await commands.run(
         payments.reverse_payment, payment_id, body, user.username, date.today()
     )
-    await request.app.state.temporal.flush_outbox()
-    return reversed_payment

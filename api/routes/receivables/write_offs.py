@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.receivables import write_offs
-from api.deps import CurrentUser, DatabaseDep, TemporalDep, reader, require
-from api.routes.receivables.credit_notes import command_key
+from api.deps import CommandsDep, CurrentUser, DatabaseDep, TemporalDep, reader, require
+from api.idempotency import command_key
 from models.errors import Conflict
 from models.receivables.write_offs import (
     WriteOffCreate,
@@ -33,18 +33,17 @@ router = APIRouter(prefix="/invoices", tags=["write-offs"])
 async def write_off(
     invoice_id: int,
     body: WriteOffCreate,
-    db: DatabaseDep,
+    commands: CommandsDep,
     user: CurrentUser,
     request: Request,
     response: Response,
 ) -> WriteOffPublic:
     key = command_key(request, user.username, "write-off")
-    result = await db.run(
+    result = await commands.run(
         write_offs.write_off_invoice, invoice_id, body, user.username, date.today(), key
     )
     if result.state == WriteOffState.PENDING_APPROVAL:
         response.status_code = 202
-    await request.app.state.temporal.flush_outbox()
     return result
 
 
@@ -62,8 +61,8 @@ async def decide_write_off(
     body: WriteOffDecisionRequest,
     db: DatabaseDep,
     temporal: TemporalDep,
+    commands: CommandsDep,
     user: CurrentUser,
-    request: Request,
 ) -> WriteOffPublic:
     pending = await db.run(write_offs.get_write_off, invoice_id, write_off_id)
     if pending.state != WriteOffState.PENDING_APPROVAL:
@@ -85,6 +84,6 @@ async def decide_write_off(
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise
         raise Conflict(f"invoice {invoice_id} is not in collection any more") from exc
-    await request.app.state.temporal.flush_outbox()
+    await commands.flush_outbox()
     found = await db.run(write_offs.get_write_off, invoice_id, write_off_id)
     return WriteOffPublic.model_validate(found)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from activities.reports import ageing, sales
 from api.deps import DatabaseDep, reader
+from api.downloads import download
 from models.reports.ageing import AgeingBasis, AgeingReport, parse_buckets
 from models.reports.sales import DsoReport, SalesGrouping, SalesReport
 from models.security.users import Role
@@ -32,11 +33,7 @@ def table_response(
         content, media, suffix = to_csv(header, rows), CSV, "csv"
     else:
         content, media, suffix = to_xlsx([(name, header, rows)]), XLSX, "xlsx"
-    return Response(
-        content,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
-    )
+    return download(content, media, f"{name}.{suffix}")
 
 
 @router.get(

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from activities.master_data.customers import get_customer
 from activities.reports import statements
 from api.deps import DatabaseDep, SettingsDep, reader
+from api.downloads import download
 from models.reports.statements import CustomerStatement
 from models.security.users import Role
 from notifications.labels import labels
@@ -62,9 +63,4 @@ async def customer_statement(
         }
         content = await run_in_threadpool(render_pdf, "statement.html.j2", context)
         media = "application/pdf"
-    suffix = format.value
-    return Response(
-        content,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
-    )
+    return download(content, media, f"{name}.{format.value}")

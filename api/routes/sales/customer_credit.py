@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from activities.sales import customer_credit
-from api.deps import CurrentUser, DatabaseDep, require
+from api.deps import CommandsDep, CurrentUser, require
 from models.receivables.payments import CreditApplication, CreditApplied
 from models.security.users import Role
 
@@ -16,10 +16,8 @@ router = APIRouter(prefix="/customers", tags=["customers"])
 
 @router.post("/{customer_id}/credit/apply", dependencies=[require(Role.FINANCE)])
 async def apply_credit(
-    customer_id: int, body: CreditApplication, db: DatabaseDep, user: CurrentUser, request: Request
+    customer_id: int, body: CreditApplication, commands: CommandsDep, user: CurrentUser
 ) -> CreditApplied:
-    applied = await db.run(
+    return await commands.run(
         customer_credit.apply_credit, customer_id, body, user.username, date.today()
     )
-    await request.app.state.temporal.flush_outbox()
-    return applied

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from temporalio.client import Client
 
 from activities.sales import amendments as order_amendments
 from activities.sales import order_views as views
 from activities.sales import orders
-from api.deps import CurrentUser, DatabaseDep, PagingDep, TemporalDep, reader, require
+from api.deps import (
+    CommandsDep,
+    CurrentUser,
+    DatabaseDep,
+    PagingDep,
+    TemporalDep,
+    reader,
+    require,
+)
 from api.listing import Page
 from models.sales.messages import Amendment, Decision, ReleaseInput
 from models.sales.order_detail import OrderDetail
@@ -33,12 +41,8 @@ READERS = reader(Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE,
 
 
 @router.post("", status_code=201, dependencies=[require(Role.SALES)])
-async def create_order(
-    body: OrderCreate, db: DatabaseDep, user: CurrentUser, request: Request
-) -> OrderPublic:
-    order = await db.run(orders.create_order, body, user.username, date.today())
-    await request.app.state.temporal.flush_outbox()
-    return order
+async def create_order(body: OrderCreate, commands: CommandsDep, user: CurrentUser) -> OrderPublic:
+    return await commands.run(orders.create_order, body, user.username, date.today())
 
 
 @router.get("", dependencies=[READERS])
