@@ -23,7 +23,7 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    # E-mail only (notifications/delivery.py): an attempt holds the row while it talks SMTP,
+    # E-mail only (activities/documents/mail_delivery.py): an attempt holds the row while it talks SMTP,
     # SUBMITTING once it has begun DATA, UNCONFIRMED when it died there and nobody can tell.
     SENDING = "sending"
     SUBMITTING = "submitting"

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from activities.reports import ageing, sales
+from activities.reports.files import XLSX, FileFormat, table_file
 from api.deps import DatabaseDep, reader
 from api.downloads import download
 from models.reports.ageing import AgeingBasis, AgeingReport, parse_buckets
 from models.reports.sales import DsoReport, SalesGrouping, SalesReport
 from models.security.users import Role
-from notifications.tables import CSV, XLSX, to_csv, to_xlsx
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 READERS = reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR)
@@ -29,11 +29,8 @@ class ReportFormat(StrEnum):
 def table_response(
     name: str, fmt: ReportFormat, header: list[str], rows: list[list[object]]
 ) -> Response:
-    if fmt == ReportFormat.CSV:
-        content, media, suffix = to_csv(header, rows), CSV, "csv"
-    else:
-        content, media, suffix = to_xlsx([(name, header, rows)]), XLSX, "xlsx"
-    return download(content, media, f"{name}.{suffix}")
+    file = table_file(name, FileFormat(fmt.value), header, rows)
+    return download(file.content, file.media_type, file.filename)
 
 
 @router.get(

@@ -11,13 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from activities.master_data.customers import get_customer
 from activities.reports import statements
+from activities.reports.files import XLSX, FileFormat, statement_file
 from api.deps import DatabaseDep, SettingsDep, reader
 from api.downloads import download
 from models.reports.statements import CustomerStatement
 from models.security.users import Role
-from notifications.labels import labels
-from notifications.pdf import render_pdf
-from notifications.tables import XLSX, to_xlsx
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 READERS = reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.SALES)
@@ -46,21 +44,10 @@ async def customer_statement(
     end = period_to or date.today()
     start = period_from or end.replace(day=1)
     statement = await db.run(statements.customer_statement, customer_id, start, end)
-    name = f"statement-{statement.code}-{end}"
     if format == StatementFormat.JSON:
         return statement
-    if format == StatementFormat.XLSX:
-        content, media = to_xlsx(statements.statement_tables(statement)), XLSX
-    else:
-        customer = await db.run(get_customer, customer_id)
-        context = {
-            "language": customer.language,
-            "currency": statement.currency,
-            "t": labels(customer.language),
-            "seller": {"name": settings.company_name},
-            "customer": customer.model_dump(),
-            "statement": statement,
-        }
-        content = await run_in_threadpool(render_pdf, "statement.html.j2", context)
-        media = "application/pdf"
-    return download(content, media, f"{name}.{format.value}")
+    customer = await db.run(get_customer, customer_id)
+    file = await run_in_threadpool(
+        statement_file, statement, customer, settings.company_name, FileFormat(format.value)
+    )
+    return download(file.content, file.media_type, file.filename)
