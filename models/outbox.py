@@ -23,8 +23,9 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    # E-mail only (activities/documents/mail_delivery.py): an attempt holds the row while it talks SMTP,
-    # SUBMITTING once it has begun DATA, UNCONFIRMED when it died there and nobody can tell.
+    # E-mail only (activities/documents/mail_delivery.py): an attempt holds the row while it
+    # talks SMTP, SUBMITTING once it has begun DATA, UNCONFIRMED when it died there and nobody
+    # can tell.
     SENDING = "sending"
     SUBMITTING = "submitting"
     UNCONFIRMED = "unconfirmed"

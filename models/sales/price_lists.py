@@ -1,5 +1,6 @@
 """Price lists: a default list, lists per credit class and per customer; each item a price for a
-SKU from a quantity on, valid for a period. Which price applies is decided in models/sales/pricing.py."""
+SKU from a quantity on, valid for a period. Which price applies is decided in
+models/sales/pricing.py."""
 
 from __future__ import annotations
 

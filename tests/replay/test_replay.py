@@ -1,7 +1,8 @@
 """Histories recorded from earlier versions of the workflows replay on today's code: a change
 that would break a running order, shipment or collection fails here first.
 
-Record new ones with `O2C_RECORD_HISTORIES=tests/replay/histories pytest tests/<area>` (the workflow fixtures write every workflow a test ran)."""
+Record new ones with `O2C_RECORD_HISTORIES=tests/replay/histories pytest tests/<area>`: the
+workflow fixtures then write every workflow a test ran."""
 
 from __future__ import annotations
 
