@@ -35,6 +35,7 @@ from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, Dunning
 from models.master_data.customers import CustomerCreate
 from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
 from models.sales.messages import InvoiceCollectionInput
+from models.workflow_ids import invoice_workflow_id
 from o2c.db import engine_for
 from o2c.settings import Settings
 from o2c.worker import WORKFLOWS, build_worker
@@ -140,7 +141,7 @@ async def _dunning_phase(
                     due_date=fire_at.date(),
                     outstanding=Decimal("100.00"),
                 ),
-                id=f"invoice-{invoice_id}",
+                id=invoice_workflow_id(invoice_id),
                 task_queue=queue,
             )
         )

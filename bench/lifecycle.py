@@ -46,6 +46,7 @@ from models.receivables.invoices import Invoice
 from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
 from models.sales.orders import OrderCreate, OrderLineCreate
+from models.workflow_ids import order_workflow_id
 from o2c.db import engine_for
 from o2c.mailcatcher import MailCatcher
 from o2c.relay import relay_forever
@@ -140,7 +141,7 @@ async def o2c_rate(
             "bench",
             date.today(),
         )
-        handle = client.get_workflow_handle(f"order-{order.id}")
+        handle = client.get_workflow_handle(order_workflow_id(order.id))
         while True:  # the relay starts the workflow from the outbox, as after POST /orders
             try:
                 await handle.execute_update(

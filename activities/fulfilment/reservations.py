@@ -19,6 +19,7 @@ from models.fulfilment.policy import allocate
 from models.fulfilment.stock import MoveKind, StockLevel, StockMove
 from models.sales.order_status import OrderStatus
 from models.sales.orders import Approval, OrderLine, SalesOrder
+from models.workflow_ids import order_workflow_id
 
 S = OrderStatus
 # Orders still owed goods: they hold their place in the queue for stock.
@@ -165,7 +166,7 @@ def serve_waiting(
         queue_signal(
             session,
             key=f"signal:stock-available/{nonce}/order-{order_id}",
-            workflow_id=f"order-{order_id}",
+            workflow_id=order_workflow_id(order_id),
             signal="stock_available",
             payload={},
         )

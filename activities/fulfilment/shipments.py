@@ -31,6 +31,7 @@ from models.fulfilment.stock import MoveKind
 from models.master_data.customers import CreditStatus
 from models.sales.messages import ShipmentEvent
 from models.sales.orders import OrderEvent, SalesOrder
+from models.workflow_ids import shipment_event_id, shipment_workflow_id
 
 SHIPMENT_EVENT_SIGNAL = "shipment_event"
 
@@ -156,7 +157,7 @@ def signal_shipment(session: Session, shipment_id: int, event: ShipmentEvent) ->
     queue_signal(
         session,
         key=f"signal:{event.event_id}",
-        workflow_id=f"shipment-{shipment_id}",
+        workflow_id=shipment_workflow_id(shipment_id),
         signal=SHIPMENT_EVENT_SIGNAL,
         payload=event.model_dump(mode="json"),
     )
@@ -203,7 +204,7 @@ def dispatch_shipment(
     session.add(
         OrderEvent(order_id=shipment.order_id, kind="dispatched", actor=user, detail=detail, at=now)
     )
-    event_id = f"shipment-{shipment_id}/dispatched"
+    event_id = shipment_event_id(shipment_id, "dispatched")
     signal_shipment(
         session,
         shipment_id,
@@ -230,7 +231,7 @@ def mark_delivered(
         )
     )
     event = ShipmentEvent(
-        event_id=f"shipment-{shipment.id}/delivered",
+        event_id=shipment_event_id(shipment.id, "delivered"),
         shipment_id=shipment.id or 0,
         kind="delivered",
         at=delivered_at,

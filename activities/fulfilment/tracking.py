@@ -20,6 +20,7 @@ from models.fulfilment.shipments import (
     TrackingRequest,
 )
 from models.sales.messages import ShipmentEvent
+from models.workflow_ids import shipment_event_id
 
 
 def record_tracking(
@@ -67,7 +68,7 @@ def record_tracking(
     session.add(shipment)
     # Wakes the shipment's workflow: a new ETA moves its late-delivery timer.
     event = ShipmentEvent(
-        event_id=f"shipment-{shipment_id}/tracking/{data.event_id}",
+        event_id=shipment_event_id(shipment_id, f"tracking/{data.event_id}"),
         shipment_id=shipment_id,
         kind="tracking",
         at=occurred,

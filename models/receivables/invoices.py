@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel, col
 from models.base import money_field, timestamp_field
 from models.fulfilment.stock import quantity_column
 from models.money import Amount, QuantityOut
+from models.workflow_ids import invoice_workflow_id
 
 
 class InvoicePolicy(StrEnum):
@@ -91,7 +92,7 @@ class Invoice(SQLModel, table=True):
 
     @property
     def workflow_id(self) -> str:
-        return f"invoice-{self.id}"
+        return invoice_workflow_id(self.id)
 
 
 class InvoiceInstalment(SQLModel, table=True):

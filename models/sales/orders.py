@@ -14,6 +14,7 @@ from models.fulfilment.policy import FulfilmentPolicy
 from models.fulfilment.stock import quantity_column
 from models.money import Amount, DecimalStr, Quantity, QuantityOut, RateOut
 from models.sales.order_status import OrderStatus
+from models.workflow_ids import order_workflow_id
 
 
 class SalesOrder(SQLModel, table=True):
@@ -39,7 +40,7 @@ class SalesOrder(SQLModel, table=True):
 
     @property
     def workflow_id(self) -> str:
-        return f"order-{self.id}"
+        return order_workflow_id(self.id)
 
 
 class OrderLine(SQLModel, table=True):

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         ShipmentState,
     )
     from models.sales.messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
+    from models.workflow_ids import shipment_event_id
     from workflows.steps import db_step, mail_step
 
 ON_THE_WAY = ("dispatched", "in_transit")
@@ -90,7 +91,7 @@ class ShipmentWorkflow:
             self.told_parent.add(kind)
             order = workflow.get_external_workflow_handle(parent.workflow_id)
             event = ShipmentEvent(
-                event_id=f"shipment-{self.shipment_id}/{kind}",
+                event_id=shipment_event_id(self.shipment_id, kind),
                 shipment_id=self.shipment_id,
                 kind=kind,
                 at=workflow.now(),

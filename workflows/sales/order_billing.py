@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         OrderRef,
     )
     from models.sales.order_status import OrderStatus
+    from models.workflow_ids import invoice_workflow_id
     from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
     from workflows.sales.order_state import OrderState
     from workflows.steps import db_step, document_step, mail_step
@@ -97,7 +98,7 @@ class BillingStage(OrderState):
                 due_date=issued.due_date,
                 outstanding=issued.total,
             ),
-            id=f"invoice-{issued.invoice_id}",
+            id=invoice_workflow_id(issued.invoice_id),
             parent_close_policy=workflow.ParentClosePolicy.ABANDON,
         )
         self.collections.append(collection)

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from models.fulfilment.messages import ExpiryResult, FulfilmentInput, FulfilmentPlan
     from models.sales.messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
     from models.sales.order_status import OrderStatus, can_move
+    from models.workflow_ids import shipment_event_id, shipment_workflow_id
     from workflows.fulfilment.shipment import ShipmentWorkflow
     from workflows.sales.order_state import OrderState
     from workflows.steps import db_step, mail_step
@@ -125,7 +126,7 @@ class FulfilmentStage(OrderState):
             handle = self.shipments.get(shipment_id)
             if handle is not None:
                 event = ShipmentEvent(
-                    event_id=f"shipment-{shipment_id}/{why}",
+                    event_id=shipment_event_id(shipment_id, why),
                     shipment_id=shipment_id,
                     kind="cancelled",
                     at=workflow.now(),
@@ -141,7 +142,7 @@ class FulfilmentStage(OrderState):
                 self.shipments[shipment_id] = await workflow.start_child_workflow(
                     ShipmentWorkflow.run,
                     ShipmentInput(shipment_id=shipment_id, order_id=self.order_id),
-                    id=f"shipment-{shipment_id}",
+                    id=shipment_workflow_id(shipment_id),
                 )
         return plan
 

@@ -20,6 +20,7 @@ from models.receivables.write_offs import (
 )
 from models.sales.messages import WriteOffDecision
 from models.security.users import Role
+from models.workflow_ids import invoice_workflow_id
 
 router = APIRouter(prefix="/invoices", tags=["write-offs"])
 
@@ -77,7 +78,7 @@ async def decide_write_off(
         comment=body.comment,
         at=datetime.now(UTC),
     )
-    handle = temporal.get_workflow_handle(f"invoice-{invoice_id}")
+    handle = temporal.get_workflow_handle(invoice_workflow_id(invoice_id))
     try:
         await handle.execute_update("decide_write_off", decision)
     except RPCError as exc:
