@@ -8,18 +8,20 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from models.errors import O2CError
+from models.errors import ERROR_KINDS, Conflict, O2CError
 
-UPDATE_STATUS = {"Conflict": 409, "InvalidInput": 422, "Forbidden": 403, "NotFound": 404}
+# A workflow refuses an Update with a domain error kind's name (models.errors): same status.
+UPDATE_STATUS = {kind.__name__: kind.status_code for kind in ERROR_KINDS}
 
 
 def update_error_response(exc: WorkflowUpdateFailedError) -> JSONResponse:
     cause = exc.cause
     if isinstance(cause, ApplicationError):
         return JSONResponse(
-            {"detail": cause.message}, status_code=UPDATE_STATUS.get(cause.type or "", 409)
+            {"detail": cause.message},
+            status_code=UPDATE_STATUS.get(cause.type or "", Conflict.status_code),
         )
-    return JSONResponse({"detail": str(cause or exc)}, status_code=409)
+    return JSONResponse({"detail": str(cause or exc)}, status_code=Conflict.status_code)
 
 
 def install(app: FastAPI) -> None:

@@ -5,9 +5,14 @@ O2CError
  +-- InvalidInput    the request is wrong whatever the state        (422)
  +-- Conflict        the current state forbids the action           (409)
  +-- Forbidden       the user may not do this to this record        (403)
+
+Across Temporal a kind travels by its class name (an activity's failure, a workflow's refusal
+of an Update): `failure()` builds that refusal, and `ERROR_KINDS` lists the names to expect.
 """
 
 from __future__ import annotations
+
+from temporalio.exceptions import ApplicationError
 
 
 class O2CError(Exception):
@@ -17,6 +22,11 @@ class O2CError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    @classmethod
+    def failure(cls, message: str) -> ApplicationError:
+        """This kind of refusal as a workflow raises it (an Update's validator or handler)."""
+        return ApplicationError(message, type=cls.__name__)
 
 
 class NotFound(O2CError):
@@ -33,3 +43,7 @@ class Conflict(O2CError):
 
 class Forbidden(O2CError):
     status_code = 403
+
+
+# Every kind a caller may see, in this order (the workflows' retry policy lists them so).
+ERROR_KINDS: tuple[type[O2CError], ...] = (NotFound, InvalidInput, Conflict, Forbidden)

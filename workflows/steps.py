@@ -10,13 +10,18 @@ from typing import Any, TypeVar
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
+with workflow.unsafe.imports_passed_through():
+    from models.errors import ERROR_KINDS
+
 T = TypeVar("T")
 
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=["NotFound", "InvalidInput", "Conflict", "Forbidden"],
+    # A refusal by the domain (activities raise models.errors kinds) is final: retrying
+    # cannot turn it into a success.
+    non_retryable_error_types=[kind.__name__ for kind in ERROR_KINDS],
 )
 MAIL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.collection.messages import (
@@ -16,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
         BadDebtProposed,
         WriteOffBadDebtInput,
     )
+    from models.errors import Conflict, Forbidden
     from models.sales.messages import DeliverEmailInput, InvoicePosition, InvoiceRef
     from workflows.collection.state import CollectionState
     from workflows.steps import db_step, mail_step
@@ -79,6 +79,6 @@ class BadDebtStage(CollectionState):
     @decide_bad_debt_write_off.validator
     def _validate_bad_debt_decision(self, decision: BadDebtDecision) -> None:
         if not set(decision.roles) & set(DECIDERS):
-            raise ApplicationError("a bad-debt write-off is decided by finance", type="Forbidden")
+            raise Forbidden.failure("a bad-debt write-off is decided by finance")
         if not self.proposal_open:
-            raise ApplicationError("no bad-debt write-off is proposed", type="Conflict")
+            raise Conflict.failure("no bad-debt write-off is proposed")

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.collection.messages import (
@@ -18,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
         PromiseInput,
         PromiseUpdate,
     )
+    from models.errors import Conflict, InvalidInput
     from models.sales.messages import InvoicePosition
     from workflows.collection.state import CollectionState
     from workflows.steps import db_step
@@ -52,21 +52,18 @@ class CollectionPauses(CollectionState):
     def check_promise_terms(self, promised_date: date, amount: Decimal) -> None:
         self._check_collectable()
         if promised_date < workflow.now().date():
-            raise ApplicationError(
-                f"promised_date {promised_date} is in the past", type="InvalidInput"
-            )
+            raise InvalidInput.failure(f"promised_date {promised_date} is in the past")
         assert self.position is not None
         if amount <= 0 or amount > self.position.outstanding:
-            raise ApplicationError(
-                f"amount must be above 0 and at most the {self.position.outstanding} outstanding",
-                type="InvalidInput",
+            raise InvalidInput.failure(
+                f"amount must be above 0 and at most the {self.position.outstanding} outstanding"
             )
 
     def _check_collectable(self) -> None:
         if self.position is None or self.plan is None:
-            raise ApplicationError("the invoice's collection is starting", type="Conflict")
+            raise Conflict.failure("the invoice's collection is starting")
         if self.position.outstanding <= 0:
-            raise ApplicationError(f"the invoice is {self.position.status}", type="Conflict")
+            raise Conflict.failure(f"the invoice is {self.position.status}")
 
     @workflow.update
     async def promise_to_pay(self, update: PromiseUpdate) -> int:
@@ -102,7 +99,7 @@ class CollectionPauses(CollectionState):
     def _validate_dispute(self, update: DisputeUpdate) -> None:
         self._check_collectable()
         if self.disputed:
-            raise ApplicationError("the invoice is already in dispute", type="Conflict")
+            raise Conflict.failure("the invoice is already in dispute")
 
     @workflow.update
     async def resolve_dispute(self, update: DisputeUpdate) -> str:
@@ -122,4 +119,4 @@ class CollectionPauses(CollectionState):
     @resolve_dispute.validator
     def _validate_resolve(self, update: DisputeUpdate) -> None:
         if not self.disputed:
-            raise ApplicationError("the invoice is not in dispute", type="Conflict")
+            raise Conflict.failure("the invoice is not in dispute")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.collection.messages import (
@@ -18,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
         TaskNoticeInput,
         TaskState,
     )
+    from models.errors import Conflict, Forbidden, InvalidInput
     from models.sales.messages import DeliverEmailInput
     from workflows.collection.state import CollectionState
     from workflows.steps import db_step, mail_step
@@ -151,21 +151,18 @@ class CollectionTasks(CollectionState):
     @record_outcome.validator
     def _validate_outcome(self, update: OutcomeUpdate) -> None:
         if not self.task_open or update.task_id != self.task_id:
-            raise ApplicationError(f"collection task {update.task_id} is closed", type="Conflict")
+            raise Conflict.failure(f"collection task {update.task_id} is closed")
         if update.user != self.assignee and not set(update.roles) & set(MANAGERS):
-            raise ApplicationError(
-                f"collection task {update.task_id} is assigned to {self.assignee}",
-                type="Forbidden",
+            raise Forbidden.failure(
+                f"collection task {update.task_id} is assigned to {self.assignee}"
             )
         if update.outcome not in OUTCOMES:
-            raise ApplicationError(f"unknown outcome {update.outcome!r}", type="InvalidInput")
+            raise InvalidInput.failure(f"unknown outcome {update.outcome!r}")
         if update.outcome == "promise":
             if update.promised_date is None or update.amount is None:
-                raise ApplicationError(
-                    "a promise needs promised_date and amount", type="InvalidInput"
-                )
+                raise InvalidInput.failure("a promise needs promised_date and amount")
             self.check_promise_terms(update.promised_date, update.amount)
         if update.outcome == "dispute" and self.disputed:
-            raise ApplicationError("the invoice is already in dispute", type="Conflict")
+            raise Conflict.failure("the invoice is already in dispute")
         if update.follow_up_on is not None and update.follow_up_on < workflow.now().date():
-            raise ApplicationError("follow_up_on is in the past", type="InvalidInput")
+            raise InvalidInput.failure("follow_up_on is in the past")

@@ -7,6 +7,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.errors import Conflict, Forbidden
     from models.receivables.write_offs import WRITE_OFF_APPROVER_ROLES
     from models.sales.messages import WriteOffDecision
     from workflows.steps import db_step
@@ -26,7 +27,7 @@ class WriteOffApproval:
         except ActivityError as exc:
             cause = exc.cause
             if isinstance(cause, ApplicationError):
-                raise ApplicationError(cause.message, type=cause.type or "Conflict") from exc
+                raise ApplicationError(cause.message, type=cause.type or Conflict.__name__) from exc
             raise
         self.changed = True
         return state
@@ -34,8 +35,6 @@ class WriteOffApproval:
     @decide_write_off.validator
     def _validate_write_off_decision(self, decision: WriteOffDecision) -> None:
         if not WRITE_OFF_APPROVER_ROLES & set(decision.roles):
-            raise ApplicationError("only a finance approver decides a write-off", type="Forbidden")
+            raise Forbidden.failure("only a finance approver decides a write-off")
         if decision.user == decision.requested_by:
-            raise ApplicationError(
-                "a write-off is decided by someone other than who asked for it", type="Forbidden"
-            )
+            raise Forbidden.failure("a write-off is decided by someone other than who asked for it")

@@ -10,9 +10,9 @@ import contextlib
 from datetime import UTC, datetime, time, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.errors import Conflict, InvalidInput
     from models.fulfilment.messages import (
         LateAlert,
         ShipmentRef,
@@ -126,11 +126,9 @@ class ShipmentWorkflow:
     def _validate_release(self, release: ShipmentRelease) -> None:
         status = self.state.status if self.state else "starting"
         if status != "credit_hold" or self.releasing:
-            raise ApplicationError(
-                f"shipment {self.shipment_id} is {status}, not on credit hold", type="Conflict"
-            )
+            raise Conflict.failure(f"shipment {self.shipment_id} is {status}, not on credit hold")
         if not release.comment.strip():
-            raise ApplicationError("a release needs a comment", type="InvalidInput")
+            raise InvalidInput.failure("a release needs a comment")
 
     @workflow.query
     def current_state(self) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.errors import Conflict
     from models.receivables.invoices import InvoicePolicy
     from models.sales.messages import Decision, OrderInput, OrderResult
     from models.sales.order_status import CANCELLABLE, OrderStatus
@@ -88,13 +88,11 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
     @cancel.validator
     def _validate_cancel(self, decision: Decision) -> None:
         if self.cancelled or self.remainder_cancelled:
-            raise ApplicationError("the order is cancelled already", type="Conflict")
+            raise Conflict.failure("the order is cancelled already")
         nothing_shipped = self.status in CANCELLABLE and not self.dispatched_ids
         remainder_open = bool(self.dispatched_ids) and not self.fulfilled
         if not (nothing_shipped or remainder_open):
-            raise ApplicationError(
-                f"an order that is {self.status} cannot be cancelled", type="Conflict"
-            )
+            raise Conflict.failure(f"an order that is {self.status} cannot be cancelled")
 
     @workflow.query
     def current_status(self) -> str | None:

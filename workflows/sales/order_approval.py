@@ -10,9 +10,9 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.errors import Conflict, Forbidden, InvalidInput
     from models.sales.messages import (
         Amendment,
         AmendOrderInput,
@@ -150,7 +150,7 @@ class ApprovalStage(CreditStage):
     def _validate_reject(self, decision: Decision) -> None:
         self._check_decidable_soon(decision)
         if not decision.comment:
-            raise ApplicationError("a rejection needs a reason", type="InvalidInput")
+            raise InvalidInput.failure("a rejection needs a reason")
 
     def _check_decidable_soon(self, decision: Decision) -> None:
         """A decision that arrives while the order is just asking for approval (its levels not
@@ -162,25 +162,19 @@ class ApprovalStage(CreditStage):
     def _check_decidable(self, decision: Decision) -> None:
         level = self.level
         if self.status != S.PENDING_APPROVAL or level is None or self._busy():
-            raise ApplicationError(
-                f"order is {self.status}, no decision is waiting", type="Conflict"
-            )
+            raise Conflict.failure(f"order is {self.status}, no decision is waiting")
         if decision.level is not None and decision.level != level.level:
-            raise ApplicationError(
-                f"level {level.level} ({level.name}) is waiting, not level {decision.level}",
-                type="Conflict",
+            raise Conflict.failure(
+                f"level {level.level} ({level.name}) is waiting, not level {decision.level}"
             )
         if decision.user == self.created_by:
-            raise ApplicationError("nobody approves their own order", type="Forbidden")
+            raise Forbidden.failure("nobody approves their own order")
         if decision.user in self.deciders:
-            raise ApplicationError(
-                f"{decision.user} already decided a level of this order", type="Forbidden"
-            )
+            raise Forbidden.failure(f"{decision.user} already decided a level of this order")
         if not self._may_decide(level, decision):
-            raise ApplicationError(
+            raise Forbidden.failure(
                 f"level {level.level} ({level.name}) is for {level.user or level.role}"
-                + (f" or {level.escalate_to}" if self.escalated else ""),
-                type="Forbidden",
+                + (f" or {level.escalate_to}" if self.escalated else "")
             )
 
     def _busy(self) -> bool:
@@ -202,7 +196,7 @@ class ApprovalStage(CreditStage):
         self._check_decidable(decision)
         level = self.level
         if level is None or self._busy():
-            raise ApplicationError("the order was decided or changed a moment ago", type="Conflict")
+            raise Conflict.failure("the order was decided or changed a moment ago")
         self.deciding = True
         try:
             await db_step(
@@ -254,6 +248,4 @@ class ApprovalStage(CreditStage):
     @amend.validator
     def _validate_amend(self, amendment: Amendment) -> None:
         if self.status not in AMENDABLE or self.deciding or self.amended:
-            raise ApplicationError(
-                f"an order that is {self.status} cannot be amended", type="Conflict"
-            )
+            raise Conflict.failure(f"an order that is {self.status} cannot be amended")

@@ -8,9 +8,9 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.errors import Conflict, InvalidInput
     from models.sales.messages import (
         DeliverEmailInput,
         HoldExpiryInput,
@@ -67,7 +67,7 @@ class CreditStage(OrderState):
     @workflow.update
     async def release_credit_hold(self, release: ReleaseInput) -> str:
         if self.releasing:
-            raise ApplicationError("the hold is being released a moment ago", type="Conflict")
+            raise Conflict.failure("the hold is being released a moment ago")
         self.releasing = True
         try:
             await db_step(
@@ -88,14 +88,13 @@ class CreditStage(OrderState):
             or self.amended
             or self.releasing
         ):
-            raise ApplicationError(f"order is {self.status}, not on credit hold", type="Conflict")
+            raise Conflict.failure(f"order is {self.status}, not on credit hold")
         if self.credit_blocked:
-            raise ApplicationError(
-                "the order is blocked for overdue items: only a payment releases it",
-                type="Conflict",
+            raise Conflict.failure(
+                "the order is blocked for overdue items: only a payment releases it"
             )
         if not release.comment.strip():
-            raise ApplicationError("a release needs a comment", type="InvalidInput")
+            raise InvalidInput.failure("a release needs a comment")
 
     @workflow.signal
     def credit_released(self, release: ReleaseInput) -> None:
