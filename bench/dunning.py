@@ -31,7 +31,8 @@ from activities.master_data.customers import create_customer
 from activities.transaction import transaction
 from bench.in_flight import run_in_flight
 from bench.timer_workflow import BenchTimerWorkflow
-from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
+from models.collection.dunning import DunningPolicyIn, DunningStep
+from models.collection.dunning_terms import DunningLevelSpec
 from models.master_data.customers import CustomerCreate
 from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
 from models.sales.messages import InvoiceCollectionInput

@@ -45,7 +45,7 @@ from models.master_data.products import ProductCreate
 from models.receivables.invoices import Invoice
 from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
-from models.sales.orders import OrderCreate, OrderLineCreate
+from models.sales.order_requests import OrderCreate, OrderLineCreate
 from models.workflow_ids import order_workflow_id
 from o2c.db import engine_for
 from o2c.mailcatcher import MailCatcher

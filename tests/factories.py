@@ -16,7 +16,8 @@ from models.fulfilment.policy import FulfilmentPolicy
 from models.fulfilment.stock import StockReceipt
 from models.master_data.customers import CustomerCreate, CustomerPublic
 from models.master_data.products import ProductCreate
-from models.sales.orders import OrderCreate, OrderLineCreate, OrderPublic
+from models.sales.order_requests import OrderCreate, OrderLineCreate
+from models.sales.orders import OrderPublic
 
 
 def customer(

@@ -16,11 +16,9 @@ from activities.receivables.invoice_balance import lock_invoice
 from activities.receivables.invoices import get_invoice, position
 from activities.receivables.ledger import post
 from activities.receivables.write_offs import post_write_off
-from models.collection.dunning import (
+from models.collection.dunning import DunningPolicy, DunningStep, DunningStepPublic
+from models.collection.dunning_terms import (
     DEFAULT_TERMS,
-    DunningPolicy,
-    DunningStep,
-    DunningStepPublic,
     DunningTerms,
     fee_for,
     interest_for,

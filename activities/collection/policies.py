@@ -6,12 +6,8 @@ from sqlmodel import Session, col, select
 
 from activities.collection.dunning import terms_for_customer
 from activities.master_data.customers import get_customer
-from models.collection.dunning import (
-    DunningPolicy,
-    DunningPolicyIn,
-    DunningPolicyPublic,
-    DunningTerms,
-)
+from models.collection.dunning import DunningPolicy, DunningPolicyIn, DunningPolicyPublic
+from models.collection.dunning_terms import DunningTerms
 from models.errors import InvalidInput, NotFound
 from notifications.render import LANGUAGES, TEMPLATES
 

@@ -26,11 +26,11 @@ from models.receivables.invoices import (
     InvoiceInstalment,
     InvoiceLine,
     InvoiceLinePublic,
-    InvoicePolicy,
     InvoicePublic,
     InvoiceStatus,
 )
 from models.receivables.ledger import Account, credit, debit
+from models.receivables.policies import InvoicePolicy
 from models.sales.messages import InvoiceIssued, InvoicePosition, IssueInvoiceInput
 from models.sales.pricing import line_amounts, order_totals
 from notifications.outbox import queue_email

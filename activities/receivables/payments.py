@@ -28,7 +28,7 @@ from models.receivables.payments import (
     PaymentPublic,
     PaymentReverse,
 )
-from models.receivables.write_offs import PAYMENT_DIFFERENCE_TOLERANCE
+from models.receivables.policies import PAYMENT_DIFFERENCE_TOLERANCE
 
 CLOSED_INVOICE = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF, InvoiceStatus.PAID)
 NOT_PAYABLE = (InvoiceStatus.VOID, InvoiceStatus.DISPUTED)

@@ -15,13 +15,8 @@ from models.errors import Conflict, InvalidInput, NotFound
 from models.money import shown
 from models.receivables.invoices import Invoice, InvoiceStatus
 from models.receivables.ledger import Account, credit, debit
-from models.receivables.write_offs import (
-    WRITE_OFF_APPROVAL_ABOVE,
-    WriteOff,
-    WriteOffCreate,
-    WriteOffPublic,
-    WriteOffState,
-)
+from models.receivables.policies import WRITE_OFF_APPROVAL_ABOVE
+from models.receivables.write_offs import WriteOff, WriteOffCreate, WriteOffPublic, WriteOffState
 from models.sales.messages import WriteOffDecision
 
 

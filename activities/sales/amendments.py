@@ -13,14 +13,9 @@ from activities.sales.orders import change_status, get_order, order_lines
 from models.errors import Conflict
 from models.sales.credit_policy import HoldOutcome
 from models.sales.messages import AmendOrderInput, AmendResult, StatusChangeInput
+from models.sales.order_requests import OrderAmend
 from models.sales.order_status import OrderStatus
-from models.sales.orders import (
-    OrderAmend,
-    OrderLinePublic,
-    OrderRevision,
-    OrderRevisionPublic,
-    SalesOrder,
-)
+from models.sales.orders import OrderLinePublic, OrderRevision, OrderRevisionPublic, SalesOrder
 
 AMENDABLE = (OrderStatus.CREDIT_HOLD, OrderStatus.PENDING_APPROVAL)
 

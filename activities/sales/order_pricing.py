@@ -12,7 +12,8 @@ from activities.master_data.products import product_by_sku
 from activities.sales.price_lists import list_price
 from models.errors import InvalidInput
 from models.master_data.customers import Customer
-from models.sales.orders import OrderLine, OrderLineCreate
+from models.sales.order_requests import OrderLineCreate
+from models.sales.orders import OrderLine
 from models.sales.pricing import LineAmounts, line_amounts, order_totals
 
 OVERRIDE = "override"

@@ -16,11 +16,11 @@ from models.errors import Conflict, NotFound
 from models.master_data.customers import CustomerStatus
 from models.sales.credit_policy import HoldOutcome
 from models.sales.messages import OrderInput, StatusChangeInput
+from models.sales.order_requests import OrderCreate
 from models.sales.order_status import OrderStatus, can_move
 from models.sales.orders import (
     Approval,
     ApprovalPublic,
-    OrderCreate,
     OrderEvent,
     OrderEventPublic,
     OrderLine,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from models.collection.dunning import DunningLevelSpec, DunningTerms, PlannedStep
+from models.collection.dunning_terms import DunningLevelSpec, DunningTerms, PlannedStep
 
 
 class DunningPlanInput(BaseModel):

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from models.base import money_field, timestamp_field
 from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
-from models.receivables.invoices import InvoicePolicy, default_invoice_policy
+from models.receivables.policies import InvoicePolicy, default_invoice_policy
 
 
 class CustomerStatus(StrEnum):

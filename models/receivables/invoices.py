@@ -15,26 +15,6 @@ from models.money import Amount, QuantityOut
 from models.workflow_ids import invoice_workflow_id
 
 
-class InvoicePolicy(StrEnum):
-    """When a customer's order is billed: the shipped, delivered or ordered quantities."""
-
-    ON_SHIPMENT = "on_shipment"
-    ON_DELIVERY = "on_delivery"
-    ON_ORDER = "on_order"
-
-
-# Credit classes billed differently from the default (on_shipment) unless the customer says so.
-INVOICE_POLICY_BY_CREDIT_CLASS: dict[str, InvoicePolicy] = {
-    "prepayment": InvoicePolicy.ON_ORDER,
-    "cash_in_advance": InvoicePolicy.ON_ORDER,
-    "new": InvoicePolicy.ON_ORDER,
-}
-
-
-def default_invoice_policy(credit_class: str) -> InvoicePolicy:
-    return INVOICE_POLICY_BY_CREDIT_CLASS.get(credit_class, InvoicePolicy.ON_SHIPMENT)
-
-
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     PARTIALLY_PAID = "partially_paid"

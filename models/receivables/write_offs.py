@@ -12,13 +12,6 @@ from sqlmodel import Field, SQLModel
 from models.base import money_field, optional_timestamp_field, timestamp_field
 from models.money import Amount
 
-# Above this amount a write-off needs a finance approver (Update on the invoice's collection).
-WRITE_OFF_APPROVAL_ABOVE = Decimal("500.00")
-# A payment may leave at most this much open on an invoice and write it off in the same request.
-PAYMENT_DIFFERENCE_TOLERANCE = Decimal("5.00")
-# Roles that may approve a large write-off (never the user who asked for it).
-WRITE_OFF_APPROVER_ROLES = frozenset({"approver", "admin"})
-
 
 class WriteOffState(StrEnum):
     PENDING_APPROVAL = "pending_approval"

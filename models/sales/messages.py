@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from models.sales.orders import OrderAmend
+from models.sales.order_requests import OrderAmend
 
 
 class OrderInput(BaseModel):

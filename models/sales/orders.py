@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from models.base import money_field, timestamp_field
 from models.fulfilment.policy import FulfilmentPolicy
 from models.fulfilment.stock import quantity_column
-from models.money import Amount, DecimalStr, Quantity, QuantityOut, RateOut
+from models.money import Amount, QuantityOut, RateOut
 from models.sales.order_status import OrderStatus
 from models.workflow_ids import order_workflow_id
 
@@ -107,27 +107,6 @@ class OrderEvent(SQLModel, table=True):
     detail: str | None = None
     key: str | None = Field(default=None, unique=True, max_length=160)
     at: datetime = timestamp_field()
-
-
-class OrderLineCreate(SQLModel):
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: Quantity = Field(gt=0)
-    unit_price: Amount | None = Field(default=None, ge=0)
-    discount_pct: DecimalStr = Field(default=Decimal(0), ge=0, le=100)
-
-
-class OrderCreate(SQLModel):
-    customer_id: int
-    lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
-    fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
-
-
-class OrderAmend(SQLModel):
-    """The order's new lines (all of them) and, optionally, a new requested date."""
-
-    lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
 
 
 class OrderLinePublic(SQLModel):

@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from activities.numbering import next_number
 from activities.sales.orders import create_order
-from models.sales.orders import OrderCreate, OrderLineCreate, OrderPublic
+from models.sales.order_requests import OrderCreate, OrderLineCreate
+from models.sales.orders import OrderPublic
 from o2c.db import engine_for
 from tests import factories
 from tests.conftest import DATABASES, _truncate_all

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from activities.sales.orders import create_order
-from models.sales.orders import OrderCreate, OrderLineCreate
+from models.sales.order_requests import OrderCreate, OrderLineCreate
 from models.sales.price_lists import PriceListItem
 from models.security.users import Role
 from tests import factories

@@ -20,7 +20,8 @@ from activities.fulfilment.warehouses import create_warehouse
 from activities.sales.orders import create_order
 from models.fulfilment.stock import StockLevel, StockReceipt
 from models.fulfilment.warehouses import WarehouseCreate
-from models.sales.orders import OrderCreate, OrderLine, OrderLineCreate
+from models.sales.order_requests import OrderCreate, OrderLineCreate
+from models.sales.orders import OrderLine
 from o2c.db import engine_for
 from tests import factories
 from tests.conftest import DATABASES, _truncate_all

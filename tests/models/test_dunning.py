@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from models.collection.dunning import (
+from models.collection.dunning_terms import (
     DEFAULT_TERMS,
     DunningLevelSpec,
     DunningTerms,

@@ -19,7 +19,8 @@ from activities.collection.tasks import set_collector
 from activities.receivables.ledger import post
 from activities.receivables.payments import record_payment
 from activities.security.users import create_user
-from models.collection.dunning import DunningLevelSpec, DunningPolicyIn, DunningStep
+from models.collection.dunning import DunningPolicyIn, DunningStep
+from models.collection.dunning_terms import DunningLevelSpec
 from models.collection.tasks import CollectionTask
 from models.receivables.invoices import Invoice, InvoiceKind
 from models.receivables.ledger import Account, credit, debit

@@ -11,7 +11,7 @@ from decimal import Decimal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.collection.dunning import days_past_due, step_moment
+    from models.collection.dunning_terms import days_past_due, step_moment
     from models.collection.messages import DunningPlan
     from models.sales.messages import InvoicePosition, InvoiceRef
     from workflows.search_attributes import ASSIGNED_TO

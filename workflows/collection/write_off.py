@@ -8,7 +8,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.errors import Conflict, Forbidden
-    from models.receivables.write_offs import WRITE_OFF_APPROVER_ROLES
+    from models.receivables.policies import WRITE_OFF_APPROVER_ROLES
     from models.sales.messages import WriteOffDecision
     from workflows.steps import db_step
 

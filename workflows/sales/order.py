@@ -17,7 +17,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models.errors import Conflict
-    from models.receivables.invoices import InvoicePolicy
+    from models.receivables.policies import InvoicePolicy
     from models.sales.messages import Decision, OrderInput, OrderResult
     from models.sales.order_status import CANCELLABLE, OrderStatus
     from workflows.sales.order_approval import ApprovalStage

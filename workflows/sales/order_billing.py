@@ -8,7 +8,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.receivables.invoices import InvoicePolicy
+    from models.receivables.policies import InvoicePolicy
     from models.sales.messages import (
         CollectionResult,
         CreditOrderInput,

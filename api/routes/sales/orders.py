@@ -22,12 +22,11 @@ from api.deps import (
 from api.listing import Page
 from models.sales.messages import Amendment, Decision, ReleaseInput
 from models.sales.order_detail import OrderDetail
+from models.sales.order_requests import OrderAmend, OrderCreate
 from models.sales.order_status import OrderStatus
 from models.sales.orders import (
     ApproveRequest,
     CancelRequest,
-    OrderAmend,
-    OrderCreate,
     OrderEventPublic,
     OrderPublic,
     OrderRevisionPublic,
