@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.collection.registry import CollectionActivities
+from activities.documents.mail_delivery import MailServer
+from activities.documents.registry import MailActivities
 from activities.fulfilment.planning import FulfilmentConfig
-from activities.registry import O2CActivities
+from activities.fulfilment.registry import FulfilmentActivities
+from activities.receivables.registry import ReceivablesActivities
+from activities.sales.registry import SalesActivities
 from o2c.relay import relay_forever
 from o2c.schedules import ensure_schedules
 from o2c.settings import FulfilmentSettings, Settings
@@ -30,23 +36,29 @@ def build_worker(
     task_queue: str | None = None,
     fulfilment: FulfilmentSettings | None = None,
 ) -> Worker:
-    activities = O2CActivities(
-        engine,
-        seller=settings.company_name,
-        sender=settings.mail_from,
-        smtp_host=settings.smtp_host,
-        smtp_port=settings.smtp_port,
-        fulfilment=fulfilment_config(settings, fulfilment or FulfilmentSettings()),
-    )
-    collection = CollectionActivities(engine, seller=settings.company_name)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
-        activities=activities.all() + collection.all(),  # type: ignore[arg-type]
+        activities=activities(engine, settings, fulfilment or FulfilmentSettings()),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
     )
+
+
+def activities(
+    engine: Engine, settings: Settings, fulfilment: FulfilmentSettings
+) -> list[Callable[..., Any]]:
+    """Every area's registry, each given the settings it needs."""
+    seller = settings.company_name
+    mail = MailServer(settings.mail_from, settings.smtp_host, settings.smtp_port, seller)
+    return [
+        *SalesActivities(engine).all(),
+        *FulfilmentActivities(engine, fulfilment_config(settings, fulfilment)).all(),
+        *ReceivablesActivities(engine, seller=seller).all(),
+        *CollectionActivities(engine, seller=seller).all(),
+        *MailActivities(engine, mail).all(),
+    ]
 
 
 def fulfilment_config(settings: Settings, fulfilment: FulfilmentSettings) -> FulfilmentConfig:

@@ -1,9 +1,11 @@
-"""How workflows call activities: by name, each with its timeout and retry policy in one place.
+"""How workflows call activities: by method of an area's registry (so names, arguments and
+results are type-checked), each kind of step with its timeout and retry policy in one place.
 Short database steps are local activities (cheap); steps with side effects outside the database
 (mail) or long work are regular activities."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -11,9 +13,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.documents.registry import MailActivities
     from models.errors import ERROR_KINDS
+    from models.sales.messages import DeliverEmailInput
 
-T = TypeVar("T")
+Arg = TypeVar("Arg")
+Result = TypeVar("Result")
+# An activity as its registry declares it, e.g. SalesActivities.change_status.
+Activity = Callable[[Any, Arg], Result]
 
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -30,32 +37,47 @@ MAIL_RETRY = RetryPolicy(
 )
 
 
-async def db_step(name: str, arg: Any, result_type: type[T] | None = None) -> T:
+async def db_step(activity: Activity[Arg, Result], arg: Arg) -> Result:
     """A short transaction in the database, run as a local activity."""
-    return await workflow.execute_local_activity(
-        name,
+    return await workflow.execute_local_activity_method(
+        activity,
         arg,
-        result_type=result_type,
         start_to_close_timeout=timedelta(seconds=30),
         retry_policy=DB_RETRY,
     )
 
 
-async def document_step(name: str, arg: Any, result_type: type[T] | None = None) -> T:
+async def document_step(activity: Activity[Arg, Result], arg: Arg) -> Result:
     """Creates a document (invoice): a regular activity, so it shows in the history on its own."""
-    return await workflow.execute_activity(
-        name,
+    return await workflow.execute_activity_method(
+        activity,
         arg,
-        result_type=result_type,
         start_to_close_timeout=timedelta(minutes=2),
         retry_policy=DB_RETRY,
     )
 
 
-async def mail_step(name: str, arg: Any) -> None:
-    await workflow.execute_activity(
-        name,
+async def batch_step(activity: Activity[Arg, Result], arg: Arg) -> Result:
+    """Work over many records at once (the daily digests): a regular activity with time to
+    finish."""
+    return await workflow.execute_activity_method(
+        activity,
         arg,
+        start_to_close_timeout=timedelta(minutes=5),
+        retry_policy=DB_RETRY,
+    )
+
+
+async def send_mails(outbox_ids: Iterable[int]) -> None:
+    """Deliver the mails a step queued, one activity each, in the order they were queued."""
+    for outbox_id in outbox_ids:
+        await send_mail(outbox_id)
+
+
+async def send_mail(outbox_id: int) -> None:
+    await workflow.execute_activity_method(
+        MailActivities.deliver_email,
+        DeliverEmailInput(outbox_id=outbox_id),
         start_to_close_timeout=timedelta(minutes=1),
         retry_policy=MAIL_RETRY,
     )

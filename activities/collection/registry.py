@@ -1,11 +1,14 @@
-"""The Temporal activities of collection (dunning ladder, tasks, promises, disputes, bad debt,
-the daily digest): each opens one transaction around a use case. Mail goes out through the
-foundation's `deliver_email` activity."""
+"""Collection's Temporal activities (dunning ladder, tasks, promises, disputes, bad debt, the
+daily digest): each runs one use case in its own transaction. Workflows call them by method
+(workflows/steps.py); the names never change (histories). Mail goes out through `deliver_email`
+(activities/documents/registry.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from temporalio import activity
 
 from activities.collection import cases as collection_cases
@@ -13,6 +16,7 @@ from activities.collection import digest as dunning_digest
 from activities.collection import dunning
 from activities.collection import tasks as collection_tasks
 from activities.receivables import invoices
+from activities.transaction import run_command, transaction
 from models.collection.messages import (
     BadDebtDecisionInput,
     BadDebtProposed,
@@ -40,88 +44,71 @@ class CollectionActivities:
         self.engine = engine
         self.seller = seller
 
-    def _session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
     @activity.defn(name="dunning_plan")
     def dunning_plan(self, data: DunningPlanInput) -> DunningPlan:
-        with self._session() as session:
-            return dunning.dunning_plan(session, data.invoice_id)
+        return run_command(self.engine, dunning.dunning_plan, data.invoice_id)
 
     @activity.defn(name="take_dunning_step")
     def take_dunning_step(self, data: TakeStepInput) -> StepResult:
-        with self._session() as session, session.begin():
-            return dunning.take_step(session, data)
+        return run_command(self.engine, dunning.take_step, data)
 
     @activity.defn(name="open_collection_task")
     def open_collection_task(self, data: OpenTaskInput) -> TaskState:
-        with self._session() as session, session.begin():
-            return collection_tasks.open_task(session, data)
+        return run_command(self.engine, collection_tasks.open_task, data)
 
     @activity.defn(name="remind_collector")
     def remind_collector(self, data: TaskNoticeInput) -> TaskState:
-        with self._session() as session, session.begin():
-            return collection_tasks.remind_collector(session, data)
+        return run_command(self.engine, collection_tasks.remind_collector, data)
 
     @activity.defn(name="escalate_collection_task")
     def escalate_collection_task(self, data: TaskNoticeInput) -> TaskState:
-        with self._session() as session, session.begin():
-            return collection_tasks.escalate_task(session, data)
+        return run_command(self.engine, collection_tasks.escalate_task, data)
 
     @activity.defn(name="close_collection_task")
     def close_collection_task(self, data: CloseTaskInput) -> None:
-        with self._session() as session, session.begin():
-            collection_tasks.close_task(session, data)
+        run_command(self.engine, collection_tasks.close_task, data)
 
     @activity.defn(name="record_collection_outcome")
     def record_collection_outcome(self, data: OutcomeInput) -> TaskState:
-        with self._session() as session, session.begin():
-            return collection_tasks.record_outcome(session, data)
+        return run_command(self.engine, collection_tasks.record_outcome, data)
 
     @activity.defn(name="record_promise")
     def record_promise(self, data: PromiseInput) -> int:
-        with self._session() as session, session.begin():
-            return collection_cases.record_promise(session, data)
+        return run_command(self.engine, collection_cases.record_promise, data)
 
     @activity.defn(name="check_promise")
     def check_promise(self, data: PromiseCheckInput) -> bool:
-        with self._session() as session, session.begin():
-            return collection_cases.check_promise(session, data)
+        return run_command(self.engine, collection_cases.check_promise, data)
 
     @activity.defn(name="open_dispute")
     def open_dispute(self, data: DisputeInput) -> int:
-        with self._session() as session, session.begin():
-            return collection_cases.open_dispute(session, data)
+        return run_command(self.engine, collection_cases.open_dispute, data)
 
     @activity.defn(name="resolve_dispute")
     def resolve_dispute(self, data: DisputeInput) -> InvoicePosition:
-        with self._session() as session, session.begin():
+        """Resolve it and read the invoice's position in the same transaction."""
+        with transaction(self.engine) as session:
             collection_cases.resolve_dispute(session, data)
             return invoices.position(session, data.invoice_id)
 
     @activity.defn(name="propose_bad_debt")
     def propose_bad_debt(self, data: InvoiceRef) -> BadDebtProposed:
-        with self._session() as session, session.begin():
-            return collection_cases.propose_bad_debt(session, data.invoice_id)
+        return run_command(self.engine, collection_cases.propose_bad_debt, data.invoice_id)
 
     @activity.defn(name="decide_bad_debt")
     def decide_bad_debt(self, data: BadDebtDecisionInput) -> None:
-        with self._session() as session, session.begin():
-            collection_cases.decide_bad_debt(session, data)
+        run_command(self.engine, collection_cases.decide_bad_debt, data)
 
     @activity.defn(name="write_off_bad_debt")
     def write_off_bad_debt(self, data: WriteOffBadDebtInput) -> InvoicePosition:
-        with self._session() as session, session.begin():
-            return dunning.write_off_bad_debt(session, data)
+        return run_command(self.engine, dunning.write_off_bad_debt, data)
 
     @activity.defn(name="send_dunning_digests")
     def send_dunning_digests(self, data: DigestInput) -> DigestResult:
-        with self._session() as session, session.begin():
-            return DigestResult(
-                outbox_ids=dunning_digest.send_digests(session, data.on, self.seller)
-            )
+        outbox_ids = run_command(self.engine, dunning_digest.send_digests, data.on, self.seller)
+        return DigestResult(outbox_ids=outbox_ids)
 
-    def all(self) -> list[object]:
+    def all(self) -> list[Callable[..., Any]]:
         return [
             self.dunning_plan,
             self.take_dunning_step,

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.collection.registry import CollectionActivities
     from models.collection.messages import (
         BadDebtDecision,
         BadDebtDecisionInput,
-        BadDebtProposed,
         WriteOffBadDebtInput,
     )
     from models.errors import Conflict, Forbidden
-    from models.sales.messages import DeliverEmailInput, InvoicePosition, InvoiceRef
+    from models.sales.messages import InvoiceRef
     from workflows.collection.state import CollectionState
-    from workflows.steps import db_step, mail_step
+    from workflows.steps import db_step, send_mails
 
 DECIDERS = ("finance", "admin")
 
@@ -43,21 +43,19 @@ class BadDebtStage(CollectionState):
         if due is None or workflow.now() < due:
             return
         proposed = await db_step(
-            "propose_bad_debt",
+            CollectionActivities.propose_bad_debt,
             InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),
-            BadDebtProposed,
         )
         self.proposal_id = proposed.proposal_id
         self.proposal_open = True
-        for outbox_id in proposed.mail_outbox_ids:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=outbox_id))
+        await send_mails(proposed.mail_outbox_ids)
 
     @workflow.update
     async def decide_bad_debt_write_off(self, decision: BadDebtDecision) -> str:
         assert self.proposal_id is not None
         self.proposal_open = False
         await db_step(
-            "decide_bad_debt",
+            CollectionActivities.decide_bad_debt,
             BadDebtDecisionInput(
                 **decision.model_dump(),
                 proposal_id=self.proposal_id,
@@ -67,11 +65,10 @@ class BadDebtStage(CollectionState):
         )
         if decision.accept:
             self.position = await db_step(
-                "write_off_bad_debt",
+                CollectionActivities.write_off_bad_debt,
                 WriteOffBadDebtInput(
                     invoice_id=self.invoice_id, proposal_id=self.proposal_id, at=workflow.now()
                 ),
-                InvoicePosition,
             )
         self.money_moved()
         return "accepted" if decision.accept else "refused"

@@ -17,11 +17,12 @@ from datetime import UTC, datetime, time, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.collection.messages import CollectionView, DunningPlan, DunningPlanInput
+    from activities.collection.registry import CollectionActivities
+    from activities.receivables.registry import ReceivablesActivities
+    from models.collection.messages import CollectionView, DunningPlanInput
     from models.sales.messages import (
         CollectionResult,
         InvoiceCollectionInput,
-        InvoicePosition,
         InvoiceRef,
         InvoiceSettlement,
     )
@@ -60,9 +61,8 @@ class InvoiceCollectionWorkflow(
             ]
         )
         self.plan = await db_step(
-            "dunning_plan",
+            CollectionActivities.dunning_plan,
             DunningPlanInput(invoice_id=self.invoice_id, at=workflow.now()),
-            DunningPlan,
         )
         while True:
             self.changed = False
@@ -100,9 +100,8 @@ class InvoiceCollectionWorkflow(
     async def _mark_overdue(self, status: str) -> None:
         if workflow.now() >= self.overdue_at and status in OVERDUE_STATES:
             self.position = await db_step(
-                "mark_invoice_overdue",
+                ReceivablesActivities.mark_invoice_overdue,
                 InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),
-                InvoicePosition,
             )
 
     async def _settled(self, status: str) -> CollectionResult:

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.collection.messages import StepResult, TakeStepInput
+    from activities.collection.registry import CollectionActivities
+    from models.collection.messages import TakeStepInput
     from workflows.collection.state import CollectionState
     from workflows.search_attributes import DUNNING_LEVEL
     from workflows.steps import db_step
@@ -42,7 +43,7 @@ class DunningLadder(CollectionState):
         step = self.plan.steps[self.next_step]
         past_due = self.days_past_due()
         result = await db_step(
-            "take_dunning_step",
+            CollectionActivities.take_dunning_step,
             TakeStepInput(
                 invoice_id=self.invoice_id,
                 level=step.level,
@@ -52,7 +53,6 @@ class DunningLadder(CollectionState):
                 on=workflow.now().date(),
                 at=workflow.now(),
             ),
-            StepResult,
         )
         self.next_step += 1
         self.last_step_at = workflow.now()

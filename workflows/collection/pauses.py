@@ -10,6 +10,7 @@ from decimal import Decimal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.collection.registry import CollectionActivities
     from models.collection.messages import (
         DisputeInput,
         DisputeUpdate,
@@ -18,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
         PromiseUpdate,
     )
     from models.errors import Conflict, InvalidInput
-    from models.sales.messages import InvoicePosition
     from workflows.collection.state import CollectionState
     from workflows.steps import db_step
 
@@ -40,7 +40,8 @@ class CollectionPauses(CollectionState):
         if due is None or workflow.now() < due or self.promise_id is None:
             return
         kept = await db_step(
-            "check_promise", PromiseCheckInput(promise_id=self.promise_id, at=workflow.now()), bool
+            CollectionActivities.check_promise,
+            PromiseCheckInput(promise_id=self.promise_id, at=workflow.now()),
         )
         self.promise_id = None
         self.promise_until = None
@@ -68,9 +69,8 @@ class CollectionPauses(CollectionState):
     @workflow.update
     async def promise_to_pay(self, update: PromiseUpdate) -> int:
         promise_id = await db_step(
-            "record_promise",
+            CollectionActivities.record_promise,
             PromiseInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
-            int,
         )
         self.start_promise(promise_id, update.promised_date)
         self.money_moved()
@@ -85,9 +85,8 @@ class CollectionPauses(CollectionState):
         self.disputed_since = workflow.now()  # the ladder stops at once, not after the write
         try:
             await db_step(
-                "open_dispute",
+                CollectionActivities.open_dispute,
                 DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
-                int,
             )
         except Exception:
             self.disputed_since = None
@@ -105,9 +104,8 @@ class CollectionPauses(CollectionState):
     async def resolve_dispute(self, update: DisputeUpdate) -> str:
         assert self.disputed_since is not None
         position = await db_step(
-            "resolve_dispute",
+            CollectionActivities.resolve_dispute,
             DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
-            InvoicePosition,
         )
         self.dispute_time += workflow.now() - self.disputed_since
         self.disputed_since = None

@@ -11,6 +11,7 @@ from decimal import Decimal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.receivables.registry import ReceivablesActivities
     from models.collection.dunning_terms import days_past_due, step_moment
     from models.collection.messages import DunningPlan
     from models.sales.messages import InvoicePosition, InvoiceRef
@@ -66,9 +67,8 @@ class CollectionState:
             return self.position
         self.stale = False
         self.position = await db_step(
-            "invoice_position",
+            ReceivablesActivities.invoice_position,
             InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),
-            InvoicePosition,
         )
         return self.position
 

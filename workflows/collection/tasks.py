@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.collection.registry import CollectionActivities
     from models.collection.messages import (
         CloseTaskInput,
         OpenTaskInput,
@@ -18,9 +19,8 @@ with workflow.unsafe.imports_passed_through():
         TaskState,
     )
     from models.errors import Conflict, Forbidden, InvalidInput
-    from models.sales.messages import DeliverEmailInput
     from workflows.collection.state import CollectionState
-    from workflows.steps import db_step, mail_step
+    from workflows.steps import db_step, send_mail
 
 MANAGERS = ("credit_manager", "admin")
 OUTCOMES = ("contacted", "no_answer", "promise", "dispute", "escalate", "resolved")
@@ -62,9 +62,8 @@ class CollectionTasks(CollectionState):
             return
         assert self.plan is not None
         state = await db_step(
-            "open_collection_task",
+            CollectionActivities.open_collection_task,
             OpenTaskInput(invoice_id=self.invoice_id, level=level, at=workflow.now()),
-            TaskState,
         )
         self.task_id = state.task_id
         self.task_open = True
@@ -80,11 +79,10 @@ class CollectionTasks(CollectionState):
         if not self.collector_reminded:
             self.collector_reminded = True
             state = await db_step(
-                "remind_collector",
+                CollectionActivities.remind_collector,
                 TaskNoticeInput(
                     task_id=self.task_id, reason="not worked in time", at=workflow.now()
                 ),
-                TaskState,
             )
             await self._mail(state)
         else:
@@ -96,9 +94,8 @@ class CollectionTasks(CollectionState):
         assert self.task_id is not None
         self.task_escalated = True
         state = await db_step(
-            "escalate_collection_task",
+            CollectionActivities.escalate_collection_task,
             TaskNoticeInput(task_id=self.task_id, reason=reason, at=workflow.now()),
-            TaskState,
         )
         self.show_assignee(state.assignee)
         await self._mail(state)
@@ -108,7 +105,7 @@ class CollectionTasks(CollectionState):
             return
         self.task_open = False
         await db_step(
-            "close_collection_task",
+            CollectionActivities.close_collection_task,
             CloseTaskInput(
                 task_id=self.task_id, outcome=outcome, note=note, by=by, at=workflow.now()
             ),
@@ -117,16 +114,15 @@ class CollectionTasks(CollectionState):
 
     async def _mail(self, state: TaskState) -> None:
         if state.mail_outbox_id is not None:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=state.mail_outbox_id))
+            await send_mail(state.mail_outbox_id)
 
     @workflow.update
     async def record_outcome(self, update: OutcomeUpdate) -> str:
         assert self.plan is not None
         outcome = update.outcome
         state = await db_step(
-            "record_collection_outcome",
+            CollectionActivities.record_collection_outcome,
             OutcomeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
-            TaskState,
         )
         if outcome in ("contacted", "no_answer") and update.follow_up_on is not None:
             follow_up = datetime.combine(update.follow_up_on, time.min, tzinfo=UTC)

@@ -7,6 +7,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.receivables.registry import ReceivablesActivities
     from models.errors import Conflict, Forbidden
     from models.receivables.policies import WRITE_OFF_APPROVER_ROLES
     from models.sales.messages import WriteOffDecision
@@ -22,7 +23,8 @@ class WriteOffApproval:
     async def decide_write_off(self, decision: WriteOffDecision) -> str:
         try:
             state = await db_step(
-                "decide_write_off", decision.model_copy(update={"at": workflow.now()}), str
+                ReceivablesActivities.decide_write_off,
+                decision.model_copy(update={"at": workflow.now()}),
             )
         except ActivityError as exc:
             cause = exc.cause

@@ -12,17 +12,17 @@ from datetime import UTC, datetime, time, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.fulfilment.registry import FulfilmentActivities
     from models.errors import Conflict, InvalidInput
     from models.fulfilment.messages import (
-        LateAlert,
         ShipmentRef,
         ShipmentRelease,
         ShipmentReleaseInput,
         ShipmentState,
     )
-    from models.sales.messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
+    from models.sales.messages import ShipmentEvent, ShipmentInput
     from models.workflow_ids import shipment_event_id
-    from workflows.steps import db_step, mail_step
+    from workflows.steps import db_step, send_mails
 
 ON_THE_WAY = ("dispatched", "in_transit")
 DONE = ("delivered", "cancelled")
@@ -63,20 +63,17 @@ class ShipmentWorkflow:
 
     async def _read(self) -> ShipmentState:
         self.state = await db_step(
-            "shipment_state",
+            FulfilmentActivities.shipment_state,
             ShipmentRef(shipment_id=self.shipment_id, at=workflow.now()),
-            ShipmentState,
         )
         return self.state
 
     async def _alert_late(self) -> None:
         alert = await db_step(
-            "late_shipment_alert",
+            FulfilmentActivities.late_shipment_alert,
             ShipmentRef(shipment_id=self.shipment_id, at=workflow.now()),
-            LateAlert,
         )
-        for mail_id in alert.mail_ids:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=mail_id))
+        await send_mails(alert.mail_ids)
 
     async def _tell_order(self, state: ShipmentState) -> None:
         parent = workflow.info().parent
@@ -107,7 +104,7 @@ class ShipmentWorkflow:
         self.releasing = True
         try:
             await db_step(
-                "release_shipment_hold",
+                FulfilmentActivities.release_shipment_hold,
                 ShipmentReleaseInput(
                     shipment_id=self.shipment_id,
                     user=release.user,

@@ -12,25 +12,22 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.sales.registry import SalesActivities
     from models.errors import Conflict, Forbidden, InvalidInput
     from models.sales.messages import (
         Amendment,
         AmendOrderInput,
-        AmendResult,
         ApprovalNotice,
-        ApprovalPlan,
         ApprovalStep,
         Decision,
         DecisionInput,
         ExpireApprovalInput,
-        MailsQueued,
-        OrderEnded,
         OrderRef,
     )
     from models.sales.order_status import OrderStatus
     from workflows.sales.order_credit import CreditStage
     from workflows.search_attributes import ORDER_TOTAL
-    from workflows.steps import db_step
+    from workflows.steps import db_step, send_mails
 
 S = OrderStatus
 AMENDABLE = frozenset({S.CREDIT_HOLD, S.PENDING_APPROVAL})
@@ -66,7 +63,7 @@ class ApprovalStage(CreditStage):
         if self.status != S.PENDING_APPROVAL:
             await self.move(S.PENDING_APPROVAL, "submitted")
         plan = await db_step(
-            "plan_approval", OrderRef(order_id=self.order_id, at=workflow.now()), ApprovalPlan
+            SalesActivities.plan_approval, OrderRef(order_id=self.order_id, at=workflow.now())
         )
         self.revision, self.created_by, self.deciders = plan.revision, plan.created_by, set()
         self.planned = True
@@ -115,11 +112,11 @@ class ApprovalStage(CreditStage):
                     level=step.level,
                     at=workflow.now(),
                 )
-                ended = await db_step("expire_approval", expiry, OrderEnded)
+                ended = await db_step(SalesActivities.expire_approval, expiry)
                 if ended.ended:
                     self.verdict = self.approved = False
                     self.mirror(S.REJECTED)
-                    await self.send_mails(ended.outbox_ids)
+                    await send_mails(ended.outbox_ids)
                     return False
                 break
             self.escalated = self.escalated or kind == "escalated"
@@ -131,8 +128,8 @@ class ApprovalStage(CreditStage):
         notice = ApprovalNotice(
             order_id=self.order_id, revision=self.revision, step=step, kind=kind, at=workflow.now()
         )
-        queued = await db_step("notify_approvers", notice, MailsQueued)
-        await self.send_mails(queued.outbox_ids)
+        queued = await db_step(SalesActivities.notify_approvers, notice)
+        await send_mails(queued.outbox_ids)
 
     @workflow.update
     async def approve(self, decision: Decision) -> str:
@@ -200,7 +197,7 @@ class ApprovalStage(CreditStage):
         self.deciding = True
         try:
             await db_step(
-                "record_decision",
+                SalesActivities.record_decision,
                 DecisionInput(
                     order_id=self.order_id,
                     revision=self.revision,
@@ -227,14 +224,13 @@ class ApprovalStage(CreditStage):
         self.deciding = True  # no decision lands on lines that are being replaced
         try:
             result = await db_step(
-                "amend_order",
+                SalesActivities.amend_order,
                 AmendOrderInput(
                     order_id=self.order_id,
                     user=amendment.user,
                     order=amendment.order,
                     at=workflow.now(),
                 ),
-                AmendResult,
             )
         finally:
             self.deciding = False

@@ -8,13 +8,12 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.receivables.registry import ReceivablesActivities
     from models.receivables.policies import InvoicePolicy
     from models.sales.messages import (
         CollectionResult,
         CreditOrderInput,
-        DeliverEmailInput,
         InvoiceCollectionInput,
-        InvoiceIssued,
         IssueInvoiceInput,
         OrderRef,
     )
@@ -22,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.workflow_ids import invoice_workflow_id
     from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
     from workflows.sales.order_state import OrderState
-    from workflows.steps import db_step, document_step, mail_step
+    from workflows.steps import db_step, document_step, send_mail
 
 S = OrderStatus
 P = InvoicePolicy
@@ -41,7 +40,8 @@ class BillingStage(OrderState):
     async def bill_order(self) -> None:
         """Right after approval: read the policy; on_order bills the ordered quantities now."""
         policy = await db_step(
-            "invoice_policy", OrderRef(order_id=self.order_id, at=workflow.now()), str
+            ReceivablesActivities.invoice_policy,
+            OrderRef(order_id=self.order_id, at=workflow.now()),
         )
         self.invoice_policy = InvoicePolicy(policy)
         if self.invoice_policy == P.ON_ORDER:
@@ -68,9 +68,8 @@ class BillingStage(OrderState):
         """A cancelled order that was billed in advance gets its invoice credited in full."""
         if self.billed:
             await db_step(
-                "credit_cancelled_order",
+                ReceivablesActivities.credit_cancelled_order,
                 CreditOrderInput(order_id=self.order_id, at=workflow.now()),
-                int,
             )
 
     async def await_collection(self) -> None:
@@ -81,15 +80,14 @@ class BillingStage(OrderState):
 
     async def _issue(self, shipment_id: int | None) -> str:
         issued = await document_step(
-            "issue_invoice",
+            ReceivablesActivities.issue_invoice,
             IssueInvoiceInput(
                 order_id=self.order_id, shipment_id=shipment_id, issue_date=workflow.now().date()
             ),
-            InvoiceIssued,
         )
         self.invoice_numbers.append(issued.number)
         if issued.email_outbox_id is not None:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=issued.email_outbox_id))
+            await send_mail(issued.email_outbox_id)
         collection = await workflow.start_child_workflow(
             InvoiceCollectionWorkflow.run,
             InvoiceCollectionInput(

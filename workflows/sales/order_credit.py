@@ -10,17 +10,16 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.sales.registry import SalesActivities
     from models.errors import Conflict, InvalidInput
     from models.sales.messages import (
-        DeliverEmailInput,
         HoldExpiryInput,
-        OrderEnded,
         ReleaseHoldInput,
         ReleaseInput,
     )
     from models.sales.order_status import OrderStatus
     from workflows.sales.order_state import OrderState
-    from workflows.steps import db_step, mail_step
+    from workflows.steps import db_step, send_mails
 
 S = OrderStatus
 
@@ -47,11 +46,11 @@ class CreditStage(OrderState):
             expiry = HoldExpiryInput(
                 order_id=self.order_id, at=workflow.now(), hold_days=self.hold_days
             )
-            ended = await db_step("expire_credit_hold", expiry, OrderEnded)
+            ended = await db_step(SalesActivities.expire_credit_hold, expiry)
             if ended.ended:
                 self.cancel_reason = f"credit hold not released within {self.hold_days} days"
                 self.mirror(S.CANCELLED)
-                await self.send_mails(ended.outbox_ids)
+                await send_mails(ended.outbox_ids)
                 return False
             # A payment released it a moment before the timer: its signal is on the way.
             await workflow.wait_condition(self._hold_settled)
@@ -60,10 +59,6 @@ class CreditStage(OrderState):
     def _hold_settled(self) -> bool:
         return self.released is not None or self.cancelled or self.amended
 
-    async def send_mails(self, outbox_ids: list[int]) -> None:
-        for outbox_id in outbox_ids:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=outbox_id))
-
     @workflow.update
     async def release_credit_hold(self, release: ReleaseInput) -> str:
         if self.releasing:
@@ -71,7 +66,7 @@ class CreditStage(OrderState):
         self.releasing = True
         try:
             await db_step(
-                "release_credit_hold",
+                SalesActivities.release_credit_hold,
                 ReleaseHoldInput(order_id=self.order_id, release=release, at=workflow.now()),
             )
         finally:

@@ -12,13 +12,14 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.fulfilment.messages import ExpiryResult, FulfilmentInput, FulfilmentPlan
-    from models.sales.messages import DeliverEmailInput, ShipmentEvent, ShipmentInput
+    from activities.fulfilment.registry import FulfilmentActivities
+    from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
+    from models.sales.messages import ShipmentEvent, ShipmentInput
     from models.sales.order_status import OrderStatus, can_move
     from models.workflow_ids import shipment_event_id, shipment_workflow_id
     from workflows.fulfilment.shipment import ShipmentWorkflow
     from workflows.sales.order_state import OrderState
-    from workflows.steps import db_step, mail_step
+    from workflows.steps import Activity, db_step, send_mails
 
 S = OrderStatus
 BACKORDER_RECHECK = timedelta(days=1)  # a safety net: receipts serve backorders at once
@@ -44,7 +45,7 @@ class FulfilmentStage(OrderState):
 
     async def reserve_stock(self) -> bool:
         """The first claim on stock after approval; False when the order was cancelled."""
-        plan = await self._plan("plan_fulfilment")
+        plan = await self._plan(FulfilmentActivities.plan_fulfilment)
         await self._show(plan)
         return not self.cancelled
 
@@ -53,7 +54,12 @@ class FulfilmentStage(OrderState):
         reserve = False
         while True:
             self.news = self.stock_arrived = False
-            plan = await self._plan("plan_fulfilment" if reserve else "fulfilment_position")
+            step = (
+                FulfilmentActivities.plan_fulfilment
+                if reserve
+                else FulfilmentActivities.fulfilment_position
+            )
+            plan = await self._plan(step)
             for shipment_id in plan.dispatched:
                 if shipment_id not in self.dispatched_ids:
                     self.dispatched_ids.append(shipment_id)
@@ -95,29 +101,25 @@ class FulfilmentStage(OrderState):
 
     async def _expire_reservations(self) -> None:
         expiry = await db_step(
-            "expire_reservations",
+            FulfilmentActivities.expire_reservations,
             FulfilmentInput(order_id=self.order_id, at=workflow.now()),
-            ExpiryResult,
         )
         await self._wake_shipments(expiry.cancelled_shipments, "reservation-expired")
-        for mail_id in expiry.mail_ids:
-            await mail_step("deliver_email", DeliverEmailInput(outbox_id=mail_id))
+        await send_mails(expiry.mail_ids)
 
     async def cancel_remainder(self) -> None:
         """Stop shipping: the unshipped rest is cancelled in the database before the answer."""
         cancelled = await db_step(
-            "cancel_order_remainder",
+            FulfilmentActivities.cancel_order_remainder,
             FulfilmentInput(order_id=self.order_id, at=workflow.now()),
-            list[int],
         )
         self.remainder_cancelled = True
         await self._wake_shipments(cancelled, "remainder-cancelled")
 
     async def _release_stock(self) -> None:
         cancelled = await db_step(
-            "release_order_stock",
+            FulfilmentActivities.release_order_stock,
             FulfilmentInput(order_id=self.order_id, at=workflow.now()),
-            list[int],
         )
         await self._wake_shipments(cancelled, "order-cancelled")
 
@@ -133,10 +135,8 @@ class FulfilmentStage(OrderState):
                 )
                 await handle.signal(ShipmentWorkflow.shipment_event, event)
 
-    async def _plan(self, step: str) -> FulfilmentPlan:
-        plan = await db_step(
-            step, FulfilmentInput(order_id=self.order_id, at=workflow.now()), FulfilmentPlan
-        )
+    async def _plan(self, step: Activity[FulfilmentInput, FulfilmentPlan]) -> FulfilmentPlan:
+        plan = await db_step(step, FulfilmentInput(order_id=self.order_id, at=workflow.now()))
         for shipment_id in plan.shipments:
             if shipment_id not in self.shipments:
                 self.shipments[shipment_id] = await workflow.start_child_workflow(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.sales.registry import SalesActivities
     from models.sales.messages import StatusChangeInput
     from models.sales.order_status import OrderStatus
     from workflows.search_attributes import ORDER_STATUS
@@ -27,7 +28,7 @@ class OrderState:
     ) -> None:
         """Write the new status and its timeline entry, then mirror it in OrderStatus."""
         await db_step(
-            "change_status",
+            SalesActivities.change_status,
             StatusChangeInput(
                 order_id=self.order_id,
                 status=status,
