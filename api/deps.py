@@ -73,7 +73,7 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_fulfilment_settings_dep(request: Request) -> FulfilmentSettings:
-    return request.app.state.fulfilment_settings  # type: ignore[no-any-return]
+    return get_settings_dep(request).fulfilment
 
 
 def get_database(request: Request) -> Database:

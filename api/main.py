@@ -23,7 +23,7 @@ from api.routes.sales import approval_policies, approvals, customer_credit, orde
 from api.routes.security import auth, users
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
-from o2c.settings import FulfilmentSettings, Settings, get_fulfilment_settings, get_settings
+from o2c.settings import Settings, get_settings
 from o2c.temporal import connect
 
 
@@ -31,7 +31,6 @@ def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
     temporal: Client | None = None,
-    fulfilment: FulfilmentSettings | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or engine_for(settings.sqlalchemy_url)
@@ -45,7 +44,6 @@ def create_app(
         description="Order-to-cash: orders, fulfilment, invoicing, receivables and collection.",
     )
     app.state.settings = settings
-    app.state.fulfilment_settings = fulfilment or get_fulfilment_settings()
     app.state.database = Database(engine)
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)

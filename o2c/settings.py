@@ -9,8 +9,28 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
+class FulfilmentSettings(BaseSettings):
+    """Fulfilment's settings, `Settings.fulfilment`, documented in docs/fulfilment.md. Set as
+    O2C_FULFILMENT__RESERVATION_DAYS (nested) or, as before they nested, O2C_RESERVATION_DAYS:
+    being settings of their own with the O2C_ prefix, they read the flat names for whatever the
+    nested ones leave out."""
+
     model_config = SettingsConfigDict(env_prefix="O2C_", env_file=".env", extra="ignore")
+
+    reservation_days: int = Field(
+        7, ge=1, description="Days reserved stock waits for dispatch before it is released."
+    )
+    recheck_credit_classes: list[str] = Field(
+        ["*"], description='Credit classes re-checked before dispatch (JSON list; "*" = all).'
+    )
+    ops_email: str = Field("ops@o2c.example", description="Operations mailbox (late shipments).")
+    staff_language: str = Field("en", description="Language of e-mails to staff (en or zh).")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="O2C_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     data_dir: Path = Field(Path("var"), description="Where the embedded stack keeps its state.")
     database_url: str | None = Field(
@@ -36,6 +56,9 @@ class Settings(BaseSettings):
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
+    fulfilment: FulfilmentSettings = Field(
+        default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -54,26 +77,6 @@ class Settings(BaseSettings):
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
 
 
-class FulfilmentSettings(BaseSettings):
-    """Fulfilment's own settings (same O2C_ prefix), documented in docs/fulfilment.md."""
-
-    model_config = SettingsConfigDict(env_prefix="O2C_", env_file=".env", extra="ignore")
-
-    reservation_days: int = Field(
-        7, ge=1, description="Days reserved stock waits for dispatch before it is released."
-    )
-    recheck_credit_classes: list[str] = Field(
-        ["*"], description='Credit classes re-checked before dispatch (JSON list; "*" = all).'
-    )
-    ops_email: str = Field("ops@o2c.example", description="Operations mailbox (late shipments).")
-    staff_language: str = Field("en", description="Language of e-mails to staff (en or zh).")
-
-
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
-
-
-@lru_cache
-def get_fulfilment_settings() -> FulfilmentSettings:
-    return FulfilmentSettings()

@@ -20,7 +20,7 @@ from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
 from o2c.relay import relay_forever
 from o2c.schedules import ensure_schedules
-from o2c.settings import FulfilmentSettings, Settings
+from o2c.settings import Settings
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
@@ -30,38 +30,33 @@ WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow, Dunning
 
 
 def build_worker(
-    client: Client,
-    engine: Engine,
-    settings: Settings,
-    task_queue: str | None = None,
-    fulfilment: FulfilmentSettings | None = None,
+    client: Client, engine: Engine, settings: Settings, task_queue: str | None = None
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
-        activities=activities(engine, settings, fulfilment or FulfilmentSettings()),
+        activities=activities(engine, settings),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
     )
 
 
-def activities(
-    engine: Engine, settings: Settings, fulfilment: FulfilmentSettings
-) -> list[Callable[..., Any]]:
+def activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
     """Every area's registry, each given the settings it needs."""
     seller = settings.company_name
     mail = MailServer(settings.mail_from, settings.smtp_host, settings.smtp_port, seller)
     return [
         *SalesActivities(engine).all(),
-        *FulfilmentActivities(engine, fulfilment_config(settings, fulfilment)).all(),
+        *FulfilmentActivities(engine, fulfilment_config(settings)).all(),
         *ReceivablesActivities(engine, seller=seller).all(),
         *CollectionActivities(engine, seller=seller).all(),
         *MailActivities(engine, mail).all(),
     ]
 
 
-def fulfilment_config(settings: Settings, fulfilment: FulfilmentSettings) -> FulfilmentConfig:
+def fulfilment_config(settings: Settings) -> FulfilmentConfig:
+    fulfilment = settings.fulfilment
     return FulfilmentConfig(
         hold_days=fulfilment.reservation_days,
         recheck_credit_classes=tuple(fulfilment.recheck_credit_classes),

@@ -36,13 +36,14 @@ from notifications.outbox import queue_email
 
 @dataclass(frozen=True)
 class FulfilmentConfig:
-    """What the worker's settings say about fulfilment, for the steps that need it."""
+    """What the worker's settings say about fulfilment, for the steps that need it (built by
+    o2c.worker.fulfilment_config; the defaults live in the settings alone)."""
 
-    hold_days: int = 7
-    recheck_credit_classes: tuple[str, ...] = ("*",)
-    ops_email: str = "ops@o2c.example"
-    staff_language: str = "en"
-    company: str = "o2c"
+    hold_days: int
+    recheck_credit_classes: tuple[str, ...]
+    ops_email: str
+    staff_language: str
+    company: str
 
 
 def plan_fulfilment(

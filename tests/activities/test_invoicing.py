@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.fulfilment.planning import FulfilmentConfig, plan_fulfilment
+from activities.fulfilment.planning import plan_fulfilment
 from activities.master_data.customers import update_customer
 from activities.receivables.invoices import issue_for_order, issue_for_shipment, mark_overdue
 from models.fulfilment.messages import FulfilmentInput
 from models.master_data.customers import CustomerUpdate
 from models.receivables.ledger import Account
 from models.sales.messages import IssueInvoiceInput
+from o2c.settings import Settings
+from o2c.worker import fulfilment_config
 from tests import factories
 from tests.receivables import balance, current, invoice, pay
 
@@ -92,7 +94,7 @@ def test_order_invoice_bills_ordered_or_shipped_quantities_once(
         plan = plan_fulfilment(
             session,
             FulfilmentInput(order_id=order.id, at=datetime(2026, 11, 28, tzinfo=UTC)),
-            FulfilmentConfig(),
+            fulfilment_config(Settings()),
             reserve_now=True,
         )
         shipment_id = plan.shipments[0]

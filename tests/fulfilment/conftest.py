@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.fulfilment.planning import FulfilmentConfig, plan_fulfilment
+from activities.fulfilment.planning import plan_fulfilment
 from api.main import create_app
 from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
+from o2c.settings import Settings
+from o2c.worker import fulfilment_config
 from tests import factories
 from tests.fulfilment.support import approve
 from tests.helpers import ApiClient, add_users, make_settings
@@ -49,6 +51,6 @@ def plan(engine: Engine, order_id: int) -> FulfilmentPlan:
         return plan_fulfilment(
             session,
             FulfilmentInput(order_id=order_id, at=datetime.now(UTC)),
-            FulfilmentConfig(),
+            fulfilment_config(Settings()),
             reserve_now=True,
         )
