@@ -17,6 +17,7 @@ from activities.fulfilment.stock_ledger import LevelKey, lock_levels, record_mov
 from activities.workflow_outbox import queue_signal
 from models.fulfilment.policy import allocate
 from models.fulfilment.stock import MoveKind, StockLevel, StockMove
+from models.sales.messages import STOCK_AVAILABLE_SIGNAL
 from models.sales.order_status import OrderStatus
 from models.sales.orders import Approval, OrderLine, SalesOrder
 from models.workflow_ids import order_workflow_id
@@ -167,7 +168,7 @@ def serve_waiting(
             session,
             key=f"signal:stock-available/{nonce}/order-{order_id}",
             workflow_id=order_workflow_id(order_id),
-            signal="stock_available",
+            signal=STOCK_AVAILABLE_SIGNAL,
             payload={},
         )
     return served

@@ -29,11 +29,9 @@ from models.fulfilment.shipments import (
 )
 from models.fulfilment.stock import MoveKind
 from models.master_data.customers import CreditStatus
-from models.sales.messages import ShipmentEvent
+from models.sales.messages import SHIPMENT_EVENT_SIGNAL, ShipmentEvent
 from models.sales.orders import OrderEvent, SalesOrder
 from models.workflow_ids import shipment_event_id, shipment_workflow_id
-
-SHIPMENT_EVENT_SIGNAL = "shipment_event"
 
 
 def get_shipment(session: Session, shipment_id: int, *, lock: bool = False) -> Shipment:

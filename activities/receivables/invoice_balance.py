@@ -16,10 +16,12 @@ from models.receivables.credit_notes import CreditNote
 from models.receivables.instalments import open_per_instalment
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind
 from models.receivables.payments import Payment
-from models.sales.messages import InvoiceCollectionInput, InvoiceSettlement
-
-SETTLEMENT_SIGNAL = "settlement"
-COLLECTION_WORKFLOW = "InvoiceCollectionWorkflow"
+from models.sales.messages import (
+    INVOICE_COLLECTION_WORKFLOW,
+    SETTLEMENT_SIGNAL,
+    InvoiceCollectionInput,
+    InvoiceSettlement,
+)
 
 
 def lock_invoice(session: Session, invoice_id: int) -> Invoice | None:
@@ -72,7 +74,7 @@ def _tell_collection(session: Session, invoice: Invoice, event_id: str, reopened
             key=f"start:{invoice.workflow_id}/{event_id}",
             kind=OutboxKind.START_WORKFLOW,
             target=invoice.workflow_id,
-            name=COLLECTION_WORKFLOW,
+            name=INVOICE_COLLECTION_WORKFLOW,
             payload=InvoiceCollectionInput(
                 invoice_id=invoice.id or 0,
                 customer_id=invoice.customer_id,

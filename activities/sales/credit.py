@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -23,7 +24,6 @@ from models.sales.credit_policy import (
     HoldKind,
     HoldOutcome,
 )
-from models.sales.messages import CreditCheckResult
 from models.sales.order_status import OrderStatus
 from models.sales.orders import SalesOrder
 
@@ -36,6 +36,17 @@ UNINVOICED = (
     OrderStatus.SHIPPED,
     OrderStatus.PENDING_APPROVAL,
 )
+
+
+class CreditCheckResult(BaseModel):
+    """The credit gate's verdict on an amount: within the customer's limit, or why not."""
+
+    passed: bool
+    exposure: Decimal
+    credit_limit: Decimal
+    reasons: list[str] = []
+    blocked: bool = False  # overdue beyond the class policy, not just over the limit
+    hold_days: int = 14
 
 
 def _sum(session: Session, query) -> Decimal:  # type: ignore[no-untyped-def]

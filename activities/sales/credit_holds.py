@@ -14,11 +14,15 @@ from activities.sales.orders import change_status, get_order
 from activities.workflow_outbox import queue_signal
 from models.errors import Conflict
 from models.sales.credit_policy import HoldKind, HoldOutcome
-from models.sales.messages import HoldExpiryInput, OrderEnded, ReleaseInput, StatusChangeInput
+from models.sales.messages import (
+    CREDIT_RELEASED_SIGNAL,
+    HoldExpiryInput,
+    OrderEnded,
+    ReleaseInput,
+    StatusChangeInput,
+)
 from models.sales.order_status import OrderStatus
 from models.sales.orders import SalesOrder
-
-CREDIT_RELEASED_SIGNAL = "credit_released"
 
 
 def check_releasable(session: Session, order_id: int) -> None:

@@ -15,7 +15,7 @@ from activities.workflow_outbox import queue_start
 from models.errors import Conflict, NotFound
 from models.master_data.customers import CustomerStatus
 from models.sales.credit_policy import HoldOutcome
-from models.sales.messages import OrderInput, StatusChangeInput
+from models.sales.messages import ORDER_WORKFLOW, OrderInput, StatusChangeInput
 from models.sales.order_requests import OrderCreate
 from models.sales.order_status import OrderStatus, can_move
 from models.sales.orders import (
@@ -28,8 +28,6 @@ from models.sales.orders import (
     OrderPublic,
     SalesOrder,
 )
-
-ORDER_WORKFLOW = "OrderWorkflow"
 
 
 def get_order(session: Session, order_id: int) -> SalesOrder:

@@ -10,6 +10,16 @@ from pydantic import BaseModel
 
 from models.sales.order_requests import OrderAmend
 
+# What the workflow outbox names: use cases write its rows (start this workflow, send that
+# signal) and never import workflows, so the workflows declare their type and these handlers
+# under the same constants (relayed by o2c/relay.py).
+ORDER_WORKFLOW = "OrderWorkflow"
+INVOICE_COLLECTION_WORKFLOW = "InvoiceCollectionWorkflow"
+CREDIT_RELEASED_SIGNAL = "credit_released"  # OrderWorkflow, a ReleaseInput
+STOCK_AVAILABLE_SIGNAL = "stock_available"  # OrderWorkflow, no payload
+SHIPMENT_EVENT_SIGNAL = "shipment_event"  # ShipmentWorkflow, a ShipmentEvent
+SETTLEMENT_SIGNAL = "settlement"  # InvoiceCollectionWorkflow, an InvoiceSettlement
+
 
 class OrderInput(BaseModel):
     order_id: int
@@ -32,15 +42,6 @@ class StatusChangeInput(BaseModel):
     at: datetime
     actor: str = "system"
     detail: str | None = None
-
-
-class CreditCheckResult(BaseModel):
-    passed: bool
-    exposure: Decimal
-    credit_limit: Decimal
-    reasons: list[str] = []
-    blocked: bool = False  # overdue beyond the class policy, not just over the limit
-    hold_days: int = 14
 
 
 class Decision(BaseModel):

@@ -21,6 +21,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.receivables.registry import ReceivablesActivities
     from models.collection.messages import CollectionView, DunningPlanInput
     from models.sales.messages import (
+        INVOICE_COLLECTION_WORKFLOW,
+        SETTLEMENT_SIGNAL,
         CollectionResult,
         InvoiceCollectionInput,
         InvoiceRef,
@@ -37,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
 OVERDUE_STATES = ("open", "partially_paid")
 
 
-@workflow.defn
+@workflow.defn(name=INVOICE_COLLECTION_WORKFLOW)
 class InvoiceCollectionWorkflow(
     DunningLadder, CollectionTasks, CollectionPauses, BadDebtStage, WriteOffApproval
 ):
@@ -109,7 +111,7 @@ class InvoiceCollectionWorkflow(
         await workflow.wait_condition(workflow.all_handlers_finished)
         return CollectionResult(invoice_id=self.invoice_id, outcome=status)
 
-    @workflow.signal
+    @workflow.signal(name=SETTLEMENT_SIGNAL)
     def settlement(self, event: InvoiceSettlement) -> None:
         self.money_moved()
 

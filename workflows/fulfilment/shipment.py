@@ -20,8 +20,9 @@ with workflow.unsafe.imports_passed_through():
         ShipmentReleaseInput,
         ShipmentState,
     )
-    from models.sales.messages import ShipmentEvent, ShipmentInput
+    from models.sales.messages import SHIPMENT_EVENT_SIGNAL, ShipmentEvent, ShipmentInput
     from models.workflow_ids import shipment_event_id
+    from workflows.sales.order_shipment_news import ShipmentProgress
     from workflows.steps import db_step, send_mails
 
 ON_THE_WAY = ("dispatched", "in_transit")
@@ -93,9 +94,9 @@ class ShipmentWorkflow:
                 kind=kind,
                 at=workflow.now(),
             )
-            await order.signal("shipment_progress", event)
+            await order.signal(ShipmentProgress.shipment_progress, event)
 
-    @workflow.signal
+    @workflow.signal(name=SHIPMENT_EVENT_SIGNAL)
     def shipment_event(self, event: ShipmentEvent) -> None:
         self.changed = True
 

@@ -18,7 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from models.errors import Conflict
     from models.receivables.policies import InvoicePolicy
-    from models.sales.messages import Decision, OrderInput, OrderResult
+    from models.sales.messages import ORDER_WORKFLOW, Decision, OrderInput, OrderResult
     from models.sales.order_status import CANCELLABLE, OrderStatus
     from workflows.sales.order_approval import ApprovalStage
     from workflows.sales.order_billing import BillingStage
@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
 S = OrderStatus
 
 
-@workflow.defn
+@workflow.defn(name=ORDER_WORKFLOW)
 class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
     @workflow.init
     def __init__(self, order: OrderInput) -> None:

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.sales.registry import SalesActivities
     from models.errors import Conflict, InvalidInput
     from models.sales.messages import (
+        CREDIT_RELEASED_SIGNAL,
         HoldExpiryInput,
         ReleaseHoldInput,
         ReleaseInput,
@@ -91,7 +92,7 @@ class CreditStage(OrderState):
         if not release.comment.strip():
             raise InvalidInput.failure("a release needs a comment")
 
-    @workflow.signal
+    @workflow.signal(name=CREDIT_RELEASED_SIGNAL)
     def credit_released(self, release: ReleaseInput) -> None:
         """A payment made the order fit; the payment's transaction already released it."""
         if self.status == S.CREDIT_HOLD and self.released is None:

@@ -14,11 +14,11 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.fulfilment.registry import FulfilmentActivities
     from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
-    from models.sales.messages import ShipmentEvent, ShipmentInput
+    from models.sales.messages import STOCK_AVAILABLE_SIGNAL, ShipmentEvent, ShipmentInput
     from models.sales.order_status import OrderStatus, can_move
     from models.workflow_ids import shipment_event_id, shipment_workflow_id
     from workflows.fulfilment.shipment import ShipmentWorkflow
-    from workflows.sales.order_state import OrderState
+    from workflows.sales.order_shipment_news import ShipmentProgress
     from workflows.steps import Activity, db_step, send_mails
 
 S = OrderStatus
@@ -31,13 +31,10 @@ MOVE_KIND = {
 }
 
 
-class FulfilmentStage(OrderState):
+class FulfilmentStage(ShipmentProgress):
     def __init__(self) -> None:
         super().__init__()
         self.stock_arrived = False
-        self.news = False
-        self.seen_events: set[str] = set()
-        self.delivered_shipments: set[int] = set()
         self.dispatched_ids: list[int] = []
         self.fulfilled = False
         self.remainder_cancelled = False  # after a partial shipment: the rest will not ship
@@ -53,7 +50,7 @@ class FulfilmentStage(OrderState):
         """Each shipment once it is dispatched, until every line has left the warehouse."""
         reserve = False
         while True:
-            self.news = self.stock_arrived = False
+            self.shipment_news.fresh = self.stock_arrived = False
             step = (
                 FulfilmentActivities.plan_fulfilment
                 if reserve
@@ -86,7 +83,7 @@ class FulfilmentStage(OrderState):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: (
-                        self.news
+                        self.shipment_news.fresh
                         or self.stock_arrived
                         or self.cancelled
                         or self.remainder_cancelled
@@ -156,22 +153,13 @@ class FulfilmentStage(OrderState):
 
     @property
     def all_delivered(self) -> bool:
-        return self.fulfilled and set(self.dispatched_ids) <= self.delivered_shipments
+        return self.fulfilled and set(self.dispatched_ids) <= self.shipment_news.delivered
 
     async def await_delivery(self) -> None:
         await workflow.wait_condition(lambda: self.all_delivered)
         for handle in self.shipments.values():
             await handle
 
-    @workflow.signal
+    @workflow.signal(name=STOCK_AVAILABLE_SIGNAL)
     def stock_available(self) -> None:
         self.stock_arrived = True
-
-    @workflow.signal
-    def shipment_progress(self, event: ShipmentEvent) -> None:
-        if event.event_id in self.seen_events:
-            return
-        self.seen_events.add(event.event_id)
-        self.news = True
-        if event.kind == "delivered":
-            self.delivered_shipments.add(event.shipment_id)

@@ -4,8 +4,10 @@ decision (each an Update to `invoice-{id}`), and the dunning steps it went throu
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
+from temporalio.workflow import UpdateMethodMultiParam
 
 from activities.collection import cases as collection_cases
 from activities.collection import dunning
@@ -21,15 +23,21 @@ from models.collection.tasks import (
 )
 from models.receivables.invoices import InvoicePublic
 from models.security.users import Role
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 router = APIRouter(prefix="/invoices", tags=["collections"])
 READERS = reader(Role.FINANCE, Role.COLLECTOR, Role.CREDIT_MANAGER, Role.SALES)
 COLLECTORS = require(Role.FINANCE, Role.COLLECTOR, Role.CREDIT_MANAGER)
 FINANCE = require(Role.FINANCE, Role.CREDIT_MANAGER)
+Arg = TypeVar("Arg")
 
 
 async def _update(
-    db: DatabaseDep, temporal: TemporalDep, invoice_id: int, update: str, arg: object
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    invoice_id: int,
+    update: UpdateMethodMultiParam[[Any, Arg], Any],
+    arg: Arg,
 ) -> InvoicePublic:
     invoice = await db.run(invoices.get_invoice, invoice_id)
     await temporal.get_workflow_handle(invoice.workflow_id).execute_update(update, arg)
@@ -43,7 +51,7 @@ async def open_dispute(
     """Pauses dunning and the days-past-due count until the dispute is resolved."""
     await db.run(collection_cases.collectable_invoice, invoice_id)
     update = DisputeUpdate(user=user.username, reason=body.reason)
-    return await _update(db, temporal, invoice_id, "open_dispute", update)
+    return await _update(db, temporal, invoice_id, InvoiceCollectionWorkflow.open_dispute, update)
 
 
 @router.post("/{invoice_id}/dispute/resolve", dependencies=[FINANCE])
@@ -56,7 +64,9 @@ async def resolve_dispute(
 ) -> InvoicePublic:
     await db.run(collection_cases.check_dispute_open, invoice_id)
     update = DisputeUpdate(user=user.username, reason=body.resolution)
-    return await _update(db, temporal, invoice_id, "resolve_dispute", update)
+    return await _update(
+        db, temporal, invoice_id, InvoiceCollectionWorkflow.resolve_dispute, update
+    )
 
 
 @router.post("/{invoice_id}/promise", dependencies=[COLLECTORS])
@@ -72,7 +82,7 @@ async def promise_to_pay(
         date.today(),
     )
     update = PromiseUpdate(user=user.username, promised_date=body.promised_date, amount=body.amount)
-    return await _update(db, temporal, invoice_id, "promise_to_pay", update)
+    return await _update(db, temporal, invoice_id, InvoiceCollectionWorkflow.promise_to_pay, update)
 
 
 @router.post("/{invoice_id}/write-off-proposal", dependencies=[require(Role.FINANCE)])
@@ -87,7 +97,9 @@ async def decide_write_off_proposal(
     decision = BadDebtDecision(
         user=user.username, roles=sorted(user.role_set), accept=body.accept, comment=body.comment
     )
-    return await _update(db, temporal, invoice_id, "decide_bad_debt_write_off", decision)
+    return await _update(
+        db, temporal, invoice_id, InvoiceCollectionWorkflow.decide_bad_debt_write_off, decision
+    )
 
 
 @router.get("/{invoice_id}/dunning", dependencies=[READERS])

@@ -22,6 +22,7 @@ from models.collection.tasks import (
 )
 from models.errors import InvalidInput
 from models.security.users import Role
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 router = APIRouter(prefix="/collection-tasks", tags=["collections"])
 READERS = reader(Role.COLLECTOR, Role.CREDIT_MANAGER, Role.FINANCE)
@@ -82,5 +83,6 @@ async def record_outcome(
     elif body.outcome == Outcome.DISPUTE:
         await db.run(collection_cases.collectable_invoice, invoice_id)
     update = OutcomeUpdate(task_id=task_id, user=user.username, roles=roles, **body.model_dump())
-    await temporal.get_workflow_handle(invoice.workflow_id).execute_update("record_outcome", update)
+    handle = temporal.get_workflow_handle(invoice.workflow_id)
+    await handle.execute_update(InvoiceCollectionWorkflow.record_outcome, update)
     return await db.run(collection_tasks.task_public, task_id, date.today())

@@ -32,6 +32,7 @@ from models.fulfilment.shipments import (
 )
 from models.security.users import Role
 from models.workflow_ids import shipment_workflow_id
+from workflows.fulfilment.shipment import ShipmentWorkflow
 
 router = APIRouter(prefix="/shipments", tags=["shipments"])
 READERS = reader(Role.WAREHOUSE, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
@@ -93,7 +94,7 @@ async def release_credit_hold(
     await db.run(shipments.get_shipment, shipment_id)
     release = ShipmentRelease(user=user.username, comment=body.comment)
     handle = temporal.get_workflow_handle(shipment_workflow_id(shipment_id))
-    await handle.execute_update("release_credit_hold", release)
+    await handle.execute_update(ShipmentWorkflow.release_credit_hold, release)
     return await db.run(shipments.shipment_public, shipment_id)
 
 

@@ -21,6 +21,7 @@ from models.receivables.write_offs import (
 from models.sales.messages import WriteOffDecision
 from models.security.users import Role
 from models.workflow_ids import invoice_workflow_id
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 router = APIRouter(prefix="/invoices", tags=["write-offs"])
 
@@ -80,7 +81,7 @@ async def decide_write_off(
     )
     handle = temporal.get_workflow_handle(invoice_workflow_id(invoice_id))
     try:
-        await handle.execute_update("decide_write_off", decision)
+        await handle.execute_update(InvoiceCollectionWorkflow.decide_write_off, decision)
     except RPCError as exc:
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from temporalio.client import Client
+from temporalio.workflow import UpdateMethodMultiParam
 
 from activities.sales import amendments as order_amendments
 from activities.sales import order_views as views
@@ -34,9 +36,11 @@ from models.sales.orders import (
     ReleaseHoldRequest,
 )
 from models.security.users import Role, User
+from workflows.sales.order import OrderWorkflow
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 READERS = reader(Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE)
+Arg = TypeVar("Arg")
 
 
 @router.post("", status_code=201, dependencies=[require(Role.SALES)])
@@ -68,7 +72,11 @@ async def order_timeline(order_id: int, db: DatabaseDep) -> list[OrderEventPubli
 
 
 async def _update(
-    db: DatabaseDep, temporal: Client, order_id: int, update: str, arg: object
+    db: DatabaseDep,
+    temporal: Client,
+    order_id: int,
+    update: UpdateMethodMultiParam[[Any, Arg], Any],
+    arg: Arg,
 ) -> OrderDetail:
     order = await db.run(orders.get_order, order_id)
     await temporal.get_workflow_handle(order.workflow_id).execute_update(update, arg)
@@ -89,7 +97,7 @@ async def approve(
     order_id: int, body: ApproveRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
     decision = _decision(user, body.comment, body.level)
-    return await _update(db, temporal, order_id, "approve", decision)
+    return await _update(db, temporal, order_id, OrderWorkflow.approve, decision)
 
 
 @router.post("/{order_id}/reject", dependencies=[DECIDERS])
@@ -97,7 +105,7 @@ async def reject(
     order_id: int, body: RejectRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
     decision = _decision(user, body.reason, body.level)
-    return await _update(db, temporal, order_id, "reject", decision)
+    return await _update(db, temporal, order_id, OrderWorkflow.reject, decision)
 
 
 @router.patch("/{order_id}", dependencies=[require(Role.SALES)])
@@ -107,7 +115,7 @@ async def amend_order(
     """New lines for an order not yet approved; the earlier version is kept (`/revisions`)."""
     await db.run(order_amendments.check_amendment, order_id, body)
     amendment = Amendment(user=user.username, order=body)
-    return await _update(db, temporal, order_id, "amend", amendment)
+    return await _update(db, temporal, order_id, OrderWorkflow.amend, amendment)
 
 
 @router.get("/{order_id}/revisions", dependencies=[READERS])
@@ -119,7 +127,7 @@ async def order_revisions(order_id: int, db: DatabaseDep) -> list[OrderRevisionP
 async def cancel(
     order_id: int, body: CancelRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
-    return await _update(db, temporal, order_id, "cancel", _decision(user, body.reason))
+    return await _update(db, temporal, order_id, OrderWorkflow.cancel, _decision(user, body.reason))
 
 
 @router.post("/{order_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
@@ -131,4 +139,4 @@ async def release_credit_hold(
     user: CurrentUser,
 ) -> OrderDetail:
     release = ReleaseInput(user=user.username, comment=body.comment)
-    return await _update(db, temporal, order_id, "release_credit_hold", release)
+    return await _update(db, temporal, order_id, OrderWorkflow.release_credit_hold, release)
