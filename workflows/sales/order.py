@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from models.receivables.policies import InvoicePolicy
     from models.sales.messages import ORDER_WORKFLOW, Decision, OrderInput, OrderResult
     from models.sales.order_status import CANCELLABLE, OrderStatus
+    from workflows.handlers import let_handlers_finish
     from workflows.sales.order_approval import ApprovalStage
     from workflows.sales.order_billing import BillingStage
     from workflows.sales.order_fulfilment import FulfilmentStage
@@ -37,10 +38,16 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
         super().__init__()
         self.order_id = order.order_id
         self.status = OrderStatus(order.status)
-        self.hold_days, self.credit_blocked = order.hold_days, order.credit_blocked
+        self.credit.hold_days, self.credit.blocked = order.hold_days, order.credit_blocked
 
     @workflow.run
     async def run(self, order: OrderInput) -> OrderResult:
+        await self._live(order)
+        await let_handlers_finish()
+        return OrderResult(order_id=self.order_id, status=str(self.status))
+
+    async def _live(self, order: OrderInput) -> None:
+        """The order's story, to whichever end it comes."""
         workflow.upsert_search_attributes(
             [
                 CUSTOMER_ID.value_set(str(order.customer_id)),
@@ -48,34 +55,33 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
             ]
         )
         if not await self.sell(OrderStatus(order.status)):
-            return self._result()
+            return
         await self.bill_order()
         if not await self.reserve_stock():
             await self.credit_if_billed()
-            return self._result()
+            return
         async for shipment_id in self.dispatched_shipments():
             await self.bill_shipment(shipment_id)
         if self.cancelled:  # cancelled while backordered: its stock went back
             await self.credit_if_billed()
-            return self._result()
-        billed_on_delivery = self.invoice_policy == InvoicePolicy.ON_DELIVERY
+            return
+        billed_on_delivery = self.billing.invoice_policy == InvoicePolicy.ON_DELIVERY
         collected = None if billed_on_delivery else asyncio.ensure_future(self.await_collection())
-        await workflow.wait_condition(lambda: self.paid or self.all_delivered)
-        if not self.paid:
+        await workflow.wait_condition(lambda: self.billing.paid or self.all_delivered)
+        if not self.billing.paid:
             await self.move(S.DELIVERED, "delivered")
-        for shipment_id in self.dispatched_ids:
+        for shipment_id in self.fulfilment.dispatched_ids:
             await self.bill_delivery(shipment_id)
         await (collected or self.await_collection())
         await self.move(S.PAID, "paid")
         await self.await_delivery()
         await self.move(S.CLOSED, "closed")
-        return self._result()
 
     @workflow.update
     async def cancel(self, decision: Decision) -> str:
         """Before anything shipped: the whole order (its stock and credit are released). After
         a partial shipment: the remainder only; what shipped is still billed and collected."""
-        if self.dispatched_ids and self.status is not None:
+        if self.fulfilment.dispatched_ids and self.status is not None:
             await self.move(
                 self.status, "remainder_cancelled", actor=decision.user, detail=decision.comment
             )
@@ -87,16 +93,14 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
 
     @cancel.validator
     def _validate_cancel(self, decision: Decision) -> None:
-        if self.cancelled or self.remainder_cancelled:
+        if self.cancelled or self.fulfilment.remainder_cancelled:
             raise Conflict.failure("the order is cancelled already")
-        nothing_shipped = self.status in CANCELLABLE and not self.dispatched_ids
-        remainder_open = bool(self.dispatched_ids) and not self.fulfilled
+        shipped = self.fulfilment.dispatched_ids
+        nothing_shipped = self.status in CANCELLABLE and not shipped
+        remainder_open = bool(shipped) and not self.fulfilment.fulfilled
         if not (nothing_shipped or remainder_open):
             raise Conflict.failure(f"an order that is {self.status} cannot be cancelled")
 
     @workflow.query
     def current_status(self) -> str | None:
         return self.status
-
-    def _result(self) -> OrderResult:
-        return OrderResult(order_id=self.order_id, status=str(self.status))

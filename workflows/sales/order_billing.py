@@ -5,6 +5,8 @@ InvoiceCollectionWorkflow that outlives the order if it must."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -28,14 +30,21 @@ P = InvoicePolicy
 SETTLED = ("paid", "written_off")
 
 
+@dataclass
+class Billing:
+    """The order's invoices under the customer's invoice policy, and their collections."""
+
+    invoice_policy: InvoicePolicy | None = None
+    billed: bool = False
+    invoice_numbers: list[str] = field(default_factory=list)
+    collections: list[workflow.ChildWorkflowHandle] = field(default_factory=list)
+    paid: bool = False  # every invoice settled (paid or written off)
+
+
 class BillingStage(OrderState):
     def __init__(self) -> None:
         super().__init__()
-        self.paid = False
-        self.billed = False
-        self.invoice_policy: InvoicePolicy | None = None
-        self.invoice_numbers: list[str] = []
-        self.collections: list[workflow.ChildWorkflowHandle] = []
+        self.billing = Billing()
 
     async def bill_order(self) -> None:
         """Right after approval: read the policy; on_order bills the ordered quantities now."""
@@ -43,30 +52,30 @@ class BillingStage(OrderState):
             ReceivablesActivities.invoice_policy,
             OrderRef(order_id=self.order_id, at=workflow.now()),
         )
-        self.invoice_policy = InvoicePolicy(policy)
-        if self.invoice_policy == P.ON_ORDER:
+        self.billing.invoice_policy = InvoicePolicy(policy)
+        if self.billing.invoice_policy == P.ON_ORDER:
             number = await self._issue(None)
             await self.move(self.status or S.APPROVED, "billed_in_advance", detail=number)
-            self.billed = True
+            self.billing.billed = True
 
     async def bill_shipment(self, shipment_id: int) -> None:
         """Once dispatched: on_shipment bills what shipped; on_order is invoiced already."""
-        if self.invoice_policy == P.ON_SHIPMENT:
+        if self.billing.invoice_policy == P.ON_SHIPMENT:
             await self._issue(shipment_id)
-            self.billed = True
-        if self.invoice_policy != P.ON_DELIVERY:
-            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.invoice_numbers))
+            self.billing.billed = True
+        if self.billing.invoice_policy != P.ON_DELIVERY:
+            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.billing.invoice_numbers))
 
     async def bill_delivery(self, shipment_id: int) -> None:
         """Once delivered: on_delivery bills what was delivered (the shipment's quantities)."""
-        if self.invoice_policy == P.ON_DELIVERY and not self.billed:
+        if self.billing.invoice_policy == P.ON_DELIVERY and not self.billing.billed:
             await self._issue(shipment_id)
-            self.billed = True
-            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.invoice_numbers))
+            self.billing.billed = True
+            await self.move(S.INVOICED, "invoiced", detail=", ".join(self.billing.invoice_numbers))
 
     async def credit_if_billed(self) -> None:
         """A cancelled order that was billed in advance gets its invoice credited in full."""
-        if self.billed:
+        if self.billing.billed:
             await db_step(
                 ReceivablesActivities.credit_cancelled_order,
                 CreditOrderInput(order_id=self.order_id, at=workflow.now()),
@@ -74,9 +83,9 @@ class BillingStage(OrderState):
 
     async def await_collection(self) -> None:
         """Until every invoice of the order is settled (paid or written off)."""
-        await workflow.wait_condition(lambda: self.billed)
-        results: list[CollectionResult] = [await handle for handle in self.collections]
-        self.paid = all(result.outcome in SETTLED for result in results)
+        await workflow.wait_condition(lambda: self.billing.billed)
+        results: list[CollectionResult] = [await handle for handle in self.billing.collections]
+        self.billing.paid = all(result.outcome in SETTLED for result in results)
 
     async def _issue(self, shipment_id: int | None) -> str:
         issued = await document_step(
@@ -85,7 +94,7 @@ class BillingStage(OrderState):
                 order_id=self.order_id, shipment_id=shipment_id, issue_date=workflow.now().date()
             ),
         )
-        self.invoice_numbers.append(issued.number)
+        self.billing.invoice_numbers.append(issued.number)
         if issued.email_outbox_id is not None:
             await send_mail(issued.email_outbox_id)
         collection = await workflow.start_child_workflow(
@@ -99,5 +108,5 @@ class BillingStage(OrderState):
             id=invoice_workflow_id(issued.invoice_id),
             parent_close_policy=workflow.ParentClosePolicy.ABANDON,
         )
-        self.collections.append(collection)
+        self.billing.collections.append(collection)
         return issued.number

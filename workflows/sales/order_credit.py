@@ -4,7 +4,9 @@ fit, or the end of its class's hold days (then it is cancelled and the rep told)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
@@ -25,54 +27,59 @@ with workflow.unsafe.imports_passed_through():
 S = OrderStatus
 
 
+@dataclass
+class CreditGate:
+    """Where the order stands at the credit gate (for its current revision)."""
+
+    hold_days: int = 14  # how long a hold may wait for its release (the class policy)
+    blocked: bool = False  # held for overdue items: only a payment releases it
+    released: ReleaseInput | None = None
+    amended: bool = False  # an amendment sends the order back through the gate
+
+
 class CreditStage(OrderState):
     def __init__(self) -> None:
         super().__init__()
-        self.released: ReleaseInput | None = None
-        self.hold_days = 14
-        self.credit_blocked = False
-        self.amended = False  # an amendment sends the order back through the gate
-        self.releasing = False
+        self.credit = CreditGate()
+        self.release_lock = asyncio.Lock()  # one release at a time: a second one is refused
 
     async def pass_credit_gate(self, entered_as: OrderStatus) -> bool:
         self.mirror(entered_as)
         if entered_as != S.CREDIT_HOLD:
             return True
-        self.released = None
+        credit = self.credit
+        credit.released = None
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                self._hold_settled, timeout=timedelta(days=self.hold_days)
+                self._hold_settled, timeout=timedelta(days=credit.hold_days)
             )
         if not self._hold_settled():
             expiry = HoldExpiryInput(
-                order_id=self.order_id, at=workflow.now(), hold_days=self.hold_days
+                order_id=self.order_id, at=workflow.now(), hold_days=credit.hold_days
             )
             ended = await db_step(SalesActivities.expire_credit_hold, expiry)
             if ended.ended:
-                self.cancel_reason = f"credit hold not released within {self.hold_days} days"
+                self.cancel_reason = f"credit hold not released within {credit.hold_days} days"
                 self.mirror(S.CANCELLED)
                 await send_mails(ended.outbox_ids)
                 return False
             # A payment released it a moment before the timer: its signal is on the way.
             await workflow.wait_condition(self._hold_settled)
-        return self.released is not None and not self.cancelled and not self.amended
+        return credit.released is not None and not self.cancelled and not credit.amended
 
     def _hold_settled(self) -> bool:
-        return self.released is not None or self.cancelled or self.amended
+        return self.credit.released is not None or self.cancelled or self.credit.amended
 
     @workflow.update
     async def release_credit_hold(self, release: ReleaseInput) -> str:
-        if self.releasing:
+        if self.release_lock.locked():
             raise Conflict.failure("the hold is being released a moment ago")
-        self.releasing = True
-        try:
+        async with self.release_lock:
             await db_step(
                 SalesActivities.release_credit_hold,
                 ReleaseHoldInput(order_id=self.order_id, release=release, at=workflow.now()),
             )
-        finally:
-            self.releasing = False
-        self.released = release
+        self.credit.released = release
         self.mirror(S.PENDING_APPROVAL)
         return str(self.status)
 
@@ -80,12 +87,12 @@ class CreditStage(OrderState):
     def _validate_release(self, release: ReleaseInput) -> None:
         if (
             self.status != S.CREDIT_HOLD
-            or self.released is not None
-            or self.amended
-            or self.releasing
+            or self.credit.released is not None
+            or self.credit.amended
+            or self.release_lock.locked()
         ):
             raise Conflict.failure(f"order is {self.status}, not on credit hold")
-        if self.credit_blocked:
+        if self.credit.blocked:
             raise Conflict.failure(
                 "the order is blocked for overdue items: only a payment releases it"
             )
@@ -95,6 +102,6 @@ class CreditStage(OrderState):
     @workflow.signal(name=CREDIT_RELEASED_SIGNAL)
     def credit_released(self, release: ReleaseInput) -> None:
         """A payment made the order fit; the payment's transaction already released it."""
-        if self.status == S.CREDIT_HOLD and self.released is None:
-            self.released = release
+        if self.status == S.CREDIT_HOLD and self.credit.released is None:
+            self.credit.released = release
             self.mirror(S.PENDING_APPROVAL)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from temporalio import workflow
@@ -31,14 +32,21 @@ MOVE_KIND = {
 }
 
 
+@dataclass
+class FulfilmentProgress:
+    """How far the order's shipments got, and the children that carry them."""
+
+    stock_arrived: bool = False  # a receipt may serve what the order still waits for
+    shipments: dict[int, workflow.ChildWorkflowHandle] = field(default_factory=dict)
+    dispatched_ids: list[int] = field(default_factory=list)
+    fulfilled: bool = False
+    remainder_cancelled: bool = False  # after a partial shipment: the rest will not ship
+
+
 class FulfilmentStage(ShipmentProgress):
     def __init__(self) -> None:
         super().__init__()
-        self.stock_arrived = False
-        self.dispatched_ids: list[int] = []
-        self.fulfilled = False
-        self.remainder_cancelled = False  # after a partial shipment: the rest will not ship
-        self.shipments: dict[int, workflow.ChildWorkflowHandle] = {}
+        self.fulfilment = FulfilmentProgress()
 
     async def reserve_stock(self) -> bool:
         """The first claim on stock after approval; False when the order was cancelled."""
@@ -50,7 +58,7 @@ class FulfilmentStage(ShipmentProgress):
         """Each shipment once it is dispatched, until every line has left the warehouse."""
         reserve = False
         while True:
-            self.shipment_news.fresh = self.stock_arrived = False
+            self.shipment_news.fresh = self.fulfilment.stock_arrived = False
             step = (
                 FulfilmentActivities.plan_fulfilment
                 if reserve
@@ -58,18 +66,19 @@ class FulfilmentStage(ShipmentProgress):
             )
             plan = await self._plan(step)
             for shipment_id in plan.dispatched:
-                if shipment_id not in self.dispatched_ids:
-                    self.dispatched_ids.append(shipment_id)
+                if shipment_id not in self.fulfilment.dispatched_ids:
+                    self.fulfilment.dispatched_ids.append(shipment_id)
                     await self._show(plan)
                     yield shipment_id
             if plan.all_dispatched:
-                self.fulfilled = True
+                self.fulfilment.fulfilled = True
                 return
             if self.cancelled:
                 await self._release_stock()
                 return
-            if self.remainder_cancelled:  # what shipped is billed and collected, the rest is not
-                self.fulfilled = True
+            if self.fulfilment.remainder_cancelled:
+                # What shipped is billed and collected, the rest is not.
+                self.fulfilment.fulfilled = True
                 return
             await self._show(plan)
             reserve = await self._wait_for_news(plan)
@@ -84,13 +93,13 @@ class FulfilmentStage(ShipmentProgress):
                 await workflow.wait_condition(
                     lambda: (
                         self.shipment_news.fresh
-                        or self.stock_arrived
+                        or self.fulfilment.stock_arrived
                         or self.cancelled
-                        or self.remainder_cancelled
+                        or self.fulfilment.remainder_cancelled
                     ),
                     timeout=timeout,
                 )
-                return self.stock_arrived
+                return self.fulfilment.stock_arrived
         if plan.reserved_until is not None and workflow.now() >= plan.reserved_until:
             await self._expire_reservations()
             return False
@@ -110,7 +119,7 @@ class FulfilmentStage(ShipmentProgress):
             FulfilmentActivities.cancel_order_remainder,
             FulfilmentInput(order_id=self.order_id, at=workflow.now()),
         )
-        self.remainder_cancelled = True
+        self.fulfilment.remainder_cancelled = True
         await self._wake_shipments(cancelled, "remainder-cancelled")
 
     async def _release_stock(self) -> None:
@@ -122,7 +131,7 @@ class FulfilmentStage(ShipmentProgress):
 
     async def _wake_shipments(self, shipment_ids: list[int], why: str) -> None:
         for shipment_id in shipment_ids:
-            handle = self.shipments.get(shipment_id)
+            handle = self.fulfilment.shipments.get(shipment_id)
             if handle is not None:
                 event = ShipmentEvent(
                     event_id=shipment_event_id(shipment_id, why),
@@ -135,8 +144,8 @@ class FulfilmentStage(ShipmentProgress):
     async def _plan(self, step: Activity[FulfilmentInput, FulfilmentPlan]) -> FulfilmentPlan:
         plan = await db_step(step, FulfilmentInput(order_id=self.order_id, at=workflow.now()))
         for shipment_id in plan.shipments:
-            if shipment_id not in self.shipments:
-                self.shipments[shipment_id] = await workflow.start_child_workflow(
+            if shipment_id not in self.fulfilment.shipments:
+                self.fulfilment.shipments[shipment_id] = await workflow.start_child_workflow(
                     ShipmentWorkflow.run,
                     ShipmentInput(shipment_id=shipment_id, order_id=self.order_id),
                     id=shipment_workflow_id(shipment_id),
@@ -153,13 +162,16 @@ class FulfilmentStage(ShipmentProgress):
 
     @property
     def all_delivered(self) -> bool:
-        return self.fulfilled and set(self.dispatched_ids) <= self.shipment_news.delivered
+        return (
+            self.fulfilment.fulfilled
+            and set(self.fulfilment.dispatched_ids) <= self.shipment_news.delivered
+        )
 
     async def await_delivery(self) -> None:
         await workflow.wait_condition(lambda: self.all_delivered)
-        for handle in self.shipments.values():
+        for handle in self.fulfilment.shipments.values():
             await handle
 
     @workflow.signal(name=STOCK_AVAILABLE_SIGNAL)
     def stock_available(self) -> None:
-        self.stock_arrived = True
+        self.fulfilment.stock_arrived = True
