@@ -4,6 +4,7 @@ ends) or refuses it (dunning goes on) through an Update."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -23,16 +24,23 @@ with workflow.unsafe.imports_passed_through():
 DECIDERS = ("finance", "admin")
 
 
+@dataclass
+class BadDebtProposal:
+    """The bad-debt write-off proposed for the invoice, once, and whether it awaits a decision."""
+
+    id: int | None = None
+    open: bool = False
+
+
 class BadDebtStage(CollectionState):
     def __init__(self) -> None:
         super().__init__()
-        self.proposal_id: int | None = None
-        self.proposal_open = False
+        self.proposal = BadDebtProposal()
 
     def proposal_due(self) -> datetime | None:
         assert self.plan is not None
         after = self.plan.terms.write_off_after_days
-        if after is None or self.last_level_at is None or self.proposal_id is not None:
+        if after is None or self.last_level_at is None or self.proposal.id is not None:
             return None
         if self.dunning_paused_by:
             return None
@@ -46,19 +54,19 @@ class BadDebtStage(CollectionState):
             CollectionActivities.propose_bad_debt,
             InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),
         )
-        self.proposal_id = proposed.proposal_id
-        self.proposal_open = True
+        self.proposal.id = proposed.proposal_id
+        self.proposal.open = True
         await send_mails(proposed.mail_outbox_ids)
 
     @workflow.update
     async def decide_bad_debt_write_off(self, decision: BadDebtDecision) -> str:
-        assert self.proposal_id is not None
-        self.proposal_open = False
+        assert self.proposal.id is not None
+        self.proposal.open = False
         await db_step(
             CollectionActivities.decide_bad_debt,
             BadDebtDecisionInput(
                 **decision.model_dump(),
-                proposal_id=self.proposal_id,
+                proposal_id=self.proposal.id,
                 invoice_id=self.invoice_id,
                 at=workflow.now(),
             ),
@@ -67,7 +75,7 @@ class BadDebtStage(CollectionState):
             self.position = await db_step(
                 CollectionActivities.write_off_bad_debt,
                 WriteOffBadDebtInput(
-                    invoice_id=self.invoice_id, proposal_id=self.proposal_id, at=workflow.now()
+                    invoice_id=self.invoice_id, proposal_id=self.proposal.id, at=workflow.now()
                 ),
             )
         self.money_moved()
@@ -77,5 +85,5 @@ class BadDebtStage(CollectionState):
     def _validate_bad_debt_decision(self, decision: BadDebtDecision) -> None:
         if not set(decision.roles) & set(DECIDERS):
             raise Forbidden.failure("a bad-debt write-off is decided by finance")
-        if not self.proposal_open:
+        if not self.proposal.open:
             raise Conflict.failure("no bad-debt write-off is proposed")

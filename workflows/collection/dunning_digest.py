@@ -8,6 +8,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.collection.registry import CollectionActivities
     from models.collection.messages import DigestInput
+    from workflows.handlers import let_handlers_finish
     from workflows.steps import batch_step, send_mails
 
 
@@ -19,4 +20,5 @@ class DunningDigestWorkflow:
             CollectionActivities.send_dunning_digests, DigestInput(on=workflow.now().date())
         )
         await send_mails(digests.outbox_ids)
+        await let_handlers_finish()
         return len(digests.outbox_ids)

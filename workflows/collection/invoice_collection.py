@@ -108,6 +108,7 @@ class InvoiceCollectionWorkflow(
 
     async def _settled(self, status: str) -> CollectionResult:
         await self.close_task(status, f"invoice {status}")
+        # Always waited for its handlers (no patch needed, unlike workflows/handlers.py).
         await workflow.wait_condition(workflow.all_handlers_finished)
         return CollectionResult(invoice_id=self.invoice_id, outcome=status)
 
@@ -126,8 +127,8 @@ class InvoiceCollectionWorkflow(
             level=self.level,
             outstanding=self.position.outstanding if self.position else None,
             paused_by=self.dunning_paused_by,
-            task_id=self.task_id if self.task_open else None,
-            assignee=self.assignee,
-            promise_until=self.promise_until,
-            proposal_id=self.proposal_id,
+            task_id=self.task.task_id if self.task.open else None,
+            assignee=self.task.assignee,
+            promise_until=self.pauses.promise_until,
+            proposal_id=self.proposal.id,
         )

@@ -4,6 +4,7 @@ flagged `escalate`, and the last level, open a collection task."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -18,21 +19,32 @@ with workflow.unsafe.imports_passed_through():
 ONE_STEP_A_DAY = timedelta(days=1)
 
 
+@dataclass
+class LadderProgress:
+    """How far up the ladder the invoice went, and what interest it was charged."""
+
+    next_step: int = 0
+    interest_days_charged: int = 0
+    last_step_at: datetime | None = None
+
+
 class DunningLadder(CollectionState):
     def __init__(self) -> None:
         super().__init__()
-        self.next_step = 0
-        self.interest_days_charged = 0
-        self.last_step_at: datetime | None = None
+        self.ladder = LadderProgress()
 
     def ladder_due(self) -> datetime | None:
         """When the next step falls, or None while paused or at the top of the ladder.
         After a pause, missed levels are climbed a day apart, never several at once."""
-        if self.plan is None or self.dunning_paused_by or self.next_step >= len(self.plan.steps):
+        if (
+            self.plan is None
+            or self.dunning_paused_by
+            or self.ladder.next_step >= len(self.plan.steps)
+        ):
             return None
-        at = self.moment(self.plan.steps[self.next_step].days)
-        if self.last_step_at is not None:
-            at = max(at, self.last_step_at + ONE_STEP_A_DAY)
+        at = self.moment(self.plan.steps[self.ladder.next_step].days)
+        if self.ladder.last_step_at is not None:
+            at = max(at, self.ladder.last_step_at + ONE_STEP_A_DAY)
         return at
 
     async def climb(self) -> None:
@@ -40,7 +52,7 @@ class DunningLadder(CollectionState):
         if due is None or workflow.now() < due:
             return
         assert self.plan is not None
-        step = self.plan.steps[self.next_step]
+        step = self.plan.steps[self.ladder.next_step]
         past_due = self.days_past_due()
         result = await db_step(
             CollectionActivities.take_dunning_step,
@@ -49,16 +61,16 @@ class DunningLadder(CollectionState):
                 level=step.level,
                 spec=step.spec,
                 days_past_due=past_due,
-                interest_days=past_due - self.interest_days_charged if step.level else 0,
+                interest_days=past_due - self.ladder.interest_days_charged if step.level else 0,
                 on=workflow.now().date(),
                 at=workflow.now(),
             ),
         )
-        self.next_step += 1
-        self.last_step_at = workflow.now()
+        self.ladder.next_step += 1
+        self.ladder.last_step_at = workflow.now()
         if not result.taken or step.level == 0:
             return
-        self.interest_days_charged = past_due
+        self.ladder.interest_days_charged = past_due
         self.level = step.level
         workflow.upsert_search_attributes([DUNNING_LEVEL.value_set(step.level)])
         if step.last:

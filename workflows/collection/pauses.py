@@ -29,22 +29,22 @@ class CollectionPauses(CollectionState):
         if promise_id is None:
             return
         grace = timedelta(days=self.plan.terms.promise_grace_days + 1)
-        self.promise_id = promise_id
-        self.promise_until = datetime.combine(promised_date, time.min, tzinfo=UTC) + grace
+        self.pauses.promise_id = promise_id
+        self.pauses.promise_until = datetime.combine(promised_date, time.min, tzinfo=UTC) + grace
 
     def promise_due(self) -> datetime | None:
-        return None if self.disputed else self.promise_until
+        return None if self.disputed else self.pauses.promise_until
 
     async def check_promise(self) -> None:
         due = self.promise_due()
-        if due is None or workflow.now() < due or self.promise_id is None:
+        if due is None or workflow.now() < due or self.pauses.promise_id is None:
             return
         kept = await db_step(
             CollectionActivities.check_promise,
-            PromiseCheckInput(promise_id=self.promise_id, at=workflow.now()),
+            PromiseCheckInput(promise_id=self.pauses.promise_id, at=workflow.now()),
         )
-        self.promise_id = None
-        self.promise_until = None
+        self.pauses.promise_id = None
+        self.pauses.promise_until = None
         if kept:
             await self.close_task("promise_kept", "the promised payment arrived")
         else:
@@ -82,14 +82,14 @@ class CollectionPauses(CollectionState):
 
     @workflow.update
     async def open_dispute(self, update: DisputeUpdate) -> str:
-        self.disputed_since = workflow.now()  # the ladder stops at once, not after the write
+        self.pauses.disputed_since = workflow.now()  # the ladder stops at once, not after the write
         try:
             await db_step(
                 CollectionActivities.open_dispute,
                 DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
             )
         except Exception:
-            self.disputed_since = None
+            self.pauses.disputed_since = None
             raise
         self.money_moved()
         return "disputed"
@@ -102,13 +102,13 @@ class CollectionPauses(CollectionState):
 
     @workflow.update
     async def resolve_dispute(self, update: DisputeUpdate) -> str:
-        assert self.disputed_since is not None
+        assert self.pauses.disputed_since is not None
         position = await db_step(
             CollectionActivities.resolve_dispute,
             DisputeInput(**update.model_dump(), invoice_id=self.invoice_id, at=workflow.now()),
         )
-        self.dispute_time += workflow.now() - self.disputed_since
-        self.disputed_since = None
+        self.pauses.dispute_time += workflow.now() - self.pauses.disputed_since
+        self.pauses.disputed_since = None
         self.position = position
         self.on_resume()
         self.money_moved()

@@ -5,6 +5,7 @@ and names the moment its next duty falls due; the workflow sleeps until the earl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -15,8 +16,17 @@ with workflow.unsafe.imports_passed_through():
     from models.collection.dunning_terms import days_past_due, step_moment
     from models.collection.messages import DunningPlan
     from models.sales.messages import InvoicePosition, InvoiceRef
-    from workflows.search_attributes import ASSIGNED_TO
     from workflows.steps import db_step
+
+
+@dataclass
+class Pauses:
+    """What holds the ladder: a dispute (its days do not count as past due) or a promise."""
+
+    disputed_since: datetime | None = None
+    dispute_time: timedelta = timedelta(0)  # all disputes so far, ended ones
+    promise_id: int | None = None
+    promise_until: datetime | None = None  # the promised date plus the policy's grace
 
 
 class CollectionState:
@@ -29,12 +39,7 @@ class CollectionState:
         self.plan: DunningPlan | None = None
         self.level = 0
         self.last_level_at: datetime | None = None  # when the top of the ladder was reached
-        self.disputed_since: datetime | None = None
-        self.dispute_time = timedelta(0)  # disputes do not count towards days past due
-        self.promise_id: int | None = None
-        self.promise_until: datetime | None = None
-        self.task_id: int | None = None
-        self.assignee: str | None = None
+        self.pauses = Pauses()
 
     def money_moved(self) -> None:
         self.stale = True
@@ -42,23 +47,25 @@ class CollectionState:
 
     @property
     def disputed(self) -> bool:
-        return self.disputed_since is not None
+        return self.pauses.disputed_since is not None
 
     @property
     def dunning_paused_by(self) -> str | None:
         if self.disputed:
             return "dispute"
-        if self.promise_until is not None:
+        if self.pauses.promise_until is not None:
             return "promise"
         return None
 
     def moment(self, days: int) -> datetime:
         assert self.plan is not None
-        return step_moment(self.plan.due_date, days, self.plan.terms.run_at, self.dispute_time)
+        return step_moment(
+            self.plan.due_date, days, self.plan.terms.run_at, self.pauses.dispute_time
+        )
 
     def days_past_due(self) -> int:
         assert self.plan is not None
-        return days_past_due(self.plan.due_date, workflow.now().date(), self.dispute_time)
+        return days_past_due(self.plan.due_date, workflow.now().date(), self.pauses.dispute_time)
 
     async def read_position(self) -> InvoicePosition:
         """Read from the database only when money may have moved: every payment, credit note
@@ -71,13 +78,6 @@ class CollectionState:
             InvoiceRef(invoice_id=self.invoice_id, at=workflow.now()),
         )
         return self.position
-
-    def show_assignee(self, assignee: str | None) -> None:
-        self.assignee = assignee
-        if assignee is None:
-            workflow.upsert_search_attributes([ASSIGNED_TO.value_unset()])
-        else:
-            workflow.upsert_search_attributes([ASSIGNED_TO.value_set(assignee)])
 
     def on_resume(self) -> None:
         """Dunning goes on after a dispute: parts with timers restart them."""

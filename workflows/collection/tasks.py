@@ -4,6 +4,7 @@ when nobody works it), and the collector's outcomes as an Update."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from temporalio import workflow
@@ -20,68 +21,83 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.errors import Conflict, Forbidden, InvalidInput
     from workflows.collection.state import CollectionState
+    from workflows.search_attributes import ASSIGNED_TO
     from workflows.steps import db_step, send_mail
 
 MANAGERS = ("credit_manager", "admin")
 OUTCOMES = ("contacted", "no_answer", "promise", "dispute", "escalate", "resolved")
 
 
+@dataclass
+class TaskFollowUp:
+    """The invoice's collection task, who has it, and its SLA."""
+
+    task_id: int | None = None
+    open: bool = False
+    assignee: str | None = None
+    escalated: bool = False  # a collections manager has it: the SLA stops
+    work_by: datetime | None = None
+    collector_reminded: bool = False
+
+
 class CollectionTasks(CollectionState):
     def __init__(self) -> None:
         super().__init__()
-        self.task_open = False
-        self.task_escalated = False
-        self.work_by: datetime | None = None
-        self.collector_reminded = False
+        self.task = TaskFollowUp()
 
     def task_due(self) -> datetime | None:
         """The SLA: remind the collector at `work_by`, escalate a while later; quiet while the
         invoice is in dispute or under a promise, and once a manager has it."""
-        if not self.task_open or self.task_escalated or self.dunning_paused_by or not self.work_by:
+        if (
+            not self.task.open
+            or self.task.escalated
+            or self.dunning_paused_by
+            or not self.task.work_by
+        ):
             return None
-        if not self.collector_reminded:
-            return self.work_by
+        if not self.task.collector_reminded:
+            return self.task.work_by
         assert self.plan is not None
         terms = self.plan.terms
-        return self.work_by + timedelta(
+        return self.task.work_by + timedelta(
             hours=terms.task_escalate_after_hours - terms.task_remind_after_hours
         )
 
     def _restart_sla(self, at: datetime) -> None:
-        self.work_by = at
-        self.collector_reminded = False
+        self.task.work_by = at
+        self.task.collector_reminded = False
 
     def on_resume(self) -> None:
         super().on_resume()
-        if self.task_open and self.plan is not None:
+        if self.task.open and self.plan is not None:
             hours = self.plan.terms.task_remind_after_hours
             self._restart_sla(workflow.now() + timedelta(hours=hours))
 
     async def open_task(self, level: int) -> None:
-        if self.task_open:
+        if self.task.open:
             return
         assert self.plan is not None
         state = await db_step(
             CollectionActivities.open_collection_task,
             OpenTaskInput(invoice_id=self.invoice_id, level=level, at=workflow.now()),
         )
-        self.task_id = state.task_id
-        self.task_open = True
-        self.task_escalated = False
+        self.task.task_id = state.task_id
+        self.task.open = True
+        self.task.escalated = False
         self._restart_sla(workflow.now() + timedelta(hours=self.plan.terms.task_remind_after_hours))
         self.show_assignee(state.assignee)
         await self._mail(state)
 
     async def follow_task(self) -> None:
         due = self.task_due()
-        if due is None or workflow.now() < due or self.task_id is None:
+        if due is None or workflow.now() < due or self.task.task_id is None:
             return
-        if not self.collector_reminded:
-            self.collector_reminded = True
+        if not self.task.collector_reminded:
+            self.task.collector_reminded = True
             state = await db_step(
                 CollectionActivities.remind_collector,
                 TaskNoticeInput(
-                    task_id=self.task_id, reason="not worked in time", at=workflow.now()
+                    task_id=self.task.task_id, reason="not worked in time", at=workflow.now()
                 ),
             )
             await self._mail(state)
@@ -89,28 +105,35 @@ class CollectionTasks(CollectionState):
             await self.escalate_task("sla")
 
     async def escalate_task(self, reason: str) -> None:
-        if self.task_id is None:
+        if self.task.task_id is None:
             await self.open_task(self.level)
-        assert self.task_id is not None
-        self.task_escalated = True
+        assert self.task.task_id is not None
+        self.task.escalated = True
         state = await db_step(
             CollectionActivities.escalate_collection_task,
-            TaskNoticeInput(task_id=self.task_id, reason=reason, at=workflow.now()),
+            TaskNoticeInput(task_id=self.task.task_id, reason=reason, at=workflow.now()),
         )
         self.show_assignee(state.assignee)
         await self._mail(state)
 
     async def close_task(self, outcome: str, note: str, by: str = "system") -> None:
-        if not self.task_open or self.task_id is None:
+        if not self.task.open or self.task.task_id is None:
             return
-        self.task_open = False
+        self.task.open = False
         await db_step(
             CollectionActivities.close_collection_task,
             CloseTaskInput(
-                task_id=self.task_id, outcome=outcome, note=note, by=by, at=workflow.now()
+                task_id=self.task.task_id, outcome=outcome, note=note, by=by, at=workflow.now()
             ),
         )
         self.show_assignee(None)
+
+    def show_assignee(self, assignee: str | None) -> None:
+        self.task.assignee = assignee
+        if assignee is None:
+            workflow.upsert_search_attributes([ASSIGNED_TO.value_unset()])
+        else:
+            workflow.upsert_search_attributes([ASSIGNED_TO.value_set(assignee)])
 
     async def _mail(self, state: TaskState) -> None:
         if state.mail_outbox_id is not None:
@@ -133,24 +156,24 @@ class CollectionTasks(CollectionState):
         elif outcome == "promise" and update.promised_date is not None:
             self.start_promise(state.promise_id, update.promised_date)
         elif outcome == "dispute":
-            self.disputed_since = workflow.now()
+            self.pauses.disputed_since = workflow.now()
         elif outcome == "escalate":
-            self.task_escalated = True
+            self.task.escalated = True
             self.show_assignee(state.assignee)
             await self._mail(state)
         elif outcome == "resolved":
-            self.task_open = False
+            self.task.open = False
             self.show_assignee(None)
         self.money_moved()
         return outcome
 
     @record_outcome.validator
     def _validate_outcome(self, update: OutcomeUpdate) -> None:
-        if not self.task_open or update.task_id != self.task_id:
+        if not self.task.open or update.task_id != self.task.task_id:
             raise Conflict.failure(f"collection task {update.task_id} is closed")
-        if update.user != self.assignee and not set(update.roles) & set(MANAGERS):
+        if update.user != self.task.assignee and not set(update.roles) & set(MANAGERS):
             raise Forbidden.failure(
-                f"collection task {update.task_id} is assigned to {self.assignee}"
+                f"collection task {update.task_id} is assigned to {self.task.assignee}"
             )
         if update.outcome not in OUTCOMES:
             raise InvalidInput.failure(f"unknown outcome {update.outcome!r}")

@@ -6,6 +6,7 @@ rep and ops are alerted, once. Dispatch and delivery are passed on to the order.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import UTC, datetime, time, timedelta
 
@@ -22,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.sales.messages import SHIPMENT_EVENT_SIGNAL, ShipmentEvent, ShipmentInput
     from models.workflow_ids import shipment_event_id
+    from workflows.handlers import let_handlers_finish
     from workflows.sales.order_shipment_news import ShipmentProgress
     from workflows.steps import db_step, send_mails
 
@@ -42,7 +44,7 @@ class ShipmentWorkflow:
         self.shipment_id = 0
         self.state: ShipmentState | None = None
         self.changed = False
-        self.releasing = False
+        self.release_lock = asyncio.Lock()  # one release at a time: a second one is refused
         self.told_parent: set[str] = set()
 
     @workflow.run
@@ -53,6 +55,7 @@ class ShipmentWorkflow:
             state = await self._read()
             await self._tell_order(state)
             if state.status in DONE:
+                await let_handlers_finish()
                 return state.status
             late_at = late_after(state)
             if late_at is not None and workflow.now() >= late_at:
@@ -102,8 +105,9 @@ class ShipmentWorkflow:
 
     @workflow.update
     async def release_credit_hold(self, release: ShipmentRelease) -> str:
-        self.releasing = True
-        try:
+        if self.release_lock.locked():
+            raise Conflict.failure("the hold is being released a moment ago")
+        async with self.release_lock:
             await db_step(
                 FulfilmentActivities.release_shipment_hold,
                 ShipmentReleaseInput(
@@ -113,8 +117,6 @@ class ShipmentWorkflow:
                     at=workflow.now(),
                 ),
             )
-        finally:
-            self.releasing = False
         if self.state is not None:
             self.state = self.state.model_copy(update={"status": "planned"})
         self.changed = True
@@ -123,7 +125,7 @@ class ShipmentWorkflow:
     @release_credit_hold.validator
     def _validate_release(self, release: ShipmentRelease) -> None:
         status = self.state.status if self.state else "starting"
-        if status != "credit_hold" or self.releasing:
+        if status != "credit_hold" or self.release_lock.locked():
             raise Conflict.failure(f"shipment {self.shipment_id} is {status}, not on credit hold")
         if not release.comment.strip():
             raise InvalidInput.failure("a release needs a comment")
