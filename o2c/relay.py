@@ -10,11 +10,12 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.transaction import transaction
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ BATCH = 200
 
 
 def _pending(engine: Engine) -> list[OutboxMessage]:
-    with Session(engine, expire_on_commit=False) as session:
+    with transaction(engine) as session:
         query = (
             select(OutboxMessage)
             .where(OutboxMessage.state == OutboxState.PENDING)
@@ -34,7 +35,7 @@ def _pending(engine: Engine) -> list[OutboxMessage]:
 
 
 def _mark(engine: Engine, message_id: int, error: str | None) -> None:
-    with Session(engine) as session, session.begin():
+    with transaction(engine) as session:
         message = session.get(OutboxMessage, message_id)
         if message is None:
             return
