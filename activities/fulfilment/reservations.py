@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Subquery, func
 from sqlmodel import Session, col, select
 
 from activities.fulfilment.stock_ledger import LevelKey, lock_levels, record_move
@@ -125,7 +125,8 @@ def reserve_for_order(session: Session, order_id: int, at: datetime, hold_days: 
     return sorted(set(short))
 
 
-def _approved_at():  # type: ignore[no-untyped-def]
+def _approved_at() -> Subquery:
+    """When each order was approved: backorders are served first come, first served."""
     return (
         select(Approval.order_id, func.max(Approval.decided_at).label("approved_at"))
         .where(Approval.decision == "approved")
