@@ -17,9 +17,16 @@ from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
 from api.routes.master_data import customers, products
-from api.routes.receivables import credit_notes, invoices, ledger, payments, write_offs
+from api.routes.receivables import (
+    credit_notes,
+    invoices,
+    ledger,
+    payments,
+    unapplied_credit,
+    write_offs,
+)
 from api.routes.reports import reports, statements
-from api.routes.sales import approval_policies, approvals, customer_credit, orders, price_lists
+from api.routes.sales import approval_policies, approvals, orders, price_lists
 from api.routes.security import auth, users
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
@@ -55,7 +62,7 @@ def create_app(
         auth,
         users,
         customers,
-        customer_credit,
+        unapplied_credit,
         products,
         warehouses,
         stock,

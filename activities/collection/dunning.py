@@ -9,14 +9,13 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from activities.collection.holds import NOT_DUNNED
 from activities.master_data.customers import get_customer
 from activities.numbering import next_number
 from activities.receivables.invoice_balance import lock_invoice
 from activities.receivables.invoices import get_invoice, position
 from activities.receivables.ledger import post
 from activities.receivables.write_offs import post_write_off
-from models.collection.dunning import DunningPolicy, DunningStep, DunningStepPublic
+from models.collection.dunning import NOT_DUNNED, DunningPolicy, DunningStep, DunningStepPublic
 from models.collection.dunning_terms import (
     DEFAULT_TERMS,
     DunningTerms,

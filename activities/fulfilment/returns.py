@@ -16,7 +16,6 @@ from activities.fulfilment.reservations import serve_waiting
 from activities.fulfilment.shipments import get_shipment, shipment_lines
 from activities.fulfilment.stock import DEFAULT_HOLD_DAYS, check_quantity
 from activities.fulfilment.stock_ledger import ensure_level, lock_levels, record_move
-from activities.receivables.return_credits import credit_return
 from models.errors import Conflict, InvalidInput
 from models.fulfilment.returns import (
     GoodsReturn,
@@ -47,7 +46,9 @@ def record_return(
     user: str,
     now: datetime,
     hold_days: int = DEFAULT_HOLD_DAYS,
-) -> ReturnPublic:
+) -> GoodsReturn:
+    """The returned goods back in stock (serving waiting orders first). Crediting them is
+    receivables' part: `activities.receivables.return_credits.receive_return` does both."""
     shipment = get_shipment(session, shipment_id, lock=True)
     if shipment.status != ShipmentStatus.DELIVERED:
         raise Conflict(f"shipment {shipment_id} is {shipment.status}: only delivered goods return")
@@ -107,9 +108,8 @@ def record_return(
         )
     )
     session.flush()
-    credit_return(session, goods_return, now.date(), user)
     serve_waiting(session, asked, now, hold_days)
-    return return_public(session, goods_return)
+    return goods_return
 
 
 def return_public(session: Session, goods_return: GoodsReturn) -> ReturnPublic:

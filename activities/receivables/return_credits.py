@@ -4,13 +4,21 @@ them, issued in the return's transaction (once per return)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from activities.fulfilment.returns import record_return, return_public
+from activities.fulfilment.stock import DEFAULT_HOLD_DAYS
 from activities.receivables.credit_notes import issue_credit_note
-from models.fulfilment.returns import GoodsReturn, GoodsReturnLine, ReturnStatus
+from models.fulfilment.returns import (
+    GoodsReturn,
+    GoodsReturnLine,
+    ReturnCreate,
+    ReturnPublic,
+    ReturnStatus,
+)
 from models.receivables.credit_notes import CreditLineRequest
 from models.receivables.invoices import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 
@@ -70,3 +78,17 @@ def credit_return(session: Session, goods_return: GoodsReturn, on: date, user: s
     goods_return.status = ReturnStatus.CREDITED
     session.add(goods_return)
     return True
+
+
+def receive_return(
+    session: Session,
+    shipment_id: int,
+    data: ReturnCreate,
+    user: str,
+    now: datetime,
+    hold_days: int = DEFAULT_HOLD_DAYS,
+) -> ReturnPublic:
+    """Delivered goods coming back: into stock, then credited at once, in one transaction."""
+    goods_return = record_return(session, shipment_id, data, user, now, hold_days)
+    credit_return(session, goods_return, now.date(), user)
+    return return_public(session, goods_return)

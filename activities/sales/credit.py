@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from activities.collection.holds import customer_dunning_hold
 from activities.master_data.customers import get_customer, lock_customer
+from models.collection.dunning import NOT_DUNNED, DunningStep
 from models.errors import NotFound
 from models.master_data.customers import CreditStatus, CustomerCredit
 from models.money import ZERO
@@ -189,3 +189,16 @@ def close_hold(
 def holds_of(session: Session, order_id: int) -> list[CreditHoldPublic]:
     query = select(CreditHold).where(CreditHold.order_id == order_id).order_by(col(CreditHold.id))
     return [CreditHoldPublic.model_validate(h) for h in session.exec(query).all()]
+
+
+def customer_dunning_hold(session: Session, customer_id: int) -> bool:
+    """Has a dunning level put this customer's new orders on credit hold? True while any
+    invoice that reached such a level is still open and not in dispute."""
+    held = session.exec(
+        select(DunningStep.id)
+        .join(Invoice, col(Invoice.id) == col(DunningStep.invoice_id))
+        .where(DunningStep.customer_id == customer_id, col(DunningStep.credit_hold))
+        .where(col(Invoice.outstanding) > 0, col(Invoice.status).not_in(NOT_DUNNED))
+        .limit(1)
+    ).first()
+    return held is not None

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from models.base import money_field, timestamp_field
 from models.collection.dunning_terms import DunningTerms
 from models.money import Amount
+from models.receivables.invoices import InvoiceStatus
 
 
 class DunningPolicy(SQLModel, table=True):
@@ -79,3 +80,12 @@ class DunningStepPublic(SQLModel):
     interest: Amount
     credit_hold: bool
     digested: bool
+
+
+# An invoice in these states is not dunned and puts nobody on credit hold.
+NOT_DUNNED = (
+    InvoiceStatus.DISPUTED,
+    InvoiceStatus.PAID,
+    InvoiceStatus.WRITTEN_OFF,
+    InvoiceStatus.VOID,
+)

@@ -19,8 +19,8 @@ from activities.receivables.credit_notes import issue_credit_note
 from activities.receivables.invoice_balance import unapplied_credit
 from activities.receivables.ledger import account_balance, trial_balance
 from activities.receivables.payments import reverse_payment
+from activities.receivables.unapplied_credit import apply_credit
 from activities.receivables.write_offs import write_off_invoice
-from activities.sales.customer_credit import apply_credit
 from models.errors import O2CError
 from models.receivables.invoices import Invoice, InvoiceInstalment
 from models.receivables.ledger import Account, LedgerLine

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.receivables.payments import reverse_payment
-from activities.sales.customer_credit import apply_credit
+from activities.receivables.unapplied_credit import apply_credit
 from models.errors import Conflict, InvalidInput
 from models.outbox import OutboxKind
 from models.receivables.ledger import Account

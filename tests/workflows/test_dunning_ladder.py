@@ -15,7 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.collection.holds import customer_dunning_hold
+from activities.sales.credit import customer_dunning_hold
 from models.receivables.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings

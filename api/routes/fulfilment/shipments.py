@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 
 from activities.fulfilment import returns, shipments, tracking
+from activities.receivables.return_credits import receive_return
 from api.deps import (
     CommandsDep,
     CurrentUser,
@@ -108,7 +109,7 @@ async def record_return(
 ) -> ReturnPublic:
     now = datetime.now(UTC)
     return await commands.run(
-        returns.record_return,
+        receive_return,
         shipment_id,
         body,
         user.username,

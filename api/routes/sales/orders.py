@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from temporalio.client import Client
 from temporalio.workflow import UpdateMethodMultiParam
 
+from activities.reports.order_detail import order_detail
 from activities.sales import amendments as order_amendments
-from activities.sales import order_views as views
 from activities.sales import orders
 from api.deps import (
     CommandsDep,
@@ -63,7 +63,7 @@ async def list_orders(
 
 @router.get("/{order_id}", dependencies=[READERS])
 async def get_order(order_id: int, db: DatabaseDep) -> OrderDetail:
-    return await db.run(views.order_detail, order_id)
+    return await db.run(order_detail, order_id)
 
 
 @router.get("/{order_id}/timeline", dependencies=[READERS])
@@ -80,7 +80,7 @@ async def _update(
 ) -> OrderDetail:
     order = await db.run(orders.get_order, order_id)
     await temporal.get_workflow_handle(order.workflow_id).execute_update(update, arg)
-    return await db.run(views.order_detail, order_id)
+    return await db.run(order_detail, order_id)
 
 
 def _decision(user: User, comment: str | None, level: int | None = None) -> Decision:

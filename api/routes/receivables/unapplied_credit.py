@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from activities.sales import customer_credit
+from activities.receivables import unapplied_credit
 from api.deps import CommandsDep, CurrentUser, require
 from models.receivables.payments import CreditApplication, CreditApplied
 from models.security.users import Role
@@ -19,5 +19,5 @@ async def apply_credit(
     customer_id: int, body: CreditApplication, commands: CommandsDep, user: CurrentUser
 ) -> CreditApplied:
     return await commands.run(
-        customer_credit.apply_credit, customer_id, body, user.username, date.today()
+        unapplied_credit.apply_credit, customer_id, body, user.username, date.today()
     )

@@ -1,4 +1,5 @@
-"""Read models that join aggregates: an order with its approvals, shipments and invoices."""
+"""An order with its approvals, credit holds, shipments and invoices: the one read model that
+joins every area, so it sits downstream of them all."""
 
 from __future__ import annotations
 
