@@ -3,9 +3,9 @@ HTTP API (Updates to the invoice's workflow) on a time-skipped clock."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -15,35 +15,26 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from models.collection.tasks import CustomerCollection
+from models.receivables.invoices import InvoicePublic
 from models.receivables.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
-from o2c.settings import Settings
-from tests.helpers import ApiClient, api_client
-from tests.workflows import collection_setup as cs
+from tests.support.api_client import ApiClient
+from tests.support.clock import moment, skip_to_next, sleep_until
+from tests.support.collection import customer_pays, invoice_in_collection, steps, task_of
+from tests.support.mail import received
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.search_attributes import ASSIGNED_TO
 
 D = Decimal
-
-
-@pytest.fixture
-async def api(
-    sqlite_engine: Engine, settings: Settings, time_skipping_env: WorkflowEnvironment
-) -> AsyncIterator[ApiClient]:
-    client = api_client(sqlite_engine, settings, time_skipping_env.client)
-    yield client
-    await client.aclose()
+pytestmark = pytest.mark.usefixtures("collections_team")
 
 
 async def _at_last_level(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker, collector: str = "carol"
-) -> tuple[cs.Invoice, WorkflowHandle]:
-    cs.staff(engine)
-    customer_id = cs.customer(engine, collector=collector)
-    due = (await env.get_current_time()).date() + timedelta(days=5)
-    invoice = cs.invoice(engine, customer_id, due)
-    handle = await cs.start(env, worker, invoice)
-    await cs.sleep_until(env, cs.moment(due, 60))
+    env: WorkflowEnvironment, engine: Engine, worker: Worker
+) -> tuple[InvoicePublic, WorkflowHandle[Any, Any]]:
+    """Carol's customer's invoice, an hour after its last level (60 days past due)."""
+    invoice, handle = await invoice_in_collection(env, engine, worker, collector="carol")
+    await sleep_until(env, moment(invoice.due_date, 60))
     return invoice, handle
 
 
@@ -56,27 +47,27 @@ async def test_last_level_opens_a_task_for_the_collector_then_reminds_then_escal
     sqlite_engine: Engine,
     worker: Worker,
     mail_catcher: MailCatcher,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
     invoice, handle = await _at_last_level(env, sqlite_engine, worker)
-    listed = await api.get(
+    listed = await live_api.get(
         "/collection-tasks", "carol", params={"assignee": "me", "status": "open"}
     )
     assert listed["total"] == 1
     task = listed["items"][0]
     assert (task["invoice_id"], task["assignee"], task["level"]) == (invoice.id, "carol", 3)
     assert await _assignee(handle) == "carol"
-    assert [m["To"] for m in cs.mails(mail_catcher)] == ["carol@o2c.example"]
+    assert [m["To"] for m in received(mail_catcher)] == ["carol@o2c.example"]
 
     await env.sleep(timedelta(hours=25))  # not worked within a day: the collector is reminded
-    assert [m["To"] for m in cs.mails(mail_catcher)] == ["carol@o2c.example"] * 2
-    assert "not worked in time" in str(cs.mails(mail_catcher)[-1]["Subject"])
+    assert [m["To"] for m in received(mail_catcher)] == ["carol@o2c.example"] * 2
+    assert "not worked in time" in str(received(mail_catcher)[-1]["Subject"])
 
     await env.sleep(timedelta(hours=48))  # still nothing after three days: a manager takes it
-    assert cs.mails(mail_catcher)[-1]["To"] == "max@o2c.example"
+    assert received(mail_catcher)[-1]["To"] == "max@o2c.example"
     assert await _assignee(handle) == "max"
-    row = cs.task_of(sqlite_engine, invoice)
+    row = task_of(sqlite_engine, invoice)
     assert row is not None and row.assignee == "max" and row.escalated
 
 
@@ -84,22 +75,25 @@ async def test_collector_list_is_ranked_by_amount_times_days_overdue(
     time_skipping_env: WorkflowEnvironment,
     sqlite_engine: Engine,
     worker: Worker,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
-    cs.staff(sqlite_engine)
-    first = cs.customer(sqlite_engine, "ACME")  # no collector of their own: round robin
-    second = cs.customer(sqlite_engine, "BETA")
-    today = (await env.get_current_time()).date()
-    small_old = cs.invoice(sqlite_engine, first, today - timedelta(days=80), "100.00")
-    big_new = cs.invoice(sqlite_engine, second, today - timedelta(days=61), "5000.00")
-    for row in (small_old, big_new):
-        await cs.start(env, worker, row)
-        await env.sleep(timedelta(hours=1))
+    # Begun at noon UTC, the scenario counts the same days whenever the test runs (begun late
+    # in the evening, its four days and two hours would end a day later: 66 days overdue).
+    await skip_to_next(env, time(12))
+    # Customers without a collector of their own: their tasks go round robin.
+    small_old, _ = await invoice_in_collection(
+        env, sqlite_engine, worker, code="ACME", due_in_days=-80, total="100.00"
+    )
+    await env.sleep(timedelta(hours=1))
+    big_new, _ = await invoice_in_collection(
+        env, sqlite_engine, worker, code="BETA", due_in_days=-61, total="5000.00"
+    )
+    await env.sleep(timedelta(hours=1))
     # Their levels were all missed: climbed a day apart, the last one on the fourth day.
     await env.sleep(timedelta(days=4))
     as_of = (await env.get_current_time()).date()
-    listed = await api.get(
+    listed = await live_api.get(
         "/collection-tasks", "max", params={"status": "open", "as_of": str(as_of)}
     )
     assert [t["invoice_id"] for t in listed["items"]] == [big_new.id, small_old.id]
@@ -113,15 +107,15 @@ async def test_promise_kept_closes_the_task(
     time_skipping_env: WorkflowEnvironment,
     sqlite_engine: Engine,
     worker: Worker,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
     invoice, handle = await _at_last_level(env, sqlite_engine, worker)
-    task = cs.task_of(sqlite_engine, invoice)
+    task = task_of(sqlite_engine, invoice)
     assert task is not None
     today = (await env.get_current_time()).date()
     promised = today + timedelta(days=5)
-    answer = await api.post(
+    answer = await live_api.post(
         f"/collection-tasks/{task.id}/outcome",
         "carol",
         {
@@ -137,9 +131,9 @@ async def test_promise_kept_closes_the_task(
     assert view.paused_by == "promise"
 
     await env.sleep(timedelta(days=2))
-    await cs.pay(sqlite_engine, handle, invoice, "400.00")
+    await customer_pays(env, sqlite_engine, worker, invoice, "400.00")
     await env.sleep(timedelta(days=7))  # past the promised date and the grace
-    task = cs.task_of(sqlite_engine, invoice)
+    task = task_of(sqlite_engine, invoice)
     assert task is not None and task.status == "closed" and task.last_outcome == "promise_kept"
     assert await _assignee(handle) is None
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
@@ -149,31 +143,28 @@ async def test_promise_broken_pauses_dunning_then_escalates_and_marks_the_custom
     time_skipping_env: WorkflowEnvironment,
     sqlite_engine: Engine,
     worker: Worker,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
-    cs.staff(sqlite_engine)
-    customer_id = cs.customer(sqlite_engine)
-    due = (await env.get_current_time()).date() + timedelta(days=5)
-    invoice = cs.invoice(sqlite_engine, customer_id, due)
-    await cs.start(env, worker, invoice)
-    await cs.sleep_until(env, cs.moment(due, 12))
+    invoice, _ = await invoice_in_collection(env, sqlite_engine, worker)
+    due = invoice.due_date
+    await sleep_until(env, moment(due, 12))
     promised = due + timedelta(days=35)
-    await api.post(
+    await live_api.post(
         f"/invoices/{invoice.id}/promise",
         "carol",
         {"promised_date": str(promised), "amount": "1000.00"},
         expect=200,
     )
-    await cs.sleep_until(env, cs.moment(due, 36))  # level 2 (day 30) waits for the promise
-    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0, 1]
+    await sleep_until(env, moment(due, 36))  # level 2 (day 30) waits for the promise
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1]
 
-    await cs.sleep_until(env, cs.moment(due, 38))  # promised date + 2 days grace: broken
-    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0, 1, 2]
-    task = cs.task_of(sqlite_engine, invoice)
+    await sleep_until(env, moment(due, 38))  # promised date + 2 days grace: broken
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1, 2]
+    task = task_of(sqlite_engine, invoice)
     assert task is not None and task.escalated and task.assignee == "max"
     with Session(sqlite_engine) as session:
-        profile = session.get(CustomerCollection, customer_id)
+        profile = session.get(CustomerCollection, invoice.customer_id)
         assert profile is not None and profile.broken_promises == 1
 
 
@@ -181,33 +172,30 @@ async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
     time_skipping_env: WorkflowEnvironment,
     sqlite_engine: Engine,
     worker: Worker,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
-    cs.staff(sqlite_engine)
-    customer_id = cs.customer(sqlite_engine)
-    due = (await env.get_current_time()).date() + timedelta(days=5)
-    invoice = cs.invoice(sqlite_engine, customer_id, due)
-    handle = await cs.start(env, worker, invoice)
-    await cs.sleep_until(env, cs.moment(due, 5))
-    opened = await api.post(
+    invoice, handle = await invoice_in_collection(env, sqlite_engine, worker)
+    due = invoice.due_date
+    await sleep_until(env, moment(due, 5))
+    opened = await live_api.post(
         f"/invoices/{invoice.id}/dispute", "carol", {"reason": "goods damaged"}, expect=200
     )
     assert opened.json()["status"] == "disputed"
-    await cs.sleep_until(env, cs.moment(due, 20))
-    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0]  # no level 1 on day 10
+    await sleep_until(env, moment(due, 20))
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0]  # no level 1 on day 10
 
-    resolved = await api.post(
+    resolved = await live_api.post(
         f"/invoices/{invoice.id}/dispute/resolve", "fiona", {"resolution": "credit refused"}
     )
     assert resolved.status_code == 200 and resolved.json()["status"] == "overdue"
     # 15 days in dispute do not count: level 1 comes 10 days past due counted without them.
-    await cs.sleep_until(env, cs.moment(due, 24))
-    assert [s[0] for s in cs.steps(sqlite_engine, invoice)] == [0]
-    await cs.sleep_until(env, cs.moment(due, 25, hours=2))
-    assert cs.steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
+    await sleep_until(env, moment(due, 24))
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0]
+    await sleep_until(env, moment(due, 25, hours=2))
+    assert steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
-    history = await api.get(f"/invoices/{invoice.id}/dunning", "fiona")
+    history = await live_api.get(f"/invoices/{invoice.id}/dunning", "fiona")
     assert [(s["level"], s["days_past_due"], s["fee"], s["interest"]) for s in history] == [
         (0, 0, "0.00", "0.00"),
         (1, 10, "5.00", "2.74"),
@@ -219,23 +207,25 @@ async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
     sqlite_engine: Engine,
     worker: Worker,
     mail_catcher: MailCatcher,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
     env = time_skipping_env
     invoice, handle = await _at_last_level(env, sqlite_engine, worker)
-    early = await api.post(f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True})
+    early = await live_api.post(
+        f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True}
+    )
     assert early.status_code == 409  # nothing proposed yet
     await env.sleep(timedelta(days=29))
-    assert not [m for m in cs.mails(mail_catcher) if m["To"] == "fiona@o2c.example"]
+    assert not [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
     await env.sleep(timedelta(days=1, hours=1))
-    proposal = [m for m in cs.mails(mail_catcher) if m["To"] == "fiona@o2c.example"]
+    proposal = [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
     assert len(proposal) == 1 and "1000.00 USD" in str(proposal[0]["Subject"])
 
-    refused_by_collector = await api.post(
+    refused_by_collector = await live_api.post(
         f"/invoices/{invoice.id}/write-off-proposal", "carol", {"accept": True}
     )
     assert refused_by_collector.status_code == 403
-    accepted = await api.post(
+    accepted = await live_api.post(
         f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True, "comment": "gone"}
     )
     assert accepted.status_code == 200, accepted.text
@@ -253,5 +243,5 @@ async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
         ).all()
     assert [x.debit for x in bad_debt] == [D("1000.00")]
     assert sum(x.debit - x.credit for x in receivable) == 0
-    task = cs.task_of(sqlite_engine, invoice)
+    task = task_of(sqlite_engine, invoice)
     assert task is not None and task.status == "closed"

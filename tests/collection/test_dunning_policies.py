@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from models.security.users import Role
 from tests import factories
-from tests.helpers import add_users, api_client, make_settings
+from tests.support.api_client import ApiClient
 
 POLICY: dict[str, Any] = {
     "reminder_days_before_due": 5,
@@ -30,10 +29,8 @@ POLICY: dict[str, Any] = {
 
 
 async def test_customer_override_beats_the_class_policy_which_beats_the_default(
-    engine: Engine, tmp_path: Path
+    engine: Engine, api: ApiClient
 ) -> None:
-    add_users(engine)
-    api = api_client(engine, make_settings(tmp_path))
     acme = factories.customer(engine, "ACME", credit_class="gold")
     beta = factories.customer(engine, "BETA", credit_class="gold")
     other = factories.customer(engine, "GAMMA")
@@ -59,14 +56,9 @@ async def test_customer_override_beats_the_class_policy_which_beats_the_default(
     await api.call("DELETE", f"/dunning-policies/customers/{acme.id}", Role.ADMIN, expect=204)
     again = await api.get(f"/dunning-policies/customers/{acme.id}/effective", Role.FINANCE)
     assert again["reminder_days_before_due"] == 5
-    await api.aclose()
 
 
-async def test_bad_policies_are_refused_and_only_admins_write_them(
-    engine: Engine, tmp_path: Path
-) -> None:
-    add_users(engine)
-    api = api_client(engine, make_settings(tmp_path))
+async def test_bad_policies_are_refused_and_only_admins_write_them(api: ApiClient) -> None:
     path = "/dunning-policies/classes/gold"
     finance = await api.call("PUT", path, Role.FINANCE, json=POLICY)
     assert finance.status_code == 403
@@ -80,4 +72,3 @@ async def test_bad_policies_are_refused_and_only_admins_write_them(
     missing = await api.call("PUT", "/dunning-policies/customers/999", Role.ADMIN, json=POLICY)
     assert missing.status_code == 404
     assert (await api.get("/dunning-policies", Role.ADMIN))["total"] == 0
-    await api.aclose()

@@ -4,15 +4,12 @@ activity is retried or the worker dies in the middle of the SMTP conversation.""
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import io
 import signal
 import subprocess
 import sys
 import threading
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 from pypdf import PdfReader
@@ -27,12 +24,15 @@ from models.outbox import OutboxMessage, OutboxState
 from notifications.outbox import queue_email
 from o2c.mailcatcher import MailCatcher
 from tests import factories
-from tests.report_fixtures import invoice
+from tests.support.mail import received
 
 
 def queue_invoice_mail(engine: Engine) -> int:
     buyer = factories.customer(engine, code="SHMZ", language="zh")
-    invoice_id = invoice(engine, buyer.id, date(2026, 11, 2), date(2026, 12, 2), "100.00", "13.00")
+    billed = factories.invoice(
+        engine, buyer.id, "100.00", tax_rate="0.13", issued=date(2026, 11, 2)
+    )
+    invoice_id = billed.id
     with Session(engine, expire_on_commit=False) as session, session.begin():
         row = get_invoice(session, invoice_id)
         mail = queue_email(
@@ -55,13 +55,6 @@ def queue_invoice_mail(engine: Engine) -> int:
 
 def server(catcher: MailCatcher) -> MailServer:
     return MailServer("billing@o2c.example", "127.0.0.1", catcher.port, "o2c Demo")
-
-
-def received(catcher: MailCatcher) -> list[EmailMessage]:
-    return [
-        email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
-        for raw in catcher.messages()
-    ]
 
 
 def state_of(engine: Engine, outbox_id: int) -> OutboxState:

@@ -4,43 +4,38 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
 from models.security.users import Role
 from tests import factories
-from tests.report_fixtures import client_with_users, invoice, rename_customer
+from tests.fixtures.databases import on_sqlite_only
+from tests.support.api_client import ApiClient
 
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+@on_sqlite_only
 async def test_invoice_pdf_shows_number_totals_and_the_chinese_customer(
-    sqlite_engine: Engine, tmp_path: Path
+    engine: Engine, api: ApiClient
 ) -> None:
     buyer = factories.customer(
-        sqlite_engine,
+        engine,
         code="SHMZ",
+        name="上海明珠贸易有限公司",
         language="zh",
         address="上海市浦东新区世纪大道100号",
         tax_id="91310000MA1K",
     )
-    rename_customer(sqlite_engine, buyer.id, "上海明珠贸易有限公司")
-    client = client_with_users(sqlite_engine, tmp_path)
-    invoice_id = invoice(
-        sqlite_engine,
-        buyer.id,
-        date(2026, 11, 2),
-        date(2026, 12, 2),
-        "1000.00",
-        "130.00",
-        description="橡木椅子",
+    issued = date(2026, 11, 2)  # due on 2 December
+    billed = factories.invoice(
+        engine, buyer.id, "1000.00", tax_rate="0.13", issued=issued, description="橡木椅子"
     )
 
-    response = await client.call("GET", f"/invoices/{invoice_id}/pdf", Role.FINANCE, expect=200)
+    response = await api.call("GET", f"/invoices/{billed.id}/pdf", Role.FINANCE, expect=200)
 
     assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -52,11 +47,9 @@ async def test_invoice_pdf_shows_number_totals_and_the_chinese_customer(
     assert "1,130.0000" not in text  # amounts in the currency's decimals
     assert "2026-12-02" in text  # the due date
     assert "付款说明" in text  # payment instructions, in the customer's language
-    await client.aclose()
 
 
-async def test_pdf_of_a_missing_invoice_is_404(sqlite_engine: Engine, tmp_path: Path) -> None:
-    client = client_with_users(sqlite_engine, tmp_path)
-    await client.call("GET", "/invoices/999/pdf", Role.FINANCE, expect=404)
-    await client.call("GET", "/invoices/999/pdf", Role.WAREHOUSE, expect=403)
-    await client.aclose()
+@on_sqlite_only
+async def test_pdf_of_a_missing_invoice_is_404(api: ApiClient) -> None:
+    await api.call("GET", "/invoices/999/pdf", Role.FINANCE, expect=404)
+    await api.call("GET", "/invoices/999/pdf", Role.WAREHOUSE, expect=403)

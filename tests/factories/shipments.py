@@ -1,56 +1,55 @@
-"""API fixtures for fulfilment: the app on the test database, with the outbox left pending
-(no Temporal here: what the commands queue is asserted from the database)."""
+"""Shipments planned for approved orders, with their stock reserved, as fulfilment plans them;
+dispatched and delivered by the warehouse."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.fulfilment.planning import plan_fulfilment
-from api.main import create_app
+from activities.fulfilment.shipments import deliver_shipment, dispatch_shipment
 from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
+from models.fulfilment.shipments import DispatchRequest
 from o2c.settings import Settings
 from o2c.worker import fulfilment_config
-from tests import factories
-from tests.fulfilment.support import approve
-from tests.helpers import ApiClient, add_users, make_settings
+from tests.factories.customers import customer
+from tests.factories.orders import approve, order
+from tests.factories.products import product
 
 
-class NoTemporal:
-    async def flush_outbox(self) -> None:
-        return None
-
-
-@pytest.fixture
-async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    settings = make_settings(tmp_path)
-    add_users(engine)
-    app = create_app(settings, engine)
-    app.state.temporal = NoTemporal()
-    client = ApiClient(app, settings)
-    yield client
-    await client.aclose()
-
-
-def planned_order(engine: Engine, quantity: int = 2, stock: int = 5) -> FulfilmentPlan:
-    """An approved order whose stock is reserved and whose shipment is planned."""
-    customer = factories.customer(engine)
-    factories.product(engine, stock=stock)
-    order = factories.order(engine, customer.id, quantity=quantity)
-    approve(engine, order.id)
-    return plan(engine, order.id)
-
-
-def plan(engine: Engine, order_id: int) -> FulfilmentPlan:
+def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
+    """Reserves what is on hand for the approved order and plans its shipments."""
     with Session(engine) as session, session.begin():
         return plan_fulfilment(
             session,
-            FulfilmentInput(order_id=order_id, at=datetime.now(UTC)),
+            FulfilmentInput(order_id=order_id, at=at or datetime.now(UTC)),
             fulfilment_config(Settings()),
             reserve_now=True,
         )
+
+
+def planned_order(engine: Engine, quantity: int = 2, stock: int = 5) -> FulfilmentPlan:
+    """ACME's approved order of `quantity` widgets out of `stock`, planned for shipment."""
+    buyer = customer(engine)
+    product(engine, stock=stock)
+    placed = order(engine, buyer.id, quantity=quantity)
+    approve(engine, placed.id)
+    return plan(engine, placed.id)
+
+
+def dispatch(engine: Engine, shipment_id: int, eta: date | None = None) -> None:
+    """The warehouse hands the shipment to DHL now, expected on `eta` (today unless given)."""
+    now = datetime.now(UTC)
+    request = DispatchRequest(
+        carrier="DHL", tracking_number=f"JD{shipment_id}", eta=eta or now.date()
+    )
+    with Session(engine) as session, session.begin():
+        dispatch_shipment(session, shipment_id, request, "warehouse", now)
+
+
+def deliver(engine: Engine, shipment_id: int) -> None:
+    """The warehouse records the shipment delivered now."""
+    with Session(engine) as session, session.begin():
+        deliver_shipment(session, shipment_id, datetime.now(UTC), "warehouse")

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 from models.fulfilment.shipments import TrackingEvent
 from models.fulfilment.stock import StockMove
 from models.security.users import Role
-from tests.fulfilment.conftest import planned_order
-from tests.helpers import ApiClient
+from tests import factories
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
 
 W = Role.WAREHOUSE
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
@@ -24,13 +24,8 @@ async def _stock(api: ApiClient) -> dict[str, Any]:
     return (await api.get("/stock", params={"sku": "WIDGET"}))["items"][0]  # type: ignore[no-any-return]
 
 
-def _count(engine: Engine, table: type) -> int:
-    with Session(engine) as session:
-        return len(session.exec(select(table)).all())
-
-
 async def _dispatched(api: ApiClient, engine: Engine) -> int:
-    shipment_id = planned_order(engine).shipments[0]
+    shipment_id = factories.planned_order(engine).shipments[0]
     await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH, expect=200)
     return shipment_id
 
@@ -38,7 +33,7 @@ async def _dispatched(api: ApiClient, engine: Engine) -> int:
 async def test_dispatch_issues_the_reserved_goods_and_cannot_happen_twice(
     api: ApiClient, engine: Engine
 ) -> None:
-    shipment_id = planned_order(engine, quantity=2, stock=5).shipments[0]
+    shipment_id = factories.planned_order(engine, quantity=2, stock=5).shipments[0]
     assert await _stock(api) == {
         "sku": "WIDGET",
         "warehouse": "MAIN",
@@ -61,18 +56,18 @@ async def test_dispatching_a_delivered_shipment_is_refused_and_changes_nothing(
 ) -> None:
     shipment_id = await _dispatched(api, engine)
     await api.post(f"/shipments/{shipment_id}/deliver", W, {}, expect=200)
-    moves = _count(engine, StockMove)
+    moves = rows(engine, StockMove)
     refused = await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH)
     assert refused.status_code == 409
     assert "delivered" in refused.json()["detail"]
-    assert _count(engine, StockMove) == moves
+    assert rows(engine, StockMove) == moves
     assert (await api.get(f"/shipments/{shipment_id}"))["status"] == "delivered"
     twice = await api.post(f"/shipments/{shipment_id}/deliver", W, {})
     assert twice.status_code == 409
 
 
 async def test_delivering_before_dispatch_is_refused(api: ApiClient, engine: Engine) -> None:
-    shipment_id = planned_order(engine).shipments[0]
+    shipment_id = factories.planned_order(engine).shipments[0]
     refused = await api.post(f"/shipments/{shipment_id}/deliver", W, {})
     assert refused.status_code == 409
     assert "dispatch it first" in refused.json()["detail"]
@@ -80,7 +75,7 @@ async def test_delivering_before_dispatch_is_refused(api: ApiClient, engine: Eng
 
 
 async def test_eta_before_the_dispatch_date_is_refused(api: ApiClient, engine: Engine) -> None:
-    shipment_id = planned_order(engine).shipments[0]
+    shipment_id = factories.planned_order(engine).shipments[0]
     past = {**DISPATCH, "eta": (date.today() - timedelta(days=3)).isoformat()}
     assert (await api.post(f"/shipments/{shipment_id}/dispatch", W, past)).status_code == 422
     assert (await _stock(api))["reserved"] == "2.000"
@@ -91,14 +86,14 @@ async def test_tracking_event_for_an_unknown_shipment_is_not_found(
 ) -> None:
     event = {"status": "in_transit", "event_id": "evt-1"}
     assert (await api.post("/shipments/999/tracking", W, event)).status_code == 404
-    assert _count(engine, TrackingEvent) == 0
+    assert rows(engine, TrackingEvent) == 0
 
 
 async def test_tracking_before_dispatch_is_a_conflict(api: ApiClient, engine: Engine) -> None:
-    shipment_id = planned_order(engine).shipments[0]
+    shipment_id = factories.planned_order(engine).shipments[0]
     event = {"status": "in_transit", "event_id": "evt-1"}
     assert (await api.post(f"/shipments/{shipment_id}/tracking", W, event)).status_code == 409
-    assert _count(engine, TrackingEvent) == 0
+    assert rows(engine, TrackingEvent) == 0
 
 
 async def test_unknown_carrier_status_is_refused(api: ApiClient, engine: Engine) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from o2c.settings import FulfilmentSettings
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "fulfilment.md").read_text()
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "fulfilment.md").read_text()
 
 
 def test_every_fulfilment_setting_is_in_the_docs_table() -> None:

@@ -6,125 +6,98 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from email import message_from_bytes
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.fulfilment.shipments import dispatch_shipment, order_shipments, shipment_lines
-from activities.fulfilment.stock import receive_stock
+from activities.fulfilment.shipments import dispatch_shipment
 from activities.sales.orders import timeline
 from models.errors import Conflict
 from models.fulfilment.messages import ShipmentRelease
 from models.fulfilment.policy import FulfilmentPolicy
-from models.fulfilment.shipments import DispatchRequest, Shipment, ShipmentStatus
-from models.fulfilment.stock import StockReceipt
-from models.receivables.invoices import Invoice
+from models.fulfilment.shipments import DispatchRequest, ShipmentStatus
 from models.sales.messages import Decision
 from models.sales.orders import OrderPublic
+from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
 from tests import factories
-from tests.fulfilment.support import level, relay, rep, status
-from tests.helpers import eventually
+from tests.support.mail import received
+from tests.support.orders import invoices_of, shipments_of, status, status_of
+from tests.support.polling import eventually, reading
+from tests.support.stock import level, quantity_in
+from tests.support.workflows import approved_order, order_workflow, relay
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
 
-class Story:
-    """One order's workflow, started the way the API starts it (through the outbox)."""
-
-    def __init__(self, env: WorkflowEnvironment, engine: Engine, worker: Worker) -> None:
-        self.env, self.engine, self.worker = env, engine, worker
-
-    async def relay(self) -> None:
-        await relay(self.env.client, self.engine, self.worker.task_queue)
-
-    async def start(self, order: OrderPublic) -> WorkflowHandle:
-        await self.relay()
-        handle = self.env.client.get_workflow_handle(f"order-{order.id}")
-        await eventually(self.status(order.id), lambda s: s == "pending_approval")
-        await handle.execute_update(
-            OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
-        )
-        return handle
-
-    def status(self, order_id: int):  # type: ignore[no-untyped-def]
-        async def probe() -> str:
-            return status(self.engine, order_id)
-
-        return probe
-
-    def shipments(self, order_id: int):  # type: ignore[no-untyped-def]
-        async def probe() -> list[Shipment]:
-            with Session(self.engine) as session:
-                return order_shipments(session, order_id)
-
-        return probe
-
-    def invoices(self, order_id: int):  # type: ignore[no-untyped-def]
-        async def probe() -> list[Invoice]:
-            with Session(self.engine) as session:
-                query = select(Invoice).where(Invoice.order_id == order_id)
-                return list(session.exec(query.order_by(col(Invoice.id))).all())
-
-        return probe
-
-    async def dispatch(self, shipment_id: int, eta: date | None = None) -> None:
-        now = datetime.now(UTC)
-        request = DispatchRequest(
-            carrier="DHL", tracking_number=f"JD{shipment_id}", eta=eta or now.date()
-        )
-        with Session(self.engine) as session, session.begin():
-            dispatch_shipment(session, shipment_id, request, "warehouse", now)
-        await self.relay()
-
-    async def receive(self, quantity: int) -> None:
-        receipt = StockReceipt(sku="WIDGET", quantity=Decimal(quantity))
-        with Session(self.engine) as session, session.begin():
-            receive_stock(session, receipt, "warehouse")
-        await self.relay()
-
-    def lines(self, shipment: Shipment) -> Decimal:
-        with Session(self.engine) as session:
-            return sum((x.quantity for x in shipment_lines(session, shipment.id or 0)), Decimal(0))
+async def _approved(
+    env: WorkflowEnvironment,
+    engine: Engine,
+    worker: Worker,
+    quantity: int,
+    stock: int,
+    policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL,
+) -> tuple[OrderPublic, WorkflowHandle]:
+    """ACME's order of `quantity` widgets with `stock` on hand, approved in its workflow."""
+    customer = factories.customer(engine)
+    factories.product(engine, stock=stock)
+    order = factories.order(engine, customer.id, quantity=quantity, policy=policy)
+    return order, await approved_order(env, engine, worker, order.id)
 
 
-@pytest.fixture
-def story(time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker) -> Story:
-    return Story(time_skipping_env, sqlite_engine, worker)
+async def _dispatch(
+    env: WorkflowEnvironment,
+    engine: Engine,
+    worker: Worker,
+    shipment_id: int,
+    eta: date | None = None,
+) -> None:
+    factories.dispatch(engine, shipment_id, eta)
+    await relay(env, engine, worker)
+
+
+async def _receive(env: WorkflowEnvironment, engine: Engine, worker: Worker, quantity: int) -> None:
+    factories.receive(engine, quantity)
+    await relay(env, engine, worker)
 
 
 async def test_partial_shipment_ships_what_is_there_and_a_receipt_serves_the_backorder(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=3)
-    order = factories.order(sqlite_engine, customer.id, quantity=5)
-    await story.start(order)
+    env = time_skipping_env
+    order, _ = await _approved(env, sqlite_engine, worker, quantity=5, stock=3)
 
-    [first] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
-    assert story.lines(first) == 3  # what is there now; 2 are backordered
+    [first] = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
+    )
+    assert quantity_in(sqlite_engine, first) == 3  # what is there now; 2 are backordered
     assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (3, 3)
-    await eventually(story.status(order.id), lambda s: s == "awaiting_shipment")
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
 
-    await story.dispatch(first.id or 0)
-    [invoice] = await eventually(story.invoices(order.id), lambda i: len(i) == 1)
+    await _dispatch(env, sqlite_engine, worker, first.id or 0)
+    [invoice] = await eventually(
+        reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 1
+    )
     assert invoice.subtotal == Decimal("30.00")  # 3 x 10.00, the first shipment only
-    await eventually(story.status(order.id), lambda s: s == "partially_shipped")
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "partially_shipped")
 
-    await story.receive(2)  # the receipt serves the backorder at once
-    shipments = await eventually(story.shipments(order.id), lambda s: len(s) == 2)
-    assert story.lines(shipments[1]) == 2
-    await story.dispatch(shipments[1].id or 0)
+    await _receive(env, sqlite_engine, worker, 2)  # the receipt serves the backorder at once
+    shipments = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 2
+    )
+    assert quantity_in(sqlite_engine, shipments[1]) == 2
+    await _dispatch(env, sqlite_engine, worker, shipments[1].id or 0)
 
-    invoices = await eventually(story.invoices(order.id), lambda i: len(i) == 2)
+    invoices = await eventually(
+        reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 2
+    )
     assert [i.subtotal for i in invoices] == [Decimal("30.00"), Decimal("20.00")]
-    await eventually(story.status(order.id), lambda s: s == "invoiced")
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "invoiced")
     assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (0, 0)
     with Session(sqlite_engine) as session:
         statuses = [e.status for e in timeline(session, order.id) if e.status]
@@ -133,34 +106,29 @@ async def test_partial_shipment_ships_what_is_there_and_a_receipt_serves_the_bac
 
 
 async def test_ship_complete_order_waits_until_every_line_can_go_in_one_shipment(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=3)
-    order = factories.order(
-        sqlite_engine, customer.id, quantity=5, policy=FulfilmentPolicy.SHIP_COMPLETE
-    )
-    await story.start(order)
-    await eventually(story.status(order.id), lambda s: s == "backordered")
-    assert await story.shipments(order.id)() == []
+    env = time_skipping_env
+    complete = FulfilmentPolicy.SHIP_COMPLETE
+    order, _ = await _approved(env, sqlite_engine, worker, quantity=5, stock=3, policy=complete)
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
+    assert shipments_of(sqlite_engine, order.id) == []
     assert level(sqlite_engine).reserved == 3  # it keeps its place in the queue
 
-    await story.receive(2)
-    [only] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
-    assert story.lines(only) == 5
-    await eventually(story.status(order.id), lambda s: s == "awaiting_shipment")
+    await _receive(env, sqlite_engine, worker, 2)
+    [only] = await eventually(reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1)
+    assert quantity_in(sqlite_engine, only) == 5
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
 
 
 async def test_cancelling_a_backordered_order_gives_its_reserved_stock_back(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=3)
-    order = factories.order(
-        sqlite_engine, customer.id, quantity=5, policy=FulfilmentPolicy.SHIP_COMPLETE
+    complete = FulfilmentPolicy.SHIP_COMPLETE
+    order, handle = await _approved(
+        time_skipping_env, sqlite_engine, worker, quantity=5, stock=3, policy=complete
     )
-    handle = await story.start(order)
-    await eventually(story.status(order.id), lambda s: s == "backordered")
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     assert level(sqlite_engine).reserved == 3
     await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="no longer"))
     await handle.result()
@@ -169,31 +137,34 @@ async def test_cancelling_a_backordered_order_gives_its_reserved_stock_back(
 
 
 async def test_late_shipment_alerts_the_rep_and_ops_once(
-    story: Story, sqlite_engine: Engine, mail_catcher: MailCatcher
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    mail_catcher: MailCatcher,
 ) -> None:
-    rep(sqlite_engine, "rep@o2c.example")
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=5)
-    order = factories.order(sqlite_engine, customer.id, quantity=2)
-    await story.start(order)
-    [shipment] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
-    now = await story.env.get_current_time()
+    env = time_skipping_env
+    factories.user(sqlite_engine, "sales", [Role.SALES], email="rep@o2c.example")
+    order, _ = await _approved(env, sqlite_engine, worker, quantity=2, stock=5)
+    [shipment] = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
+    )
+    now = await env.get_current_time()
     eta = now.date() + timedelta(days=2)
     end_of_eta_day = datetime.combine(eta + timedelta(days=1), time.min, tzinfo=UTC)
-    await story.dispatch(shipment.id or 0, eta=eta)
-    await eventually(story.status(order.id), lambda s: s == "invoiced")
+    await _dispatch(env, sqlite_engine, worker, shipment.id or 0, eta=eta)
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "invoiced")
     invoice_mails = len(mail_catcher.messages())
 
     async def late_mails() -> list[str]:
-        found = [message_from_bytes(m) for m in mail_catcher.messages()[invoice_mails:]]
-        return sorted(m["To"] for m in found if "Late shipment" in m["Subject"])
+        found = received(mail_catcher)[invoice_mails:]
+        return sorted(str(m["To"]) for m in found if "Late shipment" in str(m["Subject"]))
 
     both = ["ops@o2c.example", "rep@o2c.example"]
-    await story.env.sleep(end_of_eta_day - now - timedelta(hours=1))
+    await env.sleep(end_of_eta_day - now - timedelta(hours=1))
     assert await late_mails() == []  # the ETA day has not ended yet
-    await story.env.sleep(timedelta(hours=2))
+    await env.sleep(timedelta(hours=2))
     await eventually(late_mails, lambda m: m == both)
-    await story.env.sleep(timedelta(days=5))
+    await env.sleep(timedelta(days=5))
     assert await late_mails() == both  # once, not every day
     with Session(sqlite_engine) as session:
         kinds = [e.kind for e in timeline(session, order.id)]
@@ -201,27 +172,30 @@ async def test_late_shipment_alerts_the_rep_and_ops_once(
 
 
 async def test_reservation_not_shipped_in_time_is_released_and_the_rep_told(
-    story: Story, sqlite_engine: Engine, mail_catcher: MailCatcher
+    time_skipping_env: WorkflowEnvironment,
+    sqlite_engine: Engine,
+    worker: Worker,
+    mail_catcher: MailCatcher,
 ) -> None:
-    rep(sqlite_engine, "rep@o2c.example")
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=5)
-    order = factories.order(sqlite_engine, customer.id, quantity=2)
-    await story.start(order)
-    [shipment] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
+    env = time_skipping_env
+    factories.user(sqlite_engine, "sales", [Role.SALES], email="rep@o2c.example")
+    order, _ = await _approved(env, sqlite_engine, worker, quantity=2, stock=5)
+    [shipment] = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
+    )
     assert level(sqlite_engine).reserved == 2
 
-    await story.env.sleep(timedelta(days=6))
+    await env.sleep(timedelta(days=6))
     assert level(sqlite_engine).reserved == 2  # within the 7 days it stays reserved
-    await story.env.sleep(timedelta(days=1, hours=1))
-    await eventually(story.status(order.id), lambda s: s == "backordered")
+    await env.sleep(timedelta(days=1, hours=1))
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     assert level(sqlite_engine).reserved == 0
-    [cancelled] = await story.shipments(order.id)()
+    [cancelled] = shipments_of(sqlite_engine, order.id)
     assert cancelled.status == ShipmentStatus.CANCELLED
 
     async def released_mails() -> list[str]:
-        mails = [message_from_bytes(m) for m in mail_catcher.messages()]
-        return [m["To"] for m in mails if "Reservation released" in m["Subject"]]
+        mails = received(mail_catcher)
+        return [str(m["To"]) for m in mails if "Reservation released" in str(m["Subject"])]
 
     await eventually(released_mails, lambda m: m == ["rep@o2c.example"])
     request = DispatchRequest(carrier="DHL", tracking_number="X", eta=date.today())
@@ -231,26 +205,27 @@ async def test_reservation_not_shipped_in_time_is_released_and_the_rep_told(
 
 
 async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispatch(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
+    env = time_skipping_env
     customer = factories.customer(sqlite_engine)
     factories.product(sqlite_engine, stock=5)
     order = factories.order(sqlite_engine, customer.id, quantity=2)
-    await story.relay()
-    await eventually(story.status(order.id), lambda s: s == "pending_approval")
-    _overdue_invoice(sqlite_engine, customer.id)  # the customer stopped paying meanwhile
-    handle = story.env.client.get_workflow_handle(f"order-{order.id}")
-    await handle.execute_update(
+    await relay(env, sqlite_engine, worker)
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "pending_approval")
+    # The customer stopped paying meanwhile: 50.00 overdue since 1 February.
+    factories.invoice(sqlite_engine, customer.id, "50.00", tax_rate="0", due=date(2026, 2, 1))
+    await order_workflow(env, order.id).execute_update(
         OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
     )
 
-    [held] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
+    [held] = await eventually(reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1)
     assert held.status == ShipmentStatus.CREDIT_HOLD
     assert "overdue" in (held.hold_reason or "")
     with pytest.raises(Conflict):
-        await story.dispatch(held.id or 0)
+        await _dispatch(env, sqlite_engine, worker, held.id or 0)
 
-    shipment = story.env.client.get_workflow_handle(f"shipment-{held.id}")
+    shipment = env.client.get_workflow_handle(f"shipment-{held.id}")
 
     async def held_state() -> str:
         try:
@@ -266,55 +241,38 @@ async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispa
     await shipment.execute_update(
         ShipmentWorkflow.release_credit_hold, ShipmentRelease(user="cm", comment="paid by wire")
     )
-    await story.dispatch(held.id or 0)
-    await eventually(story.status(order.id), lambda s: s == "invoiced")
-
-
-def _overdue_invoice(engine: Engine, customer_id: int) -> None:
-    with Session(engine) as session, session.begin():
-        session.add(
-            Invoice(
-                number="INV-OLD-1",
-                customer_id=customer_id,
-                currency="USD",
-                issue_date=date(2026, 1, 1),
-                due_date=date(2026, 2, 1),
-                total=Decimal("50.00"),
-                outstanding=Decimal("50.00"),
-                key="old-invoice",
-            )
-        )
+    await _dispatch(env, sqlite_engine, worker, held.id or 0)
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "invoiced")
 
 
 async def test_cancelling_an_order_awaiting_shipment_releases_its_stock_and_shipment(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=5)
-    order = factories.order(sqlite_engine, customer.id, quantity=3)
-    handle = await story.start(order)
-    [planned] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
-    await eventually(story.status(order.id), lambda s: s == "awaiting_shipment")
+    order, handle = await _approved(time_skipping_env, sqlite_engine, worker, quantity=3, stock=5)
+    [planned] = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
+    )
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
     assert level(sqlite_engine).reserved == 3
 
     await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="changed"))
-    assert (await handle.result())["status"] == "cancelled"
+    assert (await handle.result()).status == "cancelled"
     assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (5, 0)
-    [cancelled] = await story.shipments(order.id)()
+    [cancelled] = shipments_of(sqlite_engine, order.id)
     assert cancelled.id == planned.id and cancelled.status == ShipmentStatus.CANCELLED
 
 
 async def test_cancel_after_a_partial_shipment_cancels_the_remainder_only(
-    story: Story, sqlite_engine: Engine
+    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=3)
-    order = factories.order(sqlite_engine, customer.id, quantity=5)
-    handle = await story.start(order)
-    [first] = await eventually(story.shipments(order.id), lambda s: len(s) == 1)
-    await story.dispatch(first.id or 0)
-    await eventually(story.invoices(order.id), lambda i: len(i) == 1)
-    await eventually(story.status(order.id), lambda s: s == "partially_shipped")
+    env = time_skipping_env
+    order, handle = await _approved(env, sqlite_engine, worker, quantity=5, stock=3)
+    [first] = await eventually(
+        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
+    )
+    await _dispatch(env, sqlite_engine, worker, first.id or 0)
+    await eventually(reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 1)
+    await eventually(status_of(sqlite_engine, order.id), lambda s: s == "partially_shipped")
 
     await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="rest"))
     with pytest.raises(WorkflowUpdateFailedError):  # once is enough
@@ -322,8 +280,8 @@ async def test_cancel_after_a_partial_shipment_cancels_the_remainder_only(
     with Session(sqlite_engine) as session:
         kinds = [e.kind for e in timeline(session, order.id)]
     assert "remainder_cancelled" in kinds
-    await story.receive(5)  # the cancelled remainder is not served any more
-    assert len(await story.shipments(order.id)()) == 1
-    assert len(await story.invoices(order.id)()) == 1
+    await _receive(env, sqlite_engine, worker, 5)  # the cancelled remainder is not served any more
+    assert len(shipments_of(sqlite_engine, order.id)) == 1
+    assert len(invoices_of(sqlite_engine, order.id)) == 1
     assert status(sqlite_engine, order.id) != "cancelled"  # what shipped is still collected
     assert level(sqlite_engine).reserved == 0

@@ -4,96 +4,58 @@ level rows agree with the ledger."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from activities.fulfilment.reservations import reserve_for_order, reserved_by_line
-from activities.fulfilment.stock import receive_stock
 from activities.fulfilment.stock_ledger import ledger_totals
-from activities.fulfilment.warehouses import create_warehouse
-from activities.sales.orders import create_order
-from models.fulfilment.stock import StockLevel, StockReceipt
-from models.fulfilment.warehouses import WarehouseCreate
-from models.sales.order_requests import OrderCreate, OrderLineCreate
+from models.fulfilment.stock import StockLevel
 from models.sales.orders import OrderLine
-from o2c.db import engine_for
 from tests import factories
-from tests.conftest import DATABASES, _truncate_all
-from tests.fulfilment.support import approve
+from tests.fixtures.databases import needs_postgresql
+from tests.support.threads import at_once
 
-pytestmark = pytest.mark.skipif("postgresql" not in DATABASES, reason="needs PostgreSQL")
+pytestmark = needs_postgresql
 ORDERS = 40
 
 
-@pytest.fixture
-def pg_engine(pg_url: str) -> Iterator[Engine]:
-    engine = engine_for(pg_url)
-    _truncate_all(engine)
-    yield engine
-
-
 def _orders(engine: Engine, customer_id: int) -> list[int]:
-    ids = []
+    """Approved orders of both SKUs, a minute apart."""
     start = datetime(2026, 11, 1, tzinfo=UTC)
+    ids = []
     for n in range(ORDERS):
         # Lines name the SKUs in both orders, so a careless lock order would deadlock.
         skus = ["ALPHA", "BETA"] if n % 2 else ["BETA", "ALPHA"]
-        data = OrderCreate(
-            customer_id=customer_id,
-            lines=[OrderLineCreate(sku=sku, quantity=Decimal(1 + n % 3)) for sku in skus],
-        )
-        with Session(engine) as session, session.begin():
-            order = create_order(session, data, "sales", start.date())
-        approve(engine, order.id, start + timedelta(minutes=n))
+        lines = {sku: 1 + n % 3 for sku in skus}
+        order = factories.order(engine, customer_id, lines=lines, on=start.date())
+        factories.approve(engine, order.id, start + timedelta(minutes=n))
         ids.append(order.id)
     return ids
 
 
 def test_concurrent_orders_never_oversell_scarce_stock(pg_engine: Engine) -> None:
     customer = factories.customer(pg_engine, credit_limit="1000000.00")
-    with Session(pg_engine) as session, session.begin():
-        create_warehouse(session, WarehouseCreate(code="EAST", name="East"))
+    factories.warehouse(pg_engine, "EAST", "East")
     for sku, stock in (("ALPHA", 10), ("BETA", 6)):
         factories.product(pg_engine, sku=sku, stock=stock)
-    with Session(pg_engine) as session, session.begin():
-        receive_stock(
-            session, StockReceipt(sku="ALPHA", quantity=Decimal(4), warehouse="EAST"), "w"
-        )
+    factories.receive(pg_engine, 4, "ALPHA", warehouse="EAST")
     order_ids = _orders(pg_engine, customer.id)
-
-    start = threading.Barrier(ORDERS + 2)
-    errors: list[BaseException] = []
     at = datetime(2026, 11, 27, tzinfo=UTC)
 
     def reserve(order_id: int) -> None:
-        start.wait()
-        try:
-            with Session(pg_engine) as session, session.begin():
-                reserve_for_order(session, order_id, at, hold_days=7)
-        except BaseException as exc:  # collected: the assertion below shows them
-            errors.append(exc)
+        with Session(pg_engine) as session, session.begin():
+            reserve_for_order(session, order_id, at, hold_days=7)
 
     def receive(sku: str) -> None:
-        start.wait()
-        try:
-            with Session(pg_engine) as session, session.begin():
-                receive_stock(session, StockReceipt(sku=sku, quantity=Decimal(3)), "w", at)
-        except BaseException as exc:
-            errors.append(exc)
+        factories.receive(pg_engine, 3, sku, at=at)
 
-    threads = [threading.Thread(target=reserve, args=(i,)) for i in order_ids]
-    threads += [threading.Thread(target=receive, args=(sku,)) for sku in ("ALPHA", "BETA")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    at_once(
+        [lambda i=i: reserve(i) for i in order_ids]
+        + [lambda sku=sku: receive(sku) for sku in ("ALPHA", "BETA")]
+    )
 
     with Session(pg_engine) as session:
         levels = session.exec(select(StockLevel)).all()

@@ -12,8 +12,8 @@ from activities.receivables.invoices import invoice_public, issue_for_shipment
 from models.receivables.credit_notes import CreditNote
 from models.sales.messages import IssueInvoiceInput
 from models.security.users import Role
-from tests.fulfilment.conftest import planned_order
-from tests.helpers import ApiClient
+from tests import factories
+from tests.support.api_client import ApiClient
 
 W = Role.WAREHOUSE
 DISPATCH = {"carrier": "DHL", "tracking_number": "JD0001", "eta": "2099-01-01"}
@@ -22,7 +22,7 @@ DISPATCH = {"carrier": "DHL", "tracking_number": "JD0001", "eta": "2099-01-01"}
 async def test_return_of_invoiced_goods_credits_the_returned_lines(
     api: ApiClient, engine: Engine
 ) -> None:
-    shipment_id = planned_order(engine, quantity=3, stock=3).shipments[0]
+    shipment_id = factories.planned_order(engine, quantity=3, stock=3).shipments[0]
     dispatched = await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH, expect=200)
     order_id = dispatched.json()["order_id"]
     with Session(engine) as session, session.begin():

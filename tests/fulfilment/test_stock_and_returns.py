@@ -12,24 +12,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from activities.fulfilment.stock import receive_stock
 from activities.fulfilment.stock_ledger import ledger_totals, lock_levels, record_move
 from models.fulfilment.returns import GoodsReturn
-from models.fulfilment.stock import MoveKind, StockMove, StockReceipt
+from models.fulfilment.stock import MoveKind, StockMove
 from models.outbox import OutboxMessage
 from models.security.users import Role
 from tests import factories
-from tests.fulfilment.conftest import plan, planned_order
-from tests.fulfilment.support import approve, level
-from tests.helpers import ApiClient
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
+from tests.support.stock import level
 
 W = Role.WAREHOUSE
 DISPATCH = {"carrier": "DHL", "tracking_number": "JD0001", "eta": "2099-01-01"}
-
-
-def _moves(engine: Engine) -> int:
-    with Session(engine) as session:
-        return len(session.exec(select(StockMove)).all())
 
 
 async def test_receipts_must_be_positive_whole_units_of_a_known_sku_and_warehouse(
@@ -46,7 +40,7 @@ async def test_receipts_must_be_positive_whole_units_of_a_known_sku_and_warehous
     ]:
         response = await api.post("/stock/receipts", W, body)
         assert response.status_code == status, (body, response.text)
-    assert _moves(engine) == 0
+    assert rows(engine, StockMove) == 0
     assert (await api.get("/stock"))["items"] == []
 
 
@@ -79,8 +73,9 @@ async def test_an_order_draws_from_several_warehouses_in_one_shipment_each(
     body = {"sku": "WIDGET", "quantity": "3", "warehouse": "EAST"}
     await api.post("/stock/receipts", W, body, expect=201)
     order = factories.order(engine, customer.id, quantity=4)
-    approve(engine, order.id)
-    shipments = [await api.get(f"/shipments/{i}") for i in plan(engine, order.id).shipments]
+    factories.approve(engine, order.id)
+    planned = factories.plan(engine, order.id).shipments
+    shipments = [await api.get(f"/shipments/{i}") for i in planned]
     assert [(s["warehouse"], s["lines"][0]["quantity"]) for s in shipments] == [
         ("EAST", "3.000"),  # warehouses are drawn from in code order
         ("MAIN", "1.000"),
@@ -92,13 +87,12 @@ def test_a_receipt_serves_waiting_orders_in_approval_order(engine: Engine) -> No
     factories.product(engine)
     early, late = (factories.order(engine, customer.id, quantity=3) for _ in range(2))
     approved = datetime(2026, 11, 20, tzinfo=UTC)
-    approve(engine, late.id, approved + timedelta(hours=1))
-    approve(engine, early.id, approved)  # approved first, though recorded second
-    plan(engine, late.id)
-    plan(engine, early.id)  # nothing on hand: both wait
+    factories.approve(engine, late.id, approved + timedelta(hours=1))
+    factories.approve(engine, early.id, approved)  # approved first, though recorded second
+    factories.plan(engine, late.id)
+    factories.plan(engine, early.id)  # nothing on hand: both wait
 
-    with Session(engine) as session, session.begin():
-        receive_stock(session, StockReceipt(sku="WIDGET", quantity=Decimal(4)), "warehouse")
+    factories.receive(engine, 4)
     with Session(engine) as session:
         reserved = {
             order_id: sum(
@@ -133,7 +127,7 @@ def test_the_stock_level_can_never_go_negative_or_oversold(engine: Engine) -> No
 async def test_a_return_of_delivered_goods_goes_back_into_stock_awaiting_a_credit_note(
     api: ApiClient, engine: Engine
 ) -> None:
-    shipment_id = planned_order(engine, quantity=3, stock=3).shipments[0]
+    shipment_id = factories.planned_order(engine, quantity=3, stock=3).shipments[0]
     await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH, expect=200)
     await api.post(f"/shipments/{shipment_id}/deliver", W, {}, expect=200)
     assert level(engine).on_hand == 0
@@ -153,7 +147,7 @@ async def test_a_return_of_delivered_goods_goes_back_into_stock_awaiting_a_credi
 
 
 async def test_bad_returns_are_refused_and_nothing_is_saved(api: ApiClient, engine: Engine) -> None:
-    shipment_id = planned_order(engine, quantity=3, stock=3).shipments[0]
+    shipment_id = factories.planned_order(engine, quantity=3, stock=3).shipments[0]
     path = f"/shipments/{shipment_id}/returns"
     one = {"lines": [{"sku": "WIDGET", "quantity": "1"}]}
     assert (await api.post(path, W, one)).status_code == 409  # not even dispatched

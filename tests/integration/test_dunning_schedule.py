@@ -16,8 +16,9 @@ from models.collection.messages import TakeStepInput
 from o2c.mailcatcher import MailCatcher
 from o2c.schedules import DUNNING_DIGEST_ID, ensure_schedules
 from o2c.worker import build_worker
-from tests.helpers import eventually, make_settings
-from tests.workflows import collection_setup as cs
+from tests import factories
+from tests.support.polling import eventually, reading
+from tests.support.settings import make_settings
 
 
 async def test_worker_start_keeps_the_daily_digest_schedule_and_it_mails_customers(
@@ -39,14 +40,16 @@ async def test_worker_start_keeps_the_daily_digest_schedule_and_it_mails_custome
         assert action.task_queue == settings.task_queue
         assert [c.hour[0].start for c in described.schedule.spec.calendars] == [7]
 
-        customer_id = cs.customer(sqlite_engine)
+        factories.dunning_policy(sqlite_engine)
+        customer = factories.customer(sqlite_engine)
         today = datetime.now(UTC).date()
-        invoice = cs.invoice(sqlite_engine, customer_id, today + timedelta(days=3))
+        due = today + timedelta(days=3)
+        invoice = factories.invoice(sqlite_engine, customer.id, "1000.00", tax_rate="0", due=due)
         with Session(sqlite_engine) as session, session.begin():
             take_step(
                 session,
                 TakeStepInput(
-                    invoice_id=invoice.id or 0,
+                    invoice_id=invoice.id,
                     level=0,
                     spec=None,
                     days_past_due=0,
@@ -57,11 +60,7 @@ async def test_worker_start_keeps_the_daily_digest_schedule_and_it_mails_custome
             )
         async with build_worker(client, sqlite_engine, settings):
             await handle.trigger()
-
-            async def mailbox() -> list[bytes]:
-                return mail_catcher.messages()
-
-            sent = await eventually(mailbox, lambda m: len(m) == 1)
+            sent = await eventually(reading(mail_catcher.messages), lambda m: len(m) == 1)
         assert invoice.number.encode() in sent[0]
     finally:
         await handle.delete()

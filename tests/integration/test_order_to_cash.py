@@ -3,8 +3,6 @@ real database and the real SMTP catcher."""
 
 from __future__ import annotations
 
-from email import message_from_bytes
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -12,42 +10,29 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
+from o2c.settings import Settings
 from o2c.worker import build_worker
-from tests.helpers import add_users, api_client, eventually, make_settings
+from tests import factories
+from tests.support.api_client import api_client
+from tests.support.mail import received
+from tests.support.polling import eventually, reading
 from workflows.search_attributes import ORDER_STATUS
 
 
 async def test_order_goes_from_entry_to_closed(
-    engine: Engine, dev_server_env: WorkflowEnvironment, mail_catcher: MailCatcher, tmp_path: Path
+    engine: Engine,
+    dev_server_env: WorkflowEnvironment,
+    mail_catcher: MailCatcher,
+    worker_settings: Settings,
 ) -> None:
-    settings = make_settings(tmp_path, smtp_port=mail_catcher.port)
-    add_users(engine)
+    settings = worker_settings
+    factories.one_user_per_role(engine)
     client = dev_server_env.client
     api = api_client(engine, settings, client)
     async with build_worker(client, engine, settings):
-        customer = (
-            await api.post(
-                "/customers",
-                Role.SALES,
-                {
-                    "code": "ACME",
-                    "name": "Acme Trading",
-                    "email": "ap@acme.example",
-                    "credit_limit": "10000.00",
-                    "payment_terms_days": 30,
-                },
-                expect=201,
-            )
-        ).json()
-        await api.post(
-            "/products",
-            Role.SALES,
-            {"sku": "WIDGET", "name": "Widget", "unit_price": "19.99", "tax_rate": "0.05"},
-            expect=201,
-        )
-        await api.post(
-            "/stock/receipts", Role.WAREHOUSE, {"sku": "WIDGET", "quantity": "100"}, expect=201
-        )
+        customer = await factories.posted_customer(api)
+        await factories.posted_product(api)
+        await factories.posted_receipt(api, "WIDGET", "100")
 
         created = (
             await api.post(
@@ -99,8 +84,8 @@ async def test_order_goes_from_entry_to_closed(
         assert invoice["total"] == "188.91" and invoice["outstanding"] == "188.91"
         assert invoice["number"].startswith("INV-")
 
-        mails = await eventually(_async(mail_catcher.messages), lambda m: len(m) >= 1)
-        invoice_mail = message_from_bytes(mails[0])
+        await eventually(reading(mail_catcher.messages), lambda m: len(m) >= 1)
+        invoice_mail = received(mail_catcher)[0]
         assert invoice_mail["To"] == "ap@acme.example"
         assert invoice["number"] in invoice_mail["Subject"]
 
@@ -136,10 +121,3 @@ async def test_order_goes_from_entry_to_closed(
         # The invoice e-mail went out exactly once.
         assert len(mail_catcher.messages()) == 1
     await api.aclose()
-
-
-def _async(fn):  # type: ignore[no-untyped-def]
-    async def probe():  # type: ignore[no-untyped-def]
-        return fn()
-
-    return probe

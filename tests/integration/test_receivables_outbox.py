@@ -4,49 +4,29 @@ collection of an invoice whose collection had already ended (real dev server).""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from models.outbox import OutboxState
-from models.sales.messages import InvoiceCollectionInput
-from models.security.users import Role, User
+from models.security.users import Role
 from o2c.relay import relay_once
+from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests import factories
-from tests.helpers import api_client, eventually, make_settings
-from tests.receivables import invoice, outbox
+from tests.support.api_client import ApiClient, api_client
+from tests.support.database import outbox
+from tests.support.polling import eventually
+from tests.support.workflows import start_collection
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
-def _finance(engine: Engine) -> None:
-    with Session(engine) as session, session.begin():
-        session.add(User(username="finance", password_hash="-", roles="finance"))
-
-
-async def _collect(env: WorkflowEnvironment, task_queue: str, invoice_id: int, total, due):  # type: ignore[no-untyped-def]
-    return await env.client.start_workflow(
-        InvoiceCollectionWorkflow.run,
-        InvoiceCollectionInput(
-            invoice_id=invoice_id, customer_id=1, due_date=due, outstanding=total
-        ),
-        id=f"invoice-{invoice_id}",
-        task_queue=task_queue,
-    )
-
-
 async def test_payment_recorded_while_temporal_is_down_reaches_the_collection_later(
-    engine: Engine, dev_server_env: WorkflowEnvironment, tmp_path: Path
+    engine: Engine, dev_server_env: WorkflowEnvironment, api: ApiClient, settings: Settings
 ) -> None:
-    _finance(engine)
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)
-    down = make_settings(tmp_path, temporal_address="127.0.0.1:1")
-    offline_api = api_client(engine, down, None)
-    response = await offline_api.post(
+    issued = factories.invoice(engine, customer.id)
+    response = await api.post(
         "/payments",
         Role.FINANCE,
         {
@@ -56,15 +36,12 @@ async def test_payment_recorded_while_temporal_is_down_reaches_the_collection_la
             "reference": "BANK-9",
         },
     )
-    await offline_api.aclose()
     assert response.status_code == 201
     [signal] = outbox(engine, f"invoice-{issued.id}")
     assert (signal.name, signal.state) == ("settlement", OutboxState.PENDING)
 
-    async with build_worker(dev_server_env.client, engine, down) as worker:
-        handle = await _collect(
-            dev_server_env, worker.task_queue, issued.id, issued.total, issued.due_date
-        )
+    async with build_worker(dev_server_env.client, engine, settings) as worker:
+        handle = await start_collection(dev_server_env, worker.task_queue, issued)
         delivered = await relay_once(dev_server_env.client, engine, worker.task_queue)
         assert delivered == 1
         assert (await handle.result()).outcome == "paid"
@@ -72,17 +49,14 @@ async def test_payment_recorded_while_temporal_is_down_reaches_the_collection_la
 
 
 async def test_bounced_payment_restarts_the_collection_of_a_paid_invoice(
-    engine: Engine, dev_server_env: WorkflowEnvironment, tmp_path: Path
+    engine: Engine, dev_server_env: WorkflowEnvironment, settings: Settings
 ) -> None:
-    _finance(engine)
+    factories.user(engine, "finance", [Role.FINANCE])
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)
-    settings = make_settings(tmp_path)
+    issued = factories.invoice(engine, customer.id)
     api = api_client(engine, settings, dev_server_env.client)
     async with build_worker(dev_server_env.client, engine, settings):
-        first = await _collect(
-            dev_server_env, settings.task_queue, issued.id, issued.total, issued.due_date
-        )
+        first = await start_collection(dev_server_env, settings.task_queue, issued)
         paid = await api.post(
             "/payments",
             Role.FINANCE,

@@ -6,8 +6,10 @@ import asyncio
 from decimal import Decimal
 
 from models.security.users import Role
-from tests.api.support import ACME, assert_refused_naming, create_customer, total
-from tests.helpers import ApiClient
+from tests import factories
+from tests.factories import ACME
+from tests.support.api_client import ApiClient
+from tests.support.refusals import assert_refused_naming
 
 
 async def test_created_customer_reads_back_with_amounts_as_strings(api: ApiClient) -> None:
@@ -21,7 +23,7 @@ async def test_created_customer_reads_back_with_amounts_as_strings(api: ApiClien
 
 
 async def test_patch_changes_only_the_fields_sent(api: ApiClient) -> None:
-    customer = await create_customer(api, phone="+1 555 0100")
+    customer = await factories.posted_customer(api, phone="+1 555 0100")
 
     response = await api.call(
         "PATCH",
@@ -37,7 +39,7 @@ async def test_patch_changes_only_the_fields_sent(api: ApiClient) -> None:
 
 
 async def test_patch_with_null_for_a_required_field_is_422_and_keeps_it(api: ApiClient) -> None:
-    customer = await create_customer(api)
+    customer = await factories.posted_customer(api)
 
     for field in ("name", "email", "credit_limit"):
         response = await api.call(
@@ -50,7 +52,7 @@ async def test_patch_with_null_for_a_required_field_is_422_and_keeps_it(api: Api
 
 
 async def test_patch_can_clear_an_optional_field(api: ApiClient) -> None:
-    customer = await create_customer(api, phone="+1 555 0100")
+    customer = await factories.posted_customer(api, phone="+1 555 0100")
 
     response = await api.call(
         "PATCH", f"/customers/{customer['id']}", Role.SALES, json={"phone": None}
@@ -62,7 +64,7 @@ async def test_patch_can_clear_an_optional_field(api: ApiClient) -> None:
 
 async def test_list_pages_with_limit_and_offset(api: ApiClient) -> None:
     for n in range(5):
-        await create_customer(api, code=f"C{n}", name=f"Customer {n}")
+        await factories.posted_customer(api, code=f"C{n}", name=f"Customer {n}")
 
     page = await api.get("/customers", Role.AUDITOR, params={"limit": 2, "offset": 1})
 
@@ -79,13 +81,13 @@ async def test_limit_outside_bounds_is_422(api: ApiClient) -> None:
 
 
 async def test_duplicate_customer_code_is_409_and_nothing_written(api: ApiClient) -> None:
-    await create_customer(api)
+    await factories.posted_customer(api)
 
     response = await api.post("/customers", Role.SALES, {**ACME, "name": "Another Acme"})
 
     assert response.status_code == 409
     assert response.json()["field"] == "code"
-    assert await total(api, "/customers") == 1
+    assert await api.total("/customers") == 1
     assert (await api.get("/customers"))["items"][0]["name"] == "Acme Trading"
 
 
@@ -97,7 +99,7 @@ async def test_simultaneous_creates_with_one_code_give_one_customer_and_409s(
     )
 
     assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
-    assert await total(api, "/customers") == 1
+    assert await api.total("/customers") == 1
 
 
 async def test_invalid_email_is_422_and_nothing_written(api: ApiClient) -> None:
@@ -105,7 +107,7 @@ async def test_invalid_email_is_422_and_nothing_written(api: ApiClient) -> None:
 
     assert response.status_code == 422
     assert_refused_naming(response, "email")
-    assert await total(api, "/customers") == 0
+    assert await api.total("/customers") == 0
 
 
 async def test_credit_limit_with_more_decimals_than_the_currency_is_422(api: ApiClient) -> None:
@@ -115,7 +117,7 @@ async def test_credit_limit_with_more_decimals_than_the_currency_is_422(api: Api
     assert yen.status_code == 422
     assert_refused_naming(yen, "credit_limit")
 
-    customer = await create_customer(api, currency="JPY", credit_limit="100000")
+    customer = await factories.posted_customer(api, currency="JPY", credit_limit="100000")
     assert Decimal(customer["credit_limit"]) == 100000
     change = await api.call(
         "PATCH", f"/customers/{customer['id']}", Role.SALES, json={"credit_limit": "5.50"}

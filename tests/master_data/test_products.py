@@ -1,4 +1,4 @@
-"""Products (unique SKUs, exact prices and tax rates) and stock receipts and levels."""
+"""Products: unique SKUs, exact prices and tax rates, read back as strings."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 
 from models.security.users import Role
-from tests.api.support import WIDGET, assert_refused_naming, create_product, receive, total
-from tests.helpers import ApiClient
+from tests import factories
+from tests.factories import WIDGET
+from tests.support.api_client import ApiClient
+from tests.support.refusals import assert_refused_naming
 
 
 async def test_created_product_reads_back_with_price_and_tax_as_strings(api: ApiClient) -> None:
@@ -23,7 +25,7 @@ async def test_created_product_reads_back_with_price_and_tax_as_strings(api: Api
 
 
 async def test_patch_changes_price_and_tax(api: ApiClient) -> None:
-    product = await create_product(api)
+    product = await factories.posted_product(api)
 
     response = await api.call(
         "PATCH",
@@ -40,7 +42,7 @@ async def test_patch_changes_price_and_tax(api: ApiClient) -> None:
 
 async def test_list_pages_with_limit_and_offset(api: ApiClient) -> None:
     for n in range(3):
-        await create_product(api, sku=f"SKU-{n}")
+        await factories.posted_product(api, sku=f"SKU-{n}")
 
     page = await api.get("/products", params={"limit": 1, "offset": 2})
 
@@ -49,13 +51,13 @@ async def test_list_pages_with_limit_and_offset(api: ApiClient) -> None:
 
 
 async def test_duplicate_sku_is_409_and_nothing_written(api: ApiClient) -> None:
-    product = await create_product(api)
+    product = await factories.posted_product(api)
 
     response = await api.post("/products", Role.SALES, {**WIDGET, "unit_price": "1.00"})
 
     assert response.status_code == 409
     assert response.json()["field"] == "sku"
-    assert await total(api, "/products") == 1
+    assert await api.total("/products") == 1
     assert await api.get(f"/products/{product['id']}") == product
 
 
@@ -64,7 +66,7 @@ async def test_negative_price_is_422_and_nothing_written(api: ApiClient) -> None
 
     assert response.status_code == 422
     assert_refused_naming(response, "unit_price")
-    assert await total(api, "/products") == 0
+    assert await api.total("/products") == 0
 
 
 @pytest.mark.parametrize("rate", ["-0.01", "1.01", "5", "0.12345"])
@@ -75,13 +77,13 @@ async def test_tax_rate_outside_0_to_1_or_finer_than_4_decimals_is_422(
 
     assert response.status_code == 422
     assert_refused_naming(response, "tax_rate")
-    assert await total(api, "/products") == 0
+    assert await api.total("/products") == 0
 
 
 async def test_patch_with_null_price_or_bad_tax_is_422_and_keeps_the_product(
     api: ApiClient,
 ) -> None:
-    product = await create_product(api)
+    product = await factories.posted_product(api)
     path = f"/products/{product['id']}"
 
     for body, field in (({"unit_price": None}, "unit_price"), ({"tax_rate": "1.5"}, "tax_rate")):
@@ -90,59 +92,3 @@ async def test_patch_with_null_price_or_bad_tax_is_422_and_keeps_the_product(
         assert_refused_naming(response, field)
 
     assert await api.get(path) == product
-
-
-async def test_receipts_show_in_stock_levels(api: ApiClient) -> None:
-    await create_product(api)
-
-    first = await receive(api, "WIDGET", "10")
-    await receive(api, "WIDGET", "5")
-
-    assert Decimal(first["on_hand"]) == 10
-    levels = await api.get("/stock", Role.AUDITOR, params={"sku": "WIDGET"})
-    assert levels["total"] == 1
-    level = levels["items"][0]
-    assert (level["sku"], level["warehouse"]) == ("WIDGET", "MAIN")
-    quantities = [Decimal(level[k]) for k in ("on_hand", "reserved", "available")]
-    assert quantities == [15, 0, 15]
-
-
-async def test_receipt_for_unknown_sku_is_404_and_nothing_written(api: ApiClient) -> None:
-    response = await api.post("/stock/receipts", Role.WAREHOUSE, {"sku": "NOPE", "quantity": "1"})
-
-    assert response.status_code == 404
-    assert_refused_naming(response, "sku")
-    assert await api.get("/stock") == {"items": [], "total": 0}
-
-
-async def test_fractional_receipt_of_a_whole_unit_product_is_422(api: ApiClient) -> None:
-    await create_product(api)
-    await receive(api, "WIDGET", "3")
-
-    response = await api.post(
-        "/stock/receipts", Role.WAREHOUSE, {"sku": "WIDGET", "quantity": "1.5"}
-    )
-
-    assert response.status_code == 422
-    assert_refused_naming(response, "quantity")
-    level = (await api.get("/stock", params={"sku": "WIDGET"}))["items"][0]
-    assert Decimal(level["on_hand"]) == 3
-
-
-async def test_fractional_receipt_of_a_product_sold_by_weight_is_kept(api: ApiClient) -> None:
-    await create_product(api, sku="FLOUR", unit="kg", whole_units=False)
-
-    await receive(api, "FLOUR", "2.5")
-
-    level = (await api.get("/stock", params={"sku": "FLOUR"}))["items"][0]
-    assert Decimal(level["on_hand"]) == Decimal("2.5")
-
-
-async def test_quantity_finer_than_the_stock_ledger_keeps_is_422(api: ApiClient) -> None:
-    await create_product(api, sku="FLOUR", unit="kg", whole_units=False)
-
-    response = await api.post(
-        "/stock/receipts", Role.WAREHOUSE, {"sku": "FLOUR", "quantity": "1.2345"}
-    )
-
-    assert response.status_code == 422

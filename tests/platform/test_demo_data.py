@@ -6,13 +6,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-import activities.security.users
 from activities.security.users import authenticate
 from models.fulfilment.stock import StockLevel, StockMove
 from models.master_data.customers import Customer
@@ -21,13 +18,6 @@ from models.security.users import Role, User
 from o2c.bootstrap import upgrade_database
 from o2c.db import engine_for
 from o2c.demo import DEMO_STOCK, load_demo_data
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2 at its cheapest: the demo creates eight users and the test logs each in."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(activities.security.users, "_hasher", cheap)
 
 
 def fresh_database(tmp_path: Path) -> Engine:

@@ -30,14 +30,8 @@ from o2c.devstack import (
     temporal_command,
 )
 from o2c.settings import Settings
-
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.fixtures.temporal import BIN
+from tests.support.ports import free_port
 
 
 @contextmanager

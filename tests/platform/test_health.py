@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from o2c.settings import Settings
-from tests.helpers import ApiClient, api_client
+from tests.support.api_client import ApiClient, api_client
 
 
 async def test_health_is_503_degraded_when_temporal_is_unreachable(api: ApiClient) -> None:
@@ -22,10 +22,8 @@ async def test_health_is_503_degraded_when_temporal_is_unreachable(api: ApiClien
 async def test_health_is_ok_when_database_and_temporal_answer(
     engine: Engine, settings: Settings, time_skipping_env: WorkflowEnvironment
 ) -> None:
-    api = api_client(engine, settings, time_skipping_env.client)
-
-    response = await api.http.get("/health")
+    async with api_client(engine, settings, time_skipping_env.client) as api:
+        response = await api.http.get("/health")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "temporal": "ok"}
-    await api.aclose()

@@ -12,8 +12,10 @@ from sqlalchemy.engine import Engine
 from api.security import ALGORITHM, signing_key
 from models.receivables.payments import Payment
 from models.security.users import Role
-from tests.api.support import ACME, create_customer, rows, total
-from tests.helpers import ApiClient
+from tests import factories
+from tests.factories import ACME
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
 
 KEY = {"Idempotency-Key": "7f9c2c1e-create-acme"}
 
@@ -27,7 +29,7 @@ async def test_same_key_and_body_replays_the_first_answer_and_writes_once(
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["idempotent-replay"] == "true"
-    assert await total(api, "/customers") == 1
+    assert await api.total("/customers") == 1
 
 
 async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> None:
@@ -42,7 +44,7 @@ async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> Non
 
     assert again.status_code == 201, again.text
     assert again.json() == first.json()
-    assert await total(api, "/customers") == 1
+    assert await api.total("/customers") == 1
 
 
 async def test_same_key_with_another_body_is_422_and_nothing_written(api: ApiClient) -> None:
@@ -56,7 +58,7 @@ async def test_same_key_with_another_body_is_422_and_nothing_written(api: ApiCli
 
 
 async def test_refused_request_is_replayed_as_refused(api: ApiClient) -> None:
-    await create_customer(api)
+    await factories.posted_customer(api)
 
     first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
     again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
@@ -75,7 +77,7 @@ async def test_key_of_another_user_is_not_shared(api: ApiClient) -> None:
 
 
 async def test_simultaneous_retries_record_one_payment(api: ApiClient, engine: Engine) -> None:
-    customer = await create_customer(api)
+    customer = await factories.posted_customer(api)
     payment = {
         "customer_id": customer["id"],
         "amount": "250.00",

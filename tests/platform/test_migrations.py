@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlalchemy import Enum, create_engine, text
 
 from models.tables import metadata
 from o2c.bootstrap import upgrade_database
-from tests.conftest import DATABASES, PG_ADMIN_URL
+from tests.fixtures.databases import DATABASES, new_postgres_database
 
 
 @pytest.fixture(params=DATABASES)
@@ -21,14 +20,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    name = f"o2c_migrate_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("o2c_migrate") as url:
+        yield url
 
 
 def test_migrations_build_the_schema_of_the_models(empty_database_url: str) -> None:

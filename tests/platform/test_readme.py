@@ -4,7 +4,7 @@ from pathlib import Path
 
 from o2c.settings import FulfilmentSettings, Settings
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -8,27 +8,25 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
-import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from activities.master_data.customers import get_customer
 from activities.receivables.invoices import BillLine, issue_invoice
 from models.receivables.invoices import Invoice
-from o2c.db import engine_for
 from tests import factories
-from tests.conftest import _truncate_all, postgres_answers
-from tests.receivables import credit_of, current, invoice, pay
+from tests.fixtures.databases import needs_postgresql
+from tests.support.receivables import credit_of, current
 
-pytestmark = pytest.mark.skipif(not postgres_answers(), reason="needs PostgreSQL")
+pytestmark = needs_postgresql
 
 
 class RolledBack(Exception):
     pass
 
 
-def test_concurrent_invoices_get_gapless_numbers(pg_url: str) -> None:
-    engine = engine_for(pg_url)
-    _truncate_all(engine)
+def test_concurrent_invoices_get_gapless_numbers(pg_engine: Engine) -> None:
+    engine = pg_engine
     customer = factories.customer(engine)
 
     def issue(n: int) -> str | None:
@@ -57,14 +55,15 @@ def test_concurrent_invoices_get_gapless_numbers(pg_url: str) -> None:
     assert sorted(numbers) == stored == expected
 
 
-def test_concurrent_payments_never_settle_one_invoice_twice(pg_url: str) -> None:
-    engine = engine_for(pg_url)
-    _truncate_all(engine)
+def test_concurrent_payments_never_settle_one_invoice_twice(pg_engine: Engine) -> None:
+    engine = pg_engine
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)  # 110.00
+    issued = factories.invoice(engine, customer.id)  # 110.00
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        payments = list(pool.map(lambda _: pay(engine, customer.id, "110.00"), range(8)))
+        payments = list(
+            pool.map(lambda _: factories.payment(engine, customer.id, "110.00"), range(8))
+        )
 
     allocated = sum((a.amount for p in payments for a in p.allocations), Decimal(0))
     assert allocated == Decimal("110.00")

@@ -9,29 +9,25 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.fulfilment.planning import plan_fulfilment
 from activities.master_data.customers import update_customer
 from activities.receivables.invoices import issue_for_order, issue_for_shipment, mark_overdue
-from models.fulfilment.messages import FulfilmentInput
 from models.master_data.customers import CustomerUpdate
 from models.receivables.ledger import Account
 from models.sales.messages import IssueInvoiceInput
-from o2c.settings import Settings
-from o2c.worker import fulfilment_config
 from tests import factories
-from tests.receivables import balance, current, invoice, pay
+from tests.support.receivables import balance, current
 
 
 def test_invoice_numbers_run_per_year_without_gaps(engine: Engine) -> None:
     customer = factories.customer(engine)
-    numbers = [invoice(engine, customer.id).number for _ in range(3)]
-    numbers.append(invoice(engine, customer.id, issued=date(2027, 1, 2)).number)
+    numbers = [factories.invoice(engine, customer.id).number for _ in range(3)]
+    numbers.append(factories.invoice(engine, customer.id, issued=date(2027, 1, 2)).number)
     assert numbers == ["INV-2026-000001", "INV-2026-000002", "INV-2026-000003", "INV-2027-000001"]
 
 
 def test_net_terms_make_one_due_date(engine: Engine) -> None:
     customer = factories.customer(engine, payment_terms_days=14)
-    issued = invoice(engine, customer.id, net="100.00", issued=date(2026, 1, 1))
+    issued = factories.invoice(engine, customer.id, price="100.00", issued=date(2026, 1, 1))
     assert issued.due_date == date(2026, 1, 15)
     assert [(i.due_date, i.amount) for i in issued.instalments] == [
         (date(2026, 1, 15), Decimal("110.00"))
@@ -40,7 +36,9 @@ def test_net_terms_make_one_due_date(engine: Engine) -> None:
 
 def test_instalment_terms_give_each_instalment_its_due_date_and_amount(engine: Engine) -> None:
     customer = factories.customer(engine, instalment_plan="30@30,50@60,20@90")
-    issued = invoice(engine, customer.id, net="33.34", issued=date(2026, 1, 1))  # 36.67 total
+    issued = factories.invoice(
+        engine, customer.id, price="33.34", issued=date(2026, 1, 1)
+    )  # 36.67 total
     assert issued.total == Decimal("36.67")
     assert [(i.due_date, i.amount, i.outstanding) for i in issued.instalments] == [
         (date(2026, 1, 31), Decimal("11.00"), Decimal("11.00")),
@@ -52,8 +50,8 @@ def test_instalment_terms_give_each_instalment_its_due_date_and_amount(engine: E
 
 def test_partial_payment_settles_the_earliest_instalment_first(engine: Engine) -> None:
     customer = factories.customer(engine, instalment_plan="30@30,50@60,20@90")
-    issued = invoice(engine, customer.id, net="100.00", tax_rate="0")
-    pay(engine, customer.id, "40.00")
+    issued = factories.invoice(engine, customer.id, price="100.00", tax_rate="0")
+    factories.payment(engine, customer.id, "40.00")
     after = current(engine, issued.id)
     assert [i.outstanding for i in after.instalments] == [
         Decimal("0.00"),
@@ -65,8 +63,10 @@ def test_partial_payment_settles_the_earliest_instalment_first(engine: Engine) -
 
 def test_invoice_is_overdue_only_when_an_instalment_that_fell_due_is_open(engine: Engine) -> None:
     customer = factories.customer(engine, instalment_plan="50@30,50@60")
-    issued = invoice(engine, customer.id, net="100.00", tax_rate="0", issued=date(2026, 1, 1))
-    pay(engine, customer.id, "50.00")
+    issued = factories.invoice(
+        engine, customer.id, price="100.00", tax_rate="0", issued=date(2026, 1, 1)
+    )
+    factories.payment(engine, customer.id, "50.00")
     with Session(engine) as session, session.begin():
         assert mark_overdue(session, issued.id, date(2026, 2, 15)).status == "partially_paid"
     with Session(engine) as session, session.begin():
@@ -75,7 +75,7 @@ def test_invoice_is_overdue_only_when_an_instalment_that_fell_due_is_open(engine
 
 def test_issuing_posts_receivables_against_revenue_and_tax(engine: Engine) -> None:
     customer = factories.customer(engine)
-    invoice(engine, customer.id, net="100.00", tax_rate="0.05")
+    factories.invoice(engine, customer.id, price="100.00", tax_rate="0.05")
     assert balance(engine, Account.RECEIVABLES) == Decimal("105.00")
     assert balance(engine, Account.REVENUE) == Decimal("-100.00")
     assert balance(engine, Account.TAX_PAYABLE) == Decimal("-5.00")
@@ -90,14 +90,7 @@ def test_order_invoice_bills_ordered_or_shipped_quantities_once(
     order = factories.order(engine, customer.id, quantity=2)
     with Session(engine) as session, session.begin():
         update_customer(session, customer.id, CustomerUpdate(invoice_policy=policy))
-    with Session(engine) as session, session.begin():
-        plan = plan_fulfilment(
-            session,
-            FulfilmentInput(order_id=order.id, at=datetime(2026, 11, 28, tzinfo=UTC)),
-            fulfilment_config(Settings()),
-            reserve_now=True,
-        )
-        shipment_id = plan.shipments[0]
+    shipment_id = factories.plan(engine, order.id, datetime(2026, 11, 28, tzinfo=UTC)).shipments[0]
     data = IssueInvoiceInput(
         order_id=order.id,
         shipment_id=None if policy == "on_order" else shipment_id,

@@ -14,17 +14,18 @@ from activities.receivables.payments import reverse_payment
 from activities.receivables.unapplied_credit import apply_credit
 from models.errors import Conflict, InvalidInput
 from models.outbox import OutboxKind
-from models.receivables.ledger import Account
-from models.receivables.payments import AllocationRequest, CreditApplication, PaymentReverse
+from models.receivables.ledger import Account, LedgerLine
+from models.receivables.payments import CreditApplication, PaymentReverse
 from tests import factories
-from tests.receivables import balance, credit_of, current, invoice, ledger_lines, outbox, pay
+from tests.support.database import outbox, rows
+from tests.support.receivables import balance, credit_of, current
 
 
 def test_payment_settles_the_oldest_due_invoice_first(engine: Engine) -> None:
     customer = factories.customer(engine)
-    newer = invoice(engine, customer.id, issued=date(2026, 2, 1))
-    older = invoice(engine, customer.id, issued=date(2026, 1, 1))
-    paid = pay(engine, customer.id, "150.00")
+    newer = factories.invoice(engine, customer.id, issued=date(2026, 2, 1))
+    older = factories.invoice(engine, customer.id, issued=date(2026, 1, 1))
+    paid = factories.payment(engine, customer.id, "150.00")
     assert [(a.invoice_id, a.amount) for a in paid.allocations] == [
         (older.id, Decimal("110.00")),
         (newer.id, Decimal("40.00")),
@@ -36,12 +37,14 @@ def test_payment_settles_the_oldest_due_invoice_first(engine: Engine) -> None:
 
 def test_oldest_due_first_counts_each_instalment_by_its_own_due_date(engine: Engine) -> None:
     customer = factories.customer(engine, instalment_plan="50@10,50@90")
-    split = invoice(engine, customer.id, net="100.00", tax_rate="0", issued=date(2026, 1, 1))
-    factories_net = invoice(
-        engine, customer.id, net="100.00", tax_rate="0", issued=date(2026, 1, 5)
+    split = factories.invoice(
+        engine, customer.id, price="100.00", tax_rate="0", issued=date(2026, 1, 1)
+    )
+    factories_net = factories.invoice(
+        engine, customer.id, price="100.00", tax_rate="0", issued=date(2026, 1, 5)
     )
     # split's first half is due Jan 11, the other invoice's first half Jan 15, split's rest Apr 1
-    paid = pay(engine, customer.id, "100.00")
+    paid = factories.payment(engine, customer.id, "100.00")
     assert [(a.invoice_id, a.amount) for a in paid.allocations] == [
         (split.id, Decimal("50.00")),
         (factories_net.id, Decimal("50.00")),
@@ -50,13 +53,13 @@ def test_oldest_due_first_counts_each_instalment_by_its_own_due_date(engine: Eng
 
 def test_explicit_allocations_are_followed_and_the_rest_is_credit(engine: Engine) -> None:
     customer = factories.customer(engine)
-    older = invoice(engine, customer.id, issued=date(2026, 1, 1))
-    newer = invoice(engine, customer.id, issued=date(2026, 2, 1))
-    paid = pay(
+    older = factories.invoice(engine, customer.id, issued=date(2026, 1, 1))
+    newer = factories.invoice(engine, customer.id, issued=date(2026, 2, 1))
+    paid = factories.payment(
         engine,
         customer.id,
         "100.00",
-        allocations=[AllocationRequest(invoice_id=newer.id, amount=Decimal("60.00"))],
+        allocations={newer.id: "60.00"},
     )
     assert [(a.invoice_id, a.amount) for a in paid.allocations] == [(newer.id, Decimal("60.00"))]
     assert paid.unapplied == Decimal("40.00")
@@ -66,8 +69,8 @@ def test_explicit_allocations_are_followed_and_the_rest_is_credit(engine: Engine
 
 def test_overpayment_is_accepted_and_kept_as_credit(engine: Engine) -> None:
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)
-    paid = pay(engine, customer.id, "500.00")
+    issued = factories.invoice(engine, customer.id)
+    paid = factories.payment(engine, customer.id, "500.00")
     assert paid.unapplied == Decimal("390.00")
     assert current(engine, issued.id).status == "paid"
     assert balance(engine, Account.CUSTOMER_CREDIT) == Decimal("-390.00")
@@ -75,8 +78,8 @@ def test_overpayment_is_accepted_and_kept_as_credit(engine: Engine) -> None:
 
 def test_unapplied_credit_is_applied_to_a_later_invoice(engine: Engine) -> None:
     customer = factories.customer(engine)
-    pay(engine, customer.id, "50.00")
-    later = invoice(engine, customer.id)
+    factories.payment(engine, customer.id, "50.00")
+    later = factories.invoice(engine, customer.id)
     with Session(engine) as session, session.begin():
         applied = apply_credit(
             session,
@@ -92,35 +95,32 @@ def test_unapplied_credit_is_applied_to_a_later_invoice(engine: Engine) -> None:
 
 
 def _refused(engine: Engine, error: type[Exception], match: str, customer_id: int, **kw) -> None:  # type: ignore[no-untyped-def]
-    lines_before = ledger_lines(engine)
+    lines_before = rows(engine, LedgerLine)
     with pytest.raises(error, match=match):
-        pay(engine, customer_id, kw.pop("amount", "100.00"), **kw)
-    assert ledger_lines(engine) == lines_before
+        factories.payment(engine, customer_id, kw.pop("amount", "100.00"), **kw)
+    assert rows(engine, LedgerLine) == lines_before
 
 
 def test_allocation_to_another_customers_invoice_is_refused(engine: Engine) -> None:
     ours = factories.customer(engine)
     theirs = factories.customer(engine, code="OTHER")
-    foreign = invoice(engine, theirs.id)
-    allocations = [AllocationRequest(invoice_id=foreign.id, amount=Decimal("10.00"))]
+    foreign = factories.invoice(engine, theirs.id)
+    allocations = {foreign.id: "10.00"}
     _refused(engine, InvalidInput, "another customer", ours.id, allocations=allocations)
     assert current(engine, foreign.id).outstanding == Decimal("110.00")
 
 
 def test_allocations_above_the_payment_are_refused(engine: Engine) -> None:
     customer = factories.customer(engine)
-    one, two = invoice(engine, customer.id), invoice(engine, customer.id)
-    allocations = [
-        AllocationRequest(invoice_id=one.id, amount=Decimal("60.00")),
-        AllocationRequest(invoice_id=two.id, amount=Decimal("60.00")),
-    ]
+    one, two = factories.invoice(engine, customer.id), factories.invoice(engine, customer.id)
+    allocations = {one.id: "60.00", two.id: "60.00"}
     _refused(engine, InvalidInput, "more than the payment", customer.id, allocations=allocations)
 
 
 def test_allocation_above_an_invoices_outstanding_is_refused(engine: Engine) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
-    allocations = [AllocationRequest(invoice_id=one.id, amount=Decimal("110.01"))]
+    one = factories.invoice(engine, customer.id)
+    allocations = {one.id: "110.01"}
     _refused(
         engine,
         InvalidInput,
@@ -133,22 +133,22 @@ def test_allocation_above_an_invoices_outstanding_is_refused(engine: Engine) -> 
 
 def test_payment_in_another_currency_is_refused(engine: Engine) -> None:
     customer = factories.customer(engine)
-    invoice(engine, customer.id)
+    factories.invoice(engine, customer.id)
     _refused(engine, InvalidInput, "billed in USD", customer.id, currency="EUR")
 
 
 def test_paying_a_paid_invoice_is_a_conflict(engine: Engine) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
-    pay(engine, customer.id, "110.00")
-    allocations = [AllocationRequest(invoice_id=one.id, amount=Decimal("1.00"))]
+    one = factories.invoice(engine, customer.id)
+    factories.payment(engine, customer.id, "110.00")
+    allocations = {one.id: "1.00"}
     _refused(engine, Conflict, "is paid", customer.id, allocations=allocations)
 
 
 def test_small_difference_is_written_off_with_the_payment(engine: Engine) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
-    paid = pay(engine, customer.id, "108.00", write_off_difference=True)
+    one = factories.invoice(engine, customer.id)
+    paid = factories.payment(engine, customer.id, "108.00", write_off_difference=True)
     assert [(w.invoice_id, w.amount) for w in paid.written_off] == [(one.id, Decimal("2.00"))]
     after = current(engine, one.id)
     assert (after.status, after.paid, after.written_off) == ("paid", Decimal("108.00"), 2)
@@ -157,7 +157,7 @@ def test_small_difference_is_written_off_with_the_payment(engine: Engine) -> Non
 
 def test_difference_above_the_tolerance_is_refused_and_nothing_posted(engine: Engine) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
+    one = factories.invoice(engine, customer.id)
     _refused(engine, InvalidInput, "more than the 5.00", customer.id, write_off_difference=True)
     assert current(engine, one.id).outstanding == Decimal("110.00")
 
@@ -173,9 +173,9 @@ def test_reversed_payment_reopens_its_invoices_and_restarts_their_collection(
     engine: Engine,
 ) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
-    two = invoice(engine, customer.id)
-    paid = pay(engine, customer.id, "150.00")
+    one = factories.invoice(engine, customer.id)
+    two = factories.invoice(engine, customer.id)
+    paid = factories.payment(engine, customer.id, "150.00")
     assert current(engine, one.id).status == "paid"
     _reverse(engine, paid.id)
 
@@ -198,8 +198,8 @@ def test_reversed_payment_reopens_its_invoices_and_restarts_their_collection(
 
 def test_reversal_takes_back_the_credit_the_payment_left(engine: Engine) -> None:
     customer = factories.customer(engine)
-    invoice(engine, customer.id)
-    paid = pay(engine, customer.id, "200.00")
+    factories.invoice(engine, customer.id)
+    paid = factories.payment(engine, customer.id, "200.00")
     _reverse(engine, paid.id)
     assert credit_of(engine, customer.id) == 0
     assert balance(engine, Account.CUSTOMER_CREDIT) == 0
@@ -207,7 +207,7 @@ def test_reversal_takes_back_the_credit_the_payment_left(engine: Engine) -> None
 
 def test_a_payment_is_reversed_only_once(engine: Engine) -> None:
     customer = factories.customer(engine)
-    paid = pay(engine, customer.id, "10.00")
+    paid = factories.payment(engine, customer.id, "10.00")
     _reverse(engine, paid.id)
     with pytest.raises(Conflict, match="already reversed"):
         _reverse(engine, paid.id)
@@ -217,8 +217,8 @@ def test_bounced_payment_also_brings_back_the_difference_written_off_with_it(
     engine: Engine,
 ) -> None:
     customer = factories.customer(engine)
-    one = invoice(engine, customer.id)
-    paid = pay(engine, customer.id, "108.00", write_off_difference=True)
+    one = factories.invoice(engine, customer.id)
+    paid = factories.payment(engine, customer.id, "108.00", write_off_difference=True)
     _reverse(engine, paid.id)
     after = current(engine, one.id)
     assert (after.outstanding, after.written_off, after.status) == (110, 0, "open")

@@ -3,28 +3,16 @@ reversal, applying credit, the trial balance, and clear 4xx with nothing posted 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from models.security.users import Role, User
+from models.receivables.ledger import LedgerLine
+from models.security.users import Role
 from tests import factories
-from tests.helpers import ApiClient, api_client, make_settings
-from tests.receivables import invoice, ledger_lines
-
-
-@pytest.fixture
-async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    with Session(engine) as session, session.begin():
-        for role in Role:  # tokens are issued directly: no password hashing needed
-            session.add(User(username=role.value, password_hash="-", roles=role.value))
-    client = api_client(engine, make_settings(tmp_path, temporal_address="127.0.0.1:1"), None)
-    yield client
-    await client.aclose()
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
 
 
 def _payment(customer_id: int, amount: str, **extra: Any) -> dict[str, Any]:
@@ -41,7 +29,7 @@ async def test_payment_is_allocated_oldest_first_and_the_rest_kept_as_credit(
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    first = invoice(engine, customer.id)
+    first = factories.invoice(engine, customer.id)
     response = await api.post(
         "/payments", Role.FINANCE, _payment(customer.id, "150.00"), expect=201
     )
@@ -56,7 +44,7 @@ async def test_resent_payment_with_the_same_idempotency_key_is_recorded_once(
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    invoice(engine, customer.id)
+    factories.invoice(engine, customer.id)
     headers = {"Idempotency-Key": "bank-import-77"}
     data = _payment(customer.id, "50.00")
     first = await api.post("/payments", Role.FINANCE, data, expect=201, headers=headers)
@@ -85,7 +73,7 @@ async def test_bad_payment_is_refused_with_a_clear_error_and_nothing_posted(
 ) -> None:
     customer = factories.customer(engine)
     other = factories.customer(engine, code="OTHER")
-    ours, theirs = invoice(engine, customer.id), invoice(engine, other.id)
+    ours, theirs = factories.invoice(engine, customer.id), factories.invoice(engine, other.id)
     bodies = {
         "another_customer": _payment(
             customer.id, "10.00", allocations=[{"invoice_id": theirs.id, "amount": "10.00"}]
@@ -98,11 +86,11 @@ async def test_bad_payment_is_refused_with_a_clear_error_and_nothing_posted(
         ),
         "other_currency": _payment(customer.id, "10.00", currency="EUR"),
     }
-    lines_before = ledger_lines(engine)
+    lines_before = rows(engine, LedgerLine)
     response = await api.post("/payments", Role.FINANCE, bodies[case])
     assert response.status_code == status
     assert detail in response.json()["detail"]
-    assert ledger_lines(engine) == lines_before
+    assert rows(engine, LedgerLine) == lines_before
     assert (await api.get(f"/invoices/{ours.id}"))["outstanding"] == "110.00"
 
 
@@ -114,7 +102,7 @@ async def test_only_finance_records_payments(engine: Engine, api: ApiClient) -> 
 
 async def test_bounced_payment_reopens_the_invoice(engine: Engine, api: ApiClient) -> None:
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)
+    issued = factories.invoice(engine, customer.id)
     paid = (await api.post("/payments", Role.FINANCE, _payment(customer.id, "110.00"))).json()
     reversed_ = await api.post(
         f"/payments/{paid['id']}/reverse", Role.FINANCE, {"reason": "bounced"}, expect=200
@@ -130,7 +118,7 @@ async def test_credit_note_reduces_the_invoice_and_its_excess_can_be_applied_els
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    first, second = invoice(engine, customer.id), invoice(engine, customer.id)
+    first, second = factories.invoice(engine, customer.id), factories.invoice(engine, customer.id)
     await api.post(
         "/payments",
         Role.FINANCE,
@@ -165,8 +153,8 @@ async def test_credit_note_above_the_invoice_total_is_refused(
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    issued = invoice(engine, customer.id)
-    lines_before = ledger_lines(engine)
+    issued = factories.invoice(engine, customer.id)
+    lines_before = rows(engine, LedgerLine)
     response = await api.post(
         f"/invoices/{issued.id}/credit-notes", Role.FINANCE, {"amount": "110.01", "reason": "x"}
     )
@@ -178,14 +166,17 @@ async def test_credit_note_above_the_invoice_total_is_refused(
         {"amount": "1.00", "lines": [{"invoice_line_id": 1, "quantity": "1"}], "reason": "x"},
     )
     assert both.status_code == 422
-    assert ledger_lines(engine) == lines_before
+    assert rows(engine, LedgerLine) == lines_before
 
 
 async def test_write_off_small_posts_large_waits_paid_is_a_conflict(
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    small, large = invoice(engine, customer.id), invoice(engine, customer.id, net="1000.00")
+    small, large = (
+        factories.invoice(engine, customer.id),
+        factories.invoice(engine, customer.id, price="1000.00"),
+    )
     posted = await api.post(
         f"/invoices/{small.id}/write-off", Role.FINANCE, {"reason": "not worth chasing"}
     )
@@ -199,24 +190,24 @@ async def test_write_off_small_posts_large_waits_paid_is_a_conflict(
     assert (waiting.status_code, waiting.json()["state"]) == (202, "pending_approval")
     assert (await api.get(f"/invoices/{large.id}"))["written_off"] == "0.00"
 
-    paid = invoice(engine, customer.id)
+    paid = factories.invoice(engine, customer.id)
     await api.post(
         "/payments",
         Role.FINANCE,
         _payment(customer.id, "110.00", allocations=[{"invoice_id": paid.id, "amount": "110.00"}]),
         expect=201,
     )
-    lines_before = ledger_lines(engine)
+    lines_before = rows(engine, LedgerLine)
     refused = await api.post(f"/invoices/{paid.id}/write-off", Role.FINANCE, {"reason": "x"})
     assert refused.status_code == 409
-    assert ledger_lines(engine) == lines_before
+    assert rows(engine, LedgerLine) == lines_before
 
 
 async def test_trial_balance_shows_balanced_accounts_as_of_a_date(
     engine: Engine, api: ApiClient
 ) -> None:
     customer = factories.customer(engine)
-    invoice(engine, customer.id)  # issued 2026-01-01
+    factories.invoice(engine, customer.id)  # issued 2026-01-01
     await api.post("/payments", Role.FINANCE, _payment(customer.id, "50.00"), expect=201)
     before = await api.get("/ledger/trial-balance", Role.AUDITOR, params={"as_of": "2025-12-31"})
     assert before["accounts"] == [] and before["balanced"] is True

@@ -7,7 +7,6 @@ import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
@@ -17,7 +16,8 @@ from activities.reports.ageing import AgeingSource, ageing_report
 from models.reports.ageing import NOT_DUE, AgeingBasis, bucket_of
 from models.security.users import Role
 from tests import factories
-from tests.report_fixtures import client_with_users, invoice, pay
+from tests.fixtures.databases import on_sqlite_only
+from tests.support.api_client import ApiClient
 
 TODAY = date.today()
 
@@ -27,17 +27,16 @@ def ago(days: int) -> date:
 
 
 async def test_ageing_puts_each_open_amount_in_its_bucket_per_customer_and_in_total(
-    engine: Engine, tmp_path: Path
+    engine: Engine, api: ApiClient
 ) -> None:
     acme = factories.customer(engine, "ACME")
     beta = factories.customer(engine, "BETA")
-    invoice(engine, acme.id, ago(10), ago(-20), "100.00")  # not due
-    invoice(engine, acme.id, ago(40), ago(10), "200.00")  # 10 days past due
-    old = invoice(engine, beta.id, ago(200), ago(170), "300.00")  # 170 days past due
-    pay(engine, beta.id, "120.00", ago(5), {old: "120.00"})
-    client = client_with_users(engine, tmp_path)
+    factories.invoice(engine, acme.id, "100.00", tax_rate="0", issued=ago(10))  # not due
+    factories.invoice(engine, acme.id, "200.00", tax_rate="0", issued=ago(40))  # 10 days past due
+    old = factories.invoice(engine, beta.id, "300.00", tax_rate="0", issued=ago(200))  # 170 days
+    factories.payment(engine, beta.id, "120.00", received_on=ago(5), allocations={old.id: "120.00"})
 
-    report = await client.get("/reports/ar-aging", Role.FINANCE)
+    report = await api.get("/reports/ar-aging", Role.FINANCE)
 
     assert report["buckets"] == ["1-30", "31-60", "61-90", "91-120", "120+"]
     by_code = {row["code"]: row for row in report["customers"]}
@@ -54,69 +53,69 @@ async def test_ageing_puts_each_open_amount_in_its_bucket_per_customer_and_in_to
         "91-120": "0.00",
         "120+": "180.00",
     }
-    await client.aclose()
 
 
-async def test_a_past_as_of_shows_what_was_open_on_that_day(engine: Engine, tmp_path: Path) -> None:
+async def test_a_past_as_of_shows_what_was_open_on_that_day(engine: Engine, api: ApiClient) -> None:
     acme = factories.customer(engine, "ACME")
-    first = invoice(engine, acme.id, date(2026, 8, 1), date(2026, 8, 31), "100.00")
-    invoice(engine, acme.id, date(2026, 10, 15), date(2026, 11, 14), "70.00")  # after as_of
-    pay(engine, acme.id, "30.00", date(2026, 9, 10), {first: "30.00"})  # before as_of
-    pay(engine, acme.id, "70.00", date(2026, 10, 20), {first: "70.00"})  # after as_of
-    client = client_with_users(engine, tmp_path)
+    first = factories.invoice(engine, acme.id, "100.00", tax_rate="0", issued=date(2026, 8, 1))
+    later = date(2026, 10, 15)
+    factories.invoice(engine, acme.id, "70.00", tax_rate="0", issued=later)  # after as_of
+    before, after = date(2026, 9, 10), date(2026, 10, 20)
+    factories.payment(engine, acme.id, "30.00", received_on=before, allocations={first.id: "30.00"})
+    factories.payment(engine, acme.id, "70.00", received_on=after, allocations={first.id: "70.00"})
 
-    then = await client.get("/reports/ar-aging?as_of=2026-10-01", Role.FINANCE)
+    then = await api.get("/reports/ar-aging?as_of=2026-10-01", Role.FINANCE)
 
     assert then["source"] == "ledger"
     [row] = then["customers"]
     assert row["total"] == "70.00"  # paid in full today; on 1 October 70.00 was open
     assert row["amounts"]["31-60"] == "70.00"  # 31 days past its due date
-    now = await client.get("/reports/ar-aging", Role.FINANCE)
+    now = await api.get("/reports/ar-aging", Role.FINANCE)
     assert [r["total"] for r in now["customers"]] == ["70.00"]
-    await client.aclose()
 
 
-async def test_a_future_as_of_ages_todays_invoices_further(engine: Engine, tmp_path: Path) -> None:
+async def test_a_future_as_of_ages_todays_invoices_further(engine: Engine, api: ApiClient) -> None:
     acme = factories.customer(engine, "ACME")
-    invoice(engine, acme.id, TODAY, TODAY + timedelta(days=30), "50.00")
-    client = client_with_users(engine, tmp_path)
+    factories.invoice(engine, acme.id, "50.00", tax_rate="0", issued=TODAY)  # due in 30 days
 
-    later = await client.get(f"/reports/ar-aging?as_of={TODAY + timedelta(days=100)}", Role.FINANCE)
+    later = await api.get(f"/reports/ar-aging?as_of={TODAY + timedelta(days=100)}", Role.FINANCE)
 
     assert later["customers"][0]["amounts"]["61-90"] == "50.00"
     assert later["customers"][0]["not_due"] == "0.00"
-    await client.aclose()
 
 
-async def test_custom_buckets_and_invoice_date_basis(engine: Engine, tmp_path: Path) -> None:
+async def test_custom_buckets_and_invoice_date_basis(engine: Engine, api: ApiClient) -> None:
     acme = factories.customer(engine, "ACME")
-    invoice(engine, acme.id, ago(45), ago(15), "80.00")
-    client = client_with_users(engine, tmp_path)
+    factories.invoice(engine, acme.id, "80.00", tax_rate="0", issued=ago(45))  # 15 days past due
 
-    by_due = await client.get("/reports/ar-aging?buckets=14,28", Role.FINANCE)
-    by_issue = await client.get("/reports/ar-aging?buckets=14,28&basis=invoice_date", Role.FINANCE)
+    by_due = await api.get("/reports/ar-aging?buckets=14,28", Role.FINANCE)
+    by_issue = await api.get("/reports/ar-aging?buckets=14,28&basis=invoice_date", Role.FINANCE)
 
     assert by_due["buckets"] == ["1-14", "15-28", "28+"]
     assert by_due["customers"][0]["amounts"]["15-28"] == "80.00"
     assert by_issue["customers"][0]["amounts"]["28+"] == "80.00"
-    await client.aclose()
 
 
 def test_the_ledger_and_the_outstanding_column_give_the_same_report(engine: Engine) -> None:
     rng = random.Random(7)
-    customers = [factories.customer(engine, f"C{n}").id for n in range(6)]
+    terms = (0, 14, 30, 60)  # days to pay: each of the six customers has an account on each
+    accounts = {
+        (n, days): factories.customer(engine, f"C{n}-{days}", payment_terms_days=days).id
+        for n in range(6)
+        for days in terms
+    }
     for _ in range(40):
-        who = rng.choice(customers)
+        who = rng.choice(range(6))
         issued = ago(rng.randint(0, 300))
-        number = invoice(
-            engine,
-            who,
-            issued,
-            issued + timedelta(days=rng.choice([0, 14, 30, 60])),
-            f"{rng.randint(1, 5000)}.{rng.randint(0, 99):02d}",
-        )
+        account = accounts[who, rng.choice(terms)]
+        price = f"{rng.randint(1, 5000)}.{rng.randint(0, 99):02d}"
+        billed = factories.invoice(engine, account, price, tax_rate="0", issued=issued)
         if rng.random() < 0.4:
-            pay(engine, who, "1.01", min(TODAY, issued + timedelta(days=5)), {number: "1.01"})
+            received = min(TODAY, issued + timedelta(days=5))
+            allocations = {billed.id: "1.01"}
+            factories.payment(
+                engine, account, "1.01", received_on=received, allocations=allocations
+            )
     with Session(engine) as session:
         for basis in AgeingBasis:
             for as_of in (TODAY, TODAY + timedelta(days=45)):
@@ -134,7 +133,7 @@ def test_the_sql_buckets_match_the_pure_rule(engine: Engine) -> None:
     expected: dict[str, Decimal] = {}
     for age in (-3, 0, 1, 30, 31, 60, 61, 90, 91, 500):
         due = as_of - timedelta(days=age)
-        invoice(engine, acme.id, due - timedelta(days=30), due, "10.00")
+        factories.invoice(engine, acme.id, "10.00", tax_rate="0", due=due)
         label = bucket_of(as_of, due, due, (30, 60, 90))
         expected[label] = expected.get(label, Decimal(0)) + Decimal("10.00")
     with Session(engine) as session:
@@ -143,13 +142,12 @@ def test_the_sql_buckets_match_the_pure_rule(engine: Engine) -> None:
     assert {k: v for k, v in got.items() if v} == expected
 
 
-async def test_ageing_as_csv_and_as_an_excel_workbook(engine: Engine, tmp_path: Path) -> None:
+async def test_ageing_as_csv_and_as_an_excel_workbook(engine: Engine, api: ApiClient) -> None:
     acme = factories.customer(engine, "ACME")
-    invoice(engine, acme.id, ago(40), ago(10), "1234.56")
-    client = client_with_users(engine, tmp_path)
+    factories.invoice(engine, acme.id, "1234.56", tax_rate="0", issued=ago(40))  # 10 days past due
 
-    as_csv = await client.call("GET", "/reports/ar-aging?format=csv", Role.FINANCE, expect=200)
-    as_xlsx = await client.call("GET", "/reports/ar-aging?format=xlsx", Role.AUDITOR, expect=200)
+    as_csv = await api.call("GET", "/reports/ar-aging?format=csv", Role.FINANCE, expect=200)
+    as_xlsx = await api.call("GET", "/reports/ar-aging?format=xlsx", Role.AUDITOR, expect=200)
 
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
@@ -160,11 +158,10 @@ async def test_ageing_as_csv_and_as_an_excel_workbook(engine: Engine, tmp_path: 
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][-1] == "total"
     assert values[1][1] == "ACME" and Decimal(str(values[1][-1])) == Decimal("1234.56")
-    await client.aclose()
 
 
-async def test_bad_report_parameters_are_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
-    client = client_with_users(sqlite_engine, tmp_path)
+@on_sqlite_only
+async def test_bad_report_parameters_are_refused(api: ApiClient) -> None:
     for query in (
         "buckets=60,30",
         "buckets=a",
@@ -172,6 +169,5 @@ async def test_bad_report_parameters_are_refused(sqlite_engine: Engine, tmp_path
         "as_of=yesterday",
         "format=pdf",
     ):
-        await client.call("GET", f"/reports/ar-aging?{query}", Role.FINANCE, expect=422)
-    await client.call("GET", "/reports/ar-aging", Role.WAREHOUSE, expect=403)
-    await client.aclose()
+        await api.call("GET", f"/reports/ar-aging?{query}", Role.FINANCE, expect=422)
+    await api.call("GET", "/reports/ar-aging", Role.WAREHOUSE, expect=403)

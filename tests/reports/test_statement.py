@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -14,27 +13,28 @@ from sqlalchemy.engine import Engine
 
 from models.security.users import Role
 from tests import factories
-from tests.report_fixtures import client_with_users, invoice, pay, rename_customer
+from tests.fixtures.databases import on_sqlite_only
+from tests.support.api_client import ApiClient
 
 
-def given_a_customer_with_history(engine: Engine) -> int:
-    acme = factories.customer(engine, "ACME")
-    old = invoice(engine, acme.id, date(2026, 9, 20), date(2026, 10, 20), "300.00")
-    pay(engine, acme.id, "100.00", date(2026, 9, 25), {old: "100.00"})  # before the period
-    new = invoice(engine, acme.id, date(2026, 10, 5), date(2026, 11, 4), "150.00", "15.00")
-    pay(engine, acme.id, "250.00", date(2026, 10, 12), {old: "200.00"})  # 50.00 left unapplied
-    invoice(engine, acme.id, date(2026, 11, 3), date(2026, 12, 3), "40.00")  # after the period
-    assert new
+def given_a_customer_with_history(engine: Engine, name: str | None = None) -> int:
+    acme = factories.customer(engine, "ACME", name=name)
+    old = factories.invoice(engine, acme.id, "300.00", tax_rate="0", issued=date(2026, 9, 20))
+    before, during = date(2026, 9, 25), date(2026, 10, 12)
+    # 100.00 paid before the period; 250.00 in it, 50.00 of them left unapplied.
+    factories.payment(engine, acme.id, "100.00", received_on=before, allocations={old.id: "100.00"})
+    factories.invoice(engine, acme.id, "150.00", issued=date(2026, 10, 5))  # 165.00 with tax
+    factories.payment(engine, acme.id, "250.00", received_on=during, allocations={old.id: "200.00"})
+    factories.invoice(engine, acme.id, "40.00", tax_rate="0", issued=date(2026, 11, 3))  # after
     return acme.id
 
 
 async def test_statement_runs_from_the_opening_to_the_closing_balance(
-    engine: Engine, tmp_path: Path
+    engine: Engine, api: ApiClient
 ) -> None:
     customer_id = given_a_customer_with_history(engine)
-    client = client_with_users(engine, tmp_path)
 
-    statement = await client.get(
+    statement = await api.get(
         f"/customers/{customer_id}/statement?from=2026-10-01&to=2026-10-31", Role.FINANCE
     )
 
@@ -53,17 +53,15 @@ async def test_statement_runs_from_the_opening_to_the_closing_balance(
     assert statement["ageing"]["as_of"] == "2026-10-31"
     assert statement["ageing"]["not_due"] == "165.00"
     assert statement["ageing"]["total"] == "165.00"
-    await client.aclose()
 
 
-async def test_statement_as_pdf_and_as_excel(sqlite_engine: Engine, tmp_path: Path) -> None:
-    customer_id = given_a_customer_with_history(sqlite_engine)
-    rename_customer(sqlite_engine, customer_id, "北京长城贸易公司")
-    client = client_with_users(sqlite_engine, tmp_path)
+@on_sqlite_only
+async def test_statement_as_pdf_and_as_excel(engine: Engine, api: ApiClient) -> None:
+    customer_id = given_a_customer_with_history(engine, name="北京长城贸易公司")
     url = f"/customers/{customer_id}/statement?from=2026-10-01&to=2026-10-31"
 
-    pdf = await client.call("GET", f"{url}&format=pdf", Role.FINANCE, expect=200)
-    xlsx = await client.call("GET", f"{url}&format=xlsx", Role.AUDITOR, expect=200)
+    pdf = await api.call("GET", f"{url}&format=pdf", Role.FINANCE, expect=200)
+    xlsx = await api.call("GET", f"{url}&format=xlsx", Role.AUDITOR, expect=200)
 
     assert pdf.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
@@ -75,15 +73,13 @@ async def test_statement_as_pdf_and_as_excel(sqlite_engine: Engine, tmp_path: Pa
     assert rows[-2][1] == "closing_balance" and Decimal(str(rows[-2][5])) == Decimal("115")
     assert rows[-1][1] == "unapplied_credit" and Decimal(str(rows[-1][4])) == Decimal("50")
     assert list(book["Ageing"].iter_rows(values_only=True))[0][1] == "not_due"
-    await client.aclose()
 
 
-async def test_a_statement_period_must_run_forwards(sqlite_engine: Engine, tmp_path: Path) -> None:
-    customer_id = given_a_customer_with_history(sqlite_engine)
-    client = client_with_users(sqlite_engine, tmp_path)
+@on_sqlite_only
+async def test_a_statement_period_must_run_forwards(engine: Engine, api: ApiClient) -> None:
+    customer_id = given_a_customer_with_history(engine)
     url = f"/customers/{customer_id}/statement"
-    await client.call("GET", f"{url}?from=2026-11-01&to=2026-10-01", Role.FINANCE, expect=422)
-    await client.call("GET", f"{url}?format=doc", Role.FINANCE, expect=422)
-    await client.call("GET", "/customers/999/statement", Role.FINANCE, expect=404)
-    await client.call("GET", url, Role.WAREHOUSE, expect=403)
-    await client.aclose()
+    await api.call("GET", f"{url}?from=2026-11-01&to=2026-10-01", Role.FINANCE, expect=422)
+    await api.call("GET", f"{url}?format=doc", Role.FINANCE, expect=422)
+    await api.call("GET", "/customers/999/statement", Role.FINANCE, expect=404)
+    await api.call("GET", url, Role.WAREHOUSE, expect=403)

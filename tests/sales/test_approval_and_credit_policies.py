@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from sqlalchemy.engine import Engine
 
 from models.security.users import Role
-from tests.helpers import ApiClient, add_users, api_client, make_settings
+from tests.support.api_client import ApiClient
 
 POLICY = {
     "name": "2026",
@@ -31,14 +27,6 @@ POLICY = {
         },
     ],
 }
-
-
-@pytest.fixture
-async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    add_users(engine, [Role.ADMIN, Role.APPROVER, Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER])
-    client = api_client(engine, make_settings(tmp_path))
-    yield client
-    await client.aclose()
 
 
 async def test_admin_saves_a_policy_that_is_then_in_force(api: ApiClient) -> None:

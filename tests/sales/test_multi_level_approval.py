@@ -3,35 +3,27 @@ escalation and expiry, the approvers' e-mails and inbox."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
-from temporalio.client import WorkflowUpdateFailedError
+from sqlmodel import Session, select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from models.sales.messages import Decision
-from models.sales.orders import Approval, OrderEvent
+from models.sales.orders import Approval, OrderEvent, OrderPublic
 from o2c.mailcatcher import MailCatcher
-from o2c.settings import Settings
 from tests import factories
-from tests.helpers import ApiClient, api_client, eventually
-from tests.workflows.order_helpers import (
-    add_staff,
-    end_orders,
-    events_of,
-    handle,
-    level_waiting,
-    mails,
-    roles_of,
-    set_policy,
-    start_orders,
-    status_of,
-)
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
+from tests.support.mail import inbox
+from tests.support.orders import events_of, level_waiting, status_of
+from tests.support.polling import eventually
+from tests.support.workflows import order_workflow, relay
 from workflows.sales.order import OrderWorkflow
 
 TWO_LEVELS = (
@@ -41,25 +33,14 @@ TWO_LEVELS = (
 
 
 @pytest.fixture
-async def env(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
-) -> AsyncIterator[WorkflowEnvironment]:
-    add_staff(sqlite_engine)
-    yield time_skipping_env
-    await end_orders(time_skipping_env.client, sqlite_engine)
-
-
-@pytest.fixture
-async def api(
-    env: WorkflowEnvironment, sqlite_engine: Engine, settings: Settings
-) -> AsyncIterator[ApiClient]:
-    client = api_client(sqlite_engine, settings, env.client)
-    yield client
-    await client.aclose()
+def env(time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine) -> WorkflowEnvironment:
+    factories.staff(sqlite_engine, factories.SALES_DESK)
+    return time_skipping_env
 
 
 def decision(user: str, level: int | None = None, comment: str | None = "ok") -> Decision:
-    return Decision(user=user, roles=roles_of(user), level=level, comment=comment)
+    roles = [str(role) for role in factories.SALES_DESK[user]]
+    return Decision(user=user, roles=roles, level=level, comment=comment)
 
 
 async def refused(h, update, d: Decision) -> str:  # type: ignore[no-untyped-def]
@@ -71,27 +52,24 @@ async def refused(h, update, d: Decision) -> str:  # type: ignore[no-untyped-def
 
 
 def _written(engine: Engine) -> tuple[int, int]:
-    with Session(engine) as session:
-        approvals = session.exec(select(func.count()).select_from(Approval)).one()
-        events = session.exec(select(func.count()).select_from(OrderEvent)).one()
-    return int(approvals), int(events)
+    return rows(engine, Approval), rows(engine, OrderEvent)
 
 
 async def _order(
     env: WorkflowEnvironment, engine: Engine, worker: Worker, quantity: int, user: str = "rep"
-):  # type: ignore[no-untyped-def]
+) -> tuple[OrderPublic, WorkflowHandle[Any, Any]]:
     customer = factories.customer(engine, credit_limit="100000.00")
     # No stock: an approved order stops at backordered; these tests are about approval.
     factories.product(engine, price="100.00")
     order = factories.order(engine, customer.id, quantity=quantity, user=user)
-    await start_orders(env.client, engine, worker.task_queue)
-    return order, handle(env.client, order.id)
+    await relay(env, engine, worker)
+    return order, order_workflow(env, order.id)
 
 
 async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_different_person(
     env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    set_policy(sqlite_engine, *TWO_LEVELS)
+    factories.approval_policy(sqlite_engine, *TWO_LEVELS)
     order, h = await _order(env, sqlite_engine, worker, quantity=20, user="boss")  # 2200.00
     status = status_of(sqlite_engine, order.id)
     await level_waiting(sqlite_engine, order.id, 1)
@@ -124,7 +102,7 @@ async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_diff
 async def test_order_below_every_rule_is_approved_without_anyone(
     env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    set_policy(sqlite_engine, TWO_LEVELS[1])  # only orders above 1000 need anyone
+    factories.approval_policy(sqlite_engine, TWO_LEVELS[1])  # only orders above 1000 need anyone
     order, _ = await _order(env, sqlite_engine, worker, quantity=1)  # 110.00
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     approved = [e for e in events_of(sqlite_engine, order.id) if e[0] == "approved"]
@@ -134,7 +112,7 @@ async def test_order_below_every_rule_is_approved_without_anyone(
 async def test_a_rejection_at_the_first_level_rejects_the_order(
     env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
 ) -> None:
-    set_policy(sqlite_engine, *TWO_LEVELS)
+    factories.approval_policy(sqlite_engine, *TWO_LEVELS)
     order, h = await _order(env, sqlite_engine, worker, quantity=20)
     await h.execute_update(OrderWorkflow.reject, decision("ann", comment="too big"))
     assert (await h.result()).status == "rejected"
@@ -146,9 +124,9 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
     sqlite_engine: Engine,
     worker: Worker,
     mail_catcher: MailCatcher,
-    api: ApiClient,
+    live_api: ApiClient,
 ) -> None:
-    set_policy(
+    factories.approval_policy(
         sqlite_engine,
         {
             "name": "sales manager",
@@ -160,8 +138,8 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
         },
     )
     order, h = await _order(env, sqlite_engine, worker, quantity=1)
-    inbox = mails(mail_catcher)
-    waiting = await eventually(inbox, lambda m: len(m) >= 3)
+    mailbox = inbox(mail_catcher)
+    waiting = await eventually(mailbox, lambda m: len(m) >= 3)
     assert sorted(to for to, _ in waiting) == [
         "ann@o2c.example",
         "boss@o2c.example",
@@ -169,21 +147,21 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
     ]
     assert all("waits for your approval" in subject for _, subject in waiting)
     assert await refused(h, OrderWorkflow.approve, decision("fin")) == "Forbidden"
-    assert (await api.get("/approvals?status=pending", "fin"))["total"] == 0
+    assert (await live_api.get("/approvals?status=pending", "fin"))["total"] == 0
 
     await env.sleep(timedelta(hours=23))
-    assert len(await inbox()) == 3  # no reminder before remind_after
+    assert len(await mailbox()) == 3  # no reminder before remind_after
     await env.sleep(timedelta(hours=1, minutes=1))
-    reminded = await eventually(inbox, lambda m: len(m) >= 6)
+    reminded = await eventually(mailbox, lambda m: len(m) >= 6)
     assert {s for _, s in reminded[3:]} == {
         f"Reminder: order {order.number} waits for your approval (sales manager)"
     }
 
     await env.sleep(timedelta(days=1))
-    escalated = await eventually(inbox, lambda m: len(m) >= 8)
+    escalated = await eventually(mailbox, lambda m: len(m) >= 8)
     assert sorted(to for to, _ in escalated[6:]) == ["fin@o2c.example", "multi@o2c.example"]
     assert all(s.startswith("Escalated:") for _, s in escalated[6:])
-    fin_inbox = await api.get("/approvals?status=pending", "fin")
+    fin_inbox = await live_api.get("/approvals?status=pending", "fin")
     assert [(t["order_number"], t["escalated_to"]) for t in fin_inbox["items"]] == [
         (order.number, "finance")
     ]
@@ -196,9 +174,11 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
 async def test_an_undecided_level_expires_rejects_the_order_and_tells_the_rep(
     env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, mail_catcher: MailCatcher
 ) -> None:
-    set_policy(sqlite_engine, {"name": "manager", "role": "approver", "expire_after": "P3D"})
+    factories.approval_policy(
+        sqlite_engine, {"name": "manager", "role": "approver", "expire_after": "P3D"}
+    )
     order, h = await _order(env, sqlite_engine, worker, quantity=1)
-    await eventually(mails(mail_catcher), lambda m: len(m) >= 3)
+    await eventually(inbox(mail_catcher), lambda m: len(m) >= 3)
     await env.sleep(timedelta(days=2, hours=23))
     assert await status_of(sqlite_engine, order.id)() == "pending_approval"
     await env.sleep(timedelta(hours=1, minutes=1))
@@ -207,18 +187,18 @@ async def test_an_undecided_level_expires_rejects_the_order_and_tells_the_rep(
     assert ("approval_expired", "system", "approval level 1 was not decided in time") in events_of(
         sqlite_engine, order.id
     )
-    to_rep = [(to, s) for to, s in await mails(mail_catcher)() if to == "rep@o2c.example"]
+    to_rep = [(to, s) for to, s in await inbox(mail_catcher)() if to == "rep@o2c.example"]
     assert to_rep == [("rep@o2c.example", f"Order {order.number} for ACME Ltd was stopped")]
 
 
 async def test_inbox_lists_what_the_caller_may_decide_now(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, api: ApiClient
+    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, live_api: ApiClient
 ) -> None:
-    set_policy(sqlite_engine, *TWO_LEVELS)
+    factories.approval_policy(sqlite_engine, *TWO_LEVELS)
     order, h = await _order(env, sqlite_engine, worker, quantity=20, user="boss")
 
     async def pending(user: str) -> list[tuple[str, int]]:
-        page = await api.get("/approvals?status=pending", user)
+        page = await live_api.get("/approvals?status=pending", user)
         return [(t["order_number"], t["level"]) for t in page["items"]]
 
     await eventually(lambda: pending("ann"), lambda items: items == [(order.number, 1)])
@@ -228,10 +208,10 @@ async def test_inbox_lists_what_the_caller_may_decide_now(
     await eventually(lambda: pending("fin"), lambda items: items == [(order.number, 2)])
     assert await pending("multi") == []  # already decided level 1 of this order
     assert await pending("ann") == []
-    done = await api.get("/approvals?status=approved", "ann")
+    done = await live_api.get("/approvals?status=approved", "ann")
     assert [(t["order_number"], t["level"]) for t in done["items"]] == [(order.number, 1)]
     # The approve endpoint answers the validator's verdict as HTTP.
-    wrong = await api.post(f"/orders/{order.id}/approve", "ann", {"comment": "x"})
+    wrong = await live_api.post(f"/orders/{order.id}/approve", "ann", {"comment": "x"})
     assert wrong.status_code == 403
-    ok = await api.post(f"/orders/{order.id}/approve", "fin", {"level": 2}, expect=200)
+    ok = await live_api.post(f"/orders/{order.id}/approve", "fin", {"level": 2}, expect=200)
     assert [a["level"] for a in ok.json()["approvals"]] == [1, 2]

@@ -3,45 +3,26 @@ server: the earlier version is kept, totals are recomputed, the gate and approva
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from o2c.settings import Settings
 from tests import factories
-from tests.helpers import ApiClient, api_client, eventually
-from tests.workflows.order_helpers import (
-    add_staff,
-    end_orders,
-    level_waiting,
-    set_policy,
-    start_orders,
-    status_of,
-)
+from tests.support.api_client import ApiClient
+from tests.support.orders import level_waiting, status_of
+from tests.support.polling import eventually
+from tests.support.workflows import relay
 
-
-@pytest.fixture
-async def api(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    settings: Settings,
-) -> AsyncIterator[ApiClient]:
-    add_staff(sqlite_engine)
-    set_policy(sqlite_engine, {"name": "manager", "role": "approver"})
-    factories.product(sqlite_engine, price="10.00")  # 11.00 a unit with tax; no stock
-    client = api_client(sqlite_engine, settings, time_skipping_env.client)
-    yield client
-    await client.aclose()
-    await end_orders(time_skipping_env.client, sqlite_engine)
+pytestmark = pytest.mark.usefixtures("sales_desk")
 
 
 async def _entered(
     api: ApiClient, engine: Engine, env: WorkflowEnvironment, worker: Worker, limit: str = "1000.00"
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    """An order of two widgets entered by the rep, waiting for its approval."""
     customer = factories.customer(engine, credit_limit=limit)
     created = await api.post(
         "/orders",
@@ -49,18 +30,21 @@ async def _entered(
         {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
         expect=201,
     )
-    await start_orders(env.client, engine, worker.task_queue)
+    await relay(env, engine, worker)
     order = created.json()
     await level_waiting(engine, order["id"], 1)
     return order  # type: ignore[no-any-return]
 
 
 async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again(
-    api: ApiClient, sqlite_engine: Engine, time_skipping_env: WorkflowEnvironment, worker: Worker
+    live_api: ApiClient,
+    sqlite_engine: Engine,
+    time_skipping_env: WorkflowEnvironment,
+    worker: Worker,
 ) -> None:
-    order = await _entered(api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
     path = f"/orders/{order['id']}"
-    amended = await api.call(
+    amended = await live_api.call(
         "PATCH",
         path,
         "rep",
@@ -76,7 +60,7 @@ async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again
         "49.50",
     )
     assert body["status"] == "pending_approval"
-    [before] = await api.get(f"{path}/revisions", "rep")
+    [before] = await live_api.get(f"{path}/revisions", "rep")
     assert (before["revision"], before["total"], before["lines"][0]["quantity"]) == (
         1,
         "22.00",
@@ -84,68 +68,77 @@ async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again
     )
 
     async def inbox() -> list[tuple[int, int, str]]:
-        page = await api.get("/approvals?status=pending", "ann")
+        page = await live_api.get("/approvals?status=pending", "ann")
         return [(t["order_id"], t["revision"], t["total"]) for t in page["items"]]
 
     await eventually(inbox, lambda items: items == [(order["id"], 2, "49.50")])
-    await api.post(f"{path}/approve", "ann", {}, expect=200)
+    await live_api.post(f"{path}/approve", "ann", {}, expect=200)
     await eventually(status_of(sqlite_engine, order["id"]), lambda s: s == "backordered")
-    timeline = await api.get(f"{path}/timeline", "rep")
+    timeline = await live_api.get(f"{path}/timeline", "rep")
     assert [e["kind"] for e in timeline if e["kind"] in ("amended", "approved")] == [
         "amended",
         "approved",
     ]
-    late = await api.call(
+    late = await live_api.call(
         "PATCH", path, "rep", json={"lines": [{"sku": "WIDGET", "quantity": "1"}]}
     )
     assert late.status_code == 409
 
 
 async def test_an_amendment_over_the_limit_goes_back_to_credit_hold(
-    api: ApiClient, sqlite_engine: Engine, time_skipping_env: WorkflowEnvironment, worker: Worker
+    live_api: ApiClient,
+    sqlite_engine: Engine,
+    time_skipping_env: WorkflowEnvironment,
+    worker: Worker,
 ) -> None:
-    order = await _entered(api, sqlite_engine, time_skipping_env, worker, limit="100.00")
+    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker, limit="100.00")
     path = f"/orders/{order['id']}"
-    held = await api.call(
+    held = await live_api.call(
         "PATCH", path, "rep", expect=200, json={"lines": [{"sku": "WIDGET", "quantity": "10"}]}
     )
     assert (held.json()["status"], held.json()["total"]) == ("credit_hold", "110.00")
     assert "would exceed the credit limit 100.00" in held.json()["credit_holds"][-1]["reasons"]
-    approve = await api.post(f"{path}/approve", "ann", {})
+    approve = await live_api.post(f"{path}/approve", "ann", {})
     assert approve.status_code == 409  # no way around the gate
-    credit = await api.get(f"/customers/{order['customer_id']}/credit", "rep")
+    credit = await live_api.get(f"/customers/{order['customer_id']}/credit", "rep")
     assert credit["open_orders"] == "0.00"  # a held order does not count
 
 
 async def test_a_bad_amendment_is_refused_and_changes_nothing(
-    api: ApiClient, sqlite_engine: Engine, time_skipping_env: WorkflowEnvironment, worker: Worker
+    live_api: ApiClient,
+    sqlite_engine: Engine,
+    time_skipping_env: WorkflowEnvironment,
+    worker: Worker,
 ) -> None:
-    order = await _entered(api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
     path = f"/orders/{order['id']}"
-    unknown = await api.call(
+    unknown = await live_api.call(
         "PATCH", path, "rep", json={"lines": [{"sku": "NOPE", "quantity": "1"}]}
     )
     assert unknown.status_code == 422
-    discount = await api.call(
+    discount = await live_api.call(
         "PATCH",
         path,
         "rep",
         json={"lines": [{"sku": "WIDGET", "quantity": "1", "discount_pct": "101"}]},
     )
     assert discount.status_code == 422
-    assert (await api.get(path, "rep"))["revision"] == 1
-    assert await api.get(f"{path}/revisions", "rep") == []
+    assert (await live_api.get(path, "rep"))["revision"] == 1
+    assert await live_api.get(f"{path}/revisions", "rep") == []
 
 
 async def test_cancelling_before_shipment_releases_the_credit(
-    api: ApiClient, sqlite_engine: Engine, time_skipping_env: WorkflowEnvironment, worker: Worker
+    live_api: ApiClient,
+    sqlite_engine: Engine,
+    time_skipping_env: WorkflowEnvironment,
+    worker: Worker,
 ) -> None:
-    order = await _entered(api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
     credit_path = f"/customers/{order['customer_id']}/credit"
-    assert (await api.get(credit_path, "rep"))["open_orders"] == "22.00"
-    await api.post(
+    assert (await live_api.get(credit_path, "rep"))["open_orders"] == "22.00"
+    await live_api.post(
         f"/orders/{order['id']}/cancel", "rep", {"reason": "customer withdrew"}, expect=200
     )
-    credit = await api.get(credit_path, "rep")
+    credit = await live_api.get(credit_path, "rep")
     assert (credit["open_orders"], credit["available"]) == ("0.00", "1000.00")
-    assert await api.get("/approvals?status=pending", "ann") == {"items": [], "total": 0}
+    assert await live_api.get("/approvals?status=pending", "ann") == {"items": [], "total": 0}

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
 
-from activities.sales.orders import create_order
-from models.sales.order_requests import OrderCreate, OrderLineCreate
 from models.sales.price_lists import PriceListItem
 from models.security.users import Role
 from tests import factories
-from tests.helpers import ApiClient, add_users, api_client, make_settings
-
-ORDER_DAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-async def api(engine: Engine, tmp_path: Path) -> AsyncIterator[ApiClient]:
-    add_users(engine, [Role.SALES, Role.WAREHOUSE])  # what these tests act as
-    client = api_client(engine, make_settings(tmp_path))
-    yield client
-    await client.aclose()
+from tests.support.api_client import ApiClient
+from tests.support.database import rows
 
 
 def _item(
@@ -39,20 +24,6 @@ def _item(
         "valid_to": valid_to,
         "min_quantity": min_quantity,
     }
-
-
-def _order(engine: Engine, customer_id: int, quantity: int, **line: object):  # type: ignore[no-untyped-def]
-    data = OrderCreate(
-        customer_id=customer_id,
-        lines=[OrderLineCreate(sku="WIDGET", quantity=Decimal(quantity), **line)],  # type: ignore[arg-type]
-    )
-    with Session(engine) as session, session.begin():
-        return create_order(session, data, "sales", ORDER_DAY)
-
-
-def _items(engine: Engine) -> int:
-    with Session(engine) as session:
-        return int(session.exec(select(func.count()).select_from(PriceListItem)).one())
 
 
 async def test_order_line_takes_the_most_specific_valid_price(
@@ -83,9 +54,9 @@ async def test_order_line_takes_the_most_specific_valid_price(
         expect=201,
     )
 
-    assert _order(engine, plain.id, 1).lines[0].unit_price == Decimal("9.50")
-    assert _order(engine, plain.id, 10).lines[0].unit_price == Decimal("9.00")
-    gold_line = _order(engine, gold.id, 10).lines[0]
+    assert factories.order(engine, plain.id, quantity=1).lines[0].unit_price == Decimal("9.50")
+    assert factories.order(engine, plain.id, quantity=10).lines[0].unit_price == Decimal("9.00")
+    gold_line = factories.order(engine, gold.id, quantity=10).lines[0]
     assert (gold_line.unit_price, gold_line.price_source) == (Decimal("8.50"), "price_list:2")
 
     await api.post(
@@ -99,7 +70,7 @@ async def test_order_line_takes_the_most_specific_valid_price(
         },
         expect=201,
     )
-    assert _order(engine, gold.id, 1).lines[0].unit_price == Decimal("7.00")
+    assert factories.order(engine, gold.id, quantity=1).lines[0].unit_price == Decimal("7.00")
 
 
 async def test_a_reps_price_override_is_recorded_beside_the_list_price(
@@ -107,13 +78,13 @@ async def test_a_reps_price_override_is_recorded_beside_the_list_price(
 ) -> None:
     customer = factories.customer(engine)
     factories.product(engine, price="10.00")
-    line = _order(engine, customer.id, 2, unit_price=Decimal("7.00")).lines[0]
+    line = factories.order(engine, customer.id, quantity=2, unit_price=Decimal("7.00")).lines[0]
     assert (line.unit_price, line.list_price, line.price_source) == (
         Decimal("7.00"),
         Decimal("10.00"),
         "override",
     )
-    same = _order(engine, customer.id, 2, unit_price=Decimal("10.00")).lines[0]
+    same = factories.order(engine, customer.id, quantity=2, unit_price=Decimal("10.00")).lines[0]
     assert same.price_source == "product"
 
 
@@ -148,7 +119,7 @@ async def test_overlapping_validity_for_the_same_item_and_audience_is_refused(
         },
     )
     assert other_list.status_code == 422
-    assert _items(engine) == 1
+    assert rows(engine, PriceListItem) == 1
     names = [p["name"] for p in (await api.get("/price-lists", Role.SALES))["items"]]
     assert names == ["Default"]  # the refused list was not saved either
     # Another quantity break, or the next period, is fine.
@@ -158,7 +129,7 @@ async def test_overlapping_validity_for_the_same_item_and_audience_is_refused(
         [_item("8.00", valid_from="2026-07-01"), _item("8.00", min_quantity="10")],
         expect=201,
     )
-    assert _items(engine) == 3
+    assert rows(engine, PriceListItem) == 3
 
 
 async def test_unknown_price_list_and_bad_prices_are_refused(

@@ -1,47 +1,27 @@
-"""Test helpers: an API client wired to a given database and Temporal, users per role, polling."""
+"""An HTTP client on the app in-process, speaking as any user or role."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from temporalio.client import Client
 
-from activities.security.users import create_user
 from api.main import create_app
 from api.security import issue_token
-from models.security.users import Role, UserCreate
+from models.security.users import Role
 from o2c.settings import Settings
 
-T = TypeVar("T")
-PASSWORD = "correct-horse-battery"
 
-
-def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "secret_key": "test-secret-key-with-enough-length-for-hs256",
-        "task_queue": f"o2c-test-{time.time_ns()}",
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
-def add_users(engine: Engine, roles: list[Role] | None = None) -> None:
-    with Session(engine) as session, session.begin():
-        for role in roles or list(Role):
-            create_user(session, UserCreate(username=role.value, password=PASSWORD, roles=[role]))
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 class ApiClient:
-    """Speaks to the app in-process over HTTP semantics, as any role."""
+    """Speaks to the app over HTTP semantics, with a token for the user named by each call."""
 
     def __init__(self, app: FastAPI, settings: Settings) -> None:
         self.settings = settings
@@ -51,8 +31,7 @@ class ApiClient:
 
     def headers(self, role: Role | str) -> dict[str, str]:
         name = role.value if isinstance(role, Role) else role
-        token = issue_token(self.settings, name, [name])
-        return {"Authorization": f"Bearer {token}"}
+        return bearer(issue_token(self.settings, name, [name]))
 
     async def call(
         self, method: str, path: str, role: Role | str, expect: int | None = None, **kwargs: Any
@@ -71,23 +50,30 @@ class ApiClient:
     ) -> httpx.Response:
         return await self.call("POST", path, role, expect=expect, json=json, **kw)
 
+    async def log_in(self, username: str, password: str) -> httpx.Response:
+        """The login form's POST, as a person types it."""
+        form = {"username": username, "password": password}
+        return await self.http.post("/auth/token", data=form)
+
+    async def total(self, path: str, **params: Any) -> int:
+        """How many items the list at `path` holds, as the auditor reads it."""
+        return int((await self.get(path, Role.AUDITOR, params=params))["total"])
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
 
 def api_client(engine: Engine, settings: Settings, temporal: Client | None = None) -> ApiClient:
+    """The app on this database; without a Temporal client it connects to the settings' one."""
     return ApiClient(create_app(settings, engine, temporal), settings)
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 90.0
-) -> T:
-    """Polls a probe until its value satisfies the condition (for work done by workflows)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if until(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
-        await asyncio.sleep(0.1)

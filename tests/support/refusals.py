@@ -1,60 +1,25 @@
-"""What the API tests share: sample master data and the checks for a refused request."""
+"""What a refused request looks like to its sender: a 4xx naming the field it is about."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
-from sqlalchemy import func
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
 
 from models.security.users import Role
-from tests.helpers import ApiClient
+from tests.support.api_client import ApiClient
 
-ACME: dict[str, Any] = {
-    "code": "ACME",
-    "name": "Acme Trading",
-    "email": "ap@acme.example",
-    "credit_limit": "10000.00",
-    "payment_terms_days": 30,
-}
-WIDGET: dict[str, Any] = {
-    "sku": "WIDGET",
-    "name": "Widget",
-    "unit_price": "19.99",
-    "tax_rate": "0.05",
-}
 TEN_MB = 10 * 1024 * 1024
 
 
-async def create_customer(api: ApiClient, **changes: Any) -> dict[str, Any]:
-    response = await api.post("/customers", Role.SALES, {**ACME, **changes}, expect=201)
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def create_product(api: ApiClient, **changes: Any) -> dict[str, Any]:
-    response = await api.post("/products", Role.SALES, {**WIDGET, **changes}, expect=201)
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def receive(api: ApiClient, sku: str, quantity: str) -> dict[str, Any]:
-    body = {"sku": sku, "quantity": quantity}
-    response = await api.post("/stock/receipts", Role.WAREHOUSE, body, expect=201)
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def total(api: ApiClient, path: str, **params: Any) -> int:
-    return int((await api.get(path, Role.AUDITOR, params=params))["total"])
-
-
-def rows(engine: Engine, table: type[SQLModel]) -> int:
-    """For what no endpoint lists (payments, ledger entries)."""
-    with Session(engine) as session:
-        return int(session.exec(select(func.count()).select_from(table)).one())
+def ten_megabytes(body: dict[str, Any]) -> bytes:
+    """The body, padded with a note to 10 MB, ten times what the API accepts."""
+    return json.dumps({**body, "note": "x" * TEN_MB}).encode()
 
 
 async def send_raw(api: ApiClient, path: str, role: Role, content: bytes) -> httpx.Response:
+    """POSTs bytes as a JSON body (for bodies that are not JSON, or too large)."""
     headers = {"content-type": "application/json"}
     return await api.call("POST", path, role, content=content, headers=headers)
 
