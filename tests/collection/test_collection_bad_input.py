@@ -6,15 +6,14 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from models.collection.tasks import CollectionOutcome, InvoiceDispute, PaymentPromise
 from tests.support.api_client import ApiClient
-from tests.support.clock import moment, sleep_until
+from tests.support.clock import moment
 from tests.support.collection import customer_pays, invoice_in_collection, task_of
 from tests.support.database import rows
 from tests.support.receivables import current
+from tests.support.workflows import Flow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 pytestmark = pytest.mark.usefixtures("collections_team")
@@ -30,17 +29,13 @@ def _written(engine: Engine) -> tuple[int, int, int]:
 
 
 async def test_bad_collection_requests_are_refused_and_change_nothing(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await invoice_in_collection(env, sqlite_engine, worker, collector="carol")
-    await sleep_until(env, moment(invoice.due_date, 60))
+    invoice, handle = await invoice_in_collection(flow, collector="carol")
+    await flow.sleep_until(moment(invoice.due_date, 60))
     task = task_of(sqlite_engine, invoice)
     assert task is not None and task.assignee == "carol"
-    today = (await env.get_current_time()).date()
+    today = await flow.today()
     before = _written(sqlite_engine)
 
     past = await live_api.post(
@@ -87,7 +82,7 @@ async def test_bad_collection_requests_are_refused_and_change_nothing(
     assert closed.status_code == 409 and "closed" in closed.json()["detail"]
     assert _written(sqlite_engine) == after_close
 
-    await customer_pays(env, sqlite_engine, worker, invoice, "1000.00")
+    await customer_pays(flow, invoice, "1000.00")
     await handle.result()
     paid = await live_api.post(f"/invoices/{invoice.id}/dispute", "carol", {"reason": "late claim"})
     assert paid.status_code == 409 and "paid" in paid.json()["detail"]
@@ -96,13 +91,9 @@ async def test_bad_collection_requests_are_refused_and_change_nothing(
 
 
 async def test_resolving_an_undisputed_invoice_is_a_conflict(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, _ = await invoice_in_collection(env, sqlite_engine, worker)
+    invoice, _ = await invoice_in_collection(flow)
     answer = await live_api.post(
         f"/invoices/{invoice.id}/dispute/resolve", "fiona", {"resolution": "nothing to resolve"}
     )

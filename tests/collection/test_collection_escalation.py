@@ -11,17 +11,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from models.collection.tasks import CustomerCollection
 from models.receivables.invoices import InvoicePublic
 from models.receivables.ledger import Account, LedgerLine
 from o2c.mailcatcher import MailCatcher
 from tests.support.api_client import ApiClient
-from tests.support.clock import moment, skip_to_next, sleep_until
+from tests.support.clock import moment
 from tests.support.collection import customer_pays, invoice_in_collection, steps, task_of
 from tests.support.mail import received
+from tests.support.workflows import Flow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.search_attributes import ASSIGNED_TO
 
@@ -29,12 +28,10 @@ D = Decimal
 pytestmark = pytest.mark.usefixtures("collections_team")
 
 
-async def _at_last_level(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker
-) -> tuple[InvoicePublic, WorkflowHandle[Any, Any]]:
+async def _at_last_level(flow: Flow) -> tuple[InvoicePublic, WorkflowHandle[Any, Any]]:
     """Carol's customer's invoice, an hour after its last level (60 days past due)."""
-    invoice, handle = await invoice_in_collection(env, engine, worker, collector="carol")
-    await sleep_until(env, moment(invoice.due_date, 60))
+    invoice, handle = await invoice_in_collection(flow, collector="carol")
+    await flow.sleep_until(moment(invoice.due_date, 60))
     return invoice, handle
 
 
@@ -43,14 +40,9 @@ async def _assignee(handle: WorkflowHandle) -> str | None:
 
 
 async def test_last_level_opens_a_task_for_the_collector_then_reminds_then_escalates(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    invoice, handle = await _at_last_level(flow)
     listed = await live_api.get(
         "/collection-tasks", "carol", params={"assignee": "me", "status": "open"}
     )
@@ -60,11 +52,11 @@ async def test_last_level_opens_a_task_for_the_collector_then_reminds_then_escal
     assert await _assignee(handle) == "carol"
     assert [m["To"] for m in received(mail_catcher)] == ["carol@o2c.example"]
 
-    await env.sleep(timedelta(hours=25))  # not worked within a day: the collector is reminded
+    await flow.env.sleep(timedelta(hours=25))  # not worked within a day: the collector is reminded
     assert [m["To"] for m in received(mail_catcher)] == ["carol@o2c.example"] * 2
     assert "not worked in time" in str(received(mail_catcher)[-1]["Subject"])
 
-    await env.sleep(timedelta(hours=48))  # still nothing after three days: a manager takes it
+    await flow.env.sleep(timedelta(hours=48))  # still nothing after three days: a manager takes it
     assert received(mail_catcher)[-1]["To"] == "max@o2c.example"
     assert await _assignee(handle) == "max"
     row = task_of(sqlite_engine, invoice)
@@ -72,27 +64,19 @@ async def test_last_level_opens_a_task_for_the_collector_then_reminds_then_escal
 
 
 async def test_collector_list_is_ranked_by_amount_times_days_overdue(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
     # Begun at noon UTC, the scenario counts the same days whenever the test runs (begun late
     # in the evening, its four days and two hours would end a day later: 66 days overdue).
-    await skip_to_next(env, time(12))
+    await flow.skip_to_next(time(12))
     # Customers without a collector of their own: their tasks go round robin.
-    small_old, _ = await invoice_in_collection(
-        env, sqlite_engine, worker, code="ACME", due_in_days=-80, total="100.00"
-    )
-    await env.sleep(timedelta(hours=1))
-    big_new, _ = await invoice_in_collection(
-        env, sqlite_engine, worker, code="BETA", due_in_days=-61, total="5000.00"
-    )
-    await env.sleep(timedelta(hours=1))
+    small_old, _ = await invoice_in_collection(flow, code="ACME", due_in_days=-80, total="100.00")
+    await flow.env.sleep(timedelta(hours=1))
+    big_new, _ = await invoice_in_collection(flow, code="BETA", due_in_days=-61, total="5000.00")
+    await flow.env.sleep(timedelta(hours=1))
     # Their levels were all missed: climbed a day apart, the last one on the fourth day.
-    await env.sleep(timedelta(days=4))
-    as_of = (await env.get_current_time()).date()
+    await flow.env.sleep(timedelta(days=4))
+    as_of = await flow.today()
     listed = await live_api.get(
         "/collection-tasks", "max", params={"status": "open", "as_of": str(as_of)}
     )
@@ -104,16 +88,12 @@ async def test_collector_list_is_ranked_by_amount_times_days_overdue(
 
 
 async def test_promise_kept_closes_the_task(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    invoice, handle = await _at_last_level(flow)
     task = task_of(sqlite_engine, invoice)
     assert task is not None
-    today = (await env.get_current_time()).date()
+    today = await flow.today()
     promised = today + timedelta(days=5)
     answer = await live_api.post(
         f"/collection-tasks/{task.id}/outcome",
@@ -130,9 +110,9 @@ async def test_promise_kept_closes_the_task(
     view = await handle.query(InvoiceCollectionWorkflow.collection)
     assert view.paused_by == "promise"
 
-    await env.sleep(timedelta(days=2))
-    await customer_pays(env, sqlite_engine, worker, invoice, "400.00")
-    await env.sleep(timedelta(days=7))  # past the promised date and the grace
+    await flow.env.sleep(timedelta(days=2))
+    await customer_pays(flow, invoice, "400.00")
+    await flow.env.sleep(timedelta(days=7))  # past the promised date and the grace
     task = task_of(sqlite_engine, invoice)
     assert task is not None and task.status == "closed" and task.last_outcome == "promise_kept"
     assert await _assignee(handle) is None
@@ -140,15 +120,11 @@ async def test_promise_kept_closes_the_task(
 
 
 async def test_promise_broken_pauses_dunning_then_escalates_and_marks_the_customer(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, _ = await invoice_in_collection(env, sqlite_engine, worker)
+    invoice, _ = await invoice_in_collection(flow)
     due = invoice.due_date
-    await sleep_until(env, moment(due, 12))
+    await flow.sleep_until(moment(due, 12))
     promised = due + timedelta(days=35)
     await live_api.post(
         f"/invoices/{invoice.id}/promise",
@@ -156,10 +132,10 @@ async def test_promise_broken_pauses_dunning_then_escalates_and_marks_the_custom
         {"promised_date": str(promised), "amount": "1000.00"},
         expect=200,
     )
-    await sleep_until(env, moment(due, 36))  # level 2 (day 30) waits for the promise
+    await flow.sleep_until(moment(due, 36))  # level 2 (day 30) waits for the promise
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1]
 
-    await sleep_until(env, moment(due, 38))  # promised date + 2 days grace: broken
+    await flow.sleep_until(moment(due, 38))  # promised date + 2 days grace: broken
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1, 2]
     task = task_of(sqlite_engine, invoice)
     assert task is not None and task.escalated and task.assignee == "max"
@@ -169,20 +145,16 @@ async def test_promise_broken_pauses_dunning_then_escalates_and_marks_the_custom
 
 
 async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await invoice_in_collection(env, sqlite_engine, worker)
+    invoice, handle = await invoice_in_collection(flow)
     due = invoice.due_date
-    await sleep_until(env, moment(due, 5))
+    await flow.sleep_until(moment(due, 5))
     opened = await live_api.post(
         f"/invoices/{invoice.id}/dispute", "carol", {"reason": "goods damaged"}, expect=200
     )
     assert opened.json()["status"] == "disputed"
-    await sleep_until(env, moment(due, 20))
+    await flow.sleep_until(moment(due, 20))
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0]  # no level 1 on day 10
 
     resolved = await live_api.post(
@@ -190,9 +162,9 @@ async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
     )
     assert resolved.status_code == 200 and resolved.json()["status"] == "overdue"
     # 15 days in dispute do not count: level 1 comes 10 days past due counted without them.
-    await sleep_until(env, moment(due, 24))
+    await flow.sleep_until(moment(due, 24))
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0]
-    await sleep_until(env, moment(due, 25, hours=2))
+    await flow.sleep_until(moment(due, 25, hours=2))
     assert steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by is None
     history = await live_api.get(f"/invoices/{invoice.id}/dunning", "fiona")
@@ -203,21 +175,16 @@ async def test_dispute_pauses_dunning_and_the_overdue_count_until_resolved(
 
 
 async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher, live_api: ApiClient
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await _at_last_level(env, sqlite_engine, worker)
+    invoice, handle = await _at_last_level(flow)
     early = await live_api.post(
         f"/invoices/{invoice.id}/write-off-proposal", "fiona", {"accept": True}
     )
     assert early.status_code == 409  # nothing proposed yet
-    await env.sleep(timedelta(days=29))
+    await flow.env.sleep(timedelta(days=29))
     assert not [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
-    await env.sleep(timedelta(days=1, hours=1))
+    await flow.env.sleep(timedelta(days=1, hours=1))
     proposal = [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
     assert len(proposal) == 1 and "1000.00 USD" in str(proposal[0]["Subject"])
 

@@ -6,38 +6,32 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from o2c.mailcatcher import MailCatcher
 from tests import factories
-from tests.support.clock import moment, sleep_until
+from tests.support.clock import moment
 from tests.support.mail import body, received
-from tests.support.workflows import start_collection
+from tests.support.workflows import Flow
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 
 
 async def test_digest_sends_one_email_per_customer_listing_every_invoice_of_the_day(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
-    env = time_skipping_env
     factories.dunning_policy(sqlite_engine)
     acme = factories.customer(sqlite_engine, "ACME")
     wang = factories.customer(sqlite_engine, "WANG", language="zh")
-    due = (await env.get_current_time()).date() + timedelta(days=5)
+    due = await flow.today() + timedelta(days=5)
     first = factories.invoice(sqlite_engine, acme.id, "100.00", tax_rate="0", due=due)
     second = factories.invoice(sqlite_engine, acme.id, "250.00", tax_rate="0", due=due)
     third = factories.invoice(sqlite_engine, wang.id, "80.00", tax_rate="0", due=due)
     for invoice in (first, second, third):
-        await start_collection(env, worker.task_queue, invoice)
-    await sleep_until(env, moment(due, -3))
+        await flow.start_collection(invoice)
+    await flow.sleep_until(moment(due, -3))
 
     async def digest() -> int:
-        return await env.client.execute_workflow(
-            DunningDigestWorkflow.run, id=f"digest-{due}", task_queue=worker.task_queue
+        return await flow.env.client.execute_workflow(
+            DunningDigestWorkflow.run, id=f"digest-{due}", task_queue=flow.worker.task_queue
         )
 
     assert await digest() == 2
@@ -52,7 +46,7 @@ async def test_digest_sends_one_email_per_customer_listing_every_invoice_of_the_
 
     # Nothing new today: no second e-mail. Level 1 ten days after due: one more per customer.
     assert await digest() == 0
-    await sleep_until(env, moment(due, 10))
+    await flow.sleep_until(moment(due, 10))
     assert await digest() == 2
     level_one = [m for m in received(mail_catcher) if m["To"] == "ap@acme.example"][-1]
     assert "Payment overdue: 2 invoices" in str(level_one["Subject"])

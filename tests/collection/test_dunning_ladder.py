@@ -8,13 +8,11 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.sales.credit import customer_dunning_hold
 from models.receivables.ledger import Account, LedgerLine
 from tests import factories
-from tests.support.clock import moment, sleep_until
+from tests.support.clock import moment
 from tests.support.collection import (
     charges,
     customer_pays,
@@ -23,6 +21,7 @@ from tests.support.collection import (
     task_of,
 )
 from tests.support.receivables import current
+from tests.support.workflows import Flow
 from workflows.search_attributes import DUNNING_LEVEL
 
 D = Decimal
@@ -34,28 +33,24 @@ def _hold(engine: Engine, customer_id: int) -> bool:
 
 
 async def test_ladder_climbs_reminder_then_each_level_with_its_fee_and_interest(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    collections_team: None,
+    flow: Flow, sqlite_engine: Engine, collections_team: None
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await invoice_in_collection(env, sqlite_engine, worker, due_in_days=20)
+    invoice, handle = await invoice_in_collection(flow, due_in_days=20)
     due, customer_id = invoice.due_date, invoice.customer_id
 
-    await sleep_until(env, moment(due, -3, hours=-2))
+    await flow.sleep_until(moment(due, -3, hours=-2))
     assert steps(sqlite_engine, invoice) == []
-    await sleep_until(env, moment(due, -3))
+    await flow.sleep_until(moment(due, -3))
     assert steps(sqlite_engine, invoice) == [(0, 0, D("0.00"), D("0.00"))]
 
-    await sleep_until(env, moment(due, 10))
+    await flow.sleep_until(moment(due, 10))
     # Level 1: fee 5.00; interest 1000 x 10 % x 10 / 365 = 2.7397 -> 2.74
     assert steps(sqlite_engine, invoice)[1] == (1, 10, D("5.00"), D("2.74"))
     assert current(sqlite_engine, invoice.id).status == "overdue"
     assert current(sqlite_engine, invoice.id).dunning_level == 1
     assert not _hold(sqlite_engine, customer_id)
 
-    await sleep_until(env, moment(due, 30))
+    await flow.sleep_until(moment(due, 30))
     # Level 2: fee 2 % of 1000 = 20.00; interest for the 20 days since: 5.479 -> 5.48
     assert steps(sqlite_engine, invoice)[2] == (2, 30, D("20.00"), D("5.48"))
     assert _hold(sqlite_engine, customer_id)
@@ -64,7 +59,7 @@ async def test_ladder_climbs_reminder_then_each_level_with_its_fee_and_interest(
     held = factories.order(sqlite_engine, customer_id, sku="HELD")
     assert held.status == "credit_hold"
 
-    await sleep_until(env, moment(due, 60))
+    await flow.sleep_until(moment(due, 60))
     # Level 3: fee 25.00; interest 1000 x 12 % x 30 / 365 = 9.863 -> 9.86
     assert steps(sqlite_engine, invoice)[3] == (3, 60, D("25.00"), D("9.86"))
     described = await handle.describe()
@@ -90,41 +85,38 @@ async def test_ladder_climbs_reminder_then_each_level_with_its_fee_and_interest(
 
 
 async def test_full_payment_stops_the_ladder_and_charges_stay_owed(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    invoice, handle = await invoice_in_collection(env, sqlite_engine, worker)
-    await sleep_until(env, moment(invoice.due_date, 10))
+    invoice, handle = await invoice_in_collection(flow)
+    await flow.sleep_until(moment(invoice.due_date, 10))
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1]
 
-    await customer_pays(env, sqlite_engine, worker, invoice, "1000.00")
+    await customer_pays(flow, invoice, "1000.00")
     assert (await handle.result()).outcome == "paid"
-    await env.sleep(timedelta(days=60))
+    await flow.env.sleep(timedelta(days=60))
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1]
     assert [c[2] for c in charges(sqlite_engine, invoice)] == [D("5.00"), D("2.74")]
     assert not _hold(sqlite_engine, invoice.customer_id)
 
 
 async def test_partial_payment_keeps_the_ladder_running_on_the_rest(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    invoice, _ = await invoice_in_collection(env, sqlite_engine, worker)
-    await sleep_until(env, moment(invoice.due_date, 12))
-    await customer_pays(env, sqlite_engine, worker, invoice, "600.00")
+    invoice, _ = await invoice_in_collection(flow)
+    await flow.sleep_until(moment(invoice.due_date, 12))
+    await customer_pays(flow, invoice, "600.00")
 
-    await sleep_until(env, moment(invoice.due_date, 30))
+    await flow.sleep_until(moment(invoice.due_date, 30))
     # On the 400.00 left: fee 2 % = 8.00; interest 400 x 10 % x 20 / 365 = 2.19
     assert steps(sqlite_engine, invoice)[2] == (2, 30, D("8.00"), D("2.19"))
     assert current(sqlite_engine, invoice.id).outstanding == D("400.00")
 
 
 async def test_nobody_is_dunned_below_the_minimum_outstanding(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    invoice, _ = await invoice_in_collection(env, sqlite_engine, worker, total="4.99")
-    await sleep_until(env, moment(invoice.due_date, 61))
+    invoice, _ = await invoice_in_collection(flow, total="4.99")
+    await flow.sleep_until(moment(invoice.due_date, 61))
     assert steps(sqlite_engine, invoice) == []
     assert charges(sqlite_engine, invoice) == []
     assert task_of(sqlite_engine, invoice) is None

@@ -3,7 +3,7 @@ API calls (`factories.customer(engine)`, `factories.invoice(engine, customer_id)
 
 from tests.factories.customers import ACME, customer, posted_customer
 from tests.factories.invoices import invoice
-from tests.factories.orders import ORDER_DAY, approve, order
+from tests.factories.orders import ORDER_DAY, approve, order, widget_order
 from tests.factories.payments import payment
 from tests.factories.policies import (
     DUNNING_LADDER,
@@ -54,4 +54,5 @@ __all__ = [
     "staff",
     "user",
     "warehouse",
+    "widget_order",
 ]

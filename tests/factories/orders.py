@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,6 +16,8 @@ from models.fulfilment.policy import FulfilmentPolicy
 from models.sales.messages import DecisionInput
 from models.sales.order_requests import OrderCreate, OrderLineCreate
 from models.sales.orders import OrderPublic
+from tests.factories.customers import customer
+from tests.factories.products import product
 
 ORDER_DAY = date(2026, 11, 27)
 
@@ -43,6 +46,21 @@ def order(
     )
     with Session(engine) as session, session.begin():
         return create_order(session, data, user, on)
+
+
+def widget_order(
+    engine: Engine,
+    quantity: int = 1,
+    *,
+    stock: int = 0,
+    policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL,
+    **customer_terms: Any,
+) -> OrderPublic:
+    """ACME's order of `quantity` widgets at 10.00 (11.00 with tax), `stock` of them on hand;
+    `customer_terms` are ACME's own (credit limit, invoice policy...)."""
+    buyer = customer(engine, **customer_terms)
+    product(engine, stock=stock)
+    return order(engine, buyer.id, quantity=quantity, policy=policy)
 
 
 def approve(engine: Engine, order_id: int, at: datetime | None = None) -> None:

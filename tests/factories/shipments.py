@@ -14,9 +14,7 @@ from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
 from models.fulfilment.shipments import DispatchRequest
 from o2c.settings import Settings
 from o2c.worker import fulfilment_config
-from tests.factories.customers import customer
-from tests.factories.orders import approve, order
-from tests.factories.products import product
+from tests.factories.orders import approve, widget_order
 
 
 def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
@@ -32,9 +30,7 @@ def plan(engine: Engine, order_id: int, at: datetime | None = None) -> Fulfilmen
 
 def planned_order(engine: Engine, quantity: int = 2, stock: int = 5) -> FulfilmentPlan:
     """ACME's approved order of `quantity` widgets out of `stock`, planned for shipment."""
-    buyer = customer(engine)
-    product(engine, stock=stock)
-    placed = order(engine, buyer.id, quantity=quantity)
+    placed = widget_order(engine, quantity, stock=stock)
     approve(engine, placed.id)
     return plan(engine, placed.id)
 

@@ -12,8 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.fulfilment.shipments import dispatch_shipment
 from activities.sales.orders import timeline
@@ -27,71 +25,56 @@ from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
 from tests import factories
 from tests.support.mail import received
-from tests.support.orders import invoices_of, shipments_of, status, status_of
+from tests.support.orders import invoices_of, planned_shipments, shipments_of, status, status_of
 from tests.support.polling import eventually, reading
 from tests.support.stock import level, quantity_in
-from tests.support.workflows import approved_order, order_workflow, relay
+from tests.support.workflows import Flow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
 
 async def _approved(
-    env: WorkflowEnvironment,
-    engine: Engine,
-    worker: Worker,
+    flow: Flow,
     quantity: int,
     stock: int,
     policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL,
 ) -> tuple[OrderPublic, WorkflowHandle]:
     """ACME's order of `quantity` widgets with `stock` on hand, approved in its workflow."""
-    customer = factories.customer(engine)
-    factories.product(engine, stock=stock)
-    order = factories.order(engine, customer.id, quantity=quantity, policy=policy)
-    return order, await approved_order(env, engine, worker, order.id)
+    order = factories.widget_order(flow.engine, quantity, stock=stock, policy=policy)
+    return order, await flow.approved_order(order.id)
 
 
-async def _dispatch(
-    env: WorkflowEnvironment,
-    engine: Engine,
-    worker: Worker,
-    shipment_id: int,
-    eta: date | None = None,
-) -> None:
-    factories.dispatch(engine, shipment_id, eta)
-    await relay(env, engine, worker)
+async def _dispatch(flow: Flow, shipment_id: int, eta: date | None = None) -> None:
+    factories.dispatch(flow.engine, shipment_id, eta)
+    await flow.relay()
 
 
-async def _receive(env: WorkflowEnvironment, engine: Engine, worker: Worker, quantity: int) -> None:
-    factories.receive(engine, quantity)
-    await relay(env, engine, worker)
+async def _receive(flow: Flow, quantity: int) -> None:
+    factories.receive(flow.engine, quantity)
+    await flow.relay()
 
 
 async def test_partial_shipment_ships_what_is_there_and_a_receipt_serves_the_backorder(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    order, _ = await _approved(env, sqlite_engine, worker, quantity=5, stock=3)
+    order, _ = await _approved(flow, quantity=5, stock=3)
 
-    [first] = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
-    )
+    [first] = await planned_shipments(sqlite_engine, order.id)
     assert quantity_in(sqlite_engine, first) == 3  # what is there now; 2 are backordered
     assert (level(sqlite_engine).on_hand, level(sqlite_engine).reserved) == (3, 3)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
 
-    await _dispatch(env, sqlite_engine, worker, first.id or 0)
+    await _dispatch(flow, first.id or 0)
     [invoice] = await eventually(
         reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 1
     )
     assert invoice.subtotal == Decimal("30.00")  # 3 x 10.00, the first shipment only
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "partially_shipped")
 
-    await _receive(env, sqlite_engine, worker, 2)  # the receipt serves the backorder at once
-    shipments = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 2
-    )
+    await _receive(flow, 2)  # the receipt serves the backorder at once
+    shipments = await planned_shipments(sqlite_engine, order.id, 2)
     assert quantity_in(sqlite_engine, shipments[1]) == 2
-    await _dispatch(env, sqlite_engine, worker, shipments[1].id or 0)
+    await _dispatch(flow, shipments[1].id or 0)
 
     invoices = await eventually(
         reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 2
@@ -106,28 +89,25 @@ async def test_partial_shipment_ships_what_is_there_and_a_receipt_serves_the_bac
 
 
 async def test_ship_complete_order_waits_until_every_line_can_go_in_one_shipment(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
     complete = FulfilmentPolicy.SHIP_COMPLETE
-    order, _ = await _approved(env, sqlite_engine, worker, quantity=5, stock=3, policy=complete)
+    order, _ = await _approved(flow, quantity=5, stock=3, policy=complete)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     assert shipments_of(sqlite_engine, order.id) == []
     assert level(sqlite_engine).reserved == 3  # it keeps its place in the queue
 
-    await _receive(env, sqlite_engine, worker, 2)
-    [only] = await eventually(reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1)
+    await _receive(flow, 2)
+    [only] = await planned_shipments(sqlite_engine, order.id)
     assert quantity_in(sqlite_engine, only) == 5
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
 
 
 async def test_cancelling_a_backordered_order_gives_its_reserved_stock_back(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     complete = FulfilmentPolicy.SHIP_COMPLETE
-    order, handle = await _approved(
-        time_skipping_env, sqlite_engine, worker, quantity=5, stock=3, policy=complete
-    )
+    order, handle = await _approved(flow, quantity=5, stock=3, policy=complete)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     assert level(sqlite_engine).reserved == 3
     await handle.execute_update(OrderWorkflow.cancel, Decision(user="sales", comment="no longer"))
@@ -137,21 +117,15 @@ async def test_cancelling_a_backordered_order_gives_its_reserved_stock_back(
 
 
 async def test_late_shipment_alerts_the_rep_and_ops_once(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
-    env = time_skipping_env
     factories.user(sqlite_engine, "sales", [Role.SALES], email="rep@o2c.example")
-    order, _ = await _approved(env, sqlite_engine, worker, quantity=2, stock=5)
-    [shipment] = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
-    )
-    now = await env.get_current_time()
+    order, _ = await _approved(flow, quantity=2, stock=5)
+    [shipment] = await planned_shipments(sqlite_engine, order.id)
+    now = await flow.env.get_current_time()
     eta = now.date() + timedelta(days=2)
     end_of_eta_day = datetime.combine(eta + timedelta(days=1), time.min, tzinfo=UTC)
-    await _dispatch(env, sqlite_engine, worker, shipment.id or 0, eta=eta)
+    await _dispatch(flow, shipment.id or 0, eta=eta)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "invoiced")
     invoice_mails = len(mail_catcher.messages())
 
@@ -160,11 +134,11 @@ async def test_late_shipment_alerts_the_rep_and_ops_once(
         return sorted(str(m["To"]) for m in found if "Late shipment" in str(m["Subject"]))
 
     both = ["ops@o2c.example", "rep@o2c.example"]
-    await env.sleep(end_of_eta_day - now - timedelta(hours=1))
+    await flow.env.sleep(end_of_eta_day - now - timedelta(hours=1))
     assert await late_mails() == []  # the ETA day has not ended yet
-    await env.sleep(timedelta(hours=2))
+    await flow.env.sleep(timedelta(hours=2))
     await eventually(late_mails, lambda m: m == both)
-    await env.sleep(timedelta(days=5))
+    await flow.env.sleep(timedelta(days=5))
     assert await late_mails() == both  # once, not every day
     with Session(sqlite_engine) as session:
         kinds = [e.kind for e in timeline(session, order.id)]
@@ -172,22 +146,16 @@ async def test_late_shipment_alerts_the_rep_and_ops_once(
 
 
 async def test_reservation_not_shipped_in_time_is_released_and_the_rep_told(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
-    env = time_skipping_env
     factories.user(sqlite_engine, "sales", [Role.SALES], email="rep@o2c.example")
-    order, _ = await _approved(env, sqlite_engine, worker, quantity=2, stock=5)
-    [shipment] = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
-    )
+    order, _ = await _approved(flow, quantity=2, stock=5)
+    [shipment] = await planned_shipments(sqlite_engine, order.id)
     assert level(sqlite_engine).reserved == 2
 
-    await env.sleep(timedelta(days=6))
+    await flow.env.sleep(timedelta(days=6))
     assert level(sqlite_engine).reserved == 2  # within the 7 days it stays reserved
-    await env.sleep(timedelta(days=1, hours=1))
+    await flow.env.sleep(timedelta(days=1, hours=1))
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     assert level(sqlite_engine).reserved == 0
     [cancelled] = shipments_of(sqlite_engine, order.id)
@@ -205,27 +173,25 @@ async def test_reservation_not_shipped_in_time_is_released_and_the_rep_told(
 
 
 async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispatch(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    customer = factories.customer(sqlite_engine)
-    factories.product(sqlite_engine, stock=5)
-    order = factories.order(sqlite_engine, customer.id, quantity=2)
-    await relay(env, sqlite_engine, worker)
+    order = factories.widget_order(sqlite_engine, 2, stock=5)
+    await flow.relay()
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "pending_approval")
     # The customer stopped paying meanwhile: 50.00 overdue since 1 February.
-    factories.invoice(sqlite_engine, customer.id, "50.00", tax_rate="0", due=date(2026, 2, 1))
-    await order_workflow(env, order.id).execute_update(
+    overdue = date(2026, 2, 1)
+    factories.invoice(sqlite_engine, order.customer_id, "50.00", tax_rate="0", due=overdue)
+    await flow.order_workflow(order.id).execute_update(
         OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
     )
 
-    [held] = await eventually(reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1)
+    [held] = await planned_shipments(sqlite_engine, order.id)
     assert held.status == ShipmentStatus.CREDIT_HOLD
     assert "overdue" in (held.hold_reason or "")
     with pytest.raises(Conflict):
-        await _dispatch(env, sqlite_engine, worker, held.id or 0)
+        await _dispatch(flow, held.id or 0)
 
-    shipment = env.client.get_workflow_handle(f"shipment-{held.id}")
+    shipment = flow.env.client.get_workflow_handle(f"shipment-{held.id}")
 
     async def held_state() -> str:
         try:
@@ -241,17 +207,15 @@ async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispa
     await shipment.execute_update(
         ShipmentWorkflow.release_credit_hold, ShipmentRelease(user="cm", comment="paid by wire")
     )
-    await _dispatch(env, sqlite_engine, worker, held.id or 0)
+    await _dispatch(flow, held.id or 0)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "invoiced")
 
 
 async def test_cancelling_an_order_awaiting_shipment_releases_its_stock_and_shipment(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    order, handle = await _approved(time_skipping_env, sqlite_engine, worker, quantity=3, stock=5)
-    [planned] = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
-    )
+    order, handle = await _approved(flow, quantity=3, stock=5)
+    [planned] = await planned_shipments(sqlite_engine, order.id)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "awaiting_shipment")
     assert level(sqlite_engine).reserved == 3
 
@@ -263,14 +227,11 @@ async def test_cancelling_an_order_awaiting_shipment_releases_its_stock_and_ship
 
 
 async def test_cancel_after_a_partial_shipment_cancels_the_remainder_only(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
-    order, handle = await _approved(env, sqlite_engine, worker, quantity=5, stock=3)
-    [first] = await eventually(
-        reading(shipments_of, sqlite_engine, order.id), lambda s: len(s) == 1
-    )
-    await _dispatch(env, sqlite_engine, worker, first.id or 0)
+    order, handle = await _approved(flow, quantity=5, stock=3)
+    [first] = await planned_shipments(sqlite_engine, order.id)
+    await _dispatch(flow, first.id or 0)
     await eventually(reading(invoices_of, sqlite_engine, order.id), lambda i: len(i) == 1)
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "partially_shipped")
 
@@ -280,7 +241,7 @@ async def test_cancel_after_a_partial_shipment_cancels_the_remainder_only(
     with Session(sqlite_engine) as session:
         kinds = [e.kind for e in timeline(session, order.id)]
     assert "remainder_cancelled" in kinds
-    await _receive(env, sqlite_engine, worker, 5)  # the cancelled remainder is not served any more
+    await _receive(flow, 5)  # the cancelled remainder is not served any more
     assert len(shipments_of(sqlite_engine, order.id)) == 1
     assert len(invoices_of(sqlite_engine, order.id)) == 1
     assert status(sqlite_engine, order.id) != "cancelled"  # what shipped is still collected

@@ -4,7 +4,6 @@ on the next start, and when it fires the customer gets one e-mail listing their 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,20 +14,21 @@ from activities.collection.dunning import take_step
 from models.collection.messages import TakeStepInput
 from o2c.mailcatcher import MailCatcher
 from o2c.schedules import DUNNING_DIGEST_ID, ensure_schedules
+from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests import factories
+from tests.support.clock import clear_of_midnight
 from tests.support.polling import eventually, reading
-from tests.support.settings import make_settings
 
 
 async def test_worker_start_keeps_the_daily_digest_schedule_and_it_mails_customers(
     sqlite_engine: Engine,
     dev_server_env: WorkflowEnvironment,
     mail_catcher: MailCatcher,
-    tmp_path: Path,
+    worker_settings: Settings,
 ) -> None:
     client = dev_server_env.client
-    settings = make_settings(tmp_path, smtp_port=mail_catcher.port)
+    settings = worker_settings
     await ensure_schedules(client, "somewhere-else")
     await ensure_schedules(client, settings.task_queue)  # the second start updates it
     handle = client.get_schedule_handle(DUNNING_DIGEST_ID)
@@ -40,6 +40,7 @@ async def test_worker_start_keeps_the_daily_digest_schedule_and_it_mails_custome
         assert action.task_queue == settings.task_queue
         assert [c.hour[0].start for c in described.schedule.spec.calendars] == [7]
 
+        await clear_of_midnight()  # the step is taken today, the digest reads its own today
         factories.dunning_policy(sqlite_engine)
         customer = factories.customer(sqlite_engine)
         today = datetime.now(UTC).date()

@@ -9,9 +9,7 @@ from sqlalchemy.engine import Engine
 
 from models.security.users import Role
 from tests import factories
-from tests.api.support import create_customer, create_product, receive
-from tests.helpers import ApiClient
-from tests.receivables import invoice
+from tests.support.api_client import ApiClient
 
 
 def assert_read_back_the_same(created: dict[str, Any], read: dict[str, Any]) -> None:
@@ -21,9 +19,9 @@ def assert_read_back_the_same(created: dict[str, Any], read: dict[str, Any]) -> 
 
 
 async def test_a_new_order_answers_as_it_reads_back(api: ApiClient) -> None:
-    customer = await create_customer(api)
-    await create_product(api)  # tax rate "0.05"
-    await receive(api, "WIDGET", "10")
+    customer = await factories.posted_customer(api)
+    await factories.posted_product(api)  # tax rate "0.05"
+    await factories.posted_receipt(api, "WIDGET", "10")
     body = {
         "customer_id": customer["id"],
         "lines": [{"sku": "WIDGET", "quantity": "2", "discount_pct": "10"}],
@@ -43,7 +41,7 @@ async def test_a_new_order_answers_as_it_reads_back(api: ApiClient) -> None:
 
 async def test_a_new_payment_answers_as_it_reads_back(engine: Engine, api: ApiClient) -> None:
     customer = factories.customer(engine)
-    billed = invoice(engine, customer.id)  # 100.00 + 10% tax
+    billed = factories.invoice(engine, customer.id)  # 100.00 + 10% tax
     body = {
         "customer_id": customer.id,
         "amount": "150",

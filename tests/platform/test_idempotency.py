@@ -20,9 +20,7 @@ from tests.support.database import rows
 KEY = {"Idempotency-Key": "7f9c2c1e-create-acme"}
 
 
-async def test_same_key_and_body_replays_the_first_answer_and_writes_once(
-    api: ApiClient,
-) -> None:
+async def test_same_key_and_body_replays_the_first_answer_and_writes_once(api: ApiClient) -> None:
     first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
     again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
 

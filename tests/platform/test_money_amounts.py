@@ -1,3 +1,6 @@
+"""Money amounts: rounded half up to the currency's minor unit, parsed exactly, and refused
+when they are floats, not numbers or finer than the currency."""
+
 from decimal import Decimal
 
 import pytest

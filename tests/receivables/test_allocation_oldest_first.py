@@ -1,3 +1,5 @@
+"""The pure allocation rule: a payment settles the oldest due first, never more than owed."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 

@@ -59,9 +59,7 @@ def test_credit_note_by_lines_credits_the_invoiced_price(engine: Engine) -> None
         )
 
 
-def test_credit_note_on_a_partly_paid_invoice_turns_the_excess_into_credit(
-    engine: Engine,
-) -> None:
+def test_credit_note_on_a_partly_paid_invoice_turns_the_excess_into_credit(engine: Engine) -> None:
     customer = factories.customer(engine)
     issued = factories.invoice(engine, customer.id)
     factories.payment(engine, customer.id, "80.00")

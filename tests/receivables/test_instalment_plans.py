@@ -1,3 +1,5 @@
+"""Instalment plans ("30@30,50@60,20@90"): read, checked, split exactly, settled in order."""
+
 from datetime import date
 from decimal import Decimal
 

@@ -11,8 +11,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.receivables.write_offs import write_off_invoice
 from models.receivables.invoices import InvoicePublic
@@ -22,24 +20,21 @@ from models.security.users import Role
 from tests import factories
 from tests.support.api_client import ApiClient
 from tests.support.receivables import current
-from tests.support.workflows import start_collection
+from tests.support.workflows import Flow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
-async def _large_invoice_in_collection(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker
-) -> tuple[InvoicePublic, WorkflowHandle]:
+async def _large_invoice_in_collection(flow: Flow) -> tuple[InvoicePublic, WorkflowHandle]:
     """1100.00 owed by ACME, issued today, its collection running."""
-    customer = factories.customer(engine)
-    now = await env.get_current_time()
-    issued = factories.invoice(engine, customer.id, "1000.00", issued=now.date())
-    return issued, await start_collection(env, worker.task_queue, issued)
+    customer = factories.customer(flow.engine)
+    issued = factories.invoice(flow.engine, customer.id, "1000.00", issued=await flow.today())
+    return issued, await flow.start_collection(issued)
 
 
 async def test_large_write_off_is_posted_when_a_finance_approver_accepts_it(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    issued, handle = await _large_invoice_in_collection(time_skipping_env, sqlite_engine, worker)
+    issued, handle = await _large_invoice_in_collection(flow)
     with Session(sqlite_engine) as session, session.begin():
         waiting = write_off_invoice(
             session, issued.id, WriteOffCreate(reason="insolvent"), "finance", date.today(), "wo"
@@ -68,14 +63,11 @@ async def test_large_write_off_is_posted_when_a_finance_approver_accepts_it(
 
 
 async def test_finance_approver_decides_a_waiting_write_off_through_the_api(
-    time_skipping_env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
     factories.user(sqlite_engine, "finance", [Role.FINANCE])
     factories.user(sqlite_engine, "approver", [Role.APPROVER])
-    issued, _ = await _large_invoice_in_collection(time_skipping_env, sqlite_engine, worker)
+    issued, _ = await _large_invoice_in_collection(flow)
     waiting = await live_api.post(
         f"/invoices/{issued.id}/write-off", Role.FINANCE, {"reason": "insolvent"}, expect=202
     )

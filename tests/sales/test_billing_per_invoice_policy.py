@@ -10,8 +10,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.sales.orders import get_order, timeline
 from models.sales.messages import Decision, OrderResult
@@ -20,15 +18,13 @@ from tests import factories
 from tests.support.orders import invoices_of, shipments_of
 from tests.support.polling import eventually, reading
 from tests.support.receivables import credit_of, current
-from tests.support.workflows import approved_order, relay
+from tests.support.workflows import Flow
 from workflows.sales.order import OrderWorkflow
 
 
 def _order_for(engine: Engine, policy: str, stock: int = 10) -> OrderPublic:
     """Two widgets (22.00 with tax) for a customer billed `policy`, `stock` on hand."""
-    customer = factories.customer(engine, invoice_policy=policy)
-    factories.product(engine, stock=stock)
-    return factories.order(engine, customer.id, quantity=2)
+    return factories.widget_order(engine, 2, stock=stock, invoice_policy=policy)
 
 
 def _status(handle: WorkflowHandle[Any, OrderResult]) -> Callable[[], Awaitable[str]]:
@@ -37,10 +33,10 @@ def _status(handle: WorkflowHandle[Any, OrderResult]) -> Callable[[], Awaitable[
 
 
 async def test_on_order_customer_is_invoiced_for_the_ordered_quantities_after_approval(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     order = _order_for(sqlite_engine, "on_order")
-    handle = await approved_order(time_skipping_env, sqlite_engine, worker, order.id)
+    handle = await flow.approved_order(order.id)
     invoices = await eventually(
         reading(invoices_of, sqlite_engine, order.id), lambda found: len(found) == 1
     )
@@ -52,37 +48,36 @@ async def test_on_order_customer_is_invoiced_for_the_ordered_quantities_after_ap
 
 
 async def test_on_delivery_customer_is_invoiced_only_once_the_goods_arrive(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
-    env = time_skipping_env
     order = _order_for(sqlite_engine, "on_delivery")
-    handle = await approved_order(env, sqlite_engine, worker, order.id)
+    handle = await flow.approved_order(order.id)
     status = _status(handle)
     await eventually(status, lambda s: s == "awaiting_shipment")
     [shipment] = shipments_of(sqlite_engine, order.id)
     factories.dispatch(sqlite_engine, shipment.id or 0)
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     await eventually(status, lambda s: s == "shipped")
     assert invoices_of(sqlite_engine, order.id) == []
 
     factories.deliver(sqlite_engine, shipment.id or 0)
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     await eventually(status, lambda s: s == "invoiced")
     [invoice] = invoices_of(sqlite_engine, order.id)
     assert invoice.total == Decimal("22.00")
 
     factories.payment(sqlite_engine, order.customer_id, "22.00")
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     assert (await handle.result()).status == "closed"
     with Session(sqlite_engine) as session:
         assert get_order(session, order.id).status == "closed"
 
 
 async def test_cancelled_order_that_was_billed_in_advance_is_credited_in_full(
-    time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     order = _order_for(sqlite_engine, "on_order", stock=0)
-    handle = await approved_order(time_skipping_env, sqlite_engine, worker, order.id)
+    handle = await flow.approved_order(order.id)
     await eventually(_status(handle), lambda s: s == "backordered")
     [billed] = invoices_of(sqlite_engine, order.id)
     factories.payment(sqlite_engine, order.customer_id, "5.00")

@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.sales.credit import customer_credit, holds_of
 from models.sales.messages import ReleaseInput
@@ -22,22 +20,19 @@ from tests.support.api_client import ApiClient
 from tests.support.mail import inbox
 from tests.support.orders import events_of, status_of
 from tests.support.polling import eventually
-from tests.support.workflows import order_workflow, relay
+from tests.support.workflows import Flow
 from workflows.sales.order import OrderWorkflow
 
-
-@pytest.fixture
-def env(time_skipping_env: WorkflowEnvironment, sales_desk: None) -> WorkflowEnvironment:
-    return time_skipping_env
+pytestmark = pytest.mark.usefixtures("sales_desk")
 
 
 async def test_a_manager_releases_a_hold_with_a_comment_that_is_kept(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     customer = factories.customer(sqlite_engine, credit_limit="50.00")
     order = factories.order(sqlite_engine, customer.id, quantity=5, user="rep")  # 55.00
-    await relay(env, sqlite_engine, worker)
-    h = order_workflow(env, order.id)
+    await flow.relay()
+    h = flow.order_workflow(order.id)
     assert order.status == "credit_hold"
     with Session(sqlite_engine) as session:
         [hold] = holds_of(session, order.id)
@@ -61,7 +56,7 @@ async def test_a_manager_releases_a_hold_with_a_comment_that_is_kept(
 
 
 async def test_overdue_beyond_the_class_policy_blocks_and_only_a_payment_releases(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     factories.credit_policy(sqlite_engine, overdue_days_allowed=30)
     customer = factories.customer(sqlite_engine, credit_limit="1000.00")
@@ -73,12 +68,12 @@ async def test_overdue_beyond_the_class_policy_blocks_and_only_a_payment_release
     overdue = ORDER_DAY - timedelta(days=31)
     factories.invoice(sqlite_engine, customer.id, "40.00", tax_rate="0", due=overdue)
     blocked = factories.order(sqlite_engine, customer.id, user="rep")
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     assert blocked.status == "credit_hold"
     with Session(sqlite_engine) as session:
         assert holds_of(session, blocked.id)[0].kind == "blocked"
         assert customer_credit(session, customer.id, ORDER_DAY).status == "blocked"
-    h = order_workflow(env, blocked.id)
+    h = flow.order_workflow(blocked.id)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await h.execute_update(
             OrderWorkflow.release_credit_hold, ReleaseInput(user="cm", comment="trust them")
@@ -88,14 +83,14 @@ async def test_overdue_beyond_the_class_policy_blocks_and_only_a_payment_release
     factories.payment(
         sqlite_engine, customer.id, "140.00", received_on=ORDER_DAY, reference="BANK-7"
     )  # oldest first: both overdue invoices settled
-    await relay(env, sqlite_engine, worker)  # delivers the signal
+    await flow.relay()  # delivers the signal
     await eventually(status_of(sqlite_engine, blocked.id), lambda s: s == "pending_approval")
     assert await h.query(OrderWorkflow.current_status) == "pending_approval"
     assert ("credit_released", "system", "payment BANK-7") in events_of(sqlite_engine, blocked.id)
 
 
 async def test_a_payment_releases_held_orders_that_now_fit_oldest_first(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     customer = factories.customer(sqlite_engine, credit_limit="100.00")
     not_due = ORDER_DAY + timedelta(days=10)
@@ -103,32 +98,32 @@ async def test_a_payment_releases_held_orders_that_now_fit_oldest_first(
     first = factories.order(sqlite_engine, customer.id, quantity=5, user="rep")  # 55.00
     second = factories.order(sqlite_engine, customer.id, quantity=5, user="rep")  # 55.00
     third = factories.order(sqlite_engine, customer.id, quantity=3, user="rep")  # 33.00
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     assert {first.status, second.status, third.status} == {"credit_hold"}
 
     factories.payment(sqlite_engine, customer.id, "90.00", received_on=ORDER_DAY)
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     # 55 fits; 55 + 55 does not; 55 + 33 does: the second waits, the oldest went first.
     for order, expected in ((first, "pending_approval"), (third, "pending_approval")):
         await eventually(status_of(sqlite_engine, order.id), lambda s, e=expected: s == e)
     assert await status_of(sqlite_engine, second.id)() == "credit_hold"
-    assert await order_workflow(env, second.id).query(OrderWorkflow.current_status) == "credit_hold"
+    assert await flow.order_workflow(second.id).query(OrderWorkflow.current_status) == "credit_hold"
     with Session(sqlite_engine) as session:
         credit = customer_credit(session, customer.id, ORDER_DAY)
     assert (credit.open_receivables, credit.open_orders) == (Decimal("0.00"), Decimal("88.00"))
 
 
 async def test_a_hold_not_released_within_the_policy_days_cancels_and_tells_the_rep(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, mail_catcher: MailCatcher
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
     factories.credit_policy(sqlite_engine, hold_days=3)
     customer = factories.customer(sqlite_engine, credit_limit="1.00")
     order = factories.order(sqlite_engine, customer.id, user="rep")
-    await relay(env, sqlite_engine, worker)
-    await env.sleep(timedelta(days=2, hours=23))
+    await flow.relay()
+    await flow.env.sleep(timedelta(days=2, hours=23))
     assert await status_of(sqlite_engine, order.id)() == "credit_hold"
-    await env.sleep(timedelta(hours=1, minutes=1))
-    assert (await order_workflow(env, order.id).result()).status == "cancelled"
+    await flow.env.sleep(timedelta(hours=1, minutes=1))
+    assert (await flow.order_workflow(order.id).result()).status == "cancelled"
     assert await status_of(sqlite_engine, order.id)() == "cancelled"
     assert ("credit_hold_expired", "system", "credit hold not released within 3 days") in events_of(
         sqlite_engine, order.id
@@ -140,11 +135,11 @@ async def test_a_hold_not_released_within_the_policy_days_cancels_and_tells_the_
 
 
 async def test_release_through_the_api_needs_a_credit_manager_and_a_comment(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, live_api: ApiClient
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
     customer = factories.customer(sqlite_engine, credit_limit="10.00")
     order = factories.order(sqlite_engine, customer.id, user="rep")
-    await relay(env, sqlite_engine, worker)
+    await flow.relay()
     path = f"/orders/{order.id}/release-credit-hold"
     assert (await live_api.post(path, "ann", {"comment": "fine"})).status_code == 403
     assert (await live_api.post(path, "cm", {"comment": ""})).status_code == 422

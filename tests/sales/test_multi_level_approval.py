@@ -11,8 +11,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from models.sales.messages import Decision
 from models.sales.orders import Approval, OrderEvent, OrderPublic
@@ -23,7 +21,7 @@ from tests.support.database import rows
 from tests.support.mail import inbox
 from tests.support.orders import events_of, level_waiting, status_of
 from tests.support.polling import eventually
-from tests.support.workflows import order_workflow, relay
+from tests.support.workflows import Flow
 from workflows.sales.order import OrderWorkflow
 
 TWO_LEVELS = (
@@ -32,10 +30,10 @@ TWO_LEVELS = (
 )
 
 
-@pytest.fixture
-def env(time_skipping_env: WorkflowEnvironment, sqlite_engine: Engine) -> WorkflowEnvironment:
+@pytest.fixture(autouse=True)
+def sales_desk_staff(sqlite_engine: Engine) -> None:
+    """SALES_DESK's staff with mailboxes; each test sets its own approval policy."""
     factories.staff(sqlite_engine, factories.SALES_DESK)
-    return time_skipping_env
 
 
 def decision(user: str, level: int | None = None, comment: str | None = "ok") -> Decision:
@@ -56,21 +54,21 @@ def _written(engine: Engine) -> tuple[int, int]:
 
 
 async def _order(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker, quantity: int, user: str = "rep"
+    flow: Flow, quantity: int, user: str = "rep"
 ) -> tuple[OrderPublic, WorkflowHandle[Any, Any]]:
-    customer = factories.customer(engine, credit_limit="100000.00")
+    customer = factories.customer(flow.engine, credit_limit="100000.00")
     # No stock: an approved order stops at backordered; these tests are about approval.
-    factories.product(engine, price="100.00")
-    order = factories.order(engine, customer.id, quantity=quantity, user=user)
-    await relay(env, engine, worker)
-    return order, order_workflow(env, order.id)
+    factories.product(flow.engine, price="100.00")
+    order = factories.order(flow.engine, customer.id, quantity=quantity, user=user)
+    await flow.relay()
+    return order, flow.order_workflow(order.id)
 
 
 async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_different_person(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     factories.approval_policy(sqlite_engine, *TWO_LEVELS)
-    order, h = await _order(env, sqlite_engine, worker, quantity=20, user="boss")  # 2200.00
+    order, h = await _order(flow, quantity=20, user="boss")  # 2200.00
     status = status_of(sqlite_engine, order.id)
     await level_waiting(sqlite_engine, order.id, 1)
     before = _written(sqlite_engine)
@@ -100,31 +98,27 @@ async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_diff
 
 
 async def test_order_below_every_rule_is_approved_without_anyone(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     factories.approval_policy(sqlite_engine, TWO_LEVELS[1])  # only orders above 1000 need anyone
-    order, _ = await _order(env, sqlite_engine, worker, quantity=1)  # 110.00
+    order, _ = await _order(flow, quantity=1)  # 110.00
     await eventually(status_of(sqlite_engine, order.id), lambda s: s == "backordered")
     approved = [e for e in events_of(sqlite_engine, order.id) if e[0] == "approved"]
     assert approved == [("approved", "system", "no level of the approval policy applies")]
 
 
 async def test_a_rejection_at_the_first_level_rejects_the_order(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker
+    flow: Flow, sqlite_engine: Engine
 ) -> None:
     factories.approval_policy(sqlite_engine, *TWO_LEVELS)
-    order, h = await _order(env, sqlite_engine, worker, quantity=20)
+    order, h = await _order(flow, quantity=20)
     await h.execute_update(OrderWorkflow.reject, decision("ann", comment="too big"))
     assert (await h.result()).status == "rejected"
     assert ("rejected", "ann", "too big") in events_of(sqlite_engine, order.id)
 
 
 async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
-    env: WorkflowEnvironment,
-    sqlite_engine: Engine,
-    worker: Worker,
-    mail_catcher: MailCatcher,
-    live_api: ApiClient,
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher, live_api: ApiClient
 ) -> None:
     factories.approval_policy(
         sqlite_engine,
@@ -137,7 +131,7 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
             "expire_after": "P5D",
         },
     )
-    order, h = await _order(env, sqlite_engine, worker, quantity=1)
+    order, h = await _order(flow, quantity=1)
     mailbox = inbox(mail_catcher)
     waiting = await eventually(mailbox, lambda m: len(m) >= 3)
     assert sorted(to for to, _ in waiting) == [
@@ -149,15 +143,15 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
     assert await refused(h, OrderWorkflow.approve, decision("fin")) == "Forbidden"
     assert (await live_api.get("/approvals?status=pending", "fin"))["total"] == 0
 
-    await env.sleep(timedelta(hours=23))
+    await flow.env.sleep(timedelta(hours=23))
     assert len(await mailbox()) == 3  # no reminder before remind_after
-    await env.sleep(timedelta(hours=1, minutes=1))
+    await flow.env.sleep(timedelta(hours=1, minutes=1))
     reminded = await eventually(mailbox, lambda m: len(m) >= 6)
     assert {s for _, s in reminded[3:]} == {
         f"Reminder: order {order.number} waits for your approval (sales manager)"
     }
 
-    await env.sleep(timedelta(days=1))
+    await flow.env.sleep(timedelta(days=1))
     escalated = await eventually(mailbox, lambda m: len(m) >= 8)
     assert sorted(to for to, _ in escalated[6:]) == ["fin@o2c.example", "multi@o2c.example"]
     assert all(s.startswith("Escalated:") for _, s in escalated[6:])
@@ -172,16 +166,16 @@ async def test_approver_is_mailed_reminded_then_the_level_escalates_to_finance(
 
 
 async def test_an_undecided_level_expires_rejects_the_order_and_tells_the_rep(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, mail_catcher: MailCatcher
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher
 ) -> None:
     factories.approval_policy(
         sqlite_engine, {"name": "manager", "role": "approver", "expire_after": "P3D"}
     )
-    order, h = await _order(env, sqlite_engine, worker, quantity=1)
+    order, h = await _order(flow, quantity=1)
     await eventually(inbox(mail_catcher), lambda m: len(m) >= 3)
-    await env.sleep(timedelta(days=2, hours=23))
+    await flow.env.sleep(timedelta(days=2, hours=23))
     assert await status_of(sqlite_engine, order.id)() == "pending_approval"
-    await env.sleep(timedelta(hours=1, minutes=1))
+    await flow.env.sleep(timedelta(hours=1, minutes=1))
     assert (await h.result()).status == "rejected"
     assert await status_of(sqlite_engine, order.id)() == "rejected"
     assert ("approval_expired", "system", "approval level 1 was not decided in time") in events_of(
@@ -192,10 +186,10 @@ async def test_an_undecided_level_expires_rejects_the_order_and_tells_the_rep(
 
 
 async def test_inbox_lists_what_the_caller_may_decide_now(
-    env: WorkflowEnvironment, sqlite_engine: Engine, worker: Worker, live_api: ApiClient
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
 ) -> None:
     factories.approval_policy(sqlite_engine, *TWO_LEVELS)
-    order, h = await _order(env, sqlite_engine, worker, quantity=20, user="boss")
+    order, h = await _order(flow, quantity=20, user="boss")
 
     async def pending(user: str) -> list[tuple[str, int]]:
         page = await live_api.get("/approvals?status=pending", user)

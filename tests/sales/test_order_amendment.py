@@ -7,42 +7,35 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from tests import factories
 from tests.support.api_client import ApiClient
 from tests.support.orders import level_waiting, status_of
 from tests.support.polling import eventually
-from tests.support.workflows import relay
+from tests.support.workflows import Flow
 
 pytestmark = pytest.mark.usefixtures("sales_desk")
 
 
-async def _entered(
-    api: ApiClient, engine: Engine, env: WorkflowEnvironment, worker: Worker, limit: str = "1000.00"
-) -> dict[str, Any]:
+async def _entered(flow: Flow, api: ApiClient, limit: str = "1000.00") -> dict[str, Any]:
     """An order of two widgets entered by the rep, waiting for its approval."""
-    customer = factories.customer(engine, credit_limit=limit)
+    customer = factories.customer(flow.engine, credit_limit=limit)
     created = await api.post(
         "/orders",
         "rep",
         {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
         expect=201,
     )
-    await relay(env, engine, worker)
+    await flow.relay()
     order = created.json()
-    await level_waiting(engine, order["id"], 1)
+    await level_waiting(flow.engine, order["id"], 1)
     return order  # type: ignore[no-any-return]
 
 
 async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again(
-    live_api: ApiClient,
-    sqlite_engine: Engine,
-    time_skipping_env: WorkflowEnvironment,
-    worker: Worker,
+    live_api: ApiClient, sqlite_engine: Engine, flow: Flow
 ) -> None:
-    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(flow, live_api)
     path = f"/orders/{order['id']}"
     amended = await live_api.call(
         "PATCH",
@@ -86,12 +79,9 @@ async def test_amending_keeps_the_old_version_recomputes_and_asks_approval_again
 
 
 async def test_an_amendment_over_the_limit_goes_back_to_credit_hold(
-    live_api: ApiClient,
-    sqlite_engine: Engine,
-    time_skipping_env: WorkflowEnvironment,
-    worker: Worker,
+    live_api: ApiClient, flow: Flow
 ) -> None:
-    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker, limit="100.00")
+    order = await _entered(flow, live_api, limit="100.00")
     path = f"/orders/{order['id']}"
     held = await live_api.call(
         "PATCH", path, "rep", expect=200, json={"lines": [{"sku": "WIDGET", "quantity": "10"}]}
@@ -105,12 +95,9 @@ async def test_an_amendment_over_the_limit_goes_back_to_credit_hold(
 
 
 async def test_a_bad_amendment_is_refused_and_changes_nothing(
-    live_api: ApiClient,
-    sqlite_engine: Engine,
-    time_skipping_env: WorkflowEnvironment,
-    worker: Worker,
+    live_api: ApiClient, flow: Flow
 ) -> None:
-    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(flow, live_api)
     path = f"/orders/{order['id']}"
     unknown = await live_api.call(
         "PATCH", path, "rep", json={"lines": [{"sku": "NOPE", "quantity": "1"}]}
@@ -128,12 +115,9 @@ async def test_a_bad_amendment_is_refused_and_changes_nothing(
 
 
 async def test_cancelling_before_shipment_releases_the_credit(
-    live_api: ApiClient,
-    sqlite_engine: Engine,
-    time_skipping_env: WorkflowEnvironment,
-    worker: Worker,
+    live_api: ApiClient, flow: Flow
 ) -> None:
-    order = await _entered(live_api, sqlite_engine, time_skipping_env, worker)
+    order = await _entered(flow, live_api)
     credit_path = f"/customers/{order['customer_id']}/credit"
     assert (await live_api.get(credit_path, "rep"))["open_orders"] == "22.00"
     await live_api.post(

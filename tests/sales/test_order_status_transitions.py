@@ -1,3 +1,5 @@
+"""The order status machine: every status declares where it may go, final ones go nowhere."""
+
 from models.sales.order_status import FINAL, TRANSITIONS, OrderStatus, can_move
 
 

@@ -1,10 +1,9 @@
-"""The time-skipping server's clock: moments of the dunning ladder, and skipping to them."""
+"""Moments of the dunning ladder on the server's clock; keeping a real-clock test on one day."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
-
-from temporalio.testing import WorkflowEnvironment
 
 from tests.factories.policies import RUN_AT
 
@@ -14,18 +13,10 @@ def moment(due: date, days: int, hours: int = 1) -> datetime:
     return datetime.combine(due + timedelta(days=days), RUN_AT, tzinfo=UTC) + timedelta(hours=hours)
 
 
-async def sleep_until(env: WorkflowEnvironment, at: datetime) -> None:
-    now = await env.get_current_time()
-    assert at > now, f"{at} is already past ({now})"
-    await env.sleep(at - now)
-
-
-async def skip_to_next(env: WorkflowEnvironment, at: time) -> datetime:
-    """Skips to the next `at` o'clock UTC: a scenario started there runs the same whatever the
-    time of day the test is run (the server's clock starts at the real time)."""
-    now = await env.get_current_time()
-    target = datetime.combine(now.date(), at, tzinfo=UTC)
-    if target <= now:
-        target += timedelta(days=1)
-    await sleep_until(env, target)
-    return target
+async def clear_of_midnight(margin: timedelta = timedelta(minutes=1)) -> None:
+    """Waits for the next day when the real clock is within `margin` of midnight UTC, so that
+    what a test does on "today" and what a workflow then reads as today fall on one day."""
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=UTC)
+    if midnight - now < margin:
+        await asyncio.sleep((midnight - now).total_seconds() + 1)

@@ -10,20 +10,16 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from models.collection.dunning import DunningStep
 from models.collection.tasks import CollectionTask
 from models.receivables.invoices import Invoice, InvoiceKind, InvoicePublic
 from tests import factories
-from tests.support.workflows import relay, start_collection
+from tests.support.workflows import Flow
 
 
 async def invoice_in_collection(
-    env: WorkflowEnvironment,
-    engine: Engine,
-    worker: Worker,
+    flow: Flow,
     *,
     due_in_days: int = 5,
     total: str = "1000.00",
@@ -33,12 +29,11 @@ async def invoice_in_collection(
 ) -> tuple[InvoicePublic, WorkflowHandle[Any, Any]]:
     """The customer `code`, dunned by DUNNING_LADDER, owes `total` (no tax) due `due_in_days`
     from today; the invoice's collection workflow runs."""
-    factories.dunning_policy(engine)
-    customer = factories.customer(engine, code, collector=collector, language=language)
-    today = (await env.get_current_time()).date()
-    due = today + timedelta(days=due_in_days)
-    invoice = factories.invoice(engine, customer.id, total, tax_rate="0", due=due)
-    return invoice, await start_collection(env, worker.task_queue, invoice)
+    factories.dunning_policy(flow.engine)
+    customer = factories.customer(flow.engine, code, collector=collector, language=language)
+    due = await flow.today() + timedelta(days=due_in_days)
+    invoice = factories.invoice(flow.engine, customer.id, total, tax_rate="0", due=due)
+    return invoice, await flow.start_collection(invoice)
 
 
 def steps(engine: Engine, invoice: InvoicePublic) -> list[tuple[int, int, Decimal, Decimal]]:
@@ -68,13 +63,11 @@ def task_of(engine: Engine, invoice: InvoicePublic) -> CollectionTask | None:
         ).first()
 
 
-async def customer_pays(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker, invoice: InvoicePublic, amount: str
-) -> None:
+async def customer_pays(flow: Flow, invoice: InvoicePublic, amount: str) -> None:
     """Finance records the payment against the invoice; the relay tells its workflow."""
     received = date(2026, 12, 1)
     allocations = {invoice.id: amount}
     factories.payment(
-        engine, invoice.customer_id, amount, received_on=received, allocations=allocations
+        flow.engine, invoice.customer_id, amount, received_on=received, allocations=allocations
     )
-    await relay(env, engine, worker)
+    await flow.relay()

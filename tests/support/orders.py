@@ -30,6 +30,11 @@ def shipments_of(engine: Engine, order_id: int) -> list[Shipment]:
         return order_shipments(session, order_id)
 
 
+async def planned_shipments(engine: Engine, order_id: int, count: int = 1) -> list[Shipment]:
+    """The order's shipments, once fulfilment has planned `count` of them."""
+    return await eventually(reading(shipments_of, engine, order_id), lambda s: len(s) == count)
+
+
 def invoices_of(engine: Engine, order_id: int) -> list[Invoice]:
     with Session(engine) as session:
         query = select(Invoice).where(Invoice.order_id == order_id)

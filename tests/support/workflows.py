@@ -1,8 +1,10 @@
-"""Driving workflows on the time-skipping server the way production does: the outbox relay
-starts and signals them, users decide through Updates."""
+"""A workflow test's world, driven the way production drives it: the outbox relay starts and
+signals workflows, users decide through Updates, the time-skipping clock moves on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -19,39 +21,60 @@ from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.sales.order import OrderWorkflow
 
 
-async def relay(env: WorkflowEnvironment, engine: Engine, worker: Worker) -> int:
-    """One pass of the worker's outbox relay (workflow tests run no relay loop)."""
-    return await relay_once(env.client, engine, worker.task_queue)
+@dataclass(frozen=True)
+class Flow:
+    """The time-skipping server, the test's SQLite database and the worker on both."""
 
+    env: WorkflowEnvironment
+    engine: Engine
+    worker: Worker
 
-def order_workflow(env: WorkflowEnvironment, order_id: int) -> WorkflowHandle[Any, OrderResult]:
-    return env.client.get_workflow_handle_for(OrderWorkflow.run, f"order-{order_id}")
+    async def relay(self) -> int:
+        """One pass of the worker's outbox relay (workflow tests run no relay loop)."""
+        return await relay_once(self.env.client, self.engine, self.worker.task_queue)
 
+    def order_workflow(self, order_id: int) -> WorkflowHandle[Any, OrderResult]:
+        return self.env.client.get_workflow_handle_for(OrderWorkflow.run, f"order-{order_id}")
 
-async def pending_order(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker, order_id: int
-) -> WorkflowHandle[Any, OrderResult]:
-    """The order's workflow, started by the relay, once it waits for approval."""
-    await relay(env, engine, worker)
-    await eventually(status_of(engine, order_id), lambda s: s == "pending_approval")
-    return order_workflow(env, order_id)
+    async def pending_order(self, order_id: int) -> WorkflowHandle[Any, OrderResult]:
+        """The order's workflow, started by the relay, once it waits for approval."""
+        await self.relay()
+        await eventually(status_of(self.engine, order_id), lambda s: s == "pending_approval")
+        return self.order_workflow(order_id)
 
+    async def approved_order(self, order_id: int) -> WorkflowHandle[Any, OrderResult]:
+        """The order's workflow, approved by an approver once it asks for approval."""
+        handle = await self.pending_order(order_id)
+        await handle.execute_update(
+            OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+        )
+        return handle
 
-async def approved_order(
-    env: WorkflowEnvironment, engine: Engine, worker: Worker, order_id: int
-) -> WorkflowHandle[Any, OrderResult]:
-    """The order's workflow, approved by an approver once it asks for approval."""
-    handle = await pending_order(env, engine, worker, order_id)
-    await handle.execute_update(
-        OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
-    )
-    return handle
+    async def start_collection(self, invoice: InvoicePublic) -> WorkflowHandle[Any, Any]:
+        """The invoice's collection workflow, started as issuing an invoice starts it."""
+        return await start_collection(self.env, self.worker.task_queue, invoice)
+
+    async def today(self) -> date:
+        """The day on the server's clock (which starts at the real time)."""
+        return (await self.env.get_current_time()).date()
+
+    async def sleep_until(self, at: datetime) -> None:
+        now = await self.env.get_current_time()
+        assert at > now, f"{at} is already past ({now})"
+        await self.env.sleep(at - now)
+
+    async def skip_to_next(self, at: time) -> None:
+        """Skips to the next `at` o'clock UTC: a scenario started there runs the same whatever
+        the time of day the test is run."""
+        now = await self.env.get_current_time()
+        target = datetime.combine(now.date(), at, tzinfo=UTC)
+        await self.sleep_until(target if target > now else target + timedelta(days=1))
 
 
 async def start_collection(
     env: WorkflowEnvironment, task_queue: str, invoice: InvoicePublic
 ) -> WorkflowHandle[Any, Any]:
-    """The invoice's collection workflow, started as issuing an invoice starts it."""
+    """The invoice's collection workflow (on the time-skipping or the dev server)."""
     return await env.client.start_workflow(
         InvoiceCollectionWorkflow.run,
         InvoiceCollectionInput(

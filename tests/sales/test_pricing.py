@@ -1,3 +1,6 @@
+"""The pure pricing rules: a line discounted then taxed, exact totals, and which price list
+price a line gets (customer, credit class, default; validity; quantity breaks)."""
+
 from datetime import date
 from decimal import Decimal
 
