@@ -18,7 +18,7 @@ from tests import factories
 from tests.factories import ORDER_DAY
 from tests.support.api_client import ApiClient
 from tests.support.mail import inbox
-from tests.support.orders import events_of, status_of
+from tests.support.orders import events_of, status, status_of
 from tests.support.polling import eventually
 from tests.support.workflows import Flow
 from workflows.sales.order import OrderWorkflow
@@ -48,7 +48,7 @@ async def test_a_manager_releases_a_hold_with_a_comment_that_is_kept(
     await h.execute_update(
         OrderWorkflow.release_credit_hold, ReleaseInput(user="cm", comment="deposit received")
     )
-    assert await status_of(sqlite_engine, order.id)() == "pending_approval"
+    assert status(sqlite_engine, order.id) == "pending_approval"
     with Session(sqlite_engine) as session:
         [hold] = holds_of(session, order.id)
     assert (hold.outcome, hold.released_by, hold.comment) == ("released", "cm", "deposit received")
@@ -106,7 +106,7 @@ async def test_a_payment_releases_held_orders_that_now_fit_oldest_first(
     # 55 fits; 55 + 55 does not; 55 + 33 does: the second waits, the oldest went first.
     for order, expected in ((first, "pending_approval"), (third, "pending_approval")):
         await eventually(status_of(sqlite_engine, order.id), lambda s, e=expected: s == e)
-    assert await status_of(sqlite_engine, second.id)() == "credit_hold"
+    assert status(sqlite_engine, second.id) == "credit_hold"
     assert await flow.order_workflow(second.id).query(OrderWorkflow.current_status) == "credit_hold"
     with Session(sqlite_engine) as session:
         credit = customer_credit(session, customer.id, ORDER_DAY)
@@ -121,10 +121,10 @@ async def test_a_hold_not_released_within_the_policy_days_cancels_and_tells_the_
     order = factories.order(sqlite_engine, customer.id, user="rep")
     await flow.relay()
     await flow.env.sleep(timedelta(days=2, hours=23))
-    assert await status_of(sqlite_engine, order.id)() == "credit_hold"
+    assert status(sqlite_engine, order.id) == "credit_hold"
     await flow.env.sleep(timedelta(hours=1, minutes=1))
     assert (await flow.order_workflow(order.id).result()).status == "cancelled"
-    assert await status_of(sqlite_engine, order.id)() == "cancelled"
+    assert status(sqlite_engine, order.id) == "cancelled"
     assert ("credit_hold_expired", "system", "credit hold not released within 3 days") in events_of(
         sqlite_engine, order.id
     )

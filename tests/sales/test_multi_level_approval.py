@@ -19,7 +19,7 @@ from tests import factories
 from tests.support.api_client import ApiClient
 from tests.support.database import rows
 from tests.support.mail import inbox
-from tests.support.orders import events_of, level_waiting, status_of
+from tests.support.orders import events_of, level_waiting, status, status_of
 from tests.support.polling import eventually
 from tests.support.workflows import Flow
 from workflows.sales.order import OrderWorkflow
@@ -69,7 +69,7 @@ async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_diff
 ) -> None:
     factories.approval_policy(sqlite_engine, *TWO_LEVELS)
     order, h = await _order(flow, quantity=20, user="boss")  # 2200.00
-    status = status_of(sqlite_engine, order.id)
+    order_status = status_of(sqlite_engine, order.id)
     await level_waiting(sqlite_engine, order.id, 1)
     before = _written(sqlite_engine)
 
@@ -80,11 +80,12 @@ async def test_large_order_needs_both_levels_each_decided_by_its_role_and_a_diff
     assert _written(sqlite_engine) == before  # a refused decision writes nothing
 
     await h.execute_update(OrderWorkflow.approve, decision("multi", level=1))
-    assert await status() == "pending_approval"  # level 2 still waits
+    assert await order_status() == "pending_approval"  # level 2 still waits
+    await level_waiting(sqlite_engine, order.id, 2)  # asked for: it opens just after level 1
     assert await refused(h, OrderWorkflow.approve, decision("multi")) == "Forbidden"  # 2 levels
     assert await refused(h, OrderWorkflow.approve, decision("ann")) == "Forbidden"  # L2 is finance
     await h.execute_update(OrderWorkflow.approve, decision("fin", level=2))
-    await eventually(status, lambda s: s == "backordered")
+    await eventually(order_status, lambda s: s == "backordered")
     assert await refused(h, OrderWorkflow.approve, decision("fin")) == "Conflict"  # decided
 
     kinds = [(kind, actor) for kind, actor, _ in events_of(sqlite_engine, order.id)]
@@ -174,10 +175,10 @@ async def test_an_undecided_level_expires_rejects_the_order_and_tells_the_rep(
     order, h = await _order(flow, quantity=1)
     await eventually(inbox(mail_catcher), lambda m: len(m) >= 3)
     await flow.env.sleep(timedelta(days=2, hours=23))
-    assert await status_of(sqlite_engine, order.id)() == "pending_approval"
+    assert status(sqlite_engine, order.id) == "pending_approval"
     await flow.env.sleep(timedelta(hours=1, minutes=1))
     assert (await h.result()).status == "rejected"
-    assert await status_of(sqlite_engine, order.id)() == "rejected"
+    assert status(sqlite_engine, order.id) == "rejected"
     assert ("approval_expired", "system", "approval level 1 was not decided in time") in events_of(
         sqlite_engine, order.id
     )
