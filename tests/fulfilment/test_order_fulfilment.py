@@ -22,6 +22,7 @@ from models.fulfilment.shipments import DispatchRequest, ShipmentStatus
 from models.sales.messages import Decision
 from models.sales.orders import OrderPublic
 from models.security.users import Role
+from models.workflow_ids import shipment_workflow_id
 from o2c.mailcatcher import MailCatcher
 from tests import factories
 from tests.support.mail import received
@@ -191,7 +192,7 @@ async def test_blocked_customer_shipment_waits_for_a_credit_release_before_dispa
     with pytest.raises(Conflict):
         await _dispatch(flow, held.id or 0)
 
-    shipment = flow.env.client.get_workflow_handle(f"shipment-{held.id}")
+    shipment = flow.env.client.get_workflow_handle(shipment_workflow_id(held.id))
 
     async def held_state() -> str:
         try:

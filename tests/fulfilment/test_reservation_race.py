@@ -16,7 +16,7 @@ from models.fulfilment.stock import StockLevel
 from models.sales.orders import OrderLine
 from tests import factories
 from tests.fixtures.databases import needs_postgresql
-from tests.support.threads import at_once
+from tests.support.threads import errors_at_once
 
 pytestmark = needs_postgresql
 ORDERS = 40
@@ -52,10 +52,11 @@ def test_concurrent_orders_never_oversell_scarce_stock(pg_engine: Engine) -> Non
     def receive(sku: str) -> None:
         factories.receive(pg_engine, 3, sku, at=at)
 
-    at_once(
+    errors = errors_at_once(
         [lambda i=i: reserve(i) for i in order_ids]
         + [lambda sku=sku: receive(sku) for sku in ("ALPHA", "BETA")]
     )
+    assert errors == []
 
     with Session(pg_engine) as session:
         levels = session.exec(select(StockLevel)).all()

@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 
 from models.receivables.invoices import InvoicePublic
 from models.sales.messages import Decision, InvoiceCollectionInput, OrderResult
+from models.workflow_ids import invoice_workflow_id, order_workflow_id
 from o2c.relay import relay_once
 from tests.support.orders import status_of
 from tests.support.polling import eventually
@@ -34,7 +35,9 @@ class Flow:
         return await relay_once(self.env.client, self.engine, self.worker.task_queue)
 
     def order_workflow(self, order_id: int) -> WorkflowHandle[Any, OrderResult]:
-        return self.env.client.get_workflow_handle_for(OrderWorkflow.run, f"order-{order_id}")
+        return self.env.client.get_workflow_handle_for(
+            OrderWorkflow.run, order_workflow_id(order_id)
+        )
 
     async def pending_order(self, order_id: int) -> WorkflowHandle[Any, OrderResult]:
         """The order's workflow, started by the relay, once it waits for approval."""
@@ -83,6 +86,6 @@ async def start_collection(
             due_date=invoice.due_date,
             outstanding=invoice.total,
         ),
-        id=f"invoice-{invoice.id}",
+        id=invoice_workflow_id(invoice.id),
         task_queue=task_queue,
     )
