@@ -31,7 +31,7 @@ from o2c.devstack import (
 )
 from o2c.settings import Settings
 from tests.fixtures.temporal import BIN
-from tests.support.ports import free_port
+from tests.support.ports import free_port, free_ports
 
 
 @contextmanager
@@ -44,16 +44,17 @@ def listening(host: str = "127.0.0.1") -> Iterator[int]:
 
 
 def dev_settings(tmp_path: Path, **overrides: object) -> Settings:
+    api, temporal, temporal_ui, smtp = free_ports(4)
     values: dict[str, object] = {
         "data_dir": tmp_path / "var",
         "database_url": None,
         "temporal_address": None,
         "api_host": "127.0.0.1",
-        "api_port": free_port(),
-        "temporal_port": free_port(),
-        "temporal_ui_port": free_port(),
+        "api_port": api,
+        "temporal_port": temporal,
+        "temporal_ui_port": temporal_ui,
         "smtp_host": "127.0.0.1",
-        "smtp_port": free_port(),
+        "smtp_port": smtp,
         "admin_username": None,
         "admin_password": None,
     }
