@@ -20,6 +20,13 @@ class CustomerStatus(StrEnum):
     INACTIVE = "inactive"
 
 
+def checked_plan(value: str | None) -> str | None:
+    """Instalment terms must parse ("30@30,50@60,20@90"); empty means net payment terms."""
+    if value:
+        parse_plan(value)
+    return value
+
+
 class CustomerBase(SQLModel):
     code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": r"^[A-Za-z0-9_-]+$"})
     name: str = Field(min_length=1, max_length=200)
@@ -41,9 +48,7 @@ class CustomerBase(SQLModel):
     @field_validator("instalment_plan")
     @classmethod
     def _valid_plan(cls, value: str | None) -> str | None:
-        if value:
-            parse_plan(value)
-        return value or None
+        return checked_plan(value) or None
 
     @field_validator("currency")
     @classmethod
@@ -94,9 +99,7 @@ class CustomerUpdate(SQLModel):
     @field_validator("instalment_plan")
     @classmethod
     def _valid_plan(cls, value: str | None) -> str | None:
-        if value:
-            parse_plan(value)
-        return value
+        return checked_plan(value)
 
     @field_validator(
         "name",
