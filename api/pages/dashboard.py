@@ -8,16 +8,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from activities.reports.ageing import ageing_report
 from activities.sales import approvals
-from api.deps import DatabaseDep, SettingsDep
-from api.pages.access import DASHBOARD, INBOX, page_user
+from api.deps import DatabaseDep
+from api.pages.access import DASHBOARD, INBOX
 from api.pages.i18n import known, translations
-from api.pages.rendering import render
+from api.pages.screens import Screen, screen_of
 from models.reports.ageing import DEFAULT_BUCKETS, NOT_DUE, AgeingBasis, AgeingReport
 from models.sales.approvals import TaskStatus
 from models.security.users import Role, User
@@ -81,13 +81,10 @@ def _figures(session: Session, user: User, today: date) -> dict[str, Any]:
 
 @router.get("", response_class=HTMLResponse)
 async def dashboard(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: Annotated[User, Depends(page_user(DASHBOARD))],
+    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
 ) -> HTMLResponse:
-    figures = await db.run(_figures, user, date.today())
+    figures = await db.run(_figures, screen.user, date.today())
     if "ageing" in figures:
-        not_due = translations(known(user.language)).gettext("Not due")
+        not_due = translations(known(screen.user.language)).gettext("Not due")
         figures["chart"] = json.dumps(ageing_chart(figures["ageing"], not_due))
-    return render(request, "app/dashboard.html", settings, user, figures)
+    return screen.show("app/dashboard.html", figures)

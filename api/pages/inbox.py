@@ -15,9 +15,10 @@ from temporalio.service import RPCError
 from activities.master_data.customers import get_customer
 from activities.sales import approvals, orders
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
-from api.pages.access import INBOX, form_user, page_user
+from api.pages.access import INBOX, form_user
 from api.pages.i18n import N_
 from api.pages.rendering import render
+from api.pages.screens import Screen, screen_of
 from api.routes.sales.orders import decide
 from models.errors import O2CError
 from models.sales.approvals import ApprovalTaskPublic, TaskStatus
@@ -48,15 +49,11 @@ def inbox_rows(session: Session, user: User, offset: int) -> tuple[list[InboxRow
 
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: Annotated[User, Depends(page_user(INBOX))],
-    offset: int = 0,
+    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(INBOX))], offset: int = 0
 ) -> HTMLResponse:
-    rows, total = await db.run(inbox_rows, user, max(offset, 0))
+    rows, total = await db.run(inbox_rows, screen.user, max(offset, 0))
     context = {"rows": rows, "total": total, "offset": offset, "page_size": PAGE_SIZE}
-    return render(request, "app/inbox.html", settings, user, context)
+    return screen.show("app/inbox.html", context)
 
 
 @router.post("/inbox/{order_id}/decision", response_class=HTMLResponse)

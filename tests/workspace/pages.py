@@ -4,7 +4,6 @@ session cookie, and sends forms with the CSRF token the page they came from carr
 from __future__ import annotations
 
 import re
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -51,14 +50,3 @@ class Person:
 
     async def aclose(self) -> None:
         await self.http.aclose()
-
-    async def __aenter__(self) -> Person:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import aclosing
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -56,7 +57,7 @@ async def test_outside_the_dev_stack_the_session_cookie_is_sent_over_https_only(
 ) -> None:
     factories.one_user_per_role(sqlite_engine)
     production = make_settings(tmp_path, temporal_address="temporal.internal:7233")
-    async with Person(sqlite_engine, production, base_url="https://o2c.test") as finance:
+    async with aclosing(Person(sqlite_engine, production, base_url="https://o2c.test")) as finance:
         answer = await finance.log_in("finance")
         assert answer.status_code == 303 and "secure" in answer.headers["set-cookie"].lower()
         assert (await finance.open("/app")).status_code == 200
