@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from api import errors
+from api import errors, pages
 from api.deps import Database
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
@@ -87,6 +87,7 @@ def create_app(
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(ui.router)
+    pages.install(app)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

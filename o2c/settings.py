@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
+    secure_cookies: bool | None = Field(
+        None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
@@ -71,6 +74,13 @@ class Settings(BaseSettings):
     @property
     def embedded_temporal(self) -> bool:
         return not self.temporal_address
+
+    @property
+    def session_cookie_secure(self) -> bool:
+        """The embedded dev stack serves plain http on 127.0.0.1; anything else is production."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return not self.embedded_temporal
 
     @property
     def temporal_target(self) -> str:

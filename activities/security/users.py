@@ -67,3 +67,11 @@ def list_users(session: Session, limit: int, offset: int) -> tuple[list[UserPubl
 def admin_exists(session: Session) -> bool:
     admins = select(User).where(col(User.roles).contains(Role.ADMIN.value), col(User.active))
     return session.exec(admins).first() is not None
+
+
+def set_language(session: Session, username: str, language: str) -> None:
+    """The language the web pages speak to this user from now on."""
+    user = find_user(session, username)
+    if user is not None:
+        user.language = language
+        session.add(user)

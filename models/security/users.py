@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     roles: str = Field(default="", description="comma-separated Role values")
     email: str | None = Field(default=None, max_length=254)
     active: bool = True
+    # The web pages' language, a catalog under api/translations (en, zh_Hant, zh_Hans).
+    language: str = Field(default="en", max_length=16)
     created_at: datetime = timestamp_field()
 
     @property

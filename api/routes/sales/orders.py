@@ -92,20 +92,33 @@ def _decision(user: User, comment: str | None, level: int | None = None) -> Deci
 DECIDERS = require(*(role for role in Role if role is not Role.AUDITOR))
 
 
+async def decide(
+    db: DatabaseDep,
+    temporal: Client,
+    order_id: int,
+    user: User,
+    approved: bool,
+    comment: str | None,
+    level: int | None = None,
+) -> OrderDetail:
+    """An approver's approval or rejection, sent to the order's workflow: the one path of the API
+    and the web pages, so both are refused alike by the workflow's validator."""
+    update = OrderWorkflow.approve if approved else OrderWorkflow.reject
+    return await _update(db, temporal, order_id, update, _decision(user, comment, level))
+
+
 @router.post("/{order_id}/approve", dependencies=[DECIDERS])
 async def approve(
     order_id: int, body: ApproveRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
-    decision = _decision(user, body.comment, body.level)
-    return await _update(db, temporal, order_id, OrderWorkflow.approve, decision)
+    return await decide(db, temporal, order_id, user, True, body.comment, body.level)
 
 
 @router.post("/{order_id}/reject", dependencies=[DECIDERS])
 async def reject(
     order_id: int, body: RejectRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
-    decision = _decision(user, body.reason, body.level)
-    return await _update(db, temporal, order_id, OrderWorkflow.reject, decision)
+    return await decide(db, temporal, order_id, user, False, body.reason, body.level)
 
 
 @router.patch("/{order_id}", dependencies=[require(Role.SALES)])

@@ -1,0 +1,83 @@
+"""The approver inbox: the orders waiting for my decision, approved or rejected in one click
+through the same workflow Update as the API; a decided row leaves the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from activities.master_data.customers import get_customer
+from activities.sales import approvals, orders
+from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
+from api.pages.access import INBOX, form_user
+from api.pages.i18n import N_
+from api.pages.rendering import render
+from api.pages.screens import Screen, screen_of
+from api.routes.sales.orders import decide
+from models.errors import O2CError
+from models.sales.approvals import ApprovalTaskPublic, TaskStatus
+from models.sales.orders import OrderPublic
+from models.security.users import User
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    task: ApprovalTaskPublic
+    customer: str
+    order: OrderPublic
+
+
+def inbox_rows(session: Session, user: User, offset: int) -> tuple[list[InboxRow], int]:
+    """The API's inbox (`GET /approvals`), with each order's customer and lines beside it."""
+    tasks, total = approvals.inbox(session, user, TaskStatus.PENDING, PAGE_SIZE, offset)
+    rows = []
+    for task in tasks:
+        order = orders.get_order(session, task.order_id)
+        customer = get_customer(session, task.customer_id)
+        rows.append(InboxRow(task, customer.name, orders.to_public(session, order)))
+    return rows, total
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+async def inbox(
+    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(INBOX))], offset: int = 0
+) -> HTMLResponse:
+    rows, total = await db.run(inbox_rows, screen.user, max(offset, 0))
+    context = {"rows": rows, "total": total, "offset": offset, "page_size": PAGE_SIZE}
+    return screen.show("app/inbox.html", context)
+
+
+@router.post("/inbox/{order_id}/decision", response_class=HTMLResponse)
+async def decision(
+    order_id: int,
+    request: Request,
+    db: DatabaseDep,
+    link: TemporalLinkDep,
+    settings: SettingsDep,
+    user: Annotated[User, Depends(form_user(INBOX))],
+    verdict: Annotated[Literal["approve", "reject"], Form()],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        await decide(
+            db, await link.get(), order_id, user, verdict == "approve", comment.strip() or None
+        )
+    except WorkflowUpdateFailedError as refused:
+        problem = str(getattr(refused.cause, "message", None) or refused.cause or refused)
+    except (RPCError, RuntimeError):  # refused or unreachable: Temporal never got it
+        problem = N_("The workflow service did not answer; nothing was decided. Try again.")
+    except O2CError as error:
+        problem = error.message
+    else:
+        return HTMLResponse("")  # accepted: htmx swaps the row out
+    context = {"order_id": order_id, "problem": problem}
+    return render(request, "app/inbox_refused.html", settings, user, context)

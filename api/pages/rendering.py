@@ -1,0 +1,64 @@
+"""Renders a page in its reader's language, with the navigation their roles allow and the CSRF
+token its forms and htmx requests send back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.pages.access import navigation
+from api.pages.i18n import HTML_LANG, LANGUAGES, known, translations
+from api.pages.session import CSRF_FIELD, CSRF_HEADER, csrf_token, session_token
+from models.security.users import User
+from o2c.settings import Settings
+
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+templates.env.add_extension("jinja2.ext.i18n")
+
+
+def _babel_locale(language: str) -> str:
+    return {"zh_Hant": "zh_Hant_TW", "zh_Hans": "zh_Hans_CN"}.get(language, "en")
+
+
+def render(
+    request: Request,
+    template: str,
+    settings: Settings,
+    user: User | None,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    language: str | None = None,
+) -> HTMLResponse:
+    language = known(language or (user.language if user else None))
+    catalog = translations(language)
+    token = session_token(request)
+    values: dict[str, Any] = {
+        # The i18n extension's {% trans %} and _() look gettext up in the context first: each
+        # request carries its own reader's catalog, the shared environment none.
+        "gettext": catalog.gettext,
+        "ngettext": catalog.ngettext,
+        "language": language,
+        "html_lang": HTML_LANG[language],
+        "languages": LANGUAGES,
+        "user": user,
+        "pages": navigation(user) if user else [],
+        "csrf_field": CSRF_FIELD,
+        "csrf_header": CSRF_HEADER,
+        "csrf": csrf_token(settings, token) if token and user else "",
+        "number": lambda value: _number(value, language),
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def _number(value: Decimal | int, language: str) -> str:
+    """Grouped per the reader's locale; amounts keep the decimals they carry."""
+    places = max(0, -Decimal(value).as_tuple().exponent)  # type: ignore[operator]
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=_babel_locale(language))

@@ -1,0 +1,37 @@
+"""The web pages on the test's database, plain http (the session cookie is not Secure here)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from o2c.settings import Settings
+from tests import factories
+from tests.fixtures.api import UNREACHABLE_TEMPORAL
+from tests.support.settings import make_settings
+from tests.workspace.pages import Person
+
+
+@pytest.fixture
+def page_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, temporal_address=UNREACHABLE_TEMPORAL, secure_cookies=False)
+
+
+@pytest.fixture
+async def person(
+    sqlite_engine: Engine, page_settings: Settings
+) -> AsyncIterator[Callable[[], Person]]:
+    """Makes people at a browser; one user per role, each named after it, may log in."""
+    factories.one_user_per_role(sqlite_engine)
+    made: list[Person] = []
+
+    def make() -> Person:
+        made.append(Person(sqlite_engine, page_settings))
+        return made[-1]
+
+    yield make
+    for each in made:
+        await each.aclose()

@@ -1,0 +1,98 @@
+"""The approver inbox on a running order workflow: what waits for me, approved in one click
+through the workflow's Update, gone from the inbox; a decision someone else already took shows
+a clear message."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from models.sales.orders import OrderPublic
+from o2c.settings import Settings
+from tests import factories
+from tests.support.orders import status
+from tests.support.settings import make_settings
+from tests.support.workflows import Flow
+from tests.workspace.pages import Person
+
+
+@pytest.fixture
+async def waiting_order(flow: Flow, sqlite_engine: Engine) -> OrderPublic:
+    """ACME's order of 3 widgets (33.00 with tax) entered by rep, waiting for an approver."""
+    factories.staff(sqlite_engine, factories.SALES_DESK)
+    factories.approval_policy(sqlite_engine, {"name": "manager", "role": "approver"})
+    factories.product(sqlite_engine, price="10.00")
+    customer = factories.customer(sqlite_engine)
+    order = factories.order(sqlite_engine, customer.id, quantity=3, user="rep")
+    await flow.pending_order(order.id)
+    return order
+
+
+@pytest.fixture
+def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
+    return make_settings(
+        tmp_path,
+        smtp_port=worker_settings.smtp_port,
+        task_queue=worker_settings.task_queue,
+        secure_cookies=False,
+    )
+
+
+@pytest.fixture
+async def approvers(
+    flow: Flow, sqlite_engine: Engine, live_settings: Settings
+) -> AsyncIterator[tuple[Person, Person]]:
+    """ann and boss, both approvers, each at a browser on the API wired to the workflows."""
+    ann = Person(sqlite_engine, live_settings, flow.env.client)
+    boss = Person(sqlite_engine, live_settings, flow.env.client)
+    await ann.log_in("ann")
+    await boss.log_in("boss")
+    yield ann, boss
+    await ann.aclose()
+    await boss.aclose()
+
+
+async def test_an_approver_approves_from_the_inbox_and_the_order_leaves_it(
+    waiting_order: OrderPublic, approvers: tuple[Person, Person], sqlite_engine: Engine
+) -> None:
+    ann, _ = approvers
+    inbox = await ann.open("/app/inbox")
+    assert inbox.status_code == 200
+    assert waiting_order.number in inbox.text and "ACME Ltd" in inbox.text
+    assert "WIDGET" in inbox.text and "33.00 USD" in inbox.text
+
+    answer = await ann.submit(
+        inbox, f"/app/inbox/{waiting_order.id}/decision", verdict="approve", comment="fine"
+    )
+    assert answer.status_code == 200 and answer.text == ""  # htmx swaps the row out
+    assert status(sqlite_engine, waiting_order.id) != "pending_approval"
+    assert waiting_order.number not in (await ann.open("/app/inbox")).text
+
+
+async def test_a_decision_someone_took_a_moment_earlier_shows_a_clear_message(
+    waiting_order: OrderPublic, approvers: tuple[Person, Person]
+) -> None:
+    ann, boss = approvers
+    seen_by_boss = await boss.open("/app/inbox")
+    await ann.submit(
+        await ann.open("/app/inbox"), f"/app/inbox/{waiting_order.id}/decision", verdict="approve"
+    )
+    late = await boss.submit(
+        seen_by_boss, f"/app/inbox/{waiting_order.id}/decision", verdict="reject", comment="no"
+    )
+    assert late.status_code == 200
+    assert "Your decision was not taken:" in late.text and "Traceback" not in late.text
+    assert "Reload the inbox" in late.text
+
+
+async def test_a_rejection_needs_a_comment(
+    waiting_order: OrderPublic, approvers: tuple[Person, Person], sqlite_engine: Engine
+) -> None:
+    ann, _ = approvers
+    inbox = await ann.open("/app/inbox")
+    answer = await ann.submit(inbox, f"/app/inbox/{waiting_order.id}/decision", verdict="reject")
+    assert "Your decision was not taken:" in answer.text
+    assert status(sqlite_engine, waiting_order.id) == "pending_approval"

@@ -1,0 +1,32 @@
+"""Each page answers 200 to the roles it is for and a 403 page to the rest; the navigation shows
+exactly the pages a person may open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from api.pages.access import PAGES
+from models.security.users import Role
+from tests.workspace.pages import Person
+
+ALLOWED = {
+    "/app": set(Role),
+    "/app/inbox": set(Role) - {Role.AUDITOR},
+}
+
+
+async def test_every_page_answers_each_role_as_it_may(person: Callable[[], Person]) -> None:
+    assert {page.path for page in PAGES} == set(ALLOWED)  # a new page joins the matrix
+    for role in Role:
+        someone = person()
+        await someone.log_in(role.value)
+        for path, roles in ALLOWED.items():
+            answer = await someone.open(path)
+            expected = 200 if role in roles else 403
+            assert answer.status_code == expected, (role, path)
+            if expected == 403:
+                assert "This page is not open to your roles." in answer.text
+                assert "Traceback" not in answer.text
+        home = await someone.open("/app")
+        shown = {p for p in ALLOWED if f'href="{p}"' in home.text.split("</nav>")[0]}
+        assert shown == {p for p, roles in ALLOWED.items() if role in roles}, role
