@@ -15,7 +15,7 @@ from api.idempotency import ABANDONED_AFTER, IdempotencyMiddleware
 from api.security import ALGORITHM, signing_key
 from models.outbox import IdempotentResponse
 from models.receivables.payments import Payment
-from models.security.users import Role
+from models.security.users import Role, User
 from tests import factories
 from tests.factories import ACME
 from tests.support.api_client import ApiClient
@@ -138,3 +138,36 @@ async def test_retry_after_a_crash_between_commit_and_answer_replays_the_payment
     assert (again.status_code, again.json()["id"]) == (201, 1)
     assert again.json()["amount"] == "250.00"
     assert rows(engine, Payment) == 1
+
+
+async def test_same_key_on_another_invoice_is_another_credit_note(
+    api: ApiClient, engine: Engine
+) -> None:
+    customer = factories.customer(engine)
+    first_invoice = factories.invoice(engine, customer.id)
+    second_invoice = factories.invoice(engine, customer.id)
+    note = {"amount": "11.00", "reason": "damaged"}
+    key = {"Idempotency-Key": "credit-damaged"}
+
+    first = await api.post(
+        f"/invoices/{first_invoice.id}/credit-notes", Role.FINANCE, note, headers=key
+    )
+    second = await api.post(
+        f"/invoices/{second_invoice.id}/credit-notes", Role.FINANCE, note, headers=key
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["invoice_id"] == first_invoice.id
+    assert second.json()["invoice_id"] == second_invoice.id
+    assert "idempotent-replay" not in second.headers
+
+
+async def test_deactivated_user_gets_no_replay(api: ApiClient, engine: Engine) -> None:
+    await api.post("/customers", Role.SALES, ACME, headers=KEY, expect=201)
+    with Session(engine) as session, session.begin():
+        session.exec(select(User).where(User.username == "sales")).one().active = False
+
+    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+
+    assert again.status_code == 401
+    assert "code" not in again.text
