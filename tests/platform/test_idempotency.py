@@ -7,13 +7,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import jwt
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.idempotency import ABANDONED_AFTER, IdempotencyMiddleware
 from api.security import ALGORITHM, signing_key
-from models.outbox import IdempotentResponse
 from models.receivables.payments import Payment
 from models.security.users import Role, User
 from tests import factories
@@ -22,13 +19,6 @@ from tests.support.api_client import ApiClient
 from tests.support.database import rows
 
 KEY = {"Idempotency-Key": "7f9c2c1e-create-acme"}
-
-
-def age_claims(engine: Engine, by: timedelta) -> None:
-    """As if `by` had passed since every key was claimed (instead of waiting)."""
-    with Session(engine) as session, session.begin():
-        for claim in session.exec(select(IdempotentResponse)):
-            claim.created_at -= by
 
 
 async def test_same_key_and_body_replays_the_first_answer_and_writes_once(api: ApiClient) -> None:
@@ -106,38 +96,6 @@ async def test_simultaneous_retries_record_one_payment(api: ApiClient, engine: E
     assert {a.json()["id"] for a in answers if a.status_code == 201} == {1}
     later = await api.post("/payments", Role.FINANCE, payment, headers=key)
     assert (later.status_code, later.json()["id"]) == (201, 1)
-
-
-class ProcessKilled(BaseException):
-    """Stands for the process dying: nothing after the raise runs, no clean-up either."""
-
-
-PAYMENT = {"amount": "250.00", "received_on": "2026-11-27", "reference": "BANK-7"}
-
-
-async def test_retry_after_a_crash_between_commit_and_answer_replays_the_payment(
-    api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    customer = await factories.posted_customer(api)
-    payment = {**PAYMENT, "customer_id": customer["id"]}
-    key = {"Idempotency-Key": "pay-bank-7"}
-
-    # The crash: the payment has committed; the step that keeps the answer afterwards dies.
-    def killed(*_: object) -> None:
-        raise ProcessKilled
-
-    monkeypatch.setattr(IdempotencyMiddleware, "_keep", killed)
-    with pytest.raises(ProcessKilled):
-        await api.post("/payments", Role.FINANCE, payment, headers=key)
-    monkeypatch.undo()
-    # The retry comes long after: any claim the dead request left is abandoned by then.
-    age_claims(engine, ABANDONED_AFTER + timedelta(minutes=1))
-
-    again = await api.post("/payments", Role.FINANCE, payment, headers=key)
-
-    assert (again.status_code, again.json()["id"]) == (201, 1)
-    assert again.json()["amount"] == "250.00"
-    assert rows(engine, Payment) == 1
 
 
 async def test_same_key_on_another_invoice_is_another_credit_note(
