@@ -3,7 +3,7 @@ leaves either nothing (the retry runs it) or the command and its answer (the ret
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,9 +31,18 @@ class KeyedRequest:
     claimed_at: datetime  # the claim's created_at: whoever takes an abandoned claim over moves it
     asgi_scope: MutableMapping[str, Any]  # the route is in it once routing has happened
     answered: bool = field(default=False)
+    status_of: Callable[[Any], int] | None = None  # for routes whose status depends on the result
 
 
 keyed_request: ContextVar[KeyedRequest | None] = ContextVar("keyed_request", default=None)
+
+
+def answer_status(status_of: Callable[[Any], int]) -> None:
+    """For a route that picks its status from the command's result (202 when it waits): the
+    answer kept with the command gets the same status."""
+    request = keyed_request.get()
+    if request is not None:
+        request.status_of = status_of
 
 
 def watch_writes(session: Session) -> None:
@@ -59,7 +68,7 @@ def keep_answer(session: Session, result: object) -> None:
     session.flush()
     if not session.info.get("wrote"):
         return
-    status_code, body = _answer(request.asgi_scope, result)
+    status_code, body = _answer(request, result)
     kept = session.execute(
         update(IdempotentResponse)
         .where(
@@ -75,13 +84,15 @@ def keep_answer(session: Session, result: object) -> None:
     request.answered = True
 
 
-def _answer(asgi_scope: MutableMapping[str, Any], result: object) -> tuple[int, str]:
+def _answer(request: KeyedRequest, result: object) -> tuple[int, str]:
     """The route's status and its response model's JSON of the result, as FastAPI would send."""
-    route = asgi_scope.get("route")
+    route = request.asgi_scope.get("route")
     status_code = getattr(route, "status_code", None) or 200
+    if request.status_of is not None:
+        status_code = request.status_of(result)
     model = getattr(route, "response_model", None)
     if model is None:
-        return status_code, UNKEPT_ANSWER
+        return status_code, "" if status_code == 204 else UNKEPT_ANSWER
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     try:
         value = adapter.validate_python(result, from_attributes=True)

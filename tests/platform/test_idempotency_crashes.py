@@ -32,6 +32,10 @@ class ProcessKilled(BaseException):
     """Stands for the process dying: nothing after the raise runs, no clean-up either."""
 
 
+def _killed(*_: object) -> None:
+    raise ProcessKilled
+
+
 def age_claims(engine: Engine, by: timedelta) -> None:
     """As if `by` had passed since every key was claimed (instead of waiting)."""
     with Session(engine) as session, session.begin():
@@ -74,17 +78,30 @@ async def test_retry_after_a_crash_between_commit_and_answer_replays_the_payment
     assert rows(engine, Payment) == 1
 
 
+async def test_crash_after_a_write_off_waiting_for_approval_replays_its_202(
+    api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    large = factories.invoice(engine, factories.customer(engine).id, price="1000.00")
+    path = f"/invoices/{large.id}/write-off"
+    monkeypatch.setattr(IdempotencyMiddleware, "_keep", _killed)
+    with pytest.raises(ProcessKilled):
+        await api.post(path, Role.FINANCE, {"reason": "gone"}, headers=KEY)
+    monkeypatch.undo()
+
+    again = await api.post(path, Role.FINANCE, {"reason": "gone"}, headers=KEY)
+
+    assert (again.status_code, again.json()["state"]) == (202, "pending_approval")
+    assert len(await api.get(f"/invoices/{large.id}/write-offs")) == 1
+
+
 async def test_claim_left_by_a_crash_before_commit_is_taken_over_once_abandoned(
     api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     payment = await payment_of(api)
 
-    def killed(*_: object) -> None:
-        raise ProcessKilled
-
     # The process dies inside the command, before its commit: the claim alone stays behind.
-    monkeypatch.setattr(api_deps, "keep_answer", killed)
-    monkeypatch.setattr(IdempotencyMiddleware, "_release", killed)
+    monkeypatch.setattr(api_deps, "keep_answer", _killed)
+    monkeypatch.setattr(IdempotencyMiddleware, "_release", _killed)
     with pytest.raises(ProcessKilled):
         await api.post("/payments", Role.FINANCE, payment, headers=KEY)
     monkeypatch.undo()
