@@ -78,6 +78,25 @@ async def test_retry_after_a_crash_between_commit_and_answer_replays_the_payment
     assert rows(engine, Payment) == 1
 
 
+async def test_retry_after_a_crash_between_commit_and_answer_creates_one_order(
+    api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer = await factories.posted_customer(api)
+    await factories.posted_product(api)
+    await factories.posted_receipt(api, "WIDGET", "10")
+    order = {"customer_id": customer["id"], "lines": [{"sku": "WIDGET", "quantity": "2"}]}
+    monkeypatch.setattr(IdempotencyMiddleware, "_keep", _killed)
+    with pytest.raises(ProcessKilled):
+        await api.post("/orders", Role.SALES, order, headers=KEY)
+    monkeypatch.undo()
+    age_claims(engine, ABANDONED_AFTER + timedelta(minutes=1))
+
+    again = await api.post("/orders", Role.SALES, order, headers=KEY)
+
+    assert (again.status_code, again.json()["id"]) == (201, 1)
+    assert await api.total("/orders") == 1
+
+
 async def test_crash_after_a_write_off_waiting_for_approval_replays_its_202(
     api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
