@@ -43,6 +43,30 @@ def age_claims(engine: Engine, by: timedelta) -> None:
             claim.created_at -= by
 
 
+async def killed_after_commit(
+    api: ApiClient,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    role: Role,
+    body: dict[str, Any],
+) -> Any:
+    """Sends the request with KEY and dies once its command committed, before the answer was
+    sent; then five minutes pass. The answer the client never received."""
+    unsent: list[str] = []
+
+    def killed(_: object, keyed: KeyedRequest, status_code: int, answer: str) -> None:
+        unsent.append(answer)
+        raise ProcessKilled
+
+    monkeypatch.setattr(IdempotencyMiddleware, "_keep", killed)
+    with pytest.raises(ProcessKilled):
+        await api.post(path, role, body, headers=KEY)
+    monkeypatch.undo()
+    age_claims(engine, ABANDONED_AFTER + timedelta(minutes=1))
+    return json.loads(unsent[0])
+
+
 async def payment_of(api: ApiClient) -> dict[str, Any]:
     customer = await factories.posted_customer(api)
     return {
@@ -57,23 +81,13 @@ async def test_retry_after_a_crash_between_commit_and_answer_replays_the_payment
     api: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     payment = await payment_of(api)
-    unsent: list[str] = []
-
-    def killed(_: object, keyed: KeyedRequest, status_code: int, body: str) -> None:
-        unsent.append(body)  # the answer the client never received
-        raise ProcessKilled
-
-    monkeypatch.setattr(IdempotencyMiddleware, "_keep", killed)
-    with pytest.raises(ProcessKilled):
-        await api.post("/payments", Role.FINANCE, payment, headers=KEY)
-    monkeypatch.undo()
-    age_claims(engine, ABANDONED_AFTER + timedelta(minutes=1))
+    unsent = await killed_after_commit(api, engine, monkeypatch, "/payments", Role.FINANCE, payment)
 
     again = await api.post("/payments", Role.FINANCE, payment, headers=KEY)
 
     assert again.status_code == 201
     assert again.headers["idempotent-replay"] == "true"
-    assert again.json() == json.loads(unsent[0])
+    assert again.json() == unsent
     assert (again.json()["id"], again.json()["amount"]) == (1, "250.00")
     assert rows(engine, Payment) == 1
 
@@ -85,15 +99,11 @@ async def test_retry_after_a_crash_between_commit_and_answer_creates_one_order(
     await factories.posted_product(api)
     await factories.posted_receipt(api, "WIDGET", "10")
     order = {"customer_id": customer["id"], "lines": [{"sku": "WIDGET", "quantity": "2"}]}
-    monkeypatch.setattr(IdempotencyMiddleware, "_keep", _killed)
-    with pytest.raises(ProcessKilled):
-        await api.post("/orders", Role.SALES, order, headers=KEY)
-    monkeypatch.undo()
-    age_claims(engine, ABANDONED_AFTER + timedelta(minutes=1))
+    unsent = await killed_after_commit(api, engine, monkeypatch, "/orders", Role.SALES, order)
 
     again = await api.post("/orders", Role.SALES, order, headers=KEY)
 
-    assert (again.status_code, again.json()["id"]) == (201, 1)
+    assert (again.status_code, again.json()) == (201, unsent)
     assert await api.total("/orders") == 1
 
 
@@ -102,14 +112,13 @@ async def test_crash_after_a_write_off_waiting_for_approval_replays_its_202(
 ) -> None:
     large = factories.invoice(engine, factories.customer(engine).id, price="1000.00")
     path = f"/invoices/{large.id}/write-off"
-    monkeypatch.setattr(IdempotencyMiddleware, "_keep", _killed)
-    with pytest.raises(ProcessKilled):
-        await api.post(path, Role.FINANCE, {"reason": "gone"}, headers=KEY)
-    monkeypatch.undo()
+    gone = {"reason": "gone"}
+    unsent = await killed_after_commit(api, engine, monkeypatch, path, Role.FINANCE, gone)
 
-    again = await api.post(path, Role.FINANCE, {"reason": "gone"}, headers=KEY)
+    again = await api.post(path, Role.FINANCE, gone, headers=KEY)
 
-    assert (again.status_code, again.json()["state"]) == (202, "pending_approval")
+    assert (again.status_code, again.json()) == (202, unsent)
+    assert unsent["state"] == "pending_approval"
     assert len(await api.get(f"/invoices/{large.id}/write-offs")) == 1
 
 
