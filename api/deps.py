@@ -14,7 +14,8 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from activities.security.users import find_user
-from activities.transaction import run_command
+from activities.transaction import run_command, transaction
+from api.idempotent_answer import keep_answer, keyed_request, watch_writes
 from api.security import read_token
 from api.temporal_link import TemporalLink
 from models.security.users import Role, User
@@ -26,7 +27,8 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 class Database:
-    """Runs one command in one transaction on a worker thread: committed if it returns."""
+    """Runs one command in one transaction on a worker thread: committed if it returns. In a request
+    with an Idempotency-Key, the first command that writes keeps the answer in that transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -40,7 +42,13 @@ class Database:
         """`command(session, *args, **kwargs)`, type-checked against the command's signature."""
 
         def in_transaction() -> T:
-            return run_command(self.engine, command, *args, **kwargs)
+            if keyed_request.get() is None:
+                return run_command(self.engine, command, *args, **kwargs)
+            with transaction(self.engine) as session:
+                watch_writes(session)
+                result = command(session, *args, **kwargs)
+                keep_answer(session, result)
+                return result
 
         return await run_in_threadpool(in_transaction)
 

@@ -1,16 +1,20 @@
-"""Idempotency-Key on write requests: the same user, key and body replay the first answer; the
-same key with another body is refused.
+"""Idempotency-Key on write requests: the same user, path, key and body replay the first answer;
+the same key with another body is refused (409).
 
 The key is claimed (a row with status 0) before the request runs, so a retry that arrives while
-the first attempt is still running is told so instead of doing the work a second time. Keys
-belong to the user the token names, not to the token: a client that logs in again and retries
-still gets its first answer. Answers of 500 and above are forgotten, so those can be retried."""
+the first attempt is still running is told so instead of doing the work a second time. The
+command the request runs writes its answer into that row in its own transaction
+(api/idempotent_answer.py), so a crash after the commit leaves the answer for the retry, and a
+crash before it leaves only the claim, taken over once abandoned. Keys belong to the user the
+token names, not to the token: a client that logs in again and retries still gets its first
+answer; a deactivated user gets nothing replayed. Answers of 500 and above are forgotten unless a
+command committed, so those can be retried."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -18,18 +22,21 @@ from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from activities.security.users import find_user
 from activities.transaction import transaction
+from api.idempotent_answer import IN_PROGRESS, KeyedRequest, keyed_request
 from api.security import read_token
 from models.base import utcnow
 from models.outbox import IdempotentResponse
 from o2c.settings import Settings
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
-IN_PROGRESS = 0
-# A claim older than this belongs to a request that died with its process; a retry takes it over.
+# A claim older than this belongs to a request that died with its process before its command
+# committed (a committed command leaves its answer, not a claim); a retry takes it over.
 ABANDONED_AFTER = timedelta(minutes=5)
 
 
@@ -39,9 +46,13 @@ def _json(detail: str, status_code: int) -> Response:
 
 
 def command_key(request: Request, user: str, kind: str) -> str:
-    """The use case's own idempotency key: from the client's Idempotency-Key, else a fresh one."""
-    given = request.headers.get("idempotency-key")
-    return f"api/{kind}/{user}/{given}"[:160] if given else f"api/{kind}/{uuid.uuid4()}"
+    """The use case's own idempotency key: the client's Idempotency-Key scoped by user, path and
+    body (the same key on another invoice is another credit note), else a fresh one."""
+    keyed = keyed_request.get()
+    if keyed is not None:
+        scoped = hashlib.sha256(f"{keyed.scope}\n{keyed.digest}".encode()).hexdigest()
+        return f"api/{kind}/{scoped}"
+    return f"api/{kind}/{uuid.uuid4()}"
 
 
 class IdempotencyMiddleware(BaseHTTPMiddleware):
@@ -54,34 +65,29 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         key = request.headers.get("idempotency-key")
         if request.method not in WRITE_METHODS or not key:
             return await call_next(request)
-        user = self._caller(request)
+        user = await run_in_threadpool(self._caller, request)
         if user is None:
-            return await call_next(request)  # the route answers 401; there is nothing to keep
+            return await call_next(request)  # the route answers 401; nothing to keep or replay
         scope = hashlib.sha256(f"{user}\n{request.url.path}\n{key}".encode()).hexdigest()
         digest = hashlib.sha256(await request.body()).hexdigest()
-        earlier = await run_in_threadpool(self._claim, scope, digest)
-        if earlier is not None:
-            if earlier.request_hash != digest:
-                return _json("Idempotency-Key was used with a different body", 422)
-            if earlier.status_code == IN_PROGRESS:
-                return _json("a request with this Idempotency-Key is still running", 409)
-            return Response(
-                earlier.body,
-                status_code=earlier.status_code,
-                media_type="application/json",
-                headers={"Idempotent-Replay": "true"},
-            )
+        claimed = await run_in_threadpool(self._claim, scope, digest)
+        if isinstance(claimed, IdempotentResponse):
+            return _earlier_answer(claimed, digest)
+        keyed = KeyedRequest(scope, digest, claimed, request.scope)
+        token = keyed_request.set(keyed)
         try:
             response = await call_next(request)
             chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
         except BaseException:
-            await run_in_threadpool(self._release, scope)
+            await run_in_threadpool(self._release, keyed)
             raise
+        finally:
+            keyed_request.reset(token)
         content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
         if response.status_code < 500:
-            await run_in_threadpool(self._keep, scope, response.status_code, content.decode())
+            await run_in_threadpool(self._keep, keyed, response.status_code, content.decode())
         else:
-            await run_in_threadpool(self._release, scope)
+            await run_in_threadpool(self._release, keyed)
         return Response(
             content,
             status_code=response.status_code,
@@ -90,21 +96,24 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         )
 
     def _caller(self, request: Request) -> str | None:
+        """The active user the token names; None leaves the refusal to the route."""
         scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
         if scheme.lower() != "bearer" or not token:
             return None
-        return read_token(self.settings, token)
+        username = read_token(self.settings, token)
+        if username is None:
+            return None
+        with transaction(self.engine) as session:
+            user = find_user(session, username)
+            return username if user is not None and user.active else None
 
-    def _claim(self, scope: str, digest: str) -> IdempotentResponse | None:
-        """None when this request may run; else the earlier request's row."""
+    def _claim(self, scope: str, digest: str) -> IdempotentResponse | datetime:
+        """The claim's time when this request may run; else the earlier request's row."""
+        claim = IdempotentResponse(key=scope, request_hash=digest, status_code=IN_PROGRESS, body="")
         try:
             with transaction(self.engine) as session:
-                session.add(
-                    IdempotentResponse(
-                        key=scope, request_hash=digest, status_code=IN_PROGRESS, body=""
-                    )
-                )
-            return None
+                session.add(claim)
+            return claim.created_at
         except IntegrityError:
             pass
         with transaction(self.engine) as session:
@@ -115,24 +124,52 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             same_body = earlier.request_hash == digest
             if earlier.status_code != IN_PROGRESS or not abandoned or not same_body:
                 return earlier
+            now = utcnow()
             taken = session.execute(
                 update(IdempotentResponse)
                 .where(
                     col(IdempotentResponse.id) == earlier.id,
                     col(IdempotentResponse.created_at) == earlier.created_at,
                 )
-                .values(created_at=utcnow())
+                .values(created_at=now)
             )
-            return None if taken.rowcount == 1 else earlier  # type: ignore[attr-defined]
+            return now if taken.rowcount == 1 else earlier  # type: ignore[attr-defined]
 
-    def _keep(self, scope: str, status_code: int, body: str) -> None:
+    def _keep(self, keyed: KeyedRequest, status_code: int, body: str) -> None:
+        """The answer as sent: replaces the one the command kept (the route may add to it)."""
         with transaction(self.engine) as session:
             session.execute(
                 update(IdempotentResponse)
-                .where(col(IdempotentResponse.key) == scope)
+                .where(*_ours(keyed))
                 .values(status_code=status_code, body=body)
             )
 
-    def _release(self, scope: str) -> None:
+    def _release(self, keyed: KeyedRequest) -> None:
+        """Forgets the claim so a retry may run, unless a command committed and kept its answer."""
         with transaction(self.engine) as session:
-            session.execute(delete(IdempotentResponse).where(col(IdempotentResponse.key) == scope))
+            session.execute(
+                delete(IdempotentResponse).where(
+                    *_ours(keyed), col(IdempotentResponse.status_code) == IN_PROGRESS
+                )
+            )
+
+
+def _ours(keyed: KeyedRequest) -> tuple[ColumnElement[bool], ...]:
+    """This request's row, not one a retry took over."""
+    return (
+        col(IdempotentResponse.key) == keyed.scope,
+        col(IdempotentResponse.created_at) == keyed.claimed_at,
+    )
+
+
+def _earlier_answer(earlier: IdempotentResponse, digest: str) -> Response:
+    if earlier.request_hash != digest:
+        return _json("Idempotency-Key was used with a different body", 409)
+    if earlier.status_code == IN_PROGRESS:
+        return _json("a request with this Idempotency-Key is still running", 409)
+    return Response(
+        earlier.body,
+        status_code=earlier.status_code,
+        media_type="application/json",
+        headers={"Idempotent-Replay": "true"},
+    )

@@ -48,7 +48,9 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class IdempotentResponse(SQLModel, table=True):
-    """The first answer to a write request carrying an Idempotency-Key, replayed for repeats."""
+    """A write request carrying an Idempotency-Key: claimed (status 0) while it runs, then its first
+    answer, written in the same transaction as its command (api/idempotent_answer.py); replayed
+    for repeats."""
 
     __tablename__ = "idempotent_response"
     id: int | None = Field(default=None, primary_key=True)

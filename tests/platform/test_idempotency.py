@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from api.security import ALGORITHM, signing_key
 from models.receivables.payments import Payment
-from models.security.users import Role
+from models.security.users import Role, User
 from tests import factories
 from tests.factories import ACME
 from tests.support.api_client import ApiClient
@@ -45,12 +46,12 @@ async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> Non
     assert await api.total("/customers") == 1
 
 
-async def test_same_key_with_another_body_is_422_and_nothing_written(api: ApiClient) -> None:
+async def test_same_key_with_another_body_is_409_and_nothing_written(api: ApiClient) -> None:
     first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
 
     other = await api.post("/customers", Role.SALES, {**ACME, "code": "OTHER"}, headers=KEY)
 
-    assert other.status_code == 422
+    assert other.status_code == 409
     assert "Idempotency-Key" in other.json()["detail"]
     assert (await api.get("/customers"))["items"] == [first.json()]
 
@@ -95,3 +96,36 @@ async def test_simultaneous_retries_record_one_payment(api: ApiClient, engine: E
     assert {a.json()["id"] for a in answers if a.status_code == 201} == {1}
     later = await api.post("/payments", Role.FINANCE, payment, headers=key)
     assert (later.status_code, later.json()["id"]) == (201, 1)
+
+
+async def test_same_key_on_another_invoice_is_another_credit_note(
+    api: ApiClient, engine: Engine
+) -> None:
+    customer = factories.customer(engine)
+    first_invoice = factories.invoice(engine, customer.id)
+    second_invoice = factories.invoice(engine, customer.id)
+    note = {"amount": "11.00", "reason": "damaged"}
+    key = {"Idempotency-Key": "credit-damaged"}
+
+    first = await api.post(
+        f"/invoices/{first_invoice.id}/credit-notes", Role.FINANCE, note, headers=key
+    )
+    second = await api.post(
+        f"/invoices/{second_invoice.id}/credit-notes", Role.FINANCE, note, headers=key
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["invoice_id"] == first_invoice.id
+    assert second.json()["invoice_id"] == second_invoice.id
+    assert "idempotent-replay" not in second.headers
+
+
+async def test_deactivated_user_gets_no_replay(api: ApiClient, engine: Engine) -> None:
+    await api.post("/customers", Role.SALES, ACME, headers=KEY, expect=201)
+    with Session(engine) as session, session.begin():
+        session.exec(select(User).where(User.username == "sales")).one().active = False
+
+    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+
+    assert again.status_code == 401
+    assert "code" not in again.text

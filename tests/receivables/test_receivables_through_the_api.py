@@ -56,7 +56,7 @@ async def test_resent_payment_with_the_same_idempotency_key_is_recorded_once(
     other = await api.post(
         "/payments", Role.FINANCE, _payment(customer.id, "60.00"), headers=headers
     )
-    assert other.status_code == 422
+    assert other.status_code == 409
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.receivables import write_offs
 from api.deps import CommandsDep, CurrentUser, DatabaseDep, TemporalDep, reader, require
 from api.idempotency import command_key
+from api.idempotent_answer import answer_status
 from models.errors import Conflict
 from models.receivables.write_offs import (
     WriteOffCreate,
@@ -41,12 +42,16 @@ async def write_off(
     response: Response,
 ) -> WriteOffPublic:
     key = command_key(request, user.username, "write-off")
+    answer_status(_write_off_status)
     result = await commands.run(
         write_offs.write_off_invoice, invoice_id, body, user.username, date.today(), key
     )
-    if result.state == WriteOffState.PENDING_APPROVAL:
-        response.status_code = 202
+    response.status_code = _write_off_status(result)
     return result
+
+
+def _write_off_status(result: WriteOffPublic) -> int:
+    return 202 if result.state == WriteOffState.PENDING_APPROVAL else 201
 
 
 @router.get("/{invoice_id}/write-offs", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
