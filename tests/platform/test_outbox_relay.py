@@ -19,9 +19,10 @@ from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from activities.workflow_outbox import queue_signal
-from models.outbox import OutboxMessage, OutboxState
+from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.sales.messages import SETTLEMENT_SIGNAL
 from models.security.users import Role
+from o2c.mailcatcher import MailCatcher
 from o2c.relay import BATCH, relay_once
 from o2c.settings import Settings
 from o2c.worker import build_worker
@@ -127,6 +128,36 @@ async def test_stuck_messages_never_hold_up_a_new_order(
     assert await relay_once(client, engine, settings.task_queue) == 1
 
     assert outbox(engine, f"order-{order.id}")[0].state == OutboxState.SENT
+
+
+async def test_a_mail_left_unconfirmed_is_listed_for_ops_and_resent_once_asked(
+    engine: Engine, mail_catcher: MailCatcher, tmp_path: Path
+) -> None:
+    factories.one_user_per_role(engine)
+    with Session(engine) as session, session.begin():
+        session.add(
+            OutboxMessage(
+                key="mail/invoice-1",
+                kind=OutboxKind.EMAIL,
+                state=OutboxState.UNCONFIRMED,
+                target="ap@acme.example",
+                name="Invoice INV-1",
+                payload={"text": "Your invoice", "html": "<p>Your invoice</p>"},
+                last_error="an earlier attempt stopped during SMTP DATA",
+            )
+        )
+    settings = make_settings(tmp_path, smtp_port=mail_catcher.port)
+    async with api_client(engine, settings) as api:
+        listed = await api.get("/outbox", Role.OPS, params={"state": "unconfirmed"})
+        [mail] = listed["items"]
+        assert (mail["target"], mail["kind"]) == ("ap@acme.example", "email")
+        assert mail_catcher.messages() == []
+
+        resent = await api.post(f"/outbox/{mail['id']}/resend", Role.ADMIN, expect=200)
+
+        assert resent.json()["state"] == "sent"
+        assert len(mail_catcher.messages()) == 1
+        assert (await api.get("/outbox", Role.OPS, params={"state": "unconfirmed"}))["total"] == 0
 
 
 @pytest.fixture
