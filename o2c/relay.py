@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -22,6 +24,8 @@ from models.outbox import OutboxKind, OutboxMessage, OutboxState
 log = logging.getLogger(__name__)
 BATCH = 200
 RPC_TIMEOUT = timedelta(seconds=10)
+# Longer than a pass takes: a relay that died mid-pass leaves its messages due again after it.
+LEASE = timedelta(minutes=2)
 FIRST_RETRY = timedelta(seconds=1)
 RETRY_CAP = timedelta(minutes=5)
 GIVE_UP_AFTER_ATTEMPTS = 30
@@ -49,15 +53,33 @@ class Outcome:
     note: str | None = None  # delivered, but worth saying how (e.g. the workflow had finished)
 
 
-def _due(engine: Engine, now: datetime) -> list[OutboxMessage]:
+def _claim(engine: Engine, now: datetime) -> list[OutboxMessage]:
+    """Takes the due messages for this pass, earliest first, in one statement that moves their
+    next attempt a lease ahead: a relay running at the same moment (the API's, the worker's)
+    skips them."""
+    token = uuid.uuid4().hex
+    due = (
+        col(OutboxMessage.state) == OutboxState.PENDING,
+        col(OutboxMessage.kind).in_([OutboxKind.SIGNAL, OutboxKind.START_WORKFLOW]),
+        col(OutboxMessage.next_attempt_at) <= now,
+    )
+    earliest = (
+        select(OutboxMessage.id)
+        .where(*due)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
     with transaction(engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(earliest), *due)
+            .values(next_attempt_at=now + LEASE, claim_token=token)
+        )
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.state == OutboxState.PENDING)
-            .where(col(OutboxMessage.kind).in_([OutboxKind.SIGNAL, OutboxKind.START_WORKFLOW]))
-            .where(col(OutboxMessage.next_attempt_at) <= now)
-            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-            .limit(BATCH)
+            .where(OutboxMessage.claim_token == token)
+            .order_by(col(OutboxMessage.id))
         )
         return list(session.exec(query).all())
 
@@ -67,12 +89,19 @@ def backoff(attempts: int) -> timedelta:
     return min(RETRY_CAP, FIRST_RETRY * 2 ** min(attempts - 1, 20))
 
 
-def _record(engine: Engine, outcomes: list[Outcome], now: datetime) -> None:
-    """A pass's results in one transaction: one commit per pass, not one per message."""
-    if not outcomes:
-        return
+def _record(engine: Engine, outcomes: list[Outcome], untried: list[int], now: datetime) -> None:
+    """A pass's results in one transaction (one commit per pass, not one per message); what it
+    claimed but did not try is due again at once."""
     by_id = {outcome.message_id: outcome for outcome in outcomes}
     with transaction(engine) as session:
+        if untried:
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(untried))
+                .values(next_attempt_at=now)
+            )
+        if not by_id:
+            return
         query = select(OutboxMessage).where(col(OutboxMessage.id).in_(by_id))
         for message in session.exec(query).all():
             if message.state != OutboxState.PENDING:  # resent or settled meanwhile
@@ -160,13 +189,15 @@ async def relay_once(
     """Deliver what is due; returns how many were delivered. Raises TemporalUnreachable (after
     recording what this pass did) when Temporal stops answering within `timeout`."""
     now = datetime.now(UTC)
+    claimed = await asyncio.to_thread(_claim, engine, now)
     outcomes: list[Outcome] = []
     try:
-        for message in await asyncio.to_thread(_due, engine, now):
+        for message in claimed:
             outcome = await _attempt(client, task_queue, message, now, timeout.total_seconds())
             outcomes.append(outcome)
     finally:
-        await asyncio.to_thread(_record, engine, outcomes, datetime.now(UTC))
+        untried = [m.id or 0 for m in claimed[len(outcomes) :]]
+        await asyncio.to_thread(_record, engine, outcomes, untried, datetime.now(UTC))
     return sum(1 for outcome in outcomes if outcome.error is None)
 
 

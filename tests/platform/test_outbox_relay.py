@@ -105,6 +105,26 @@ async def test_a_signal_written_before_its_workflow_starts_still_arrives(
     assert outbox(engine, f"invoice-{issued.id}")[0].state == OutboxState.SENT
 
 
+async def test_two_relays_at_the_same_moment_deliver_a_wake_up_once(
+    engine: Engine, time_skipping_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """The API relays after each command while the worker relays every second."""
+    customer = factories.customer(engine)
+    issued = factories.invoice(engine, customer.id)
+    handle = await start_collection(time_skipping_env, settings.task_queue, issued)
+    factories.payment(engine, customer.id, "10.00")
+    client = time_skipping_env.client
+
+    passes = [relay_once(client, engine, settings.task_queue) for _ in range(2)]
+    assert sorted(await asyncio.gather(*passes)) == [0, 1]
+
+    history = await handle.fetch_history()
+    signals = [
+        e for e in history.events if e.HasField("workflow_execution_signaled_event_attributes")
+    ]
+    assert len(signals) == 1
+
+
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 async def test_stuck_messages_never_hold_up_a_new_order(
     engine: Engine, time_skipping_env: WorkflowEnvironment, settings: Settings
