@@ -50,6 +50,18 @@ def resend(session: Session, message_id: int, by: str) -> OutboxMessagePublic:
     return OutboxMessagePublic.model_validate(message)
 
 
+def resend_failed(session: Session, message_id: int, error: str) -> None:
+    """A mail's resend did not get through: it stays unconfirmed (the first attempt may still
+    have reached the recipient) and in the ops list, with why."""
+    message = session.get(OutboxMessage, message_id, with_for_update=True)
+    if message is None or message.state == OutboxState.SENT:
+        return
+    message.state = OutboxState.UNCONFIRMED
+    message.claim_token = None
+    message.last_error = f"resend failed: {error}"
+    session.add(message)
+
+
 def read_message(session: Session, message_id: int) -> OutboxMessagePublic:
     message = session.get(OutboxMessage, message_id)
     if message is None:

@@ -27,8 +27,10 @@ from o2c.relay import BATCH, relay_once
 from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests import factories
+from tests.fixtures.api import UNREACHABLE_TEMPORAL
 from tests.support.api_client import ApiClient, api_client
 from tests.support.database import outbox
+from tests.support.ports import free_port
 from tests.support.settings import make_settings
 from tests.support.workflows import start_collection
 
@@ -166,13 +168,21 @@ async def test_a_mail_left_unconfirmed_is_listed_for_ops_and_resent_once_asked(
                 last_error="an earlier attempt stopped during SMTP DATA",
             )
         )
-    settings = make_settings(tmp_path, smtp_port=mail_catcher.port)
-    async with api_client(engine, settings) as api:
+
+    def api_mailing_to(port: int) -> ApiClient:
+        settings = make_settings(tmp_path, temporal_address=UNREACHABLE_TEMPORAL, smtp_port=port)
+        return api_client(engine, settings)
+
+    async with api_mailing_to(free_port()) as api:  # the mail server is down at first
         listed = await api.get("/outbox", Role.OPS, params={"state": "unconfirmed"})
         [mail] = listed["items"]
         assert (mail["target"], mail["kind"]) == ("ap@acme.example", "email")
-        assert mail_catcher.messages() == []
 
+        down = await api.post(f"/outbox/{mail['id']}/resend", Role.ADMIN, expect=503)
+        assert "resend failed" in down.json()["detail"]
+        assert (await api.get("/outbox", Role.OPS, params={"state": "unconfirmed"}))["total"] == 1
+
+    async with api_mailing_to(mail_catcher.port) as api:
         resent = await api.post(f"/outbox/{mail['id']}/resend", Role.ADMIN, expect=200)
 
         assert resent.json()["state"] == "sent"

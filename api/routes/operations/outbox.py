@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 
 from activities import outbox_operations
 from activities.documents import mail_delivery
@@ -40,5 +40,12 @@ async def resend(
         server = mail_delivery.MailServer(
             settings.mail_from, settings.smtp_host, settings.smtp_port, settings.company_name
         )
-        await mail_delivery.deliver(commands.database.engine, message_id, server)
+        try:
+            await mail_delivery.deliver(commands.database.engine, message_id, server)
+        except Exception as exc:  # the mail server refused or is down: say so, keep it listed
+            error = str(exc) or type(exc).__name__
+            await commands.database.run(outbox_operations.resend_failed, message_id, error)
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, f"resend failed: {error}"
+            ) from exc
     return await commands.database.run(outbox_operations.read_message, message_id)
