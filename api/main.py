@@ -17,6 +17,7 @@ from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
 from api.routes.master_data import customers, products
+from api.routes.operations import outbox
 from api.routes.receivables import (
     credit_notes,
     invoices,
@@ -83,6 +84,7 @@ def create_app(
         approval_policies,
         approvals,
         health,
+        outbox,
     ):
         v1.include_router(module.router)
     app.include_router(v1)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
@@ -13,6 +15,11 @@ from temporalio.client import Client
 from o2c.relay import relay_once
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 5.0
+# A write waits at most about this long for Temporal before leaving its messages to the relay.
+FLUSH_TIMEOUT = timedelta(seconds=1)
+# After Temporal failed to answer, writes skip the flush this long: the worker's relay delivers.
+ASSUME_DOWN_FOR = 15.0
 
 
 class TemporalLink:
@@ -22,20 +29,25 @@ class TemporalLink:
         self._connect = connect
         self._client: Client | None = None
         self._lock = asyncio.Lock()
+        self._down_until = 0.0
         self.engine = engine
         self.task_queue = task_queue
 
-    async def get(self) -> Client:
+    async def get(self, timeout: float = CONNECT_TIMEOUT) -> Client:
+        """The client; raises TimeoutError when Temporal does not answer within `timeout` s."""
         if self._client is None:
-            async with self._lock:
+            async with asyncio.timeout(timeout), self._lock:
                 if self._client is None:
                     self._client = await self._connect()
         return self._client
 
     async def flush_outbox(self) -> None:
         """Best effort now; whatever fails stays pending for the worker's relay."""
+        if time.monotonic() < self._down_until:
+            return
         try:
-            client = await self.get()
-            await relay_once(client, self.engine, self.task_queue)
+            client = await self.get(FLUSH_TIMEOUT.total_seconds())
+            await relay_once(client, self.engine, self.task_queue, FLUSH_TIMEOUT)
         except Exception as exc:  # Temporal down must not fail a committed command
-            log.warning("outbox left for the relay: %s", exc)
+            self._down_until = time.monotonic() + ASSUME_DOWN_FOR
+            log.warning("outbox left for the relay for %.0f s: %s", ASSUME_DOWN_FOR, exc)

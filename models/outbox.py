@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import optional_timestamp_field, timestamp_field
+from models.base import optional_timestamp_field, timestamp_field, utcnow
+from models.columns import UTCDateTime
 
 
 class OutboxKind(StrEnum):
@@ -29,6 +30,8 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SUBMITTING = "submitting"
     UNCONFIRMED = "unconfirmed"
+    # Workflow messages only (o2c/relay.py): given up on, with `dead_reason`, for ops to resend.
+    DEAD = "dead"
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -43,8 +46,31 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = None
     claim_token: str | None = Field(default=None, max_length=32)
+    # The relay claims by this, not by age: a row that keeps failing waits its back-off and
+    # never holds up newer ones.
+    next_attempt_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
+    )
+    dead_reason: str | None = None
     created_at: datetime = timestamp_field()
     sent_at: datetime | None = optional_timestamp_field()
+
+
+class OutboxMessagePublic(SQLModel):
+    """A message as ops see it in the outbox list."""
+
+    id: int
+    key: str
+    kind: OutboxKind
+    state: OutboxState
+    target: str
+    name: str
+    attempts: int
+    last_error: str | None
+    dead_reason: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    sent_at: datetime | None
 
 
 class IdempotentResponse(SQLModel, table=True):

@@ -20,6 +20,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     COLLECTOR = "collector"
     AUDITOR = "auditor"
+    OPS = "ops"  # runs the system: health, the outbox's dead and unconfirmed messages
 
 
 class User(SQLModel, table=True):

@@ -88,8 +88,8 @@ def _decision(user: User, comment: str | None, level: int | None = None) -> Deci
 
 
 # Who may decide is the approval policy's business (a role or a named user per level): the
-# workflow's validator answers 403 for anyone else. An auditor never decides anything.
-DECIDERS = require(*(role for role in Role if role is not Role.AUDITOR))
+# workflow's validator answers 403 for anyone else. An auditor or ops never decides anything.
+DECIDERS = require(*(role for role in Role if role not in (Role.AUDITOR, Role.OPS)))
 
 
 async def decide(
