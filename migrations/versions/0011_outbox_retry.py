@@ -1,7 +1,7 @@
 """outbox retry: when each workflow message is next tried, and why one was given up (dead)
 
-Revision ID: 0010_outbox_retry
-Revises: 0009_collection_task_status
+Revision ID: 0011_outbox_retry
+Revises: 0010_user_language
 Create Date: 2026-11-30 02:00:00
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sqlmodel
 
 import models.columns
 
-revision = '0010_outbox_retry'
-down_revision = '0009_collection_task_status'
+revision = '0011_outbox_retry'
+down_revision = '0010_user_language'
 branch_labels = None
 depends_on = None
 
