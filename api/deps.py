@@ -17,6 +17,7 @@ from activities.security.users import find_user
 from activities.transaction import run_command
 from api.security import read_token
 from api.temporal_link import TemporalLink
+from models.fields import MAX_ID
 from models.security.users import Role, User
 from o2c.settings import FulfilmentSettings, Settings
 
@@ -143,7 +144,7 @@ class Paging:
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset

@@ -40,6 +40,15 @@ def malformed(body: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()[:-7]
 
 
+def literal(name: str, json_text: str) -> Spoil:
+    """The body with `name` set to JSON text no encoder writes: 1e400, a lone surrogate."""
+    return lambda body: json.dumps({**body, name: "@@"}).replace('"@@"', json_text).encode()
+
+
+def utf16(body: dict[str, Any]) -> bytes:
+    return json.dumps(body).encode("utf-16")
+
+
 async def send(api: ApiClient, path: str, role: Role, spoil: Spoil, valid: dict[str, Any]) -> Any:
     bad = spoil(valid)
     if isinstance(bad, bytes):
@@ -67,6 +76,16 @@ ORDER_CASES: dict[str, tuple[Spoil, str]] = {
     "date that does not exist": (field(requested_date="2026-02-30"), "requested_date"),
     "no lines": (field(lines=[]), "lines"),
     "10 MB body": (ten_megabytes, "body"),
+    "customer id beyond 64 bits": (field(customer_id=2**64), "customer_id"),
+    "customer id beyond 63 bits": (field(customer_id=2**63), "customer_id"),
+    "customer id beyond PostgreSQL's integer": (field(customer_id=2**31), "customer_id"),
+    "customer id as a string": (field(customer_id="1"), "customer_id"),
+    "customer id of infinity": (literal("customer_id", "1e400"), "customer_id"),
+    "quantity beyond what an amount holds": (line(quantity="100000000000000.00"), "quantity"),
+    "SKU with a NUL byte": (line(sku="WIDG\u0000ET"), "sku"),
+    "requested in year 1": (field(requested_date="0001-01-01"), "requested_date"),
+    "requested in year 9999": (field(requested_date="9999-12-31"), "requested_date"),
+    "UTF-16 body": (utf16, "body"),
 }
 
 
@@ -108,7 +127,23 @@ PAYMENT_CASES: dict[str, tuple[Spoil, str]] = {
         field(allocations=[{"invoice_id": 999, "amount": 10.0}]),
         "amount",
     ),
+    "allocation to an invoice id beyond 63 bits": (
+        field(allocations=[{"invoice_id": 2**63, "amount": "10.00"}]),
+        "invoice_id",
+    ),
     "10 MB body": (ten_megabytes, "body"),
+    "amount of infinity": (literal("amount", "1e400"), "amount"),
+    "amount of minus infinity": (literal("amount", "-1e400"), "amount"),
+    "customer id as a string": (field(customer_id="1"), "customer_id"),
+    "customer id beyond 63 bits": (field(customer_id=2**63), "customer_id"),
+    "received on 9999-12-31": (field(received_on="9999-12-31"), "received_on"),
+    "received on 0001-01-01": (field(received_on="0001-01-01"), "received_on"),
+    "reference of one space": (field(reference=" "), "reference"),
+    "reference with a control character": (field(reference="BANK\u0007"), "reference"),
+    "reference with a NUL byte": (field(reference="BANK\u00004711"), "reference"),
+    "reference with a line break": (field(reference="BANK\r\nBcc: x"), "reference"),
+    "reference with a lone surrogate": (literal("reference", '"BANK\\ud800"'), "reference"),
+    "UTF-16 body": (utf16, "body"),
 }
 
 
@@ -162,6 +197,14 @@ CUSTOMER_CASES: dict[str, tuple[Spoil, str]] = {
     "negative payment terms": (field(payment_terms_days=-1), "payment_terms_days"),
     "currency that is not a code": (field(currency="$$$"), "currency"),
     "10 MB body": (ten_megabytes, "body"),
+    "name of one space": (field(name=" "), "name"),
+    "name with a control character": (field(name="Acme\u001bTrading"), "name"),
+    "name with a NUL byte": (field(name="Acme\u0000"), "name"),
+    "name with a line break": (field(name="Acme\nTrading"), "name"),
+    "name with a lone surrogate": (literal("name", '"Acme \\ud800"'), "name"),
+    "payment terms as a string": (field(payment_terms_days="30"), "payment_terms_days"),
+    "payment terms of infinity": (literal("payment_terms_days", "1e400"), "payment_terms_days"),
+    "UTF-16 body": (utf16, "body"),
 }
 
 
@@ -176,3 +219,55 @@ async def test_bad_customer_is_refused_naming_the_field_and_writes_nothing(
     assert_refused_naming(response, named)
     assert await api.total("/customers") == 0
     await api.post("/customers", Role.SALES, ACME, expect=201)
+
+
+QUERY_CASES: dict[str, tuple[str, str]] = {
+    "customer id beyond 64 bits": ("/customers/99999999999999999999999", "customer_id"),
+    "customer id beyond PostgreSQL's integer": (f"/customers/{2**31}", "customer_id"),
+    "order id of zero": ("/orders/0", "order_id"),
+    "offset beyond 63 bits": (f"/customers?offset={2**63}", "offset"),
+    "customer filter beyond 63 bits": (f"/invoices?customer_id={2**63}", "customer_id"),
+    "ageing as of year 1": ("/reports/ar-aging?as_of=0001-01-01", "as_of"),
+    "trial balance as of year 9999": ("/ledger/trial-balance?as_of=9999-12-31", "as_of"),
+}
+
+
+@pytest.mark.parametrize("case", QUERY_CASES)
+async def test_out_of_range_id_offset_or_date_in_the_address_is_refused_naming_it(
+    api: ApiClient, case: str
+) -> None:
+    path, named = QUERY_CASES[case]
+
+    response = await api.call("GET", path, Role.AUDITOR)
+
+    assert response.status_code == 422, response.text
+    assert_refused_naming(response, named)
+
+
+@pytest.mark.parametrize(
+    ("path", "taken", "again", "named"),
+    [
+        ("/customers", ACME, {**ACME, "code": "acme"}, "code"),
+        ("/products", factories.WIDGET, {**factories.WIDGET, "sku": "widget"}, "sku"),
+    ],
+)
+async def test_codes_are_one_whatever_their_case(
+    api: ApiClient, path: str, taken: dict[str, Any], again: dict[str, Any], named: str
+) -> None:
+    await api.post(path, Role.SALES, taken, expect=201)
+
+    response = await api.post(path, Role.SALES, again)
+
+    assert_refused_naming(response, named)
+    assert await api.total(path) == 1
+
+
+async def test_a_lower_case_sku_orders_the_upper_case_product(api: ApiClient) -> None:
+    customer = await factories.posted_customer(api, code="acme")
+    await factories.posted_product(api, sku="wid-100")
+    order = {"customer_id": customer["id"], "lines": [{"sku": "Wid-100", "quantity": "2"}]}
+
+    created = await api.post("/orders", Role.SALES, order, expect=201)
+
+    assert customer["code"] == "ACME"
+    assert created.json()["lines"][0]["sku"] == "WID-100"

@@ -12,6 +12,7 @@ from activities.receivables import write_offs
 from api.deps import CommandsDep, CurrentUser, DatabaseDep, TemporalDep, reader, require
 from api.idempotency import command_key
 from models.errors import Conflict
+from models.fields import IdParam
 from models.receivables.write_offs import (
     WriteOffCreate,
     WriteOffDecisionRequest,
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/invoices", tags=["write-offs"])
     responses={202: {"description": "above the approval amount: waiting for a finance approver"}},
 )
 async def write_off(
-    invoice_id: int,
+    invoice_id: IdParam,
     body: WriteOffCreate,
     commands: CommandsDep,
     user: CurrentUser,
@@ -50,7 +51,7 @@ async def write_off(
 
 
 @router.get("/{invoice_id}/write-offs", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
-async def list_write_offs(invoice_id: int, db: DatabaseDep) -> list[WriteOffPublic]:
+async def list_write_offs(invoice_id: IdParam, db: DatabaseDep) -> list[WriteOffPublic]:
     return await db.run(write_offs.list_write_offs, invoice_id)
 
 
@@ -58,8 +59,8 @@ async def list_write_offs(invoice_id: int, db: DatabaseDep) -> list[WriteOffPubl
     "/{invoice_id}/write-offs/{write_off_id}/decision", dependencies=[require(Role.APPROVER)]
 )
 async def decide_write_off(
-    invoice_id: int,
-    write_off_id: int,
+    invoice_id: IdParam,
+    write_off_id: IdParam,
     body: WriteOffDecisionRequest,
     db: DatabaseDep,
     temporal: TemporalDep,
