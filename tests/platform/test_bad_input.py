@@ -229,11 +229,14 @@ QUERY_CASES: dict[str, tuple[str, str]] = {
     "customer filter beyond 63 bits": (f"/invoices?customer_id={2**63}", "customer_id"),
     "ageing as of year 1": ("/reports/ar-aging?as_of=0001-01-01", "as_of"),
     "trial balance as of year 9999": ("/ledger/trial-balance?as_of=9999-12-31", "as_of"),
+    "SKU filter with a NUL byte": ("/stock?sku=WID%00GET", "sku"),
+    "stock moves of a SKU with a NUL byte": ("/stock/moves?sku=WID%00GET", "sku"),
+    "assignee with a NUL byte": ("/collection-tasks?assignee=me%00", "assignee"),
 }
 
 
 @pytest.mark.parametrize("case", QUERY_CASES)
-async def test_out_of_range_id_offset_or_date_in_the_address_is_refused_naming_it(
+async def test_bad_id_offset_date_or_text_in_the_address_is_refused_naming_it(
     api: ApiClient, case: str
 ) -> None:
     path, named = QUERY_CASES[case]

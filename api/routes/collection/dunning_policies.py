@@ -8,7 +8,7 @@ from activities.collection import policies as dunning_policies
 from api.deps import DatabaseDep, reader, require
 from api.listing import Page
 from models.collection.dunning import DunningPolicyIn, DunningPolicyPublic
-from models.fields import IdParam
+from models.fields import IdParam, Line
 from models.security.users import Role
 
 router = APIRouter(prefix="/dunning-policies", tags=["collections"])
@@ -24,7 +24,7 @@ async def list_policies(db: DatabaseDep) -> Page[DunningPolicyPublic]:
 
 @router.put("/classes/{credit_class}", dependencies=[ADMIN])
 async def put_class_policy(
-    credit_class: str, body: DunningPolicyIn, db: DatabaseDep
+    credit_class: Line, body: DunningPolicyIn, db: DatabaseDep
 ) -> DunningPolicyPublic:
     return await db.run(dunning_policies.put_class_policy, credit_class, body)
 

@@ -21,7 +21,7 @@ from models.collection.tasks import (
     OutcomeRequest,
 )
 from models.errors import InvalidInput
-from models.fields import Day, IdParam
+from models.fields import Day, IdParam, Line
 from models.security.users import Role
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
@@ -36,7 +36,7 @@ async def list_tasks(
     db: DatabaseDep,
     paging: PagingDep,
     user: CurrentUser,
-    assignee: Annotated[str | None, Query(description='a username, or "me"')] = None,
+    assignee: Annotated[Line | None, Query(description='a username, or "me"')] = None,
     status: CollectionTaskStatus | None = None,
     as_of: Day | None = None,
 ) -> Page[CollectionTaskPublic]:

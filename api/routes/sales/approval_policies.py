@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from activities.sales import approval_policy, credit_policies
 from api.deps import CurrentUser, DatabaseDep, PagingDep, reader, require
 from api.listing import Page
-from models.fields import IdParam
+from models.fields import IdParam, Line
 from models.sales.approval_policy import ApprovalPolicyCreate, ApprovalPolicyPublic
 from models.sales.credit_policy import CreditClassPolicyBase, CreditClassPolicyPublic
 from models.security.users import Role
@@ -42,7 +42,7 @@ async def get_approval_policy(policy_id: IdParam, db: DatabaseDep) -> ApprovalPo
 
 @router.put("/credit-policies/{credit_class}", dependencies=[require(Role.CREDIT_MANAGER)])
 async def put_credit_policy(
-    credit_class: str, body: CreditClassPolicyBase, db: DatabaseDep
+    credit_class: Line, body: CreditClassPolicyBase, db: DatabaseDep
 ) -> CreditClassPolicyPublic:
     return await db.run(credit_policies.put_policy, credit_class, body)
 
