@@ -82,6 +82,10 @@ ORDER_CASES: dict[str, tuple[Spoil, str]] = {
     "customer id as a string": (field(customer_id="1"), "customer_id"),
     "customer id of infinity": (literal("customer_id", "1e400"), "customer_id"),
     "quantity beyond what an amount holds": (line(quantity="100000000000000.00"), "quantity"),
+    "total beyond what an amount holds": (
+        line(quantity="999999999", unit_price="99999999999.99"),
+        "quantity",
+    ),
     "SKU with a NUL byte": (line(sku="WIDG\u0000ET"), "sku"),
     "requested in year 1": (field(requested_date="0001-01-01"), "requested_date"),
     "requested in year 9999": (field(requested_date="9999-12-31"), "requested_date"),
