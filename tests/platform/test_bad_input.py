@@ -278,3 +278,34 @@ async def test_a_lower_case_sku_orders_the_upper_case_product(api: ApiClient) ->
 
     assert customer["code"] == "ACME"
     assert created.json()["lines"][0]["sku"] == "WID-100"
+
+
+WHOLE_NUMBER_CASES: dict[str, tuple[str, dict[str, Any], str]] = {
+    "overdue days as a string": (
+        "/credit-policies/standard",
+        {"overdue_days_allowed": "5"},
+        "overdue_days_allowed",
+    ),
+    "dunning level days as a string": (
+        "/dunning-policies/classes/standard",
+        {"levels": [{"level": 1, "days_past_due": "7"}]},
+        "days_past_due",
+    ),
+    "grace days of infinity": (
+        "/dunning-policies/classes/standard",
+        {"levels": [{"level": 1, "days_past_due": 7}], "promise_grace_days": float("inf")},
+        "promise_grace_days",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WHOLE_NUMBER_CASES)
+async def test_whole_numbers_are_json_integers(api: ApiClient, case: str) -> None:
+    path, body, named = WHOLE_NUMBER_CASES[case]
+    listing = path.rsplit("/", 1)[0].removesuffix("/classes")
+    before = await api.get(listing)
+
+    response = await send_raw(api, path, Role.ADMIN, json.dumps(body).encode(), method="PUT")
+
+    assert_refused_naming(response, named)
+    assert await api.get(listing) == before
