@@ -4,11 +4,11 @@ Each refuses at the boundary what the database, a mail header or a spreadsheet c
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from annotated_types import Interval
-from pydantic import AfterValidator, BeforeValidator, Strict
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Strict
 
 # PostgreSQL INTEGER, the narrowest id column o2c runs on; SQLite would take 2^63 but not more.
 MAX_ID = 2**31 - 1
@@ -61,6 +61,11 @@ def _sane_day(value: date) -> date:
     return value
 
 
+def _sane_moment(value: datetime) -> datetime:
+    _sane_day(value.date())
+    return value
+
+
 # A record's id in a body: a JSON integer (not "1") within the id column's range.
 Id = Annotated[int, Strict(), Interval(ge=1, le=MAX_ID)]
 # A record's id in a path or query: text by nature, so not strict; out of range is a 422.
@@ -76,3 +81,5 @@ Note = Annotated[str, BeforeValidator(_note)]
 Code = Annotated[str, BeforeValidator(_code)]
 # A calendar day people can mean.
 Day = Annotated[date, AfterValidator(_sane_day)]
+# A moment with its offset (a naive time is ambiguous), on a day people can mean.
+Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]

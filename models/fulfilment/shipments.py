@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
-from models.fields import Day, Line, Note
+from models.fields import Day, Line, Moment, Note
 from models.fulfilment.stock import DEFAULT_WAREHOUSE, quantity_column
 from models.money import QuantityOut
 
@@ -92,13 +92,13 @@ class TrackingRequest(SQLModel):
     location: Line | None = Field(default=None, max_length=200)
     eta: Day | None = None
     event_id: Line = Field(max_length=128)
-    occurred_at: datetime | None = Field(
+    occurred_at: Moment | None = Field(
         default=None, description="when the carrier saw it; orders out-of-order events"
     )
 
 
 class DeliverRequest(SQLModel):
-    delivered_at: datetime | None = None
+    delivered_at: Moment | None = None
 
 
 class ReleaseShipmentRequest(SQLModel):

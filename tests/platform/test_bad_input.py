@@ -309,3 +309,42 @@ async def test_whole_numbers_are_json_integers(api: ApiClient, case: str) -> Non
 
     assert_refused_naming(response, named)
     assert await api.get(listing) == before
+
+
+MOMENT_CASES: dict[str, tuple[str, dict[str, Any], str]] = {
+    "delivered at the end of year 9999 west of Greenwich": (
+        "deliver",
+        {"delivered_at": "9999-12-31T23:59:59-05:00"},
+        "delivered_at",
+    ),
+    "delivered at the start of year 1 east of Greenwich": (
+        "deliver",
+        {"delivered_at": "0001-01-01T00:00:00+05:00"},
+        "delivered_at",
+    ),
+    "delivered at a time without offset": (
+        "deliver",
+        {"delivered_at": "2026-11-27T10:00:00"},
+        "delivered_at",
+    ),
+    "tracking event seen in year 9999": (
+        "tracking",
+        {"status": "in_transit", "event_id": "E1", "occurred_at": "9999-12-31T23:59:59-05:00"},
+        "occurred_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MOMENT_CASES)
+async def test_bad_moment_is_refused_and_the_shipment_stays_as_it_was(
+    api: ApiClient, engine: Engine, case: str
+) -> None:
+    shipment_id = factories.planned_order(engine).shipments[0]
+    factories.dispatch(engine, shipment_id)
+    action, body, named = MOMENT_CASES[case]
+    before = await api.get(f"/shipments/{shipment_id}")
+
+    response = await api.post(f"/shipments/{shipment_id}/{action}", Role.WAREHOUSE, body)
+
+    assert_refused_naming(response, named)
+    assert await api.get(f"/shipments/{shipment_id}") == before
