@@ -4,7 +4,7 @@ Each refuses at the boundary what the database, a mail header or a spreadsheet c
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from annotated_types import Interval
@@ -15,6 +15,9 @@ MAX_ID = 2**31 - 1
 # A date outside these is a typing error, and year 1 or 9999 overflows date arithmetic.
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
+# Reminders, escalations and expiries fall within a year; a longer timer is a typing error and
+# beyond Temporal's longest duration it would stall the workflow that sets it.
+LONGEST_WAIT = timedelta(days=366)
 # Line and paragraph separators end a mail header line just as CR and LF do.
 LINE_BREAKS = {"\u2028", "\u2029"}
 
@@ -83,3 +86,5 @@ Code = Annotated[str, BeforeValidator(_code)]
 Day = Annotated[date, AfterValidator(_sane_day)]
 # A moment with its offset (a naive time is ambiguous), on a day people can mean.
 Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]
+# How long to wait before a reminder, escalation or expiry: positive, at most a year.
+Wait = Annotated[timedelta, Interval(gt=timedelta(0), le=LONGEST_WAIT)]

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
-from models.fields import Line
+from models.fields import Line, Wait
 from models.master_data.customers import CreditStatus
 from models.money import Amount, DecimalStr
 from models.security.users import Role
@@ -30,10 +30,10 @@ class ApprovalLevelSpec(SQLModel):
     when_discount_above: DecimalStr | None = Field(default=None, ge=0, le=100)
     when_price_override: bool = False
     when_credit_status: list[CreditStatus] = []
-    remind_after: timedelta | None = None
-    escalate_after: timedelta | None = None
+    remind_after: Wait | None = None
+    escalate_after: Wait | None = None
     escalate_to: Role | None = None
-    expire_after: timedelta | None = None
+    expire_after: Wait | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ApprovalLevelSpec:

@@ -348,3 +348,17 @@ async def test_bad_moment_is_refused_and_the_shipment_stays_as_it_was(
 
     assert_refused_naming(response, named)
     assert await api.get(f"/shipments/{shipment_id}") == before
+
+
+@pytest.mark.parametrize("wait", ["remind_after", "escalate_after", "expire_after"])
+async def test_an_approval_wait_beyond_a_year_is_refused_and_no_policy_saved(
+    api: ApiClient, wait: str
+) -> None:
+    level = {"name": "approver", "role": "approver", wait: "P999999999D"}
+    if wait == "escalate_after":
+        level["escalate_to"] = "admin"
+
+    response = await api.post("/approval-policies", Role.ADMIN, {"name": "x", "levels": [level]})
+
+    assert_refused_naming(response, wait)
+    assert await api.total("/approval-policies") == 0
