@@ -18,6 +18,7 @@ from activities.transaction import run_command, transaction
 from api.idempotent_answer import keep_answer, keyed_request, watch_writes
 from api.security import read_token
 from api.temporal_link import TemporalLink
+from models.fields import MAX_ID
 from models.security.users import Role, User
 from o2c.settings import FulfilmentSettings, Settings
 
@@ -151,7 +152,7 @@ class Paging:
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -24,7 +29,26 @@ def update_error_response(exc: WorkflowUpdateFailedError) -> JSONResponse:
     return JSONResponse({"detail": str(cause or exc)}, status_code=Conflict.status_code)
 
 
+def renderable(value: Any) -> Any:
+    """Echoed input made safe for a JSON body: infinity and NaN are not JSON, and a lone
+    surrogate is not UTF-8; either would turn the 422 into a 500."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {renderable(key): renderable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [renderable(item) for item in value]
+    return value
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = renderable(jsonable_encoder(exc.errors()))
+        return JSONResponse({"detail": detail}, status_code=422)
+
     @app.exception_handler(O2CError)
     async def domain_error(_: Request, exc: O2CError) -> JSONResponse:
         body: dict[str, object] = {"detail": exc.message}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from api import errors, pages
 from api.deps import Database
+from api.encoding import utf8_json
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
 from api.routes import health, ui
@@ -58,7 +59,7 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 
-    v1 = APIRouter(prefix="/api/v1")
+    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(utf8_json)])
     for module in (
         auth,
         users,

@@ -84,10 +84,15 @@ DecimalStr = Annotated[
 
 
 QUANTITY_PLACES = 3  # the stock ledger keeps thousandths (grams of a kilogram)
+# A billion units: far beyond any order, and small enough that quantity times a price stays an
+# amount the money columns hold for any price a person types.
+MAX_QUANTITY = Decimal(10) ** 9
 
 
 def _check_quantity(value: object) -> Decimal:
     number = _check_decimal(value)
+    if abs(number) >= MAX_QUANTITY:
+        raise MoneyError(f"{value} is too large: quantities stay below {MAX_QUANTITY:,}")
     if number != number.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
         raise MoneyError(f"{value} has more than {QUANTITY_PLACES} decimals")
     return number

@@ -12,6 +12,7 @@ from activities.master_data.products import product_by_sku
 from activities.sales.price_lists import list_price
 from models.errors import InvalidInput
 from models.master_data.customers import Customer
+from models.money import MAX_AMOUNT
 from models.sales.order_requests import OrderLineCreate
 from models.sales.orders import OrderLine
 from models.sales.pricing import LineAmounts, line_amounts, order_totals
@@ -59,4 +60,9 @@ def price_lines(
                 total=line_total.total,
             )
         )
-    return lines, order_totals(amounts)
+    totals = order_totals(amounts)
+    if totals.total >= MAX_AMOUNT:
+        # Each quantity and price is in range; their product need not be, and must be stored.
+        message = f"lines: the order's total is too large; amounts stay below {MAX_AMOUNT:,}"
+        raise InvalidInput(message, field="quantity")
+    return lines, totals

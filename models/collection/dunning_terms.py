@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
+from models.fields import Count
 from models.money import ZERO, Amount, DecimalStr, quantize
 
 DAYS_PER_YEAR = Decimal(365)
@@ -18,8 +19,8 @@ TEMPLATE_PATTERN = r"^[a-z0-9_]+$"
 class DunningLevelSpec(BaseModel):
     """One rung of the ladder: reached `days_past_due` days after the due date."""
 
-    level: int = Field(ge=1, le=20)
-    days_past_due: int = Field(ge=1, le=3650)
+    level: Count = Field(ge=1, le=20)
+    days_past_due: Count = Field(ge=1, le=3650)
     fee_fixed: Amount = Field(default=ZERO, ge=0)
     fee_pct: DecimalStr = Field(default=ZERO, ge=0, le=100)
     annual_interest_rate: DecimalStr = Field(default=ZERO, ge=0, le=1)
@@ -31,14 +32,14 @@ class DunningLevelSpec(BaseModel):
 class DunningTerms(BaseModel):
     """Everything a policy decides, as the API and the workflow see it."""
 
-    reminder_days_before_due: int | None = Field(default=3, ge=0, le=365)
+    reminder_days_before_due: Count | None = Field(default=3, ge=0, le=365)
     levels: list[DunningLevelSpec] = Field(min_length=1, max_length=20)
     min_outstanding: Amount = Field(default=Decimal("5.00"), ge=0)
     run_at: time = time(6, 0)
-    promise_grace_days: int = Field(default=3, ge=0, le=90)
-    task_remind_after_hours: int = Field(default=24, ge=1, le=24 * 90)
-    task_escalate_after_hours: int = Field(default=72, ge=1, le=24 * 180)
-    write_off_after_days: int | None = Field(default=90, ge=1, le=3650)
+    promise_grace_days: Count = Field(default=3, ge=0, le=90)
+    task_remind_after_hours: Count = Field(default=24, ge=1, le=24 * 90)
+    task_escalate_after_hours: Count = Field(default=72, ge=1, le=24 * 180)
+    write_off_after_days: Count | None = Field(default=90, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _levels_rise(self) -> DunningTerms:

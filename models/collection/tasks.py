@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, optional_timestamp_field, timestamp_field
+from models.fields import Day, Line, Note
 from models.money import Amount
 
 
@@ -61,7 +62,7 @@ class CustomerCollection(SQLModel, table=True):
 
     __tablename__ = "customer_collection"
     customer_id: int = Field(foreign_key="customer.id", primary_key=True)
-    collector: str | None = Field(default=None, max_length=64)
+    collector: Line | None = Field(default=None, max_length=64)
     broken_promises: int = 0
     last_broken_on: date | None = None
 
@@ -139,29 +140,29 @@ class CollectionTaskPublic(SQLModel):
 
 class OutcomeRequest(SQLModel):
     outcome: Outcome
-    note: str = Field(min_length=1, max_length=2000)
-    promised_date: date | None = None
+    note: Note = Field(max_length=2000)
+    promised_date: Day | None = None
     amount: Amount | None = Field(default=None, gt=0)
-    follow_up_on: date | None = None
+    follow_up_on: Day | None = None
 
 
 class DisputeRequest(SQLModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Line = Field(max_length=2000)
 
 
 class ResolveDisputeRequest(SQLModel):
-    resolution: str = Field(min_length=1, max_length=2000)
+    resolution: Note = Field(max_length=2000)
 
 
 class PromiseRequest(SQLModel):
-    promised_date: date
+    promised_date: Day
     amount: Amount = Field(gt=0)
 
 
 class BadDebtDecisionRequest(SQLModel):
     accept: bool
-    comment: str = Field(default="", max_length=2000)
+    comment: Note = Field(default="", max_length=2000)
 
 
 class CollectorAssignment(SQLModel):
-    collector: str | None = Field(default=None, max_length=64)
+    collector: Line | None = Field(default=None, max_length=64)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
+from models.fields import Code, Line
 from models.fulfilment.stock import quantity_column
 from models.money import Quantity, QuantityOut
 
@@ -40,13 +41,13 @@ class GoodsReturnLine(SQLModel, table=True):
 
 
 class ReturnLineCreate(SQLModel):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: Code = Field(max_length=64)
     quantity: Quantity = Field(gt=0)
 
 
 class ReturnCreate(SQLModel):
     lines: list[ReturnLineCreate] = Field(min_length=1, max_length=500)
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Line | None = Field(default=None, max_length=2000)
 
 
 class ReturnLinePublic(SQLModel):

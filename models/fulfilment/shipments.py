@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
+from models.fields import Day, Line, Moment, Note
 from models.fulfilment.stock import DEFAULT_WAREHOUSE, quantity_column
 from models.money import QuantityOut
 
@@ -81,27 +82,27 @@ class TrackingEvent(SQLModel, table=True):
 
 
 class DispatchRequest(SQLModel):
-    carrier: str = Field(min_length=1, max_length=64)
-    tracking_number: str = Field(min_length=1, max_length=64)
-    eta: date
+    carrier: Line = Field(max_length=64)
+    tracking_number: Line = Field(max_length=64)
+    eta: Day
 
 
 class TrackingRequest(SQLModel):
     status: CarrierStatus
-    location: str | None = Field(default=None, max_length=200)
-    eta: date | None = None
-    event_id: str = Field(min_length=1, max_length=128)
-    occurred_at: datetime | None = Field(
+    location: Line | None = Field(default=None, max_length=200)
+    eta: Day | None = None
+    event_id: Line = Field(max_length=128)
+    occurred_at: Moment | None = Field(
         default=None, description="when the carrier saw it; orders out-of-order events"
     )
 
 
 class DeliverRequest(SQLModel):
-    delivered_at: datetime | None = None
+    delivered_at: Moment | None = None
 
 
 class ReleaseShipmentRequest(SQLModel):
-    comment: str = Field(min_length=1, max_length=2000)
+    comment: Note = Field(max_length=2000)
 
 
 class ShipmentLinePublic(SQLModel):

@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
+from models.fields import Code
 from models.money import Quantity, QuantityOut
 
 DEFAULT_WAREHOUSE = "MAIN"
@@ -74,9 +75,9 @@ class StockMove(SQLModel, table=True):
 
 
 class StockReceipt(SQLModel):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: Code = Field(max_length=64)
     quantity: Quantity = Field(gt=0)
-    warehouse: str = Field(default=DEFAULT_WAREHOUSE, min_length=1, max_length=32)
+    warehouse: Code = Field(default=DEFAULT_WAREHOUSE, max_length=32)
 
 
 class StockPublic(SQLModel):

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
+from models.fields import Code, Line
 
 
 class WarehouseBase(SQLModel):
@@ -22,7 +23,8 @@ class Warehouse(WarehouseBase, table=True):
 
 
 class WarehouseCreate(WarehouseBase):
-    pass
+    code: Code = Field(max_length=32, regex=r"^[A-Z0-9_-]+$")
+    name: Line = Field(max_length=200)
 
 
 class WarehousePublic(WarehouseBase):

@@ -10,6 +10,7 @@ from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Code, Count, Line, Note
 from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
 from models.receivables.policies import InvoicePolicy, default_invoice_policy
@@ -65,6 +66,14 @@ class Customer(CustomerBase, table=True):
 
 
 class CustomerCreate(CustomerBase):
+    code: Code = Field(max_length=32, schema_extra={"pattern": r"^[A-Z0-9_-]+$"})
+    name: Line = Field(max_length=200)
+    phone: Line | None = Field(default=None, max_length=40)
+    address: Note | None = Field(default=None, max_length=500)
+    tax_id: Line | None = Field(default=None, max_length=40)
+    payment_terms_days: Count = Field(default=30, le=365)
+    credit_class: Line = Field(default="standard", max_length=32)
+    instalment_plan: Line | None = Field(default=None, max_length=200)
     credit_limit: Amount = Field(default=Decimal("0"), ge=0)
 
     @model_validator(mode="after")
@@ -83,18 +92,18 @@ class CustomerCreate(CustomerBase):
 
 
 class CustomerUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Line | None = Field(default=None, max_length=200)
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=40)
-    address: str | None = Field(default=None, max_length=500)
-    tax_id: str | None = Field(default=None, max_length=40)
+    phone: Line | None = Field(default=None, max_length=40)
+    address: Note | None = Field(default=None, max_length=500)
+    tax_id: Line | None = Field(default=None, max_length=40)
     credit_limit: Amount | None = Field(default=None, ge=0)
-    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
-    credit_class: str | None = Field(default=None, max_length=32)
+    payment_terms_days: Count | None = Field(default=None, le=365)
+    credit_class: Line | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
     language: str | None = Field(default=None, schema_extra={"pattern": r"^(en|zh)$"})
     invoice_policy: InvoicePolicy | None = None
-    instalment_plan: str | None = Field(default=None, max_length=200)
+    instalment_plan: Line | None = Field(default=None, max_length=200)
 
     @field_validator("instalment_plan")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy import Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Code, Line
 from models.money import Amount, DecimalStr, RateOut
 
 
@@ -29,13 +30,16 @@ class Product(ProductBase, table=True):
 
 
 class ProductCreate(ProductBase):
+    sku: Code = Field(max_length=64, schema_extra={"pattern": r"^[A-Z0-9_.-]+$"})
+    name: Line = Field(max_length=200)
+    unit: Line = Field(default="ea", max_length=16)
     unit_price: Amount = Field(ge=0)
     tax_rate: DecimalStr = Field(default=Decimal("0"), ge=0, le=1, decimal_places=4)
 
 
 class ProductUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    unit: str | None = Field(default=None, max_length=16)
+    name: Line | None = Field(default=None, max_length=200)
+    unit: Line | None = Field(default=None, max_length=16)
     unit_price: Amount | None = Field(default=None, ge=0)
     tax_rate: DecimalStr | None = Field(default=None, ge=0, le=1, decimal_places=4)
 

@@ -10,6 +10,7 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Day, Id, Line
 from models.fulfilment.stock import quantity_column
 from models.money import Amount, Quantity
 
@@ -55,7 +56,7 @@ class CreditNoteAllocation(SQLModel, table=True):
 
 
 class CreditLineRequest(SQLModel):
-    invoice_line_id: int
+    invoice_line_id: Id
     quantity: Quantity = Field(gt=0)
 
 
@@ -64,8 +65,8 @@ class CreditNoteCreate(SQLModel):
 
     amount: Amount | None = Field(default=None, gt=0)
     lines: list[CreditLineRequest] | None = Field(default=None, min_length=1)
-    reason: str = Field(min_length=1, max_length=500)
-    issue_date: date | None = None
+    reason: Line = Field(max_length=500)
+    issue_date: Day | None = None
 
     @model_validator(mode="after")
     def _amount_or_lines(self) -> CreditNoteCreate:

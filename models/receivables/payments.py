@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Code, Day, Id, Line
 from models.money import Amount
 
 
@@ -37,19 +38,19 @@ class PaymentAllocation(SQLModel, table=True):
 
 
 class AllocationRequest(SQLModel):
-    invoice_id: int
+    invoice_id: Id
     amount: Amount = Field(gt=0)
 
 
 class PaymentCreate(SQLModel):
-    customer_id: int
+    customer_id: Id
     amount: Amount = Field(gt=0)
-    currency: str | None = Field(
+    currency: Code | None = Field(
         default=None, min_length=3, max_length=3, description="default: the customer's"
     )
-    received_on: date
-    reference: str = Field(min_length=1, max_length=128)
-    method: str | None = Field(default=None, max_length=32)
+    received_on: Day
+    reference: Line = Field(max_length=128)
+    method: Line | None = Field(default=None, max_length=32)
     allocations: list[AllocationRequest] | None = None
     write_off_difference: bool = Field(
         default=False,
@@ -58,16 +59,16 @@ class PaymentCreate(SQLModel):
 
 
 class PaymentReverse(SQLModel):
-    reason: str = Field(min_length=1, max_length=500)
-    on: date | None = Field(default=None, description="date of the bounce; default today")
+    reason: Line = Field(max_length=500)
+    on: Day | None = Field(default=None, description="date of the bounce; default today")
 
 
 class CreditApplication(SQLModel):
     """Apply the customer's unapplied credit (payments first, then credit notes, oldest first)."""
 
-    invoice_id: int
+    invoice_id: Id
     amount: Amount | None = Field(default=None, gt=0, description="default: as much as fits")
-    on: date | None = None
+    on: Day | None = None
 
 
 class CreditApplied(SQLModel):

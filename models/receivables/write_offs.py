@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, optional_timestamp_field, timestamp_field
+from models.fields import Day, Line, Note
 from models.money import Amount
 
 
@@ -39,13 +40,13 @@ class WriteOff(SQLModel, table=True):
 
 class WriteOffCreate(SQLModel):
     amount: Amount | None = Field(default=None, gt=0, description="default: all that is open")
-    reason: str = Field(min_length=1, max_length=500)
-    on: date | None = None
+    reason: Line = Field(max_length=500)
+    on: Day | None = None
 
 
 class WriteOffDecisionRequest(SQLModel):
     approve: bool = True
-    comment: str | None = Field(default=None, max_length=500)
+    comment: Note | None = Field(default=None, max_length=500)
 
 
 class WriteOffPublic(SQLModel):

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
+from models.fields import Line, Wait
 from models.master_data.customers import CreditStatus
 from models.money import Amount, DecimalStr
 from models.security.users import Role
@@ -22,17 +23,17 @@ from models.security.users import Role
 class ApprovalLevelSpec(SQLModel):
     """One level of the policy. With no rule set the level is always required."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(max_length=100)
     role: Role | None = None
-    user: str | None = Field(default=None, max_length=64)
+    user: Line | None = Field(default=None, max_length=64)
     when_total_above: Amount | None = Field(default=None, ge=0)
     when_discount_above: DecimalStr | None = Field(default=None, ge=0, le=100)
     when_price_override: bool = False
     when_credit_status: list[CreditStatus] = []
-    remind_after: timedelta | None = None
-    escalate_after: timedelta | None = None
+    remind_after: Wait | None = None
+    escalate_after: Wait | None = None
     escalate_to: Role | None = None
-    expire_after: timedelta | None = None
+    expire_after: Wait | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ApprovalLevelSpec:
@@ -102,7 +103,7 @@ class ApprovalPolicy(SQLModel, table=True):
 
 
 class ApprovalPolicyCreate(SQLModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(max_length=100)
     levels: list[ApprovalLevelSpec] = Field(max_length=20)
 
 

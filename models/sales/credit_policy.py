@@ -12,11 +12,12 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
+from models.fields import Count
 
 
 class CreditClassPolicyBase(SQLModel):
-    overdue_days_allowed: int = Field(default=0, ge=0, le=365)
-    hold_days: int = Field(default=14, ge=1, le=365)
+    overdue_days_allowed: Count = Field(default=0, ge=0, le=365)
+    hold_days: Count = Field(default=14, ge=1, le=365)
 
 
 class CreditClassPolicy(CreditClassPolicyBase, table=True):

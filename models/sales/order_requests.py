@@ -3,26 +3,26 @@ OrderWorkflow inside an Update."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
+from models.fields import Code, Day, Id
 from models.fulfilment.policy import FulfilmentPolicy
 from models.money import Amount, DecimalStr, Quantity
 
 
 class OrderLineCreate(SQLModel):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: Code = Field(max_length=64)
     quantity: Quantity = Field(gt=0)
     unit_price: Amount | None = Field(default=None, ge=0)
     discount_pct: DecimalStr = Field(default=Decimal(0), ge=0, le=100)
 
 
 class OrderCreate(SQLModel):
-    customer_id: int
+    customer_id: Id
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
+    requested_date: Day | None = None
     fulfilment_policy: FulfilmentPolicy = FulfilmentPolicy.SHIP_PARTIAL
 
 
@@ -30,4 +30,4 @@ class OrderAmend(SQLModel):
     """The order's new lines (all of them) and, optionally, a new requested date."""
 
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
+    requested_date: Day | None = None

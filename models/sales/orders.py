@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, Numeric
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Count, Line, Note
 from models.fulfilment.policy import FulfilmentPolicy
 from models.fulfilment.stock import quantity_column
 from models.money import Amount, QuantityOut, RateOut
@@ -163,21 +164,21 @@ class OrderPublic(SQLModel):
 
 
 class ApproveRequest(SQLModel):
-    comment: str | None = Field(default=None, max_length=2000)
-    level: int | None = Field(default=None, ge=1, description="the level you decide, if you say")
+    comment: Note | None = Field(default=None, max_length=2000)
+    level: Count | None = Field(default=None, ge=1, description="the level you decide, if you say")
 
 
 class RejectRequest(SQLModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    level: int | None = Field(default=None, ge=1)
+    reason: Line = Field(max_length=2000)
+    level: Count | None = Field(default=None, ge=1)
 
 
 class CancelRequest(SQLModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Line = Field(max_length=2000)
 
 
 class ReleaseHoldRequest(SQLModel):
-    comment: str = Field(min_length=1, max_length=2000)
+    comment: Note = Field(max_length=2000)
 
 
 class OrderRevisionPublic(SQLModel):

@@ -12,6 +12,7 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
+from models.fields import Code, Day, Id, Line
 from models.fulfilment.stock import quantity_column
 from models.money import Amount, DecimalStr, QuantityOut
 
@@ -46,11 +47,11 @@ class PriceListItem(SQLModel, table=True):
 
 
 class PriceItemCreate(SQLModel):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: Code = Field(max_length=64)
     unit_price: Amount = Field(ge=0)
     min_quantity: DecimalStr = Field(default=Decimal(1), gt=0)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
 
     @model_validator(mode="after")
     def _period_runs_forward(self) -> PriceItemCreate:
@@ -60,10 +61,10 @@ class PriceItemCreate(SQLModel):
 
 
 class PriceListCreate(SQLModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(max_length=100)
     audience: Audience
-    credit_class: str | None = Field(default=None, max_length=32)
-    customer_id: int | None = None
+    credit_class: Line | None = Field(default=None, max_length=32)
+    customer_id: Id | None = None
     items: list[PriceItemCreate] = Field(default=[], max_length=1000)
 
     @model_validator(mode="after")

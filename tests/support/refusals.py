@@ -18,10 +18,12 @@ def ten_megabytes(body: dict[str, Any]) -> bytes:
     return json.dumps({**body, "note": "x" * TEN_MB}).encode()
 
 
-async def send_raw(api: ApiClient, path: str, role: Role, content: bytes) -> httpx.Response:
-    """POSTs bytes as a JSON body (for bodies that are not JSON, or too large)."""
+async def send_raw(
+    api: ApiClient, path: str, role: Role, content: bytes, method: str = "POST"
+) -> httpx.Response:
+    """Sends bytes as a JSON body (for bodies that are not JSON, or too large)."""
     headers = {"content-type": "application/json"}
-    return await api.call("POST", path, role, content=content, headers=headers)
+    return await api.call(method, path, role, content=content, headers=headers)
 
 
 def assert_refused_naming(response: httpx.Response, field: str) -> None:

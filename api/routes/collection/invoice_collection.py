@@ -21,6 +21,7 @@ from models.collection.tasks import (
     PromiseRequest,
     ResolveDisputeRequest,
 )
+from models.fields import IdParam
 from models.receivables.invoices import InvoicePublic
 from models.security.users import Role
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
@@ -35,7 +36,7 @@ Arg = TypeVar("Arg")
 async def _update(
     db: DatabaseDep,
     temporal: TemporalDep,
-    invoice_id: int,
+    invoice_id: IdParam,
     update: UpdateMethodMultiParam[[Any, Arg], Any],
     arg: Arg,
 ) -> InvoicePublic:
@@ -46,7 +47,11 @@ async def _update(
 
 @router.post("/{invoice_id}/dispute", dependencies=[COLLECTORS])
 async def open_dispute(
-    invoice_id: int, body: DisputeRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    invoice_id: IdParam,
+    body: DisputeRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> InvoicePublic:
     """Pauses dunning and the days-past-due count until the dispute is resolved."""
     await db.run(collection_cases.collectable_invoice, invoice_id)
@@ -56,7 +61,7 @@ async def open_dispute(
 
 @router.post("/{invoice_id}/dispute/resolve", dependencies=[FINANCE])
 async def resolve_dispute(
-    invoice_id: int,
+    invoice_id: IdParam,
     body: ResolveDisputeRequest,
     db: DatabaseDep,
     temporal: TemporalDep,
@@ -71,7 +76,11 @@ async def resolve_dispute(
 
 @router.post("/{invoice_id}/promise", dependencies=[COLLECTORS])
 async def promise_to_pay(
-    invoice_id: int, body: PromiseRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    invoice_id: IdParam,
+    body: PromiseRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> InvoicePublic:
     """Pauses dunning until the promised date plus the policy's grace, then checks the money."""
     await db.run(
@@ -87,7 +96,7 @@ async def promise_to_pay(
 
 @router.post("/{invoice_id}/write-off-proposal", dependencies=[require(Role.FINANCE)])
 async def decide_write_off_proposal(
-    invoice_id: int,
+    invoice_id: IdParam,
     body: BadDebtDecisionRequest,
     db: DatabaseDep,
     temporal: TemporalDep,
@@ -103,5 +112,5 @@ async def decide_write_off_proposal(
 
 
 @router.get("/{invoice_id}/dunning", dependencies=[READERS])
-async def dunning_steps(invoice_id: int, db: DatabaseDep) -> list[DunningStepPublic]:
+async def dunning_steps(invoice_id: IdParam, db: DatabaseDep) -> list[DunningStepPublic]:
     return await db.run(dunning.steps_of, invoice_id)

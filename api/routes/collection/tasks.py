@@ -21,6 +21,7 @@ from models.collection.tasks import (
     OutcomeRequest,
 )
 from models.errors import InvalidInput
+from models.fields import Day, IdParam, Line
 from models.security.users import Role
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
@@ -35,9 +36,9 @@ async def list_tasks(
     db: DatabaseDep,
     paging: PagingDep,
     user: CurrentUser,
-    assignee: Annotated[str | None, Query(description='a username, or "me"')] = None,
+    assignee: Annotated[Line | None, Query(description='a username, or "me"')] = None,
     status: CollectionTaskStatus | None = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> Page[CollectionTaskPublic]:
     """Ranked by outstanding x days overdue (as of today unless given), largest first."""
     who = user.username if assignee == "me" else assignee
@@ -51,7 +52,7 @@ async def list_tasks(
     "/collectors/{customer_id}", status_code=204, dependencies=[require(Role.CREDIT_MANAGER)]
 )
 async def assign_collector(
-    customer_id: int, body: CollectorAssignment, db: DatabaseDep
+    customer_id: IdParam, body: CollectorAssignment, db: DatabaseDep
 ) -> Response:
     """The customer's own collector (null: round robin over the collectors)."""
     await db.run(collection_tasks.set_collector, customer_id, body.collector)
@@ -59,13 +60,17 @@ async def assign_collector(
 
 
 @router.get("/{task_id}", dependencies=[READERS])
-async def get_task(task_id: int, db: DatabaseDep) -> CollectionTaskPublic:
+async def get_task(task_id: IdParam, db: DatabaseDep) -> CollectionTaskPublic:
     return await db.run(collection_tasks.task_public, task_id, date.today())
 
 
 @router.post("/{task_id}/outcome", dependencies=[WORKERS])
 async def record_outcome(
-    task_id: int, body: OutcomeRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    task_id: IdParam,
+    body: OutcomeRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> CollectionTaskPublic:
     roles = sorted(user.role_set)
     invoice = await db.run(collection_tasks.check_outcome_allowed, task_id, user.username, roles)

@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from activities.documents import invoice_pdf as documents
 from api.deps import DatabaseDep, SettingsDep, reader
 from api.downloads import download
+from models.fields import IdParam
 from models.security.users import Role
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -20,7 +21,7 @@ READERS = reader(Role.FINANCE, Role.SALES, Role.COLLECTOR, Role.CREDIT_MANAGER)
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def invoice_pdf(invoice_id: int, db: DatabaseDep, settings: SettingsDep) -> Response:
+async def invoice_pdf(invoice_id: IdParam, db: DatabaseDep, settings: SettingsDep) -> Response:
     source = await db.run(documents.invoice_source, invoice_id, settings.company_name)
     document = await run_in_threadpool(documents.render, source)
     return download(document.content, document.content_type, document.filename, inline=True)

@@ -20,6 +20,7 @@ from api.deps import (
     require,
 )
 from api.listing import Page
+from models.fields import IdParam
 from models.fulfilment.messages import ShipmentRelease
 from models.fulfilment.returns import ReturnCreate, ReturnPublic
 from models.fulfilment.shipments import (
@@ -45,7 +46,7 @@ async def list_shipments(
     db: DatabaseDep,
     paging: PagingDep,
     status: ShipmentStatus | None = None,
-    order_id: int | None = None,
+    order_id: IdParam | None = None,
 ) -> Page[ShipmentPublic]:
     items, total = await db.run(
         shipments.list_shipments, paging.limit, paging.offset, status, order_id
@@ -54,31 +55,33 @@ async def list_shipments(
 
 
 @router.get("/{shipment_id}", dependencies=[READERS])
-async def get_shipment(shipment_id: int, db: DatabaseDep) -> ShipmentPublic:
+async def get_shipment(shipment_id: IdParam, db: DatabaseDep) -> ShipmentPublic:
     return await db.run(shipments.shipment_public, shipment_id)
 
 
 @router.post("/{shipment_id}/dispatch", dependencies=[WAREHOUSE])
 async def dispatch(
-    shipment_id: int, body: DispatchRequest, commands: CommandsDep, user: CurrentUser
+    shipment_id: IdParam, body: DispatchRequest, commands: CommandsDep, user: CurrentUser
 ) -> ShipmentPublic:
     now = datetime.now(UTC)
     return await commands.run(shipments.dispatch_shipment, shipment_id, body, user.username, now)
 
 
 @router.post("/{shipment_id}/tracking", dependencies=[WAREHOUSE])
-async def track(shipment_id: int, body: TrackingRequest, commands: CommandsDep) -> ShipmentPublic:
+async def track(
+    shipment_id: IdParam, body: TrackingRequest, commands: CommandsDep
+) -> ShipmentPublic:
     return await commands.run(tracking.record_tracking, shipment_id, body, datetime.now(UTC))
 
 
 @router.get("/{shipment_id}/tracking", dependencies=[READERS])
-async def tracking_history(shipment_id: int, db: DatabaseDep) -> list[TrackingEventPublic]:
+async def tracking_history(shipment_id: IdParam, db: DatabaseDep) -> list[TrackingEventPublic]:
     return await db.run(tracking.tracking_history, shipment_id)
 
 
 @router.post("/{shipment_id}/deliver", dependencies=[WAREHOUSE])
 async def deliver(
-    shipment_id: int, body: DeliverRequest, commands: CommandsDep, user: CurrentUser
+    shipment_id: IdParam, body: DeliverRequest, commands: CommandsDep, user: CurrentUser
 ) -> ShipmentPublic:
     at = body.delivered_at or datetime.now(UTC)
     return await commands.run(shipments.deliver_shipment, shipment_id, at, user.username)
@@ -86,7 +89,7 @@ async def deliver(
 
 @router.post("/{shipment_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
 async def release_credit_hold(
-    shipment_id: int,
+    shipment_id: IdParam,
     body: ReleaseShipmentRequest,
     db: DatabaseDep,
     temporal: TemporalDep,
@@ -101,7 +104,7 @@ async def release_credit_hold(
 
 @router.post("/{shipment_id}/returns", status_code=201, dependencies=[WAREHOUSE])
 async def record_return(
-    shipment_id: int,
+    shipment_id: IdParam,
     body: ReturnCreate,
     commands: CommandsDep,
     user: CurrentUser,
@@ -119,5 +122,5 @@ async def record_return(
 
 
 @router.get("/{shipment_id}/returns", dependencies=[READERS])
-async def list_returns(shipment_id: int, db: DatabaseDep) -> list[ReturnPublic]:
+async def list_returns(shipment_id: IdParam, db: DatabaseDep) -> list[ReturnPublic]:
     return await db.run(returns.shipment_returns, shipment_id)

@@ -17,6 +17,7 @@ from api.deps import (
     require,
 )
 from api.listing import Page
+from models.fields import Code
 from models.fulfilment.stock import StockMovePublic, StockPublic, StockReceipt
 from models.security.users import Role
 
@@ -42,13 +43,13 @@ async def receive(
 
 @router.get("")
 async def levels(
-    db: DatabaseDep, _: CurrentUser, sku: str | None = None, warehouse: str | None = None
+    db: DatabaseDep, _: CurrentUser, sku: Code | None = None, warehouse: Code | None = None
 ) -> Page[StockPublic]:
     items = await db.run(stock.stock_levels, sku, warehouse)
     return Page(items=items, total=len(items))
 
 
 @router.get("/moves", dependencies=[READERS])
-async def moves(sku: str, db: DatabaseDep, paging: PagingDep) -> Page[StockMovePublic]:
+async def moves(sku: Code, db: DatabaseDep, paging: PagingDep) -> Page[StockMovePublic]:
     items, total = await db.run(stock.stock_moves, sku, paging.limit, paging.offset)
     return Page(items=items, total=total)

@@ -10,6 +10,7 @@ from activities.master_data import customers
 from activities.sales import credit
 from api.deps import DatabaseDep, PagingDep, reader, require
 from api.listing import Page
+from models.fields import Day, IdParam
 from models.master_data.customers import (
     CustomerCreate,
     CustomerCredit,
@@ -37,20 +38,20 @@ async def list_customers(
 
 
 @router.get("/{customer_id}", dependencies=[READERS])
-async def get_customer(customer_id: int, db: DatabaseDep) -> CustomerPublic:
+async def get_customer(customer_id: IdParam, db: DatabaseDep) -> CustomerPublic:
     found = await db.run(customers.get_customer, customer_id)
     return CustomerPublic.model_validate(found)
 
 
 @router.patch("/{customer_id}", dependencies=[EDITORS])
 async def update_customer(
-    customer_id: int, body: CustomerUpdate, db: DatabaseDep
+    customer_id: IdParam, body: CustomerUpdate, db: DatabaseDep
 ) -> CustomerPublic:
     return await db.run(customers.update_customer, customer_id, body)
 
 
 @router.get("/{customer_id}/credit", dependencies=[READERS])
 async def customer_credit(
-    customer_id: int, db: DatabaseDep, as_of: date | None = None
+    customer_id: IdParam, db: DatabaseDep, as_of: Day | None = None
 ) -> CustomerCredit:
     return await db.run(credit.customer_credit, customer_id, as_of or date.today())

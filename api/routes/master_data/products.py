@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from activities.master_data import products
 from api.deps import CurrentUser, DatabaseDep, PagingDep, require
 from api.listing import Page
+from models.fields import IdParam
 from models.master_data.products import ProductCreate, ProductPublic, ProductUpdate
 from models.security.users import Role
 
@@ -26,10 +27,12 @@ async def list_products(db: DatabaseDep, paging: PagingDep, _: CurrentUser) -> P
 
 
 @router.get("/{product_id}")
-async def get_product(product_id: int, db: DatabaseDep, _: CurrentUser) -> ProductPublic:
+async def get_product(product_id: IdParam, db: DatabaseDep, _: CurrentUser) -> ProductPublic:
     return ProductPublic.model_validate(await db.run(products.get_product, product_id))
 
 
 @router.patch("/{product_id}", dependencies=[EDITORS])
-async def update_product(product_id: int, body: ProductUpdate, db: DatabaseDep) -> ProductPublic:
+async def update_product(
+    product_id: IdParam, body: ProductUpdate, db: DatabaseDep
+) -> ProductPublic:
     return await db.run(products.update_product, product_id, body)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from activities.receivables import credit_notes
 from api.deps import CommandsDep, CurrentUser, DatabaseDep, reader, require
 from api.idempotency import command_key
+from models.fields import IdParam
 from models.receivables.credit_notes import CreditNoteCreate, CreditNotePublic
 from models.security.users import Role
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/invoices", tags=["credit notes"])
 
 @router.post("/{invoice_id}/credit-notes", status_code=201, dependencies=[require(Role.FINANCE)])
 async def issue_credit_note(
-    invoice_id: int,
+    invoice_id: IdParam,
     body: CreditNoteCreate,
     commands: CommandsDep,
     user: CurrentUser,
@@ -36,5 +37,5 @@ async def issue_credit_note(
 
 
 @router.get("/{invoice_id}/credit-notes", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
-async def list_credit_notes(invoice_id: int, db: DatabaseDep) -> list[CreditNotePublic]:
+async def list_credit_notes(invoice_id: IdParam, db: DatabaseDep) -> list[CreditNotePublic]:
     return await db.run(credit_notes.list_credit_notes, invoice_id)

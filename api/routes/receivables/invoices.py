@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from activities.receivables import invoices
 from api.deps import DatabaseDep, PagingDep, reader
 from api.listing import Page
+from models.fields import IdParam
 from models.receivables.invoices import InvoicePublic, InvoiceStatus
 from models.security.users import Role
 
@@ -18,7 +19,7 @@ READERS = reader(Role.FINANCE, Role.SALES, Role.COLLECTOR, Role.CREDIT_MANAGER)
 async def list_invoices(
     db: DatabaseDep,
     paging: PagingDep,
-    customer_id: int | None = None,
+    customer_id: IdParam | None = None,
     status: InvoiceStatus | None = None,
     overdue: bool | None = None,
 ) -> Page[InvoicePublic]:
@@ -29,5 +30,5 @@ async def list_invoices(
 
 
 @router.get("/{invoice_id}", dependencies=[READERS])
-async def get_invoice(invoice_id: int, db: DatabaseDep) -> InvoicePublic:
+async def get_invoice(invoice_id: IdParam, db: DatabaseDep) -> InvoicePublic:
     return await db.run(invoices.invoice_public, invoice_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from activities.receivables import payments
 from api.deps import CommandsDep, CurrentUser, DatabaseDep, reader, require
+from models.fields import IdParam
 from models.receivables.payments import PaymentCreate, PaymentPublic, PaymentReverse
 from models.security.users import Role
 
@@ -23,13 +24,13 @@ async def record_payment(
 
 
 @router.get("/{payment_id}", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
-async def get_payment(payment_id: int, db: DatabaseDep) -> PaymentPublic:
+async def get_payment(payment_id: IdParam, db: DatabaseDep) -> PaymentPublic:
     return await db.run(payments.payment_public, payment_id)
 
 
 @router.post("/{payment_id}/reverse", dependencies=[require(Role.FINANCE)])
 async def reverse_payment(
-    payment_id: int, body: PaymentReverse, commands: CommandsDep, user: CurrentUser
+    payment_id: IdParam, body: PaymentReverse, commands: CommandsDep, user: CurrentUser
 ) -> PaymentPublic:
     return await commands.run(
         payments.reverse_payment, payment_id, body, user.username, date.today()

@@ -13,6 +13,7 @@ from api.deps import CommandsDep, CurrentUser, DatabaseDep, TemporalDep, reader,
 from api.idempotency import command_key
 from api.idempotent_answer import answer_status
 from models.errors import Conflict
+from models.fields import IdParam
 from models.receivables.write_offs import (
     WriteOffCreate,
     WriteOffDecisionRequest,
@@ -34,7 +35,7 @@ router = APIRouter(prefix="/invoices", tags=["write-offs"])
     responses={202: {"description": "above the approval amount: waiting for a finance approver"}},
 )
 async def write_off(
-    invoice_id: int,
+    invoice_id: IdParam,
     body: WriteOffCreate,
     commands: CommandsDep,
     user: CurrentUser,
@@ -55,7 +56,7 @@ def _write_off_status(result: WriteOffPublic) -> int:
 
 
 @router.get("/{invoice_id}/write-offs", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
-async def list_write_offs(invoice_id: int, db: DatabaseDep) -> list[WriteOffPublic]:
+async def list_write_offs(invoice_id: IdParam, db: DatabaseDep) -> list[WriteOffPublic]:
     return await db.run(write_offs.list_write_offs, invoice_id)
 
 
@@ -63,8 +64,8 @@ async def list_write_offs(invoice_id: int, db: DatabaseDep) -> list[WriteOffPubl
     "/{invoice_id}/write-offs/{write_off_id}/decision", dependencies=[require(Role.APPROVER)]
 )
 async def decide_write_off(
-    invoice_id: int,
-    write_off_id: int,
+    invoice_id: IdParam,
+    write_off_id: IdParam,
     body: WriteOffDecisionRequest,
     db: DatabaseDep,
     temporal: TemporalDep,

@@ -12,6 +12,7 @@ from activities.reports import ageing, sales
 from activities.reports.files import XLSX, FileFormat, table_file
 from api.deps import DatabaseDep, reader
 from api.downloads import download
+from models.fields import Day, IdParam
 from models.reports.ageing import AgeingBasis, AgeingReport, parse_buckets
 from models.reports.sales import DsoReport, SalesGrouping, SalesReport
 from models.security.users import Role
@@ -41,12 +42,12 @@ def table_response(
 )
 async def ar_aging(
     db: DatabaseDep,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     basis: AgeingBasis = AgeingBasis.DUE_DATE,
     buckets: Annotated[str, Query(description="upper bounds in days, e.g. 30,60,90,120")] = (
         "30,60,90,120"
     ),
-    customer_id: int | None = None,
+    customer_id: IdParam | None = None,
     format: ReportFormat = ReportFormat.JSON,
 ) -> Response | AgeingReport:
     bounds = parse_buckets(buckets)
@@ -66,8 +67,8 @@ async def ar_aging(
 )
 async def sales_report(
     db: DatabaseDep,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[Day | None, Query(alias="from")] = None,
+    period_to: Annotated[Day | None, Query(alias="to")] = None,
     group_by: SalesGrouping = SalesGrouping.MONTH,
     format: ReportFormat = ReportFormat.JSON,
 ) -> Response | SalesReport:
@@ -86,7 +87,7 @@ async def sales_report(
 @router.get("/dso", dependencies=[READERS])
 async def dso(
     db: DatabaseDep,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     days: Annotated[int, Query(ge=1, le=3660)] = 90,
 ) -> DsoReport:
     return await db.run(sales.dso_report, as_of or date.today(), days)

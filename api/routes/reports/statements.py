@@ -14,6 +14,7 @@ from activities.reports import statements
 from activities.reports.files import XLSX, FileFormat, statement_file
 from api.deps import DatabaseDep, SettingsDep, reader
 from api.downloads import download
+from models.fields import Day, IdParam
 from models.reports.statements import CustomerStatement
 from models.security.users import Role
 
@@ -34,11 +35,11 @@ class StatementFormat(StrEnum):
     responses={200: {"content": {"application/pdf": {}, XLSX: {}}}},
 )
 async def customer_statement(
-    customer_id: int,
+    customer_id: IdParam,
     db: DatabaseDep,
     settings: SettingsDep,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[Day | None, Query(alias="from")] = None,
+    period_to: Annotated[Day | None, Query(alias="to")] = None,
     format: StatementFormat = StatementFormat.JSON,
 ) -> Response | CustomerStatement:
     end = period_to or date.today()

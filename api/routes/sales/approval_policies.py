@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from activities.sales import approval_policy, credit_policies
 from api.deps import CurrentUser, DatabaseDep, PagingDep, reader, require
 from api.listing import Page
+from models.fields import IdParam, Line
 from models.sales.approval_policy import ApprovalPolicyCreate, ApprovalPolicyPublic
 from models.sales.credit_policy import CreditClassPolicyBase, CreditClassPolicyPublic
 from models.security.users import Role
@@ -35,13 +36,13 @@ async def current_approval_policy(db: DatabaseDep) -> ApprovalPolicyPublic:
 
 
 @router.get("/approval-policies/{policy_id}", dependencies=[READERS])
-async def get_approval_policy(policy_id: int, db: DatabaseDep) -> ApprovalPolicyPublic:
+async def get_approval_policy(policy_id: IdParam, db: DatabaseDep) -> ApprovalPolicyPublic:
     return await db.run(approval_policy.get_policy, policy_id)
 
 
 @router.put("/credit-policies/{credit_class}", dependencies=[require(Role.CREDIT_MANAGER)])
 async def put_credit_policy(
-    credit_class: str, body: CreditClassPolicyBase, db: DatabaseDep
+    credit_class: Line, body: CreditClassPolicyBase, db: DatabaseDep
 ) -> CreditClassPolicyPublic:
     return await db.run(credit_policies.put_policy, credit_class, body)
 

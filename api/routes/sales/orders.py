@@ -22,6 +22,7 @@ from api.deps import (
     require,
 )
 from api.listing import Page
+from models.fields import IdParam
 from models.sales.messages import Amendment, Decision, ReleaseInput
 from models.sales.order_detail import OrderDetail
 from models.sales.order_requests import OrderAmend, OrderCreate
@@ -53,7 +54,7 @@ async def list_orders(
     db: DatabaseDep,
     paging: PagingDep,
     status: OrderStatus | None = None,
-    customer_id: int | None = None,
+    customer_id: IdParam | None = None,
 ) -> Page[OrderPublic]:
     items, total = await db.run(
         orders.list_orders, paging.limit, paging.offset, status, customer_id
@@ -62,19 +63,19 @@ async def list_orders(
 
 
 @router.get("/{order_id}", dependencies=[READERS])
-async def get_order(order_id: int, db: DatabaseDep) -> OrderDetail:
+async def get_order(order_id: IdParam, db: DatabaseDep) -> OrderDetail:
     return await db.run(order_detail, order_id)
 
 
 @router.get("/{order_id}/timeline", dependencies=[READERS])
-async def order_timeline(order_id: int, db: DatabaseDep) -> list[OrderEventPublic]:
+async def order_timeline(order_id: IdParam, db: DatabaseDep) -> list[OrderEventPublic]:
     return await db.run(orders.timeline, order_id)
 
 
 async def _update(
     db: DatabaseDep,
     temporal: Client,
-    order_id: int,
+    order_id: IdParam,
     update: UpdateMethodMultiParam[[Any, Arg], Any],
     arg: Arg,
 ) -> OrderDetail:
@@ -109,21 +110,29 @@ async def decide(
 
 @router.post("/{order_id}/approve", dependencies=[DECIDERS])
 async def approve(
-    order_id: int, body: ApproveRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    order_id: IdParam,
+    body: ApproveRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> OrderDetail:
     return await decide(db, temporal, order_id, user, True, body.comment, body.level)
 
 
 @router.post("/{order_id}/reject", dependencies=[DECIDERS])
 async def reject(
-    order_id: int, body: RejectRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    order_id: IdParam,
+    body: RejectRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> OrderDetail:
     return await decide(db, temporal, order_id, user, False, body.reason, body.level)
 
 
 @router.patch("/{order_id}", dependencies=[require(Role.SALES)])
 async def amend_order(
-    order_id: int, body: OrderAmend, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    order_id: IdParam, body: OrderAmend, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
 ) -> OrderDetail:
     """New lines for an order not yet approved; the earlier version is kept (`/revisions`)."""
     await db.run(order_amendments.check_amendment, order_id, body)
@@ -132,20 +141,24 @@ async def amend_order(
 
 
 @router.get("/{order_id}/revisions", dependencies=[READERS])
-async def order_revisions(order_id: int, db: DatabaseDep) -> list[OrderRevisionPublic]:
+async def order_revisions(order_id: IdParam, db: DatabaseDep) -> list[OrderRevisionPublic]:
     return await db.run(order_amendments.revisions, order_id)
 
 
 @router.post("/{order_id}/cancel", dependencies=[require(Role.SALES)])
 async def cancel(
-    order_id: int, body: CancelRequest, db: DatabaseDep, temporal: TemporalDep, user: CurrentUser
+    order_id: IdParam,
+    body: CancelRequest,
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: CurrentUser,
 ) -> OrderDetail:
     return await _update(db, temporal, order_id, OrderWorkflow.cancel, _decision(user, body.reason))
 
 
 @router.post("/{order_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
 async def release_credit_hold(
-    order_id: int,
+    order_id: IdParam,
     body: ReleaseHoldRequest,
     db: DatabaseDep,
     temporal: TemporalDep,

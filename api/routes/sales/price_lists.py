@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from activities.sales import price_lists
 from api.deps import DatabaseDep, PagingDep, reader, require
 from api.listing import Page
+from models.fields import IdParam
 from models.sales.price_lists import PriceItemCreate, PriceListCreate, PriceListPublic
 from models.security.users import Role
 
@@ -27,12 +28,12 @@ async def list_price_lists(db: DatabaseDep, paging: PagingDep) -> Page[PriceList
 
 
 @router.get("/{list_id}", dependencies=[READERS])
-async def get_price_list(list_id: int, db: DatabaseDep) -> PriceListPublic:
+async def get_price_list(list_id: IdParam, db: DatabaseDep) -> PriceListPublic:
     return await db.run(price_lists.price_list_public, list_id)
 
 
 @router.post("/{list_id}/items", status_code=201, dependencies=[EDITORS])
 async def add_price_items(
-    list_id: int, body: list[PriceItemCreate], db: DatabaseDep
+    list_id: IdParam, body: list[PriceItemCreate], db: DatabaseDep
 ) -> PriceListPublic:
     return await db.run(price_lists.add_items, list_id, body)
