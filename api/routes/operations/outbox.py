@@ -10,6 +10,7 @@ from activities import outbox_operations
 from activities.documents import mail_delivery
 from api.deps import CommandsDep, CurrentUser, DatabaseDep, PagingDep, SettingsDep, reader, require
 from api.listing import Page
+from models.fields import IdParam
 from models.outbox import OutboxKind, OutboxMessagePublic, OutboxState
 from models.security.users import Role
 
@@ -31,7 +32,7 @@ async def list_outbox(
 
 @router.post("/{message_id}/resend", dependencies=[require()])
 async def resend(
-    message_id: int, commands: CommandsDep, settings: SettingsDep, user: CurrentUser
+    message_id: IdParam, commands: CommandsDep, settings: SettingsDep, user: CurrentUser
 ) -> OutboxMessagePublic:
     """Sends a dead or unconfirmed message again (admin): a mail now, a workflow message through
     the relay."""
