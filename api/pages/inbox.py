@@ -21,6 +21,7 @@ from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.sales.orders import decide
 from models.errors import O2CError
+from models.fields import IdParam
 from models.sales.approvals import ApprovalTaskPublic, TaskStatus
 from models.sales.orders import OrderPublic
 from models.security.users import User
@@ -58,7 +59,7 @@ async def inbox(
 
 @router.post("/inbox/{order_id}/decision", response_class=HTMLResponse)
 async def decision(
-    order_id: int,
+    order_id: IdParam,
     request: Request,
     db: DatabaseDep,
     link: TemporalLinkDep,
