@@ -13,6 +13,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
+from api.temporal_link import TemporalUnavailable
 from models.errors import ERROR_KINDS, Conflict, O2CError
 
 # A workflow refuses an Update with a domain error kind's name (models.errors): same status.
@@ -59,6 +60,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(WorkflowUpdateFailedError)
     async def update_failed(_: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:
         return update_error_response(exc)
+
+    @app.exception_handler(TemporalUnavailable)
+    async def temporal_not_connected(_: Request, exc: TemporalUnavailable) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "the workflow service did not answer; nothing was changed, try again"},
+            status_code=503,
+        )
 
     @app.exception_handler(RPCError)
     async def temporal_unreachable(_: Request, exc: RPCError) -> JSONResponse:

@@ -22,6 +22,10 @@ FLUSH_TIMEOUT = timedelta(seconds=1)
 ASSUME_DOWN_FOR = 15.0
 
 
+class TemporalUnavailable(Exception):
+    """Temporal did not answer the connect: the API answers 503 (see api/errors.py)."""
+
+
 class TemporalLink:
     def __init__(
         self, connect: Callable[[], Awaitable[Client]], engine: Engine, task_queue: str
@@ -34,11 +38,15 @@ class TemporalLink:
         self.task_queue = task_queue
 
     async def get(self, timeout: float = CONNECT_TIMEOUT) -> Client:
-        """The client; raises TimeoutError when Temporal does not answer within `timeout` s."""
+        """The client; raises TemporalUnavailable when Temporal does not answer within
+        `timeout` s or refuses the connection."""
         if self._client is None:
-            async with asyncio.timeout(timeout), self._lock:
-                if self._client is None:
-                    self._client = await self._connect()
+            try:
+                async with asyncio.timeout(timeout), self._lock:
+                    if self._client is None:
+                        self._client = await self._connect()
+            except (TimeoutError, RuntimeError, OSError) as exc:
+                raise TemporalUnavailable(str(exc) or "no answer in time") from exc
         return self._client
 
     async def flush_outbox(self) -> None:

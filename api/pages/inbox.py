@@ -20,6 +20,7 @@ from api.pages.i18n import N_
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.sales.orders import decide
+from api.temporal_link import TemporalUnavailable
 from models.errors import O2CError
 from models.fields import IdParam
 from models.sales.approvals import ApprovalTaskPublic, TaskStatus
@@ -74,7 +75,7 @@ async def decision(
         )
     except WorkflowUpdateFailedError as refused:
         problem = str(getattr(refused.cause, "message", None) or refused.cause or refused)
-    except (RPCError, RuntimeError):  # refused or unreachable: Temporal never got it
+    except (RPCError, RuntimeError, TemporalUnavailable):  # Temporal never got it
         problem = N_("The workflow service did not answer; nothing was decided. Try again.")
     except O2CError as error:
         problem = error.message
