@@ -29,6 +29,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from activities.security.users import find_user
 from activities.transaction import transaction
 from api.idempotent_answer import IN_PROGRESS, KeyedRequest, keyed_request
+from api.pages.session import COOKIE as SESSION_COOKIE
 from api.security import read_token
 from models.base import utcnow
 from models.outbox import IdempotentResponse
@@ -72,7 +73,8 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         digest = hashlib.sha256(await request.body()).hexdigest()
         claimed = await run_in_threadpool(self._claim, scope, digest)
         if isinstance(claimed, IdempotentResponse):
-            return _earlier_answer(claimed, digest)
+            page = request.url.path.startswith("/app/")
+            return _earlier_answer(claimed, digest, "text/html" if page else "application/json")
         keyed = KeyedRequest(scope, digest, claimed, request.scope)
         token = keyed_request.set(keyed)
         try:
@@ -96,9 +98,12 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         )
 
     def _caller(self, request: Request) -> str | None:
-        """The active user the token names; None leaves the refusal to the route."""
+        """The active user the bearer token (or, for a page's form, the session) names; None
+        leaves the refusal to the route."""
         scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
         if scheme.lower() != "bearer" or not token:
+            token = request.cookies.get(SESSION_COOKIE, "")
+        if not token:
             return None
         username = read_token(self.settings, token)
         if username is None:
@@ -162,7 +167,7 @@ def _ours(keyed: KeyedRequest) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _earlier_answer(earlier: IdempotentResponse, digest: str) -> Response:
+def _earlier_answer(earlier: IdempotentResponse, digest: str, media_type: str) -> Response:
     if earlier.request_hash != digest:
         return _json("Idempotency-Key was used with a different body", 409)
     if earlier.status_code == IN_PROGRESS:
@@ -170,6 +175,6 @@ def _earlier_answer(earlier: IdempotentResponse, digest: str) -> Response:
     return Response(
         earlier.body,
         status_code=earlier.status_code,
-        media_type="application/json",
+        media_type=media_type,
         headers={"Idempotent-Replay": "true"},
     )

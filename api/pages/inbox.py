@@ -9,19 +9,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
 
 from activities.master_data.customers import get_customer
 from activities.sales import approvals, orders
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import INBOX, form_user
-from api.pages.i18n import N_
+from api.pages.actions import attempt
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.sales.orders import decide
-from api.temporal_link import TemporalUnavailable
-from models.errors import O2CError
 from models.fields import IdParam
 from models.sales.approvals import ApprovalTaskPublic, TaskStatus
 from models.sales.orders import OrderPublic
@@ -69,17 +65,12 @@ async def decision(
     verdict: Annotated[Literal["approve", "reject"], Form()],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        await decide(
-            db, await link.get(), order_id, user, verdict == "approve", comment.strip() or None
-        )
-    except WorkflowUpdateFailedError as refused:
-        problem = str(getattr(refused.cause, "message", None) or refused.cause or refused)
-    except (RPCError, RuntimeError, TemporalUnavailable):  # Temporal never got it
-        problem = N_("The workflow service did not answer; nothing was decided. Try again.")
-    except O2CError as error:
-        problem = error.message
-    else:
+    async def decided() -> None:
+        client = await link.get()
+        await decide(db, client, order_id, user, verdict == "approve", comment.strip() or None)
+
+    problem = await attempt(decided())
+    if problem is None:
         return HTMLResponse("")  # accepted: htmx swaps the row out
     context = {"order_id": order_id, "problem": problem}
     return render(request, "app/inbox_refused.html", settings, user, context)

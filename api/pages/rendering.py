@@ -3,11 +3,14 @@ token its forms and htmx requests send back."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -18,6 +21,7 @@ from api.pages.session import CSRF_FIELD, CSRF_HEADER, csrf_token, session_token
 from models.security.users import User
 from o2c.settings import Settings
 
+MONEY = "#,##0.00 ¤¤"  # Babel replaces the two decimals with the currency's own
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.add_extension("jinja2.ext.i18n")
 
@@ -52,6 +56,11 @@ def render(
         "csrf_header": CSRF_HEADER,
         "csrf": csrf_token(settings, token) if token and user else "",
         "number": lambda value: _number(value, language),
+        "money": lambda amount, currency: _money(amount, currency, language),
+        "day": lambda value: _day(value, language),
+        "moment": lambda value: _moment(value, language),
+        # A form sends it as its Idempotency-Key: a double click does the action once.
+        "form_key": lambda: uuid.uuid4().hex,
         **(context or {}),
     }
     return templates.TemplateResponse(request, template, values, status_code=status_code)
@@ -62,3 +71,17 @@ def _number(value: Decimal | int, language: str) -> str:
     places = max(0, -Decimal(value).as_tuple().exponent)  # type: ignore[operator]
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=_babel_locale(language))
+
+
+def _money(amount: Decimal, currency: str, language: str) -> str:
+    """In the currency's own decimals (27.00 USD, 2,700 JPY), grouped per the reader's locale;
+    the ISO code, not a symbol, since "$" and "¥" name several currencies."""
+    return format_currency(amount, currency, format=MONEY, locale=_babel_locale(language))
+
+
+def _day(value: date | None, language: str) -> str:
+    return format_date(value, format="medium", locale=_babel_locale(language)) if value else ""
+
+
+def _moment(value: datetime | None, language: str) -> str:
+    return format_datetime(value, format="short", locale=_babel_locale(language)) if value else ""

@@ -43,9 +43,14 @@ class Person:
     async def open(self, path: str) -> httpx.Response:
         return await self.http.get(path)
 
-    async def submit(self, page: httpx.Response, action: str, **fields: Any) -> httpx.Response:
-        """A form on `page` sent as htmx sends it: the page's CSRF token in the header."""
+    async def submit(
+        self, page: httpx.Response, action: str, key: str | None = None, **fields: Any
+    ) -> httpx.Response:
+        """A form on `page` sent as htmx sends it: the page's CSRF token in the header, and the
+        form's Idempotency-Key when given."""
         headers = {"X-CSRF-Token": csrf_of(page), "HX-Request": "true"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
         return await self.http.post(action, data=fields, headers=headers)
 
     async def aclose(self) -> None:

@@ -4,6 +4,7 @@ a clear message."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from models.sales.orders import OrderPublic
 from o2c.settings import Settings
 from tests import factories
-from tests.support.orders import status
+from tests.support.orders import events_of, status
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
@@ -96,3 +97,19 @@ async def test_a_rejection_needs_a_comment(
     answer = await ann.submit(inbox, f"/app/inbox/{waiting_order.id}/decision", verdict="reject")
     assert "Your decision was not taken:" in answer.text
     assert status(sqlite_engine, waiting_order.id) == "pending_approval"
+
+
+async def test_a_double_click_on_approve_decides_once(
+    waiting_order: OrderPublic, approvers: tuple[Person, Person], sqlite_engine: Engine
+) -> None:
+    ann, _ = approvers
+    inbox = await ann.open("/app/inbox")
+    key = re.search(r'"Idempotency-Key": "([0-9a-f]+)"', inbox.text)
+    assert key, "the decision form carries its own Idempotency-Key"
+    action = f"/app/inbox/{waiting_order.id}/decision"
+    first = await ann.submit(inbox, action, key=key.group(1), verdict="approve", comment="ok")
+    second = await ann.submit(inbox, action, key=key.group(1), verdict="approve", comment="ok")
+    assert first.text == second.text == ""  # both clicks see the row leave; none a refusal
+    assert second.headers["Idempotent-Replay"] == "true"
+    approvals = [e for e in events_of(sqlite_engine, waiting_order.id) if e[0] == "approved"]
+    assert len(approvals) == 1, events_of(sqlite_engine, waiting_order.id)
