@@ -11,13 +11,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.temporal_link import TemporalUnavailable
 from models.errors import ERROR_KINDS, Conflict, O2CError
 
 # A workflow refuses an Update with a domain error kind's name (models.errors): same status.
 UPDATE_STATUS = {kind.__name__: kind.status_code for kind in ERROR_KINDS}
+# An action whose workflow Temporal does not know (finished, or not started yet): too late or too
+# early, a conflict with the state, not an outage.
+NOTHING_WAITING = (
+    "nothing is waiting for this action: its workflow has finished or has not started yet"
+)
 
 
 def update_error_response(exc: WorkflowUpdateFailedError) -> JSONResponse:
@@ -70,6 +75,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RPCError)
     async def temporal_unreachable(_: Request, exc: RPCError) -> JSONResponse:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            # Temporal answered: no workflow is running for it (finished, or not started yet).
+            return JSONResponse({"detail": NOTHING_WAITING}, status_code=409)
         return JSONResponse(
             {"detail": f"the workflow service did not answer: {exc.message}"}, status_code=503
         )

@@ -38,7 +38,7 @@ from o2c.settings import Settings
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 # A claim older than this belongs to a request that died with its process before its command
 # committed (a committed command leaves its answer, not a claim); a retry takes it over.
-ABANDONED_AFTER = timedelta(minutes=5)
+ABANDONED_AFTER = timedelta(minutes=5)  # the setting's default
 
 
 def _json(detail: str, status_code: int) -> Response:
@@ -61,6 +61,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         super().__init__(app)  # type: ignore[arg-type]
         self.engine = engine
         self.settings = settings
+        self.abandoned_after = timedelta(seconds=settings.idempotency_abandon_seconds)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get("idempotency-key")
@@ -125,7 +126,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             earlier = session.exec(
                 select(IdempotentResponse).where(IdempotentResponse.key == scope)
             ).one()
-            abandoned = earlier.created_at < utcnow() - ABANDONED_AFTER
+            abandoned = earlier.created_at < utcnow() - self.abandoned_after
             same_body = earlier.request_hash == digest
             if earlier.status_code != IN_PROGRESS or not abandoned or not same_body:
                 return earlier

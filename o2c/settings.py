@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
+    idempotency_abandon_seconds: int = Field(
+        300,
+        ge=1,
+        description="A keyed request still running after this long had its process die: a retry "
+        "with the same Idempotency-Key takes it over.",
+    )
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
     )

@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.pages.i18n import N_
 from api.temporal_link import TemporalUnavailable
 from models.errors import O2CError
 
+NOTHING_WAITING = N_(
+    "Nothing is waiting for this action any more. Reload the page to see where it stands."
+)
 TEMPORAL_DOWN = N_("The workflow service did not answer; nothing was done. Try again in a minute.")
 
 
@@ -22,7 +25,9 @@ async def attempt(action: Awaitable[object]) -> str | None:
         await action
     except WorkflowUpdateFailedError as refused:
         return str(getattr(refused.cause, "message", None) or refused.cause or refused)
-    except (RPCError, RuntimeError, TemporalUnavailable):  # Temporal never got it
+    except RPCError as error:
+        return NOTHING_WAITING if error.status == RPCStatusCode.NOT_FOUND else TEMPORAL_DOWN
+    except (RuntimeError, TemporalUnavailable):  # Temporal never got it
         return TEMPORAL_DOWN
     except O2CError as error:
         return error.message
