@@ -67,9 +67,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(
-        money=_money, price=_price, quantity=_quantity, percent=_percent, day=_day
-    )
+    env.filters.update(money=_money, price=_price, quantity=_quantity, percent=_percent, day=_day)
     return env
 
 

@@ -58,7 +58,9 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
 
 
 def render(source: DocumentSource) -> Document:
-    return Document(source.filename, PDF, render_pdf(source.template, source.language, source.context))
+    return Document(
+        source.filename, PDF, render_pdf(source.template, source.language, source.context)
+    )
 
 
 def attachment_source(session: Session, spec: dict[str, Any], seller: str) -> DocumentSource:

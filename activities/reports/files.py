@@ -48,4 +48,8 @@ def statement_file(
         "customer": customer.model_dump(),
         "statement": statement,
     }
-    return ReportFile(render_pdf("statement.html.j2", customer.language, context), "application/pdf", f"{name}.pdf")
+    return ReportFile(
+        render_pdf("statement.html.j2", customer.language, context),
+        "application/pdf",
+        f"{name}.pdf",
+    )

@@ -13,6 +13,7 @@ from models.sales.orders import SalesOrder
 from models.security.users import User
 from notifications.outbox import queue_email
 
+
 def staff(session: Session, role: str | None, username: str | None) -> list[User]:
     """Active users with the role (or the one named user) who have an e-mail address."""
     query = select(User).where(col(User.active), col(User.email).is_not(None))

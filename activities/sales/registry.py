@@ -12,7 +12,6 @@ from temporalio import activity
 
 from activities.sales import amendments, approvals, credit_holds, orders
 from activities.transaction import run_command
-from o2c.settings import DEFAULT_PUBLIC_URL
 from models.sales.messages import (
     AmendOrderInput,
     AmendResult,
@@ -27,6 +26,7 @@ from models.sales.messages import (
     ReleaseHoldInput,
     StatusChangeInput,
 )
+from o2c.settings import DEFAULT_PUBLIC_URL
 
 
 class SalesActivities:

@@ -11,8 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.fields import Code, Count, Line, Note
-from models.money import Amount, parse_amount
 from models.languages import LANGUAGE_PATTERN
+from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
 from models.receivables.policies import InvoicePolicy, default_invoice_policy
 
