@@ -124,3 +124,16 @@ async def test_statement_pdf_is_in_the_customers_language(
     assert WORDS[language]["statement"] in text
     assert WORDS[language]["invoice"] in text  # the kind of each line, translated
     assert "150.00" in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh_Hant", "zh_Hans", "zh"])
+async def test_a_customer_reads_english_traditional_or_simplified_chinese(
+    api: ApiClient, language: str
+) -> None:
+    created = await factories.posted_customer(api, language=language)
+
+    assert created["language"] == language  # stored as sent: `zh` stays `zh`, read as zh_Hans
+
+
+async def test_a_language_without_a_catalog_is_refused(api: ApiClient) -> None:
+    await api.post("/customers", Role.SALES, {**factories.ACME, "language": "fr"}, expect=422)
