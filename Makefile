@@ -34,7 +34,8 @@ test: lint chromium
 translations: $(STAMP)
 	$(VENV)/bin/pybabel extract -F api/translations/babel.cfg -k _ -k N_ --no-location \
 		--omit-header -o api/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i api/translations/messages.pot -d api/translations
+	$(VENV)/bin/pybabel update -i api/translations/messages.pot -d api/translations \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 bench: $(STAMP)
 	$(PY) -m bench
