@@ -2,6 +2,7 @@
 the moment the message is handed over (DATA) and tell a refusal from an unknown outcome.
 
 Errors:
+ MailUnbuildable the message cannot be written (a CR or LF in a header): no attempt can send it
  MailRefused     the server answered no: permanent (5xx) or try later (4xx); nothing was accepted
  OutcomeUnknown  the connection failed during DATA: the server may or may not have the message
 Anything else (connection refused, a timeout before DATA) leaves nothing on the server."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -29,6 +31,10 @@ class MailRefused(Exception):
         self.permanent = code >= 500
 
 
+class MailUnbuildable(Exception):
+    """The mail cannot be put into SMTP form; sending it again would fail the same way."""
+
+
 class OutcomeUnknown(Exception):
     """The message may have been accepted: resending could deliver it twice."""
 
@@ -43,6 +49,23 @@ def build_message(
     message_id: str,
     attachments: list[Attachment] | None = None,
 ) -> EmailMessage:
+    try:
+        message = _message(sender, to, subject, text, html, message_id, attachments or [])
+        flatten_message(message, cte_type="7bit")  # a bad header fails here, not mid-SMTP
+    except (ValueError, MessageError) as exc:
+        raise MailUnbuildable(f"the mail cannot be built: {exc}") from exc
+    return message
+
+
+def _message(
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    attachments: list[Attachment],
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -51,7 +74,7 @@ def build_message(
     message["Message-ID"] = message_id
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    for attachment in attachments or []:
+    for attachment in attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
         message.add_attachment(
             attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename

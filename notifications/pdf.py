@@ -1,6 +1,6 @@
-"""Renders a printable document (invoice, statement) from a Jinja2 HTML template to PDF with
-WeasyPrint. The font configuration is built once per process: loading the CJK font is the slow
-part, and every document reuses it."""
+"""Renders a printable document (invoice, statement) from a Jinja2 HTML template under
+templates/documents, in the reader's language, to PDF with WeasyPrint. The font configuration is
+built once per process: loading the CJK font is the slow part, and every document reuses it."""
 
 from __future__ import annotations
 
@@ -8,38 +8,16 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    pass_context,
-    select_autoescape,
-)
-from jinja2.runtime import Context
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from models.money import quantize
 from notifications.fonts import FONT_FAMILY, font_face_css
-from notifications.render import TEMPLATES
+from notifications.render import TEMPLATES, render
 
 DOCUMENTS = TEMPLATES / "documents"
 LATIN_FONT = '"DejaVu Sans"'
 # WeasyPrint's font configuration is not documented as thread-safe; renders take turns.
 _render_lock = threading.Lock()
-
-
-@lru_cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(DOCUMENTS),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["money"] = format_money
-    return env
 
 
 @lru_cache
@@ -55,18 +33,13 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     return config, css
 
 
-@pass_context
-def format_money(context: Context, value: Any) -> str:
-    """1234.5 -> '1,234.50': thousands separators, the document currency's decimals."""
-    return f"{quantize(value, context.get('currency') or 'USD'):,}"
+def render_html(template: str, language: str | None, context: dict[str, Any]) -> str:
+    """The document's HTML; `context` carries `currency`, the default of its amounts."""
+    return render(f"documents/{template}", language, context)
 
 
-def render_html(template: str, context: dict[str, Any]) -> str:
-    return _environment().get_template(template).render(**context)
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    html = render_html(template, context)
+def render_pdf(template: str, language: str | None, context: dict[str, Any]) -> bytes:
+    html = render_html(template, language, context)
     with _render_lock:
         config, css = _fonts()
         pdf = HTML(string=html, base_url=str(DOCUMENTS)).write_pdf(

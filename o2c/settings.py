@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Where people open the workspace when nothing else is set: the dev stack's API on its port.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 class FulfilmentSettings(BaseSettings):
@@ -24,7 +27,9 @@ class FulfilmentSettings(BaseSettings):
         ["*"], description='Credit classes re-checked before dispatch (JSON list; "*" = all).'
     )
     ops_email: str = Field("ops@o2c.example", description="Operations mailbox (late shipments).")
-    staff_language: str = Field("en", description="Language of e-mails to staff (en or zh).")
+    staff_language: str = Field(
+        "en", description="Language of e-mails to staff: en, zh_Hant or zh_Hans (zh = zh_Hans)."
+    )
 
 
 class Settings(BaseSettings):
@@ -43,6 +48,11 @@ class Settings(BaseSettings):
     task_queue: str = Field("o2c", description="Temporal task queue of the worker.")
     api_host: str = Field("127.0.0.1", description="Interface the API listens on.")
     api_port: int = Field(8000, description="Port of the API and web pages.")
+    public_url: str = Field(
+        "",
+        description="Address people open the workspace at, for links in e-mails; "
+        "empty: http://127.0.0.1:API_PORT.",
+    )
     temporal_port: int = Field(7233, description="Port of the embedded Temporal dev server.")
     temporal_ui_port: int = Field(8233, description="Port of the embedded Temporal UI.")
     smtp_host: str = Field("127.0.0.1", description="SMTP server that outgoing mail goes to.")
@@ -68,6 +78,13 @@ class Settings(BaseSettings):
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
     )
+
+    @model_validator(mode="after")
+    def _default_public_url(self) -> Settings:
+        if not self.public_url:
+            self.public_url = f"http://127.0.0.1:{self.api_port}"
+        self.public_url = self.public_url.rstrip("/")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

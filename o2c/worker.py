@@ -47,7 +47,7 @@ def activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
     seller = settings.company_name
     mail = MailServer(settings.mail_from, settings.smtp_host, settings.smtp_port, seller)
     return [
-        *SalesActivities(engine).all(),
+        *SalesActivities(engine, settings.public_url).all(),
         *FulfilmentActivities(engine, fulfilment_config(settings)).all(),
         *ReceivablesActivities(engine, seller=seller).all(),
         *CollectionActivities(engine, seller=seller).all(),

@@ -175,7 +175,7 @@ def propose_bad_debt(session: Session, invoice_id: int) -> BadDebtProposed:
                 key=f"{key}/{user.username}",
                 to=user.email,
                 template="bad_debt_proposal",
-                language="en",
+                language=user.language,
                 context={
                     "invoice": invoice,
                     "customer": customer,

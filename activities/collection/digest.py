@@ -14,12 +14,7 @@ from models.money import quantize
 from models.outbox import OutboxMessage, OutboxState
 from models.receivables.invoices import Invoice
 from notifications.outbox import queue_email
-from notifications.render import LANGUAGES, environment
-
-
-def _letter(template: str, language: str, context: dict[str, object]) -> str:
-    lang = language if language in LANGUAGES else "en"
-    return environment().get_template(f"{template}.{lang}.txt.j2").render(**context).strip()
+from notifications.render import render_letter
 
 
 def send_digests(session: Session, on: date, seller: str) -> list[int]:
@@ -43,7 +38,7 @@ def send_digests(session: Session, on: date, seller: str) -> list[int]:
                 "outstanding": quantize(step.outstanding, invoice.currency),
                 "fee": quantize(step.fee, invoice.currency),
                 "interest": quantize(step.interest, invoice.currency),
-                "letter": _letter(
+                "letter": render_letter(
                     step.template,
                     customer.language,
                     {"customer": customer, "invoice": invoice, "step": step, "company": seller},

@@ -9,17 +9,15 @@ from activities.master_data.customers import get_customer
 from models.collection.dunning import DunningPolicy, DunningPolicyIn, DunningPolicyPublic
 from models.collection.dunning_terms import DunningTerms
 from models.errors import InvalidInput, NotFound
-from notifications.render import LANGUAGES, TEMPLATES
+from notifications.render import letter_exists
 
 
 def _check_templates(terms: DunningTerms) -> None:
     for index, level in enumerate(terms.levels):
-        for lang in LANGUAGES:
-            if not (TEMPLATES / f"{level.template}.{lang}.txt.j2").exists():
-                raise InvalidInput(
-                    f"levels[{index}].template: no letter {level.template!r} in {lang}",
-                    field="levels",
-                )
+        if not letter_exists(level.template):
+            raise InvalidInput(
+                f"levels[{index}].template: no letter {level.template!r}", field="levels"
+            )
 
 
 def to_public(policy: DunningPolicy) -> DunningPolicyPublic:

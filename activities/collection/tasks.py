@@ -69,7 +69,7 @@ def _notify(session: Session, task: CollectionTask, username: str, reason: str) 
         key=f"collection-task-{task.id}/notice/{reason}/{username}",
         to=user.email,
         template="collection_notice",
-        language="en",
+        language=user.language,
         context={
             "task": task,
             "invoice": invoice,

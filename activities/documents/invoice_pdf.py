@@ -10,9 +10,7 @@ from sqlmodel import Session
 
 from activities.master_data.customers import get_customer
 from activities.receivables.invoices import get_invoice, invoice_lines
-from models.money import quantize
 from models.sales.orders import SalesOrder
-from notifications.labels import labels
 from notifications.pdf import render_pdf
 
 PDF = "application/pdf"
@@ -33,6 +31,7 @@ class DocumentSource:
 
     template: str
     filename: str
+    language: str
     context: dict[str, Any]
 
 
@@ -40,35 +39,28 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
     invoice = get_invoice(session, invoice_id)
     customer = get_customer(session, invoice.customer_id)
     order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
-    t = labels(customer.language)
     # One due date per invoice today; instalment plans add rows here with their own dates.
-    due_dates = [{"due_date": invoice.due_date, "amount": invoice.total}]
-    instructions = t["pay_by"].format(
-        amount=f"{quantize(invoice.outstanding, invoice.currency):,}",
-        currency=invoice.currency,
-        due_date=invoice.due_date,
-        number=invoice.number,
-    )
+    due_dates = [{"due_date": invoice.due_date, "amount": invoice.outstanding}]
     return DocumentSource(
         template="invoice.html.j2",
         filename=f"{invoice.number}.pdf",
+        language=customer.language,
         context={
-            "language": customer.language,
             "currency": invoice.currency,
-            "t": t,
             "seller": {"name": seller, "address": None},
             "customer": customer.model_dump(),
             "invoice": invoice.model_dump(),
             "order_number": order.number if order else None,
             "lines": [line.model_dump() for line in invoice_lines(session, invoice_id)],
             "due_dates": due_dates,
-            "payment_instructions": instructions,
         },
     )
 
 
 def render(source: DocumentSource) -> Document:
-    return Document(source.filename, PDF, render_pdf(source.template, source.context))
+    return Document(
+        source.filename, PDF, render_pdf(source.template, source.language, source.context)
+    )
 
 
 def attachment_source(session: Session, spec: dict[str, Any], seller: str) -> DocumentSource:

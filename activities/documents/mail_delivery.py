@@ -28,6 +28,7 @@ from models.outbox import OutboxMessage, OutboxState
 from notifications.mailer import (
     Attachment,
     MailRefused,
+    MailUnbuildable,
     OutcomeUnknown,
     build_message,
     submit_message,
@@ -129,15 +130,23 @@ async def deliver(engine: Engine, outbox_id: int, server: MailServer) -> OutboxS
     claimed = await asyncio.to_thread(claim, engine, outbox_id, token)
     if claimed is None:
         return (await asyncio.to_thread(_read, engine, outbox_id) or mail).state
-    message = build_message(
-        sender=server.sender,
-        to=claimed.target,
-        subject=claimed.name,
-        text=claimed.payload["text"],
-        html=claimed.payload["html"],
-        message_id=message_id(claimed.key),
-        attachments=attachments,
-    )
+    try:
+        message = build_message(
+            sender=server.sender,
+            to=claimed.target,
+            subject=claimed.name,
+            text=claimed.payload["text"],
+            html=claimed.payload["html"],
+            message_id=message_id(claimed.key),
+            attachments=attachments,
+        )
+    except MailUnbuildable as exc:
+        # Like a permanent refusal: failed once, with the reason, never retried.
+        await asyncio.to_thread(
+            _transition, engine, outbox_id, token, OutboxState.FAILED, error=str(exc)
+        )
+        log.warning("mail %s cannot be built, not sent: %s", claimed.key, exc)
+        return OutboxState.FAILED
 
     async def before_data() -> bool:
         return await asyncio.to_thread(begin_data, engine, outbox_id, token)

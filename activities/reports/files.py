@@ -9,7 +9,6 @@ from typing import NamedTuple
 from activities.reports.statements import statement_tables
 from models.master_data.customers import Customer
 from models.reports.statements import CustomerStatement
-from notifications.labels import labels
 from notifications.pdf import render_pdf
 from notifications.tables import CSV, XLSX, to_csv, to_xlsx
 
@@ -44,11 +43,13 @@ def statement_file(
     if fmt == FileFormat.XLSX:
         return ReportFile(to_xlsx(statement_tables(statement)), XLSX, f"{name}.xlsx")
     context = {
-        "language": customer.language,
         "currency": statement.currency,
-        "t": labels(customer.language),
         "seller": {"name": seller},
         "customer": customer.model_dump(),
         "statement": statement,
     }
-    return ReportFile(render_pdf("statement.html.j2", context), "application/pdf", f"{name}.pdf")
+    return ReportFile(
+        render_pdf("statement.html.j2", customer.language, context),
+        "application/pdf",
+        f"{name}.pdf",
+    )

@@ -102,7 +102,7 @@ def close_open_tasks(session: Session, order_id: int, at: datetime) -> None:
         session.add(task)
 
 
-def notify_approvers(session: Session, notice: ApprovalNotice) -> MailsQueued:
+def notify_approvers(session: Session, notice: ApprovalNotice, public_url: str) -> MailsQueued:
     """A level is waiting, still waiting, or escalated: inbox row, timeline and e-mails."""
     order = get_order(session, notice.order_id)
     step = notice.step
@@ -141,6 +141,7 @@ def notify_approvers(session: Session, notice: ApprovalNotice) -> MailsQueued:
         order=order,
         kind=notice.kind,
         level={"number": step.level, "name": step.name},
+        order_url=f"{public_url}/app/orders/{order.id}",
     )
     return MailsQueued(outbox_ids=ids)
 

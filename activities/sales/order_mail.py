@@ -13,8 +13,6 @@ from models.sales.orders import SalesOrder
 from models.security.users import User
 from notifications.outbox import queue_email
 
-STAFF_LANGUAGE = "en"
-
 
 def staff(session: Session, role: str | None, username: str | None) -> list[User]:
     """Active users with the role (or the one named user) who have an e-mail address."""
@@ -56,7 +54,7 @@ def mail_users(
             key=f"{key}/{user.username}",
             to=user.email or "",
             template=template,
-            language=STAFF_LANGUAGE,
+            language=user.language,
             context={**context, "recipient": user.username},
         )
         ids.append(mail.id or 0)

@@ -26,11 +26,13 @@ from models.sales.messages import (
     ReleaseHoldInput,
     StatusChangeInput,
 )
+from o2c.settings import DEFAULT_PUBLIC_URL
 
 
 class SalesActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, public_url: str = DEFAULT_PUBLIC_URL) -> None:
         self.engine = engine
+        self.public_url = public_url
 
     @activity.defn(name="change_status")
     def change_status(self, data: StatusChangeInput) -> None:
@@ -46,7 +48,7 @@ class SalesActivities:
 
     @activity.defn(name="notify_approvers")
     def notify_approvers(self, data: ApprovalNotice) -> MailsQueued:
-        return run_command(self.engine, approvals.notify_approvers, data)
+        return run_command(self.engine, approvals.notify_approvers, data, self.public_url)
 
     @activity.defn(name="expire_approval")
     def expire_approval(self, data: ExpireApprovalInput) -> OrderEnded:

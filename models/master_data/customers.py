@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.fields import Code, Count, Line, Note
+from models.languages import LANGUAGE_PATTERN
 from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
 from models.receivables.policies import InvoicePolicy, default_invoice_policy
@@ -41,7 +42,7 @@ class CustomerBase(SQLModel):
         default="USD", min_length=3, max_length=3, schema_extra={"pattern": r"^[A-Za-z]{3}$"}
     )
     status: CustomerStatus = CustomerStatus.ACTIVE
-    language: str = Field(default="en", schema_extra={"pattern": r"^(en|zh)$"})
+    language: str = Field(default="en", schema_extra={"pattern": LANGUAGE_PATTERN})
     invoice_policy: InvoicePolicy = InvoicePolicy.ON_SHIPMENT
     # Instalment terms "30@30,50@60,20@90" (percent@days); empty means net payment_terms_days.
     instalment_plan: str | None = Field(default=None, max_length=200)
@@ -101,7 +102,7 @@ class CustomerUpdate(SQLModel):
     payment_terms_days: Count | None = Field(default=None, le=365)
     credit_class: Line | None = Field(default=None, max_length=32)
     status: CustomerStatus | None = None
-    language: str | None = Field(default=None, schema_extra={"pattern": r"^(en|zh)$"})
+    language: str | None = Field(default=None, schema_extra={"pattern": LANGUAGE_PATTERN})
     invoice_policy: InvoicePolicy | None = None
     instalment_plan: Line | None = Field(default=None, max_length=200)
 

@@ -186,7 +186,7 @@ async def test_write_off_proposal_accepted_posts_bad_debt_and_ends_collection(
     assert not [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
     await flow.env.sleep(timedelta(days=1, hours=1))
     proposal = [m for m in received(mail_catcher) if m["To"] == "fiona@o2c.example"]
-    assert len(proposal) == 1 and "1000.00 USD" in str(proposal[0]["Subject"])
+    assert len(proposal) == 1 and "1,000.00 USD" in str(proposal[0]["Subject"])
 
     refused_by_collector = await live_api.post(
         f"/invoices/{invoice.id}/write-off-proposal", "carol", {"accept": True}
