@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -19,15 +19,11 @@ from api.pages.access import navigation
 from api.pages.i18n import HTML_LANG, LANGUAGES, known, translations
 from api.pages.session import CSRF_FIELD, CSRF_HEADER, csrf_token, session_token
 from models.security.users import User
+from notifications import formatting
 from o2c.settings import Settings
 
-MONEY = "#,##0.00 ¤¤"  # Babel replaces the two decimals with the currency's own
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.add_extension("jinja2.ext.i18n")
-
-
-def _babel_locale(language: str) -> str:
-    return {"zh_Hant": "zh_Hant_TW", "zh_Hans": "zh_Hans_CN"}.get(language, "en")
 
 
 def render(
@@ -70,18 +66,19 @@ def _number(value: Decimal | int, language: str) -> str:
     """Grouped per the reader's locale; amounts keep the decimals they carry."""
     places = max(0, -Decimal(value).as_tuple().exponent)  # type: ignore[operator]
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(value, format=pattern, locale=_babel_locale(language))
+    return format_decimal(value, format=pattern, locale=formatting.locale_of(language))
 
 
 def _money(amount: Decimal, currency: str, language: str) -> str:
     """In the currency's own decimals (27.00 USD, 2,700 JPY), grouped per the reader's locale;
     the ISO code, not a symbol, since "$" and "¥" name several currencies."""
-    return format_currency(amount, currency, format=MONEY, locale=_babel_locale(language))
+    return f"{formatting.money(amount, currency, language)} {currency}"
 
 
 def _day(value: date | None, language: str) -> str:
-    return format_date(value, format="medium", locale=_babel_locale(language)) if value else ""
+    return formatting.day(value, language) if value else ""
 
 
 def _moment(value: datetime | None, language: str) -> str:
-    return format_datetime(value, format="short", locale=_babel_locale(language)) if value else ""
+    locale = formatting.locale_of(language)
+    return format_datetime(value, format="short", locale=locale) if value else ""
