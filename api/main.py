@@ -18,7 +18,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
-from api.routes.master_data import customers, products
+from api.routes.master_data import credit_limit_changes, customers, products
 from api.routes.operations import outbox
 from api.routes.receivables import (
     credit_notes,
@@ -67,6 +67,7 @@ def create_app(
         users,
         audit,
         customers,
+        credit_limit_changes,
         unapplied_credit,
         products,
         warehouses,
