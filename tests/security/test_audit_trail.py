@@ -37,7 +37,7 @@ async def test_a_credit_limit_change_shows_who_before_and_after_with_contacts_ma
         headers={"X-Request-ID": "req-limit-1"},
     )
 
-    newest, creation = await audit(api, entity_type="customer", entity_id=str(customer_id))
+    newest, creation = await audit(api, entity="customer", entity_id=str(customer_id))
     assert newest["action"] == "updated"
     assert newest["actor"] == "credit_manager"
     assert newest["request_id"] == "req-limit-1" == changed.headers["x-request-id"]
@@ -53,7 +53,7 @@ async def test_a_new_users_password_hash_never_reaches_the_trail(api: ApiClient)
     body = {"username": "dora", "password": PASSWORD, "roles": ["sales"], "email": "d@x.example"}
     await api.post("/users", Role.ADMIN, body, expect=201)
 
-    (created,) = await audit(api, entity_type="user", user="admin")
+    (created,) = await audit(api, entity="user", user="admin")
 
     assert created["after"]["username"] == "dora"
     assert created["after"]["password_hash"] == "***"
@@ -65,7 +65,7 @@ async def test_logins_that_succeed_and_fail_are_both_recorded(api: ApiClient) ->
     assert (await api.log_in("finance", PASSWORD)).status_code == 200
     assert (await api.log_in("finance", "guessing")).status_code == 401
 
-    failed, succeeded = await audit(api, entity_type="user", entity_id="finance")
+    failed, succeeded = await audit(api, entity="user", entity_id="finance")
 
     assert (succeeded["action"], succeeded["actor"]) == ("login_succeeded", "finance")
     assert (failed["action"], failed["actor"]) == ("login_failed", "finance")
@@ -96,7 +96,7 @@ async def test_the_trail_filters_by_user_and_period_and_pages(api: ApiClient) ->
 
     by_sales = await api.get("/audit", Role.AUDITOR, params={"user": "sales", "limit": 2})
     yesterday = await api.get("/audit", Role.AUDITOR, params={"to": str(today - timedelta(days=1))})
-    this_day = await api.total("/audit", entity_type="customer", **{"from": str(today)})
+    this_day = await api.total("/audit", entity="customer", **{"from": str(today)})
 
     assert by_sales["total"] == 3
     assert [e["after"]["code"] for e in by_sales["items"]] == ["A3", "A2"]

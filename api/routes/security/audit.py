@@ -28,7 +28,9 @@ AUDITORS = require(Role.AUDITOR)
 async def list_audit(
     db: DatabaseDep,
     paging: PagingDep,
-    entity_type: Annotated[Line | None, Query(max_length=64)] = None,
+    entity_type: Annotated[
+        Line | None, Query(alias="entity", max_length=64, description="customer, user...")
+    ] = None,
     entity_id: Annotated[Line | None, Query(max_length=64)] = None,
     user: Annotated[Line | None, Query(max_length=64, description="who acted")] = None,
     day_from: Annotated[Day | None, Query(alias="from")] = None,
