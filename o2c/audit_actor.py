@@ -3,6 +3,7 @@ an outcome: its input names the `user`) is recorded as that person, anything els
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.worker import (
@@ -14,7 +15,7 @@ from temporalio.worker import (
 from activities.security.audit_context import SYSTEM, AuditContext, audit_context
 
 
-def actor_of(args: tuple[Any, ...] | list[Any]) -> str:
+def actor_of(args: Sequence[Any]) -> str:
     for arg in args:
         user = getattr(arg, "user", None)
         if isinstance(user, str) and user:
