@@ -44,21 +44,25 @@ def row_hash(row: dict[str, Any], previous_hash: str) -> str:
     return hashlib.sha256((canonical_json(hashed) + previous_hash).encode()).hexdigest()
 
 
+_TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
+# Built once: statements with their values bound per call are compiled once and cached.
+_HEAD = select_columns(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_APPEND = insert(_TABLE)
+
+
 def append(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Appends the rows (AuditEvent's fields but id and the hashes) at the chain's head."""
     if not rows:
         return
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    head = connection.execute(
-        select_columns(table.c.hash).order_by(table.c.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    previous = head or GENESIS
+    previous = connection.execute(_HEAD).scalar_one_or_none() or GENESIS
+    chained = []
     for row in rows:
         digest = row_hash(row, previous)
-        connection.execute(insert(table).values(**row, previous_hash=previous, hash=digest))
+        chained.append({**row, "previous_hash": previous, "hash": digest})
         previous = digest
+    connection.execute(_APPEND, chained)
 
 
 @dataclass
