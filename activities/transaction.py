@@ -10,6 +10,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from activities.security.audit_trail import watch_changes
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -17,6 +19,7 @@ T = TypeVar("T")
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        watch_changes(session)  # every change to an audited table leaves its audit row
         yield session
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
+from activities.security.audit_context import act_as
+from activities.security.audit_trail import record_role_denial
 from activities.security.users import find_user
 from activities.transaction import run_command, transaction
 from api.idempotent_answer import keep_answer, keyed_request, watch_writes
@@ -125,6 +127,7 @@ async def current_user(
     user = await db.run(find_user, username)
     if user is None or not user.active:
         raise unauthorized
+    act_as(user.username)
     return user
 
 
@@ -135,8 +138,9 @@ def require(*roles: Role) -> Any:
     """Allows the listed roles (admin always); reads add the auditor themselves."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
-    async def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser, request: Request, db: DatabaseDep) -> User:
         if not user.role_set & allowed:
+            await db.run(record_role_denial, user.username, request.method, request.url.path)
             needed = ", ".join(sorted(allowed))
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"this needs one of: {needed}")
         return user

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from api import errors, pages
+from api.audit_middleware import AuditContextMiddleware
 from api.deps import Database
 from api.encoding import utf8_json
 from api.idempotency import IdempotencyMiddleware
@@ -17,7 +18,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
-from api.routes.master_data import customers, products
+from api.routes.master_data import credit_limit_changes, customers, products
 from api.routes.operations import outbox
 from api.routes.receivables import (
     credit_notes,
@@ -29,7 +30,7 @@ from api.routes.receivables import (
 )
 from api.routes.reports import reports, statements
 from api.routes.sales import approval_policies, approvals, orders, price_lists
-from api.routes.security import auth, users
+from api.routes.security import audit, auth, users
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
 from o2c.settings import Settings, get_settings
@@ -58,12 +59,15 @@ def create_app(
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AuditContextMiddleware)
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(utf8_json)])
     for module in (
         auth,
         users,
+        audit,
         customers,
+        credit_limit_changes,
         unapplied_credit,
         products,
         warehouses,

@@ -6,17 +6,19 @@ from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
 from models.fulfilment import returns, shipments, stock, warehouses
-from models.master_data import customers, products
+from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
 from models.sales import approval_policy, approvals, credit_policy, orders, price_lists
-from models.security import users
+from models.security import audit, users
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "audit",
     "credit_notes",
     "approval_policy",
     "approvals",
+    "credit_limit_changes",
     "credit_policy",
     "collection_tasks",
     "customers",

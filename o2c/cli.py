@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from activities.security.audit_chain import verify_chain
 from activities.security.users import create_user
 from activities.transaction import run_command
 from models.security.users import Role, UserCreate
@@ -20,8 +21,10 @@ from o2c.settings import get_settings
 app = typer.Typer(help="o2c: order-to-cash on Temporal.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
@@ -82,6 +85,21 @@ def users_create(
     data = UserCreate(username=username, password=secret, roles=role, email=email)
     created = run_command(engine_for(get_settings().sqlalchemy_url), create_user, data)
     typer.echo(f"created {created.username} ({', '.join(created.roles)})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Prove the audit trail's hash chain unbroken, or name the first row where it breaks."""
+    check = run_command(engine_for(get_settings().sqlalchemy_url), verify_chain)
+    if check.intact:
+        typer.echo(f"audit trail intact: {check.rows} events, every hash follows")
+        return
+    typer.echo(
+        f"audit trail BROKEN at event {check.broken_at}: {check.reason}"
+        f" ({check.rows} events before it are intact)",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @app.command("demo-data")

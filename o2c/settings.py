@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
     secure_cookies: bool | None = Field(
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
+    )
+    credit_limit_approval_above: Decimal = Field(
+        Decimal("50000.00"),
+        ge=0,
+        description="A credit limit raised above this waits for a second credit manager.",
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
     idempotency_abandon_seconds: int = Field(

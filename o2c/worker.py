@@ -18,6 +18,7 @@ from activities.fulfilment.planning import FulfilmentConfig
 from activities.fulfilment.registry import FulfilmentActivities
 from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
+from o2c.audit_actor import AuditActorInterceptor
 from o2c.relay import relay_forever
 from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
@@ -39,6 +40,7 @@ def build_worker(
         activities=activities(engine, settings),
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
+        interceptors=[AuditActorInterceptor()],
     )
 
 

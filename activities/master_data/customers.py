@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -41,13 +43,18 @@ def create_customer(session: Session, data: CustomerCreate) -> CustomerPublic:
     return CustomerPublic.model_validate(customer)
 
 
+def check_credit_limit(customer: Customer, limit: Decimal) -> None:
+    """A limit in the customer's currency units (none below the yen)."""
+    try:
+        parse_amount(limit, customer.currency)
+    except MoneyError as exc:
+        raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
+
+
 def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
     customer = get_customer(session, customer_id)
     if data.credit_limit is not None:
-        try:
-            parse_amount(data.credit_limit, customer.currency)
-        except MoneyError as exc:
-            raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
+        check_credit_limit(customer, data.credit_limit)
     customer.sqlmodel_update(data.model_dump(exclude_unset=True))
     session.add(customer)
     session.flush()

@@ -102,7 +102,8 @@ def write_off_invoice(
     amount = data.amount or invoice.outstanding
     _check_open(invoice, amount)
     on = data.on or today
-    if amount <= WRITE_OFF_APPROVAL_ABOVE:
+    # Counted with what is already written off: pieces of one large write-off need approval too.
+    if invoice.written_off + amount <= WRITE_OFF_APPROVAL_ABOVE:
         posted = post_write_off(
             session, invoice, amount, reason=data.reason, key=key, on=on, user=user
         )

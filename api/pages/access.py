@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from activities.security.audit_context import act_as
+from activities.security.audit_trail import record_role_denial
 from activities.security.users import find_user
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.i18n import N_
@@ -55,6 +57,7 @@ async def session_user(request: Request, db: DatabaseDep, settings: SettingsDep)
     user = await db.run(find_user, username) if username else None
     if user is None or not user.active:
         raise LoginRequired
+    act_as(user.username)
     return user
 
 
@@ -64,8 +67,9 @@ SessionUser = Annotated[User, Depends(session_user)]
 def page_user(page: Page) -> Callable[..., Awaitable[User]]:
     """The logged-in person, if `page` is for one of their roles."""
 
-    async def check(user: SessionUser) -> User:
+    async def check(user: SessionUser, request: Request, db: DatabaseDep) -> User:
         if not page.allows(user):
+            await db.run(record_role_denial, user.username, request.method, request.url.path)
             raise PageForbidden(N_("This page is not open to your roles."))
         return user
 

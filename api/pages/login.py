@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from activities.security.audit_trail import record_login
 from activities.security.users import authenticate
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import DASHBOARD, form_user
@@ -60,6 +61,7 @@ async def log_in(
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(request, settings, N_("The form was stale. Please log in again."), 403)
     user = await db.run(authenticate, username, password)
+    await db.run(record_login, username, user is not None)
     if user is None:
         return _login_page(request, settings, N_("Wrong username or password."), 401)
     response = RedirectResponse(DASHBOARD.path, status_code=303)

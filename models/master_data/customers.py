@@ -132,6 +132,9 @@ class CustomerUpdate(SQLModel):
 class CustomerPublic(CustomerBase):
     id: int
     credit_limit: Amount
+    # Set when this change asked for a limit above the approval amount: it waits for a second
+    # credit manager (POST /credit-limit-changes/{id}/approve); credit_limit is still the old one.
+    pending_limit_change_id: int | None = None
 
 
 class CreditStatus(StrEnum):

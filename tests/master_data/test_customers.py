@@ -120,7 +120,7 @@ async def test_credit_limit_with_more_decimals_than_the_currency_is_422(api: Api
     customer = await factories.posted_customer(api, currency="JPY", credit_limit="100000")
     assert Decimal(customer["credit_limit"]) == 100000
     change = await api.call(
-        "PATCH", f"/customers/{customer['id']}", Role.SALES, json={"credit_limit": "5.50"}
+        "PATCH", f"/customers/{customer['id']}", Role.CREDIT_MANAGER, json={"credit_limit": "5.50"}
     )
     assert change.status_code == 422
     assert_refused_naming(change, "credit_limit")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from activities.master_data import customers
+from activities.master_data import credit_limit_changes, customers
 from activities.sales import credit
-from api.deps import DatabaseDep, PagingDep, reader, require
+from api.deps import CurrentUser, DatabaseDep, PagingDep, SettingsDep, reader, require
+from api.idempotent_answer import answer_status
 from api.listing import Page
 from models.fields import Day, IdParam
+from models.master_data.credit_duties import check_credit_fields
 from models.master_data.customers import (
     CustomerCreate,
     CustomerCredit,
@@ -43,11 +45,34 @@ async def get_customer(customer_id: IdParam, db: DatabaseDep) -> CustomerPublic:
     return CustomerPublic.model_validate(found)
 
 
-@router.patch("/{customer_id}", dependencies=[EDITORS])
+@router.patch(
+    "/{customer_id}",
+    dependencies=[EDITORS],
+    responses={202: {"description": "the limit raise waits for a second credit manager"}},
+)
 async def update_customer(
-    customer_id: IdParam, body: CustomerUpdate, db: DatabaseDep
+    customer_id: IdParam,
+    body: CustomerUpdate,
+    db: DatabaseDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    response: Response,
 ) -> CustomerPublic:
-    return await db.run(customers.update_customer, customer_id, body)
+    check_credit_fields(body.model_fields_set, user.role_set)
+    answer_status(_change_status)
+    changed = await db.run(
+        credit_limit_changes.change_customer,
+        customer_id,
+        body,
+        user.username,
+        settings.credit_limit_approval_above,
+    )
+    response.status_code = _change_status(changed)
+    return changed
+
+
+def _change_status(changed: CustomerPublic) -> int:
+    return 202 if changed.pending_limit_change_id is not None else 200
 
 
 @router.get("/{customer_id}/credit", dependencies=[READERS])

@@ -11,7 +11,7 @@ from temporalio.workflow import UpdateMethodMultiParam
 
 from activities.reports.order_detail import order_detail
 from activities.sales import amendments as order_amendments
-from activities.sales import orders
+from activities.sales import approval_duties, orders
 from api.deps import (
     CommandsDep,
     CurrentUser,
@@ -105,6 +105,8 @@ async def decide(
     """An approver's approval or rejection, sent to the order's workflow: the one path of the API
     and the web pages, so both are refused alike by the workflow's validator."""
     update = OrderWorkflow.approve if approved else OrderWorkflow.reject
+    if approved:
+        await db.run(approval_duties.check_may_approve, order_id, user.username)
     return await _update(db, temporal, order_id, update, _decision(user, comment, level))
 
 

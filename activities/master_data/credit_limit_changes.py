@@ -1,0 +1,95 @@
+"""Customer changes that touch credit: a limit raised above the approval amount waits as a
+pending change until a second credit manager approves it; everything else applies at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from activities.master_data.customers import (
+    check_credit_limit,
+    get_customer,
+    lock_customer,
+    update_customer,
+)
+from activities.paging import page
+from models.errors import Conflict, NotFound
+from models.master_data.credit_duties import check_second_approver
+from models.master_data.credit_limit_changes import (
+    CreditLimitChange,
+    CreditLimitChangePublic,
+    LimitChangeState,
+)
+from models.master_data.customers import CustomerPublic, CustomerUpdate
+
+
+def change_customer(
+    session: Session,
+    customer_id: int,
+    data: CustomerUpdate,
+    user: str,
+    approval_above: Decimal,
+) -> CustomerPublic:
+    """The PATCH of a customer: a limit raise above `approval_above` is kept back as a pending
+    change (its id in the answer), the other fields apply now."""
+    customer = get_customer(session, customer_id)
+    wanted = data.credit_limit
+    if wanted is None or wanted <= approval_above or wanted <= customer.credit_limit:
+        return update_customer(session, customer_id, data)
+    check_credit_limit(customer, wanted)
+    waiting = session.exec(
+        select(CreditLimitChange).where(
+            CreditLimitChange.customer_id == customer_id,
+            CreditLimitChange.state == LimitChangeState.PENDING,
+        )
+    ).first()
+    if waiting is not None:
+        raise Conflict(
+            f"credit limit change {waiting.id} of customer {customer_id} is already waiting",
+            field="credit_limit",
+        )
+    rest = CustomerUpdate.model_validate(
+        data.model_dump(exclude_unset=True, exclude={"credit_limit"})
+    )
+    changed = update_customer(session, customer_id, rest)
+    pending = CreditLimitChange(
+        customer_id=customer_id,
+        limit_before=customer.credit_limit,
+        requested_limit=wanted,
+        requested_by=user,
+    )
+    session.add(pending)
+    session.flush()
+    return changed.model_copy(update={"pending_limit_change_id": pending.id})
+
+
+def approve_limit_change(
+    session: Session, change_id: int, approver: str
+) -> CreditLimitChangePublic:
+    """The second credit manager's approval: the requested limit applies now."""
+    change = session.get(CreditLimitChange, change_id)
+    if change is None:
+        raise NotFound(f"credit limit change {change_id} does not exist")
+    if change.state != LimitChangeState.PENDING:
+        raise Conflict(f"credit limit change {change_id} is {change.state}, not pending")
+    check_second_approver(change.requested_by, approver)
+    customer = lock_customer(session, change.customer_id)
+    customer.credit_limit = change.requested_limit
+    change.state = LimitChangeState.APPROVED
+    change.approved_by = approver
+    change.approved_at = datetime.now(UTC)
+    session.add_all([customer, change])
+    session.flush()
+    return CreditLimitChangePublic.model_validate(change)
+
+
+def list_limit_changes(
+    session: Session, state: LimitChangeState | None, limit: int, offset: int
+) -> tuple[list[CreditLimitChangePublic], int]:
+    query = select(CreditLimitChange).order_by(col(CreditLimitChange.id))
+    if state is not None:
+        query = query.where(CreditLimitChange.state == state)
+    changes, total = page(session, query, limit, offset)
+    return [CreditLimitChangePublic.model_validate(c) for c in changes], total

@@ -1,0 +1,146 @@
+"""Writes the audit trail: every insert, update and delete of an audited table, seen by the
+session of each command (activities/transaction.py), and the events no table records (logins,
+role denials), each by one call where it happens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.orm.attributes import NO_VALUE
+from sqlalchemy.orm.state import InstanceState
+from sqlmodel import Session as ModelSession
+
+from activities.security.audit_chain import append, canonical_json
+from activities.security.audit_context import current_audit_context
+from models.base import utcnow
+from models.security.audit import AuditAction
+from models.security.masking import masked_fields
+
+# Audited tables, and the columns whose changes count (None: every column).
+AUDITED: dict[str, frozenset[str] | None] = {
+    "customer": None,
+    "product": None,
+    "price_list": None,
+    "price_list_item": None,
+    "approval_policy": None,
+    "credit_class_policy": None,
+    "dunning_policy": None,
+    "dunning_step": None,
+    "user": None,
+    "collection_task": frozenset({"assignee"}),
+    "write_off": None,
+    "bad_debt_proposal": None,
+    "credit_limit_change": None,
+}
+
+
+def plain(value: Any) -> Any:
+    """A column's value as JSON keeps it exactly: money and dates as strings."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | datetime | date):
+        return str(value)
+    return value
+
+
+def _event(
+    entity_type: str,
+    entity_id: str,
+    action: AuditAction,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    context = current_audit_context()
+    return {
+        "occurred_at": utcnow(),
+        "actor": (actor or context.actor)[:64],
+        "address": context.address,
+        "request_id": context.request_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id[:64],
+        "action": action.value,
+        "before": canonical_json(masked_fields(before)) if before is not None else None,
+        "after": canonical_json(masked_fields(after)) if after is not None else None,
+    }
+
+
+def _columns(state: InstanceState[Any]) -> dict[str, Any]:
+    mapper: Mapper[Any] = state.mapper
+    return {
+        attr.key: plain(state.dict[attr.key])
+        for attr in mapper.column_attrs
+        if attr.key in state.dict
+    }
+
+
+def _entity_id(state: InstanceState[Any]) -> str:
+    key = state.mapper.primary_key_from_instance(state.obj())
+    return ",".join(str(part) for part in key)
+
+
+def _change(state: InstanceState[Any], columns: frozenset[str] | None) -> tuple[dict, dict]:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if columns is not None and attr.key not in columns:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.added:
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0]
+        if old is NO_VALUE:
+            old = None
+        if plain(old) != plain(new):
+            before[attr.key], after[attr.key] = plain(old), plain(new)
+    return before, after
+
+
+def _changes(session: Session) -> list[dict[str, Any]]:
+    events = []
+    for obj in session.new:
+        state = inspect(obj)
+        table = state.mapper.local_table.name  # type: ignore[attr-defined]
+        if table in AUDITED:
+            after = _columns(state)
+            events.append(_event(table, _entity_id(state), AuditAction.CREATED, None, after))
+    for obj in session.dirty:
+        state = inspect(obj)
+        table = state.mapper.local_table.name  # type: ignore[attr-defined]
+        if table in AUDITED and state.persistent:
+            before, after = _change(state, AUDITED[table])
+            if after:
+                events.append(_event(table, _entity_id(state), AuditAction.UPDATED, before, after))
+    for obj in session.deleted:
+        state = inspect(obj)
+        table = state.mapper.local_table.name  # type: ignore[attr-defined]
+        if table in AUDITED:
+            before = _columns(state)
+            events.append(_event(table, _entity_id(state), AuditAction.DELETED, before, None))
+    return events
+
+
+def record_flushed_changes(session: Session, _flush: UOWTransaction) -> None:
+    """after_flush: the session still lists what it flushed, now with the new rows' ids."""
+    append(session.connection(), _changes(session))
+
+
+def watch_changes(session: Session) -> None:
+    event.listen(session, "after_flush", record_flushed_changes)
+
+
+def record_login(session: ModelSession, username: str, succeeded: bool) -> None:
+    action = AuditAction.LOGIN_SUCCEEDED if succeeded else AuditAction.LOGIN_FAILED
+    append(session.connection(), [_event("user", username, action, None, None, actor=username)])
+
+
+def record_role_denial(session: ModelSession, username: str, method: str, path: str) -> None:
+    attempt = {"method": method, "path": path}
+    denial = _event("request", path, AuditAction.ROLE_DENIED, None, attempt, actor=username)
+    append(session.connection(), [denial])

@@ -1,0 +1,63 @@
+"""Whoever created or amended an order cannot approve that revision, tried through the API on the
+time-skipping server; someone else can."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from models.security.users import Role
+from tests import factories
+from tests.support.api_client import ApiClient
+from tests.support.orders import level_waiting, status_of
+from tests.support.polling import eventually
+from tests.support.workflows import Flow
+
+
+@pytest.fixture
+def sales_desk(sqlite_engine: Engine) -> None:
+    """SALES_DESK's staff, one approval level any approver decides, widgets at 10.00."""
+    factories.staff(sqlite_engine, factories.SALES_DESK)
+    factories.approval_policy(sqlite_engine, {"name": "manager", "role": "approver"})
+    factories.product(sqlite_engine, price="10.00")
+
+
+@pytest.mark.usefixtures("sales_desk")
+async def test_the_amender_of_a_revision_may_not_approve_it(
+    live_api: ApiClient, sqlite_engine: Engine, flow: Flow
+) -> None:
+    customer = factories.customer(sqlite_engine, credit_limit="1000.00")
+    created = await live_api.post(
+        "/orders",
+        "boss",  # sales and approver
+        {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
+        expect=201,
+    )
+    order_id = created.json()["id"]
+    await flow.relay()
+    await level_waiting(sqlite_engine, order_id, 1)
+    own = await live_api.post(f"/orders/{order_id}/approve", "boss", {})
+    assert own.status_code == 403, own.text
+    assert own.json()["detail"].startswith("nobody approves")
+
+    factories.user(sqlite_engine, "amy", [Role.SALES, Role.APPROVER])
+    await live_api.call(
+        "PATCH",
+        f"/orders/{order_id}",
+        "amy",
+        expect=200,
+        json={"lines": [{"sku": "WIDGET", "quantity": "3"}]},
+    )
+
+    async def inbox() -> list[tuple[int, int]]:
+        page = await live_api.get("/approvals?status=pending", "ann")
+        return [(t["order_id"], t["revision"]) for t in page["items"]]
+
+    await eventually(inbox, lambda items: items == [(order_id, 2)])
+    amended = await live_api.post(f"/orders/{order_id}/approve", "amy", {})
+
+    assert amended.status_code == 403, amended.text
+    assert amended.json()["detail"] == "nobody approves a revision they amended"
+    assert (await live_api.get(f"/orders/{order_id}", "rep"))["status"] == "pending_approval"
+    await live_api.post(f"/orders/{order_id}/approve", "ann", {}, expect=200)
+    await eventually(status_of(sqlite_engine, order_id), lambda s: s != "pending_approval")
