@@ -1,0 +1,123 @@
+"""The credit manager's pages on running workflows: the holds queue shows a held order with its
+customer, amount and exposure against the limit; a release with a comment moves the order on and
+the row leaves; a held shipment released goes back to the warehouse; a release without a comment says why
+next to the field; a sales rep gets the 403 page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from models.fulfilment.shipments import ShipmentStatus
+from models.sales.messages import Decision
+from models.sales.orders import OrderPublic
+from o2c.settings import Settings
+from tests import factories
+from tests.support.orders import planned_shipments, shipments_of, status
+from tests.support.polling import eventually
+from tests.support.settings import make_settings
+from tests.support.workflows import Flow
+from tests.workspace.pages import Person
+from workflows.sales.order import OrderWorkflow
+
+
+@pytest.fixture
+def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
+    return make_settings(
+        tmp_path,
+        smtp_port=worker_settings.smtp_port,
+        task_queue=worker_settings.task_queue,
+        secure_cookies=False,
+    )
+
+
+@pytest.fixture
+async def cm(flow: Flow, sqlite_engine: Engine, live_settings: Settings) -> AsyncIterator[Person]:
+    """cm, the credit manager, at a browser on the API wired to the workflows."""
+    factories.staff(sqlite_engine, factories.SALES_DESK)
+    person = Person(sqlite_engine, live_settings, flow.env.client)
+    await person.log_in("cm")
+    yield person
+    await person.aclose()
+
+
+@pytest.fixture
+async def held_order(flow: Flow, sqlite_engine: Engine) -> OrderPublic:
+    """ACME's order of 5 widgets (55.00 with tax) over its 50.00 limit, held for credit."""
+    factories.product(sqlite_engine, price="10.00")
+    customer = factories.customer(sqlite_engine, credit_limit="50.00")
+    order = factories.order(sqlite_engine, customer.id, quantity=5, user="rep")
+    await flow.relay()
+    assert order.status == "credit_hold"
+    return order
+
+
+async def test_the_queue_shows_a_held_order_and_a_release_moves_it_on(
+    held_order: OrderPublic, cm: Person, sqlite_engine: Engine
+) -> None:
+    queue = await cm.open("/app/credit/holds")
+    assert queue.status_code == 200
+    assert held_order.number in queue.text and "ACME Ltd" in queue.text
+    assert "55.00 USD" in queue.text and "50.00 USD" in queue.text  # amount, limit
+    assert "would exceed the credit limit" in queue.text
+
+    action = f"/app/credit/holds/orders/{held_order.id}"
+    answer = await cm.submit(queue, action, verdict="release", comment="deposit received")
+    assert answer.status_code == 200 and answer.text == ""  # htmx takes the row out
+    assert answer.headers["HX-Retarget"] == f"#held-order-{held_order.id}"
+    assert status(sqlite_engine, held_order.id) == "pending_approval"
+    assert held_order.number not in (await cm.open("/app/credit/holds")).text
+
+
+async def test_a_release_without_a_comment_says_why_next_to_the_field(
+    held_order: OrderPublic, cm: Person, sqlite_engine: Engine
+) -> None:
+    queue = await cm.open("/app/credit/holds")
+    action = f"/app/credit/holds/orders/{held_order.id}"
+    answer = await cm.submit(queue, action, verdict="release", comment="  ")
+    assert 'class="field-error"' in answer.text and "Traceback" not in answer.text
+    assert status(sqlite_engine, held_order.id) == "credit_hold"
+    # a credit manager alone may not cancel: the API keeps that for sales
+    refused = await cm.submit(queue, action, verdict="cancel", comment="no")
+    assert refused.status_code == 403 and "not open to your roles" in refused.text
+
+
+async def test_a_held_shipment_released_from_the_queue_can_be_dispatched(
+    flow: Flow, cm: Person, sqlite_engine: Engine
+) -> None:
+    order = factories.widget_order(sqlite_engine, 2, stock=5)
+    await flow.pending_order(order.id)
+    factories.invoice(sqlite_engine, order.customer_id, "50.00", tax_rate="0", due=date(2026, 2, 1))
+    await flow.order_workflow(order.id).execute_update(
+        OrderWorkflow.approve, Decision(user="approver", roles=["approver"])
+    )
+    [held] = await planned_shipments(sqlite_engine, order.id)
+    assert held.status == ShipmentStatus.CREDIT_HOLD
+
+    queue = await cm.open("/app/credit/holds")
+    assert f"Shipment {held.id}" in queue.text and "overdue" in queue.text
+
+    action = f"/app/credit/holds/shipments/{held.id}"
+
+    async def released() -> str:
+        answer = await cm.submit(queue, action, comment="paid by wire")
+        return answer.text
+
+    await eventually(released, lambda text: text == "")  # once its workflow is running
+    assert f"Shipment {held.id}" not in (await cm.open("/app/credit/holds")).text
+    [released] = shipments_of(sqlite_engine, order.id)
+    assert released.status == ShipmentStatus.PLANNED  # the warehouse may dispatch it now
+
+
+async def test_a_sales_rep_gets_the_403_page_on_the_holds_queue(
+    cm: Person, flow: Flow, sqlite_engine: Engine, live_settings: Settings
+) -> None:
+    rep = Person(sqlite_engine, live_settings, flow.env.client)
+    await rep.log_in("rep")
+    answer = await rep.open("/app/credit/holds")
+    assert answer.status_code == 403 and "This page is not open to your roles." in answer.text
+    await rep.aclose()
