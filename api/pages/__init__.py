@@ -10,7 +10,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api.pages import (
     credit_holds,
+    credit_policies,
     credit_releases,
+    customers_credit,
     dashboard,
     inbox,
     language,
@@ -22,7 +24,16 @@ STATIC = Path(__file__).parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for module in (login, language, dashboard, inbox, credit_holds, credit_releases):
+    for module in (
+        login,
+        language,
+        dashboard,
+        inbox,
+        credit_holds,
+        credit_releases,
+        credit_policies,
+        customers_credit,
+    ):
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     refusals.install(app)

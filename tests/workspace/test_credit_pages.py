@@ -1,11 +1,11 @@
 """The credit manager's pages on running workflows: the holds queue shows a held order with its
 customer, amount and exposure against the limit; a release with a comment moves the order on and
-the row leaves; a held shipment released goes back to the warehouse; a release without a comment says why
-next to the field; a sales rep gets the 403 page."""
+the row leaves; a released shipment goes back to the warehouse; a release without a comment says
+why next to the field; a sales rep gets the 403 page."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +121,42 @@ async def test_a_sales_rep_gets_the_403_page_on_the_holds_queue(
     answer = await rep.open("/app/credit/holds")
     assert answer.status_code == 403 and "This page is not open to your roles." in answer.text
     await rep.aclose()
+
+
+async def test_the_customer_credit_page_shows_limit_exposure_and_the_released_hold(
+    held_order: OrderPublic, cm: Person
+) -> None:
+    queue = await cm.open("/app/credit/holds")
+    action = f"/app/credit/holds/orders/{held_order.id}"
+    await cm.submit(queue, action, verdict="release", comment="deposit received")
+
+    page = await cm.open(f"/app/customers/{held_order.customer_id}/credit")
+    assert page.status_code == 200
+    assert "ACME Ltd" in page.text and "50.00 USD" in page.text  # the limit
+    assert "55.00 USD" in page.text and "110.0 %" in page.text  # the order now counts
+    assert held_order.number in page.text and "deposit received" in page.text
+
+
+async def test_a_credit_manager_sets_a_class_policy_and_a_bad_number_is_named(
+    person: Callable[[], Person],
+) -> None:
+    manager = person()
+    await manager.log_in("credit_manager")
+    page = await manager.open("/app/credit/policies")
+    assert page.status_code == 200 and "Any other class" in page.text
+
+    wrong = await manager.submit(
+        page, "/app/credit/policies", credit_class="gold", overdue_days_allowed="x", hold_days="-1"
+    )
+    assert wrong.text.count('class="field-error"') == 2 and 'value="gold"' in wrong.text
+    saved = await manager.submit(
+        page, "/app/credit/policies", credit_class="gold", overdue_days_allowed="15", hold_days="7"
+    )
+    assert saved.headers["HX-Redirect"] == "/app/credit/policies"
+    listed = await manager.open("/app/credit/policies")
+    assert "gold" in listed.text and "15" in listed.text
+
+    rep = person()
+    await rep.log_in("sales")
+    read_only = await rep.open("/app/credit/policies")
+    assert "gold" in read_only.text and 'hx-post="/app/credit/policies"' not in read_only.text
