@@ -18,6 +18,8 @@ from api.pages import (
     language,
     login,
     refusals,
+    warehouse,
+    warehouse_actions,
 )
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -33,6 +35,8 @@ def install(app: FastAPI) -> None:
         credit_releases,
         credit_policies,
         customers_credit,
+        warehouse,
+        warehouse_actions,
     ):
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
