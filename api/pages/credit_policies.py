@@ -14,7 +14,7 @@ from activities.sales.credit_policies import list_policies
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import CREDIT_POLICIES, Page, form_user
 from api.pages.actions import attempt
-from api.pages.form_errors import field_errors, read_form
+from api.pages.form_errors import field_errors, read_form, whole_number
 from api.pages.i18n import N_
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
@@ -32,14 +32,6 @@ POLICY_EDITORS = Page(
     frozenset({Role.CREDIT_MANAGER}),
 )
 CLASS_NAME: TypeAdapter[str] = TypeAdapter(Line)
-
-
-def _whole(value: str) -> int | str:
-    """A form's number as the API's strict whole-number fields take it; else left to refuse."""
-    try:
-        return int(value.strip())
-    except ValueError:
-        return value
 
 
 @router.get("/credit/policies", response_class=HTMLResponse)
@@ -71,7 +63,7 @@ async def save_credit_policy(
         "overdue_days_allowed": overdue_days_allowed,
         "hold_days": hold_days,
     }
-    numbers = {key: _whole(values[key]) for key in ("overdue_days_allowed", "hold_days")}
+    numbers = {key: whole_number(values[key]) for key in ("overdue_days_allowed", "hold_days")}
     policy, errors = read_form(CreditClassPolicyBase, numbers)
     try:
         name = CLASS_NAME.validate_python(credit_class)
