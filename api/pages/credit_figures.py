@@ -11,9 +11,20 @@ from sqlmodel import Session
 
 from activities.master_data.customers import get_customer
 from activities.sales.credit import customer_credit
+from api.pages.i18n import N_
 from models.master_data.customers import Customer, CustomerCredit
 
 PERCENT = Decimal("0.1")
+# The words for a credit status and a hold's outcome, as the credit pages show them.
+STATES: dict[str, str] = {
+    "ok": N_("within the limit"),
+    "hold": N_("over the limit"),
+    "blocked": N_("blocked: overdue"),
+    "open": N_("open"),
+    "released": N_("released"),
+    "cancelled": N_("cancelled"),
+    "amended": N_("amended"),
+}
 
 
 @dataclass(frozen=True)

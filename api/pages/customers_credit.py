@@ -15,7 +15,7 @@ from activities.sales import orders
 from activities.sales.credit import holds_of
 from api.deps import DatabaseDep
 from api.pages.access import CUSTOMERS
-from api.pages.credit_figures import CreditPosition, credit_position
+from api.pages.credit_figures import STATES, CreditPosition, credit_position
 from api.pages.screens import Screen, screen_of
 from models.fields import IdParam
 from models.sales.credit_policy import CreditHoldPublic
@@ -59,5 +59,6 @@ async def customer_credit(
         "customer": customer,
         "credit": page.position.credit,
         "currency": customer.currency,
+        "states": STATES,
     }
     return screen.show("app/customers_credit.html", context)

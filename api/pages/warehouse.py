@@ -33,6 +33,18 @@ VIEWS: dict[str, str] = {
     "delivered": N_("Delivered"),
 }
 
+# The words for a shipment's and a return's state, as the row shows them.
+STATES: dict[str, str] = {
+    "planned": N_("planned"),
+    "credit_hold": N_("on credit hold"),
+    "dispatched": N_("dispatched"),
+    "in_transit": N_("in transit"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+    "awaiting_credit_note": N_("awaiting a credit note"),
+    "credited": N_("credited"),
+}
+
 
 @dataclass(frozen=True)
 class ShipmentRow:
@@ -84,6 +96,6 @@ async def warehouse(
         "page_size": PAGE_SIZE,
         "view": status,
         "views": VIEWS,
-        "today": date.today(),
+        "states": STATES,
     }
     return screen.show("app/warehouse.html", context)

@@ -17,7 +17,7 @@ from api.pages.access import WAREHOUSE, form_user
 from api.pages.actions import attempt
 from api.pages.form_errors import read_form
 from api.pages.rendering import render
-from api.pages.warehouse import shipment_row
+from api.pages.warehouse import STATES, shipment_row
 from api.routes.fulfilment.shipments import deliver, dispatch, record_return
 from models.fields import IdParam
 from models.fulfilment.returns import ReturnCreate
@@ -36,7 +36,9 @@ async def _row(
     shipment = await db.run(shipment_public, shipment_id)
     row = await db.run(shipment_row, shipment, date.today())
     headers = {"HX-Retarget": f"#shipment-{shipment_id}", "HX-Reswap": "outerHTML"}
-    response = render(request, "app/warehouse_row.html", settings, user, {"row": row, "done": True})
+    response = render(
+        request, "app/warehouse_row.html", settings, user, {"row": row, "states": STATES}
+    )
     response.headers.update(headers)
     return response
 
@@ -113,6 +115,7 @@ async def receive_return(
     row = await db.run(shipment_row, await db.run(shipment_public, shipment_id), date.today())
     context = {
         "row": row,
+        "states": STATES,
         "quantities": quantities,
         "reason": reason,
         "errors": errors,

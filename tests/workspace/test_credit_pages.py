@@ -10,8 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Page, expect
 from sqlalchemy.engine import Engine
 
+from api.main import create_app
 from models.fulfilment.shipments import ShipmentStatus
 from models.sales.messages import Decision
 from models.sales.orders import OrderPublic
@@ -21,7 +23,9 @@ from tests.support.orders import planned_shipments, shipments_of, status
 from tests.support.polling import eventually
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
+from tests.workspace.browsers import CHROMIUM, chromium, served_settings
 from tests.workspace.pages import Person
+from tests.workspace.server import served
 from workflows.sales.order import OrderWorkflow
 
 
@@ -160,3 +164,44 @@ async def test_a_credit_manager_sets_a_class_policy_and_a_bad_number_is_named(
     await rep.log_in("sales")
     read_only = await rep.open("/app/credit/policies")
     assert "gold" in read_only.text and 'hx-post="/app/credit/policies"' not in read_only.text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium")
+async def test_a_credit_manager_releases_a_hold_in_the_browser_then_reads_chinese(
+    held_order: OrderPublic,
+    cm: Person,
+    sqlite_engine: Engine,
+    flow: Flow,
+    worker_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    app = create_app(served_settings(flow, worker_settings, tmp_path), sqlite_engine)
+    async with chromium() as browser:
+        with served(app) as base_url:
+            page = await browser.new_page(base_url=base_url)
+            try:
+                await _release_in_the_browser(page, held_order.number)
+            except BaseException:
+                shot = tmp_path / "credit-journey-failure.png"
+                await page.screenshot(path=str(shot), full_page=True)
+                print(f"screenshot of the failure: {shot}")
+                raise
+    assert status(sqlite_engine, held_order.id) == "pending_approval"
+
+
+async def _release_in_the_browser(page: Page, order_number: str) -> None:
+    await page.goto("/app/login")
+    await page.get_by_label("Username").fill("cm")
+    await page.get_by_label("Password").fill(factories.PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Credit holds").click()
+    row = page.locator(f'section[data-order="{order_number}"]')
+    await expect(row).to_contain_text("ACME Ltd")
+    await expect(row).to_contain_text("55.00 USD")
+    await row.get_by_label("Comment").fill("deposit received")
+    await row.get_by_role("button", name="Release").click()
+    await expect(row).to_have_count(0)  # the Update was accepted: the row left the queue
+
+    await page.get_by_label("Language").select_option("zh_Hant")
+    await expect(page.get_by_role("heading", name="因信用暫停的項目")).to_be_visible()
+    await expect(page.get_by_text("沒有因信用暫停的訂單。")).to_be_visible()

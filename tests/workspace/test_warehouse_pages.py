@@ -6,15 +6,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from playwright.async_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.fulfilment.tracking import record_tracking
+from api.main import create_app
 from models.fulfilment.shipments import CarrierStatus, TrackingRequest
+from o2c.settings import Settings
 from tests import factories
+from tests.workspace.browsers import CHROMIUM, chromium
 from tests.workspace.pages import Person
+from tests.workspace.server import served
 
 
 @pytest.fixture
@@ -97,3 +103,37 @@ async def test_a_shipment_past_its_eta_is_flagged_late_then_delivered_and_return
     assert "Not done:" in too_many.text and 'value="5"' in too_many.text
     returned = await clerk.submit(listed, action, **{"quantity:WIDGET": "1", "reason": "broken"})
     assert "Return" in returned.text and "WIDGET × 1" in returned.text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium")
+async def test_a_warehouse_clerk_dispatches_a_shipment_in_the_browser(
+    shipment_id: int, sqlite_engine: Engine, page_settings: Settings, tmp_path: Path
+) -> None:
+    async with chromium() as browser:
+        with served(create_app(page_settings, sqlite_engine)) as base_url:
+            page = await browser.new_page(base_url=base_url)
+            try:
+                await _dispatch_in_the_browser(page, shipment_id)
+            except BaseException:
+                shot = tmp_path / "warehouse-journey-failure.png"
+                await page.screenshot(path=str(shot), full_page=True)
+                print(f"screenshot of the failure: {shot}")
+                raise
+
+
+async def _dispatch_in_the_browser(page: Page, shipment_id: int) -> None:
+    await page.goto("/app/login")
+    await page.get_by_label("Username").fill("warehouse")
+    await page.get_by_label("Password").fill(factories.PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Warehouse").click()
+    row = page.locator(f"#shipment-{shipment_id}")
+    await expect(row).to_contain_text("ACME Ltd")
+    await row.get_by_label("Carrier").fill("DHL")
+    await row.get_by_label("Tracking number").fill("JD0042")
+    await row.get_by_label("ETA").fill(date.today().isoformat())
+    await row.get_by_role("button", name="Dispatch").click()
+    await expect(row.locator(".status")).to_have_text("dispatched")
+    await expect(row).to_contain_text("JD0042")
+    await page.get_by_role("link", name="Dispatched").click()
+    await expect(page.locator(f"#shipment-{shipment_id}")).to_contain_text("Mark delivered")
