@@ -109,6 +109,7 @@ async def test_a_shipment_past_its_eta_is_flagged_late_then_delivered_and_return
 async def test_a_warehouse_clerk_dispatches_a_shipment_in_the_browser(
     shipment_id: int, sqlite_engine: Engine, page_settings: Settings, tmp_path: Path
 ) -> None:
+    factories.one_user_per_role(sqlite_engine)
     async with chromium() as browser:
         with served(create_app(page_settings, sqlite_engine)) as base_url:
             page = await browser.new_page(base_url=base_url)
