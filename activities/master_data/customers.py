@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from activities.paging import page
 from models.errors import Conflict, InvalidInput, NotFound
@@ -66,6 +66,8 @@ def list_customers(
 ) -> tuple[list[CustomerPublic], int]:
     query = select(Customer).order_by(col(Customer.id))
     if search:
-        query = query.where(col(Customer.name).ilike(f"%{search}%"))
+        query = query.where(
+            or_(col(Customer.name).ilike(f"%{search}%"), col(Customer.code).ilike(f"%{search}%"))
+        )
     rows, total = page(session, query, limit, offset)
     return [CustomerPublic.model_validate(c) for c in rows], total

@@ -8,13 +8,44 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import dashboard, inbox, language, login, refusals
+from api.pages import (
+    credit_holds,
+    credit_policies,
+    credit_releases,
+    customers,
+    customers_credit,
+    customers_form,
+    dashboard,
+    inbox,
+    language,
+    login,
+    products,
+    products_form,
+    refusals,
+    warehouse,
+    warehouse_actions,
+)
 
 STATIC = Path(__file__).parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for module in (login, language, dashboard, inbox):
+    for module in (
+        login,
+        language,
+        dashboard,
+        inbox,
+        credit_holds,
+        credit_releases,
+        credit_policies,
+        customers,
+        customers_credit,
+        customers_form,
+        products,
+        products_form,
+        warehouse,
+        warehouse_actions,
+    ):
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     refusals.install(app)

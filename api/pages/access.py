@@ -33,7 +33,27 @@ EVERYONE = frozenset(Role)
 DASHBOARD = Page("dashboard", "/app", N_("Dashboard"), EVERYONE)
 # The approval policy names who decides each level (a role or a user); the inbox filters by it.
 INBOX = Page("inbox", "/app/inbox", N_("Approvals"), frozenset(Role) - {Role.AUDITOR})
-PAGES = (DASHBOARD, INBOX)
+# Work queues open to those the API lets act on them; lists to those it lets read them.
+CREDIT_HOLDS = Page(
+    "credit-holds", "/app/credit/holds", N_("Credit holds"), frozenset({Role.CREDIT_MANAGER})
+)
+CREDIT_POLICIES = Page(
+    "credit-policies",
+    "/app/credit/policies",
+    N_("Credit policies"),
+    frozenset({Role.APPROVER, Role.SALES, Role.CREDIT_MANAGER, Role.FINANCE, Role.AUDITOR}),
+)
+WAREHOUSE = Page("warehouse", "/app/warehouse", N_("Warehouse"), frozenset({Role.WAREHOUSE}))
+CUSTOMERS = Page(
+    "customers",
+    "/app/customers",
+    N_("Customers"),
+    frozenset(
+        {Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.APPROVER, Role.AUDITOR}
+    ),
+)
+PRODUCTS = Page("products", "/app/products", N_("Products"), EVERYONE)
+PAGES = (DASHBOARD, INBOX, CREDIT_HOLDS, CREDIT_POLICIES, WAREHOUSE, CUSTOMERS, PRODUCTS)
 
 
 def navigation(user: User) -> list[Page]:

@@ -12,6 +12,26 @@ from tests.workspace.pages import Person
 ALLOWED = {
     "/app": set(Role),
     "/app/inbox": set(Role) - {Role.AUDITOR},
+    "/app/credit/holds": {Role.ADMIN, Role.CREDIT_MANAGER},
+    "/app/credit/policies": {
+        Role.ADMIN,
+        Role.APPROVER,
+        Role.SALES,
+        Role.CREDIT_MANAGER,
+        Role.FINANCE,
+        Role.AUDITOR,
+    },
+    "/app/warehouse": {Role.ADMIN, Role.WAREHOUSE},
+    "/app/customers": {
+        Role.ADMIN,
+        Role.SALES,
+        Role.FINANCE,
+        Role.CREDIT_MANAGER,
+        Role.COLLECTOR,
+        Role.APPROVER,
+        Role.AUDITOR,
+    },
+    "/app/products": set(Role),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from temporalio.client import Client
 
 from activities.fulfilment import returns, shipments, tracking
 from activities.receivables.return_credits import receive_return
@@ -32,7 +33,7 @@ from models.fulfilment.shipments import (
     TrackingEventPublic,
     TrackingRequest,
 )
-from models.security.users import Role
+from models.security.users import Role, User
 from models.workflow_ids import shipment_workflow_id
 from workflows.fulfilment.shipment import ShipmentWorkflow
 
@@ -95,8 +96,16 @@ async def release_credit_hold(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> ShipmentPublic:
+    return await release_shipment_hold(db, temporal, shipment_id, user, body.comment)
+
+
+async def release_shipment_hold(
+    db: DatabaseDep, temporal: Client, shipment_id: int, user: User, comment: str
+) -> ShipmentPublic:
+    """A credit manager's release of a held shipment, sent to its workflow: the one path of the
+    API and the pages."""
     await db.run(shipments.get_shipment, shipment_id)
-    release = ShipmentRelease(user=user.username, comment=body.comment)
+    release = ShipmentRelease(user=user.username, comment=comment)
     handle = temporal.get_workflow_handle(shipment_workflow_id(shipment_id))
     await handle.execute_update(ShipmentWorkflow.release_credit_hold, release)
     return await db.run(shipments.shipment_public, shipment_id)

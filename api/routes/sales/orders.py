@@ -147,6 +147,13 @@ async def order_revisions(order_id: IdParam, db: DatabaseDep) -> list[OrderRevis
     return await db.run(order_amendments.revisions, order_id)
 
 
+async def cancel_order(
+    db: DatabaseDep, temporal: Client, order_id: int, user: User, reason: str
+) -> OrderDetail:
+    """A rep's cancellation, sent to the order's workflow: the one path of the API and the pages."""
+    return await _update(db, temporal, order_id, OrderWorkflow.cancel, _decision(user, reason))
+
+
 @router.post("/{order_id}/cancel", dependencies=[require(Role.SALES)])
 async def cancel(
     order_id: IdParam,
@@ -155,7 +162,16 @@ async def cancel(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> OrderDetail:
-    return await _update(db, temporal, order_id, OrderWorkflow.cancel, _decision(user, body.reason))
+    return await cancel_order(db, temporal, order_id, user, body.reason)
+
+
+async def release_order_hold(
+    db: DatabaseDep, temporal: Client, order_id: int, user: User, comment: str
+) -> OrderDetail:
+    """A credit manager's release of a held order, sent to its workflow: the one path of the
+    API and the pages, refused alike by the workflow's validator."""
+    release = ReleaseInput(user=user.username, comment=comment)
+    return await _update(db, temporal, order_id, OrderWorkflow.release_credit_hold, release)
 
 
 @router.post("/{order_id}/release-credit-hold", dependencies=[require(Role.CREDIT_MANAGER)])
@@ -166,5 +182,4 @@ async def release_credit_hold(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> OrderDetail:
-    release = ReleaseInput(user=user.username, comment=body.comment)
-    return await _update(db, temporal, order_id, OrderWorkflow.release_credit_hold, release)
+    return await release_order_hold(db, temporal, order_id, user, body.comment)

@@ -1,0 +1,106 @@
+"""A product's details, and the form that creates or changes one through the API's own input
+model and route (`POST /products`, `PATCH /products/{id}`): a refusal is shown beside the field
+it names, with what was typed kept."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from activities.master_data.products import get_product
+from api.deps import DatabaseDep, SettingsDep
+from api.pages.access import PRODUCTS, Page, form_user
+from api.pages.form_errors import attempt_on_fields, read_form
+from api.pages.i18n import N_
+from api.pages.rendering import render
+from api.pages.screens import Screen, screen_of
+from api.routes.master_data.products import create_product, update_product
+from models.fields import IdParam
+from models.master_data.products import ProductCreate, ProductPublic, ProductUpdate
+from models.security.users import Role, User
+
+router = APIRouter()
+# `POST /products` and `PATCH /products/{id}` are for sales and finance.
+PRODUCT_EDITORS = Page(
+    "products", "/app/products", N_("Products"), frozenset({Role.SALES, Role.FINANCE})
+)
+Editor = Annotated[User, Depends(form_user(PRODUCT_EDITORS))]
+CHANGEABLE = ("name", "unit", "unit_price", "tax_rate")
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    names = ("sku", *CHANGEABLE, "whole_units")
+    return {name: str(form.get(name, ""))[:200] for name in names}
+
+
+def _show(
+    request: Request,
+    settings: SettingsDep,
+    user: User,
+    product: ProductPublic | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> HTMLResponse:
+    context = {"product": product, "values": values, "errors": errors, "can_edit": True}
+    return render(request, "app/products_form.html", settings, user, context)
+
+
+@router.get("/products/new", response_class=HTMLResponse)
+async def new_product(
+    screen: Annotated[Screen, Depends(screen_of(PRODUCT_EDITORS))],
+) -> HTMLResponse:
+    values = {"unit": "ea", "tax_rate": "0", "whole_units": "on"}
+    context = {"product": None, "values": values, "errors": {}, "can_edit": True}
+    return screen.show("app/products_edit.html", context)
+
+
+@router.post("/products/new", response_class=HTMLResponse)
+async def create(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: Editor
+) -> Response:
+    typed = _typed(await request.form())
+    sent = {k: v for k, v in typed.items() if v.strip() and k != "whole_units"}
+    body, errors = read_form(ProductCreate, {**sent, "whole_units": bool(typed["whole_units"])})
+    if body is not None:
+        errors = await attempt_on_fields(create_product(body, db))
+        if not errors:
+            return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
+    return _show(request, settings, user, None, typed, errors)
+
+
+@router.get("/products/{product_id}", response_class=HTMLResponse)
+async def product_details(
+    product_id: IdParam, db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(PRODUCTS))]
+) -> HTMLResponse:
+    product = ProductPublic.model_validate(await db.run(get_product, product_id))
+    values = product.model_dump(mode="json")
+    values["whole_units"] = "on" if product.whole_units else ""
+    context = {
+        "product": product,
+        "values": values,
+        "errors": {},
+        "can_edit": PRODUCT_EDITORS.allows(screen.user),
+    }
+    return screen.show("app/products_edit.html", context)
+
+
+@router.post("/products/{product_id}", response_class=HTMLResponse)
+async def change(
+    product_id: IdParam, request: Request, db: DatabaseDep, settings: SettingsDep, user: Editor
+) -> Response:
+    product = ProductPublic.model_validate(await db.run(get_product, product_id))
+    typed = _typed(await request.form())
+    body, errors = read_form(ProductUpdate, {name: typed[name] for name in CHANGEABLE})
+    if body is not None:
+        errors = await attempt_on_fields(update_product(product_id, body, db))
+        if not errors:
+            return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
+    values = {
+        **typed,
+        "sku": product.sku,
+        "whole_units": "on" if product.whole_units else "",
+    }
+    return _show(request, settings, user, product, values, errors)
