@@ -59,6 +59,7 @@ def list_customers(
 ) -> tuple[list[CustomerPublic], int]:
     query = select(Customer).order_by(col(Customer.id))
     if search:
-        query = query.where(col(Customer.name).ilike(f"%{search}%"))
+        pattern = f"%{search}%"
+        query = query.where(col(Customer.name).ilike(pattern) | col(Customer.code).ilike(pattern))
     rows, total = page(session, query, limit, offset)
     return [CustomerPublic.model_validate(c) for c in rows], total

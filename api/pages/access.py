@@ -31,7 +31,17 @@ EVERYONE = frozenset(Role)
 DASHBOARD = Page("dashboard", "/app", N_("Dashboard"), EVERYONE)
 # The approval policy names who decides each level (a role or a user); the inbox filters by it.
 INBOX = Page("inbox", "/app/inbox", N_("Approvals"), frozenset(Role) - {Role.AUDITOR})
-PAGES = (DASHBOARD, INBOX)
+# As the API's order routes: `GET /orders` for these readers, `POST /orders` for sales.
+ORDERS = Page(
+    "orders",
+    "/app/orders",
+    N_("Orders"),
+    frozenset(
+        {Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE, Role.AUDITOR}
+    ),
+)
+ORDER_ENTRY = Page("order_entry", "/app/orders/new", N_("New order"), frozenset({Role.SALES}))
+PAGES = (DASHBOARD, INBOX, ORDERS, ORDER_ENTRY)
 
 
 def navigation(user: User) -> list[Page]:

@@ -12,6 +12,16 @@ from tests.workspace.pages import Person
 ALLOWED = {
     "/app": set(Role),
     "/app/inbox": set(Role) - {Role.AUDITOR},
+    "/app/orders": {
+        Role.ADMIN,
+        Role.SALES,
+        Role.APPROVER,
+        Role.CREDIT_MANAGER,
+        Role.WAREHOUSE,
+        Role.FINANCE,
+        Role.AUDITOR,
+    },
+    "/app/orders/new": {Role.ADMIN, Role.SALES},
 }
 
 
