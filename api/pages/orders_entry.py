@@ -138,6 +138,9 @@ async def enter_order(
         context["errors"] = refusal_errors(problem)
         return _show(request, settings, user, context)
     landing = f"/app/orders/{entered[0].id}"
-    if request.headers.get("HX-Request"):
-        return Response(status_code=204, headers={"HX-Redirect": landing})
-    return RedirectResponse(landing, status_code=303)
+    if not request.headers.get("HX-Request"):
+        return RedirectResponse(landing, status_code=303)
+    # htmx goes to the order's page; a repeated click is answered with the same link.
+    done = render(request, "app/orders_entered.html", settings, user, {"order": entered[0]})
+    done.headers["HX-Redirect"] = landing
+    return done
