@@ -98,6 +98,8 @@ async def preview(
     chosen = _customer_id(pick_customer or customer_id)
     priced = await db.run(draft, chosen, typed, date.today())
     context = _form(priced, typed, requested_date, customer_query, extra_row=bool(add_line))
+    # Re-priced while typing: only the priced lines are swapped in, so the problems go there.
+    context["live"] = request.headers.get("HX-Trigger") == "lines-editor"
     return _show(request, settings, user, context)
 
 
