@@ -15,6 +15,7 @@ from activities.master_data.customers import list_customers
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import ORDER_ENTRY, form_user
 from api.pages.actions import attempt
+from api.pages.i18n import N_
 from api.pages.orders_draft import Draft, draft
 from api.pages.orders_form import (
     TypedLine,
@@ -32,6 +33,7 @@ from models.security.users import User
 
 router = APIRouter()
 MATCHES = 10  # customers offered while typing
+NO_CUSTOMER = N_("Find the customer and choose it first.")
 Typed = Annotated[list[str] | None, Form()]
 
 
@@ -129,6 +131,8 @@ async def enter_order(
         order = OrderCreate.model_validate(fields)
     except ValidationError as wrong:
         context["errors"] = {**priced.errors, **field_errors(wrong)}
+        if chosen is None:
+            context["errors"]["customer_id"] = NO_CUSTOMER
         return _show(request, settings, user, context)
     entered: list[OrderPublic] = []
 

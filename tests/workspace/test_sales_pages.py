@@ -185,6 +185,10 @@ async def test_entry_with_a_bad_quantity_says_so_next_to_it_and_keeps_what_was_t
     assert "ACME Ltd" in refused.text and input_value(refused, "customer-query") == "ACME"
     assert rows_of(await rep.open("/app/orders")) == []  # nothing entered
 
+    nobody = await rep.submit(form, "/app/orders/new", sku="WIDGET", quantity="1")
+    assert field_error(nobody, "customer") == "Find the customer and choose it first."
+    assert input_value(nobody, "line-0-sku") == "WIDGET"
+
     unknown = await rep.submit(
         form, "/app/orders/new/preview", customer_id=str(acme.id), sku="GADGET", quantity="1"
     )
