@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     )
     temporal_port: int = Field(7233, description="Port of the embedded Temporal dev server.")
     temporal_ui_port: int = Field(8233, description="Port of the embedded Temporal UI.")
+    temporal_ui_url: str | None = Field(
+        None, description="Base URL of the Temporal UI; empty: the embedded UI's on localhost."
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server that outgoing mail goes to.")
     smtp_port: int = Field(1025, description="SMTP port (the embedded catcher listens here).")
     mail_from: str = Field("billing@o2c.example", description="Sender of customer e-mails.")
@@ -110,6 +113,11 @@ class Settings(BaseSettings):
         if self.secure_cookies is not None:
             return self.secure_cookies
         return not self.embedded_temporal
+
+    @property
+    def temporal_ui_base(self) -> str:
+        """Where the order page's "Open in Temporal UI" link points, without a trailing slash."""
+        return (self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}").rstrip("/")
 
     @property
     def temporal_target(self) -> str:

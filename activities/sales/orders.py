@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -137,12 +138,26 @@ def list_orders(
     offset: int,
     status: OrderStatus | None = None,
     customer_id: int | None = None,
+    *,
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
 ) -> tuple[list[OrderPublic], int]:
+    """Newest first; each filter given narrows the list (order dates and totals inclusive)."""
     query = select(SalesOrder).order_by(col(SalesOrder.id).desc())
     if status:
         query = query.where(SalesOrder.status == status)
     if customer_id:
         query = query.where(SalesOrder.customer_id == customer_id)
+    if placed_from is not None:
+        query = query.where(col(SalesOrder.order_date) >= placed_from)
+    if placed_to is not None:
+        query = query.where(col(SalesOrder.order_date) <= placed_to)
+    if total_min is not None:
+        query = query.where(col(SalesOrder.total) >= total_min)
+    if total_max is not None:
+        query = query.where(col(SalesOrder.total) <= total_max)
     rows, total = page(session, query, limit, offset)
     return [to_public(session, order) for order in rows], total
 

@@ -19,6 +19,9 @@ from api.pages import (
     inbox,
     language,
     login,
+    orders,
+    orders_changes,
+    orders_entry,
     products,
     products_form,
     refusals,
@@ -27,25 +30,29 @@ from api.pages import (
 )
 
 STATIC = Path(__file__).parent.parent / "static"
+PAGE_GROUPS = (
+    login,
+    language,
+    dashboard,
+    inbox,
+    orders_entry,  # before orders: /orders/new is not an order's id
+    orders,
+    orders_changes,
+    credit_holds,
+    credit_releases,
+    credit_policies,
+    customers,
+    customers_credit,
+    customers_form,
+    products,
+    products_form,
+    warehouse,
+    warehouse_actions,
+)
 
 
 def install(app: FastAPI) -> None:
-    for module in (
-        login,
-        language,
-        dashboard,
-        inbox,
-        credit_holds,
-        credit_releases,
-        credit_policies,
-        customers,
-        customers_credit,
-        customers_form,
-        products,
-        products_form,
-        warehouse,
-        warehouse_actions,
-    ):
+    for module in PAGE_GROUPS:
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     refusals.install(app)

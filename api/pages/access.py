@@ -53,7 +53,27 @@ CUSTOMERS = Page(
     ),
 )
 PRODUCTS = Page("products", "/app/products", N_("Products"), EVERYONE)
-PAGES = (DASHBOARD, INBOX, CREDIT_HOLDS, CREDIT_POLICIES, WAREHOUSE, CUSTOMERS, PRODUCTS)
+# As the API's order routes: `GET /orders` for these readers, `POST /orders` for sales.
+ORDERS = Page(
+    "orders",
+    "/app/orders",
+    N_("Orders"),
+    frozenset(
+        {Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE, Role.AUDITOR}
+    ),
+)
+ORDER_ENTRY = Page("order_entry", "/app/orders/new", N_("New order"), frozenset({Role.SALES}))
+PAGES = (
+    DASHBOARD,
+    INBOX,
+    ORDERS,
+    ORDER_ENTRY,
+    CREDIT_HOLDS,
+    CREDIT_POLICIES,
+    WAREHOUSE,
+    CUSTOMERS,
+    PRODUCTS,
+)
 
 
 def navigation(user: User) -> list[Page]:

@@ -32,6 +32,16 @@ ALLOWED = {
         Role.AUDITOR,
     },
     "/app/products": set(Role),
+    "/app/orders": {
+        Role.ADMIN,
+        Role.SALES,
+        Role.APPROVER,
+        Role.CREDIT_MANAGER,
+        Role.WAREHOUSE,
+        Role.FINANCE,
+        Role.AUDITOR,
+    },
+    "/app/orders/new": {Role.ADMIN, Role.SALES},
 }
 
 

@@ -1,0 +1,49 @@
+"""The words a person reads for an order's states and the kinds of its timeline's entries (the
+database keeps codes); translated where shown."""
+
+from __future__ import annotations
+
+from api.pages.i18n import N_
+from models.sales.order_status import OrderStatus
+
+S = OrderStatus
+STATUS_WORDS: dict[str, str] = {
+    S.CREDIT_HOLD: N_("Credit hold"),
+    S.PENDING_APPROVAL: N_("Pending approval"),
+    S.APPROVED: N_("Approved"),
+    S.REJECTED: N_("Rejected"),
+    S.BACKORDERED: N_("Backordered"),
+    S.AWAITING_SHIPMENT: N_("Awaiting shipment"),
+    S.PARTIALLY_SHIPPED: N_("Partially shipped"),
+    S.SHIPPED: N_("Shipped"),
+    S.DELIVERED: N_("Delivered"),
+    S.INVOICED: N_("Invoiced"),
+    S.PAID: N_("Paid"),
+    S.CLOSED: N_("Closed"),
+    S.CANCELLED: N_("Cancelled"),
+}
+EVENT_WORDS: dict[str, str] = {
+    **STATUS_WORDS,
+    "created": N_("Entered"),
+    "submitted": N_("Submitted for approval"),
+    "credit_hold": N_("Put on credit hold"),
+    "credit_blocked": N_("Blocked by credit"),
+    "credit_released": N_("Credit hold released"),
+    "credit_hold_expired": N_("Credit hold expired"),
+    "amended": N_("Amended"),
+    "approval_waiting": N_("Waiting for approval"),
+    "approval_expired": N_("Approval expired"),
+    "reservation_expired": N_("Reservation expired"),
+    "shipment_planned": N_("Shipment planned"),
+    "shipment_released": N_("Shipment released"),
+    "shipment_late": N_("Shipment late"),
+    "dispatched": N_("Dispatched"),
+    "delivered": N_("Delivered"),
+    "tracking": N_("Tracking update"),
+    "returned": N_("Returned"),
+}
+
+
+def order_words() -> dict[str, dict[str, str]]:
+    """For a template: `_(status_words[order.status])`, `_(event_words.get(kind, kind))`."""
+    return {"status_words": STATUS_WORDS, "event_words": EVENT_WORDS}
