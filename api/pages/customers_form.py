@@ -138,7 +138,8 @@ async def change(
     typed = _typed(await request.form(), creating=False)
     body, errors = read_form(CustomerUpdate, _as_sent(typed, creating=False))
     if body is not None:
-        errors = await attempt_on_fields(update_customer(customer_id, body, db))
+        changing = update_customer(customer_id, body, db, user, settings, Response())
+        errors = await attempt_on_fields(changing)
         if not errors:
             return HTMLResponse("", headers={"HX-Redirect": f"/app/customers/{customer_id}"})
     values = {**typed, "code": customer.code, "currency": customer.currency}
