@@ -31,7 +31,32 @@ EVERYONE = frozenset(Role)
 DASHBOARD = Page("dashboard", "/app", N_("Dashboard"), EVERYONE)
 # The approval policy names who decides each level (a role or a user); the inbox filters by it.
 INBOX = Page("inbox", "/app/inbox", N_("Approvals"), frozenset(Role) - {Role.AUDITOR})
-PAGES = (DASHBOARD, INBOX)
+# Each finance and collection page is open to exactly the roles of the API route behind it.
+PAYMENTS = Page(
+    "payments", "/app/finance/payments/new", N_("Record a payment"), frozenset({Role.FINANCE})
+)
+UNAPPLIED = Page(
+    "unapplied", "/app/finance/credit", N_("Unapplied cash"), frozenset({Role.FINANCE})
+)
+WRITE_OFFS = Page(
+    "write-offs", "/app/finance/write-offs", N_("Write-offs"), frozenset({Role.APPROVER})
+)
+AGEING = Page(
+    "ageing",
+    "/app/finance/ageing",
+    N_("Ageing"),
+    frozenset({Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.AUDITOR}),
+)
+STATEMENTS = Page(
+    "statements",
+    "/app/finance/statements",
+    N_("Statements"),
+    frozenset({Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.SALES, Role.AUDITOR}),
+)
+WORKLIST = Page(
+    "worklist", "/app/worklist", N_("Worklist"), frozenset({Role.COLLECTOR, Role.CREDIT_MANAGER})
+)
+PAGES = (DASHBOARD, INBOX, PAYMENTS, UNAPPLIED, WRITE_OFFS, AGEING, STATEMENTS, WORKLIST)
 
 
 def navigation(user: User) -> list[Page]:

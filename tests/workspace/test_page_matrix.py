@@ -12,6 +12,25 @@ from tests.workspace.pages import Person
 ALLOWED = {
     "/app": set(Role),
     "/app/inbox": set(Role) - {Role.AUDITOR},
+    "/app/finance/payments/new": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/credit": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/write-offs": {Role.ADMIN, Role.APPROVER},
+    "/app/finance/ageing": {
+        Role.ADMIN,
+        Role.FINANCE,
+        Role.CREDIT_MANAGER,
+        Role.COLLECTOR,
+        Role.AUDITOR,
+    },
+    "/app/finance/statements": {
+        Role.ADMIN,
+        Role.FINANCE,
+        Role.CREDIT_MANAGER,
+        Role.COLLECTOR,
+        Role.SALES,
+        Role.AUDITOR,
+    },
+    "/app/worklist": {Role.ADMIN, Role.COLLECTOR, Role.CREDIT_MANAGER},
 }
 
 

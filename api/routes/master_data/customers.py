@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter
 
 from activities.master_data import customers
-from activities.sales import credit
+from activities.receivables.unapplied_credit import credit_position
 from api.deps import DatabaseDep, PagingDep, reader, require
 from api.listing import Page
 from models.fields import Day, IdParam
@@ -54,4 +54,4 @@ async def update_customer(
 async def customer_credit(
     customer_id: IdParam, db: DatabaseDep, as_of: Day | None = None
 ) -> CustomerCredit:
-    return await db.run(credit.customer_credit, customer_id, as_of or date.today())
+    return await db.run(credit_position, customer_id, as_of or date.today())
