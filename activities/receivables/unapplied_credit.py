@@ -15,7 +15,7 @@ from activities.receivables.payments import payable_invoices
 from activities.sales.credit import customer_credit
 from models.errors import Conflict, InvalidInput, NotFound
 from models.master_data.customers import Customer, CustomerCredit
-from models.money import ZERO, shown
+from models.money import ZERO, quantize, shown
 from models.receivables.credit_notes import CreditNote, CreditNoteAllocation
 from models.receivables.invoices import InvoiceStatus
 from models.receivables.ledger import Account, credit, debit
@@ -125,7 +125,9 @@ def _apply(
 def credit_position(session: Session, customer_id: int, as_of: date) -> CustomerCredit:
     """The customer's credit (limit, exposure, overdue) with their unapplied credit beside it."""
     position = customer_credit(session, customer_id, as_of)
-    return position.model_copy(update={"unapplied_credit": unapplied_credit(session, customer_id)})
+    currency = get_customer(session, customer_id).currency
+    held = quantize(unapplied_credit(session, customer_id), currency)
+    return position.model_copy(update={"unapplied_credit": held})
 
 
 def customers_with_credit(

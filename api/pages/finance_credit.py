@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from activities.receivables import unapplied_credit
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import UNAPPLIED, form_user
-from api.pages.finance_forms import attempt_at_field, field_errors
+from api.pages.finance_forms import as_input, attempt_at_field, field_errors
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from models.fields import IdParam
@@ -47,7 +47,7 @@ async def apply(
     typed = {"invoice_id": invoice_id, "amount": amount.strip()}
     context: dict[str, Any] = {"typed": typed, "errors": {}, "applied": None}
     try:
-        body = CreditApplication.model_validate({k: v for k, v in typed.items() if v})
+        body = CreditApplication.model_validate(as_input(typed, ids=("invoice_id",)))
     except ValidationError as error:
         context["errors"] = field_errors(error)
     else:

@@ -30,6 +30,16 @@ class Refusal:
     field: str | None = None  # the form field the message is about, when the use case says
 
 
+def as_input(typed: dict[str, str], ids: tuple[str, ...] = ()) -> dict[str, object]:
+    """The fields a person filled in, for the API's input model: ids are numbers there, as
+    a JSON body carries them (a chosen option always is one)."""
+    values: dict[str, object] = {k: v for k, v in typed.items() if v != ""}
+    for name in ids:
+        if str(values.get(name, "")).isdigit():
+            values[name] = int(str(values[name]))
+    return values
+
+
 def field_errors(error: ValidationError) -> dict[str, str]:
     """The first message for each field of the API's input model that the input broke."""
     found: dict[str, str] = {}

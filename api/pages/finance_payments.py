@@ -17,7 +17,7 @@ from activities.receivables import payments
 from activities.receivables.invoices import get_invoice
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import PAYMENTS, form_user
-from api.pages.finance_forms import INVOICE_STATUS, attempt_at_field, field_errors
+from api.pages.finance_forms import INVOICE_STATUS, as_input, attempt_at_field, field_errors
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from models.master_data.customers import CustomerPublic
@@ -36,7 +36,7 @@ def _customers(session: Session) -> list[CustomerPublic]:
 
 def _payment(session: Session, typed: dict[str, str], ticked: list[int]) -> PaymentCreate:
     """The API's input model from the form; ticked invoices become its allocations."""
-    data = PaymentCreate.model_validate({k: v for k, v in typed.items() if v != ""})
+    data = PaymentCreate.model_validate(as_input(typed, ids=("customer_id",)))
     if not ticked:
         return data
     chosen = payments.ticked_allocations(session, data.customer_id, ticked, data.amount)

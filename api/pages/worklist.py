@@ -17,7 +17,7 @@ from activities.receivables.invoices import get_invoice
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import WORKLIST, form_user
 from api.pages.actions import attempt
-from api.pages.finance_forms import attempt_at_field, field_errors
+from api.pages.finance_forms import as_input, attempt_at_field, field_errors
 from api.pages.i18n import N_
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
@@ -121,7 +121,7 @@ async def record_outcome(
     typed = {name: str(form.get(name) or "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     try:
-        body = OutcomeRequest.model_validate({k: v for k, v in typed.items() if v})
+        body = OutcomeRequest.model_validate(as_input(typed))
     except ValidationError as error:
         errors = field_errors(error)
     else:
