@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.receivables.write_offs import write_off_invoice
+from api.main import create_app
 from models.receivables.invoices import InvoicePublic
 from models.receivables.write_offs import WriteOffCreate
 from models.security.users import Role
@@ -28,6 +30,8 @@ from tests.support.receivables import current
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
+from tests.workspace.server import served
+from tests.workspace.test_browser_journey import CHROMIUM, browser  # noqa: F401 (a fixture)
 
 RECEIVED = "2026-03-01"
 
@@ -237,3 +241,46 @@ async def test_a_finance_approver_approves_a_waiting_write_off(
 
     again = await finance_approver.submit(page, decision, key="wo-2", verdict="reject")
     assert "not waiting for approval" in again.text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium")
+async def test_a_finance_clerk_records_a_payment_with_its_preview_in_the_browser(
+    two_invoices: tuple[int, InvoicePublic, InvoicePublic],
+    sqlite_engine: Engine,
+    page_settings: Settings,
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    factories.one_user_per_role(sqlite_engine)
+    _, older, newer = two_invoices
+    with served(create_app(page_settings, sqlite_engine)) as base_url:
+        page = await browser.new_page(base_url=base_url)
+        try:
+            await _clerk_journey(page, older.number, newer.number)
+        except BaseException:
+            shot = tmp_path / "finance-journey-failure.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+            raise
+    assert current(sqlite_engine, older.id).status == "paid"
+
+
+async def _clerk_journey(page: Page, older: str, newer: str) -> None:
+    await page.goto("/app/login")
+    await page.get_by_label("Username").fill("finance")
+    await page.get_by_label("Password").fill(factories.PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Record a payment").click()
+
+    await page.get_by_label("Customer").select_option(label="ACME · ACME Ltd (USD)")
+    await page.get_by_label("Received on").fill(RECEIVED)
+    await page.get_by_label("Reference").fill("BANK-9")
+    await page.get_by_label("Amount").fill("150.00")
+    await expect(page.locator(f'tr[data-invoice="{older}"] .applied')).to_have_text("110.00 USD")
+    await expect(page.locator(f'tr[data-invoice="{newer}"] .applied')).to_have_text("40.00 USD")
+    await page.get_by_role("button", name="Save the payment").click()
+    await expect(page.get_by_role("status")).to_contain_text("Payment recorded: BANK-9")
+
+    await page.get_by_label("Language").select_option("zh_Hans")
+    await expect(page.get_by_role("heading", name="登记收款")).to_be_visible()
+    await expect(page.get_by_text("选择客户")).to_be_attached()
