@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from babel.dates import format_datetime
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle
 
+from api.main import create_app
 from models.collection.tasks import CollectionTask
 from models.receivables.invoices import InvoicePublic
 from o2c.settings import Settings
@@ -23,6 +25,12 @@ from tests.support.collection import invoice_in_collection, task_of
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
+from tests.workspace.server import served
+from tests.workspace.test_browser_journey import (  # noqa: F401 (fixtures)
+    CHROMIUM,
+    app_settings,
+    browser,
+)
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 
@@ -115,3 +123,48 @@ async def test_a_promise_joins_the_history_and_a_bad_one_says_why(
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by == "promise"
     again = await carol.open(f"/app/worklist/{task.id}")
     assert 'data-outcome="promise"' in again.text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium")
+async def test_a_collector_records_a_promise_to_pay_in_the_browser(
+    flow: Flow,
+    overdue_task: tuple[InvoicePublic, WorkflowHandle[Any, Any], CollectionTask],
+    sqlite_engine: Engine,
+    app_settings: Settings,  # noqa: F811
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    invoice, handle, _ = overdue_task
+    promised = await flow.today() + timedelta(days=7)
+    with served(create_app(app_settings, sqlite_engine)) as base_url:
+        page = await browser.new_page(base_url=base_url)
+        try:
+            await _collector_journey(page, invoice.number, promised)
+        except BaseException:
+            shot = tmp_path / "collector-journey-failure.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+            raise
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by == "promise"
+
+
+async def _collector_journey(page: Page, invoice_number: str, promised: date) -> None:
+    await page.goto("/app/login")
+    await page.get_by_label("Username").fill("carol")
+    await page.get_by_label("Password").fill(factories.PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("link", name="Worklist").click()
+    await expect(page.locator("table.worklist")).to_contain_text(invoice_number)
+    await page.get_by_role("link", name="ACME Ltd").click()
+
+    await page.get_by_label("What happened").select_option("promise")
+    await page.get_by_label("Note", exact=True).fill("AP pays next week")
+    await page.get_by_label("Promised date").fill(str(promised))
+    await page.get_by_label("Promised amount").fill("250.00")
+    await page.get_by_role("button", name="Record").click()
+    history = page.locator("ol.history")
+    await expect(history).to_contain_text("Promise to pay")
+    await expect(history).to_contain_text("250.00 USD")
+
+    await page.get_by_label("Language").select_option("zh_Hant")
+    await expect(page.locator("ol.history")).to_contain_text("承諾付款")
