@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.pages import (
     dashboard,
     finance_credit,
+    finance_credit_notes,
     finance_payments,
     finance_reports,
     finance_write_offs,
@@ -26,7 +27,13 @@ STATIC = Path(__file__).parent.parent / "static"
 
 def install(app: FastAPI) -> None:
     pages = (login, language, dashboard, inbox)
-    finance = (finance_payments, finance_credit, finance_write_offs, finance_reports)
+    finance = (
+        finance_payments,
+        finance_credit,
+        finance_credit_notes,
+        finance_write_offs,
+        finance_reports,
+    )
     for module in (*pages, *finance, worklist):
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

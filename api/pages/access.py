@@ -38,6 +38,9 @@ PAYMENTS = Page(
 UNAPPLIED = Page(
     "unapplied", "/app/finance/credit", N_("Unapplied cash"), frozenset({Role.FINANCE})
 )
+CREDIT_NOTES = Page(
+    "credit-notes", "/app/finance/credit-notes", N_("Credit notes"), frozenset({Role.FINANCE})
+)
 WRITE_OFFS = Page(
     "write-offs", "/app/finance/write-offs", N_("Write-offs"), frozenset({Role.APPROVER})
 )
@@ -56,7 +59,17 @@ STATEMENTS = Page(
 WORKLIST = Page(
     "worklist", "/app/worklist", N_("Worklist"), frozenset({Role.COLLECTOR, Role.CREDIT_MANAGER})
 )
-PAGES = (DASHBOARD, INBOX, PAYMENTS, UNAPPLIED, WRITE_OFFS, AGEING, STATEMENTS, WORKLIST)
+PAGES = (
+    DASHBOARD,
+    INBOX,
+    PAYMENTS,
+    UNAPPLIED,
+    CREDIT_NOTES,
+    WRITE_OFFS,
+    AGEING,
+    STATEMENTS,
+    WORKLIST,
+)
 
 
 def navigation(user: User) -> list[Page]:

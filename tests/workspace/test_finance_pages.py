@@ -145,6 +145,28 @@ async def test_unapplied_cash_is_applied_to_an_open_invoice(
     assert current(sqlite_engine, invoice.id).status == "paid"
 
 
+async def test_a_credit_note_is_issued_against_an_invoice(
+    clerk: Person, two_invoices: tuple[int, InvoicePublic, InvoicePublic], sqlite_engine: Engine
+) -> None:
+    _, older, _ = two_invoices
+    page = await clerk.open("/app/finance/credit-notes")
+    assert older.number in page.text and "110.00 USD" in page.text
+    fields = {"invoice_id": str(older.id), "reason": "damaged in transit"}
+
+    too_much = await clerk.submit(
+        page, "/app/finance/credit-notes", key="cn-1", amount="500.00", **fields
+    )
+    amount_field = too_much.text.split('name="amount"')[1].split("</label>")[0]
+    assert "would exceed the invoice total 110.00" in amount_field
+    assert 'value="500.00"' in too_much.text and 'value="damaged in transit"' in too_much.text
+
+    issued = await clerk.submit(
+        page, "/app/finance/credit-notes", key="cn-2", amount="55.00", **fields
+    )
+    assert re.search(r"Credit note issued: \S+ · 55.00 USD", issued.text), issued.text
+    assert current(sqlite_engine, older.id).credited == Decimal("55.00")
+
+
 async def test_the_api_tells_a_customers_unapplied_credit(engine: Engine, api: ApiClient) -> None:
     customer = factories.customer(engine)
     factories.invoice(engine, customer.id)

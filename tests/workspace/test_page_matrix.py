@@ -14,6 +14,7 @@ ALLOWED = {
     "/app/inbox": set(Role) - {Role.AUDITOR},
     "/app/finance/payments/new": {Role.ADMIN, Role.FINANCE},
     "/app/finance/credit": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/credit-notes": {Role.ADMIN, Role.FINANCE},
     "/app/finance/write-offs": {Role.ADMIN, Role.APPROVER},
     "/app/finance/ageing": {
         Role.ADMIN,
