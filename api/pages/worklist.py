@@ -10,18 +10,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
-from temporalio.client import Client
 
 from activities.collection import worklist as worklist_use_cases
 from activities.receivables.invoices import get_invoice
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import WORKLIST, form_user
-from api.pages.actions import attempt
 from api.pages.finance_forms import as_input, attempt_at_field, field_errors
 from api.pages.i18n import N_
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.collection.tasks import log_outcome
+from api.temporal_link import TemporalUnavailable
 from models.collection.tasks import Outcome, OutcomeRequest
 from models.collection.worklist import WorklistEntry
 from models.fields import IdParam
@@ -45,21 +44,21 @@ OUTCOMES = {
 
 async def sla_due(link: TemporalLinkDep, entries: list[WorklistEntry]) -> dict[int, datetime]:
     """When each task's SLA falls (a reminder, then escalation), as its invoice's collection
-    workflow keeps it; tasks whose workflow does not answer are left out."""
+    workflow keeps it; a task whose workflow does not answer shows none, and the page still
+    shows."""
     due: dict[int, datetime] = {}
-
-    async def ask(client: Client, entry: WorklistEntry, workflow_id: str) -> None:
-        handle = client.get_workflow_handle(workflow_id)
-        view = await handle.query(InvoiceCollectionWorkflow.collection)
-        if view.sla_due is not None:
-            due[entry.task.id] = view.sla_due
-
     try:
         client = await link.get()
-    except Exception:  # the workflow service is down: the list still shows
+    except TemporalUnavailable:
         return due
     for entry in entries:
-        await attempt(ask(client, entry, invoice_workflow_id(entry.task.invoice_id)))
+        handle = client.get_workflow_handle(invoice_workflow_id(entry.task.invoice_id))
+        try:
+            view = await handle.query(InvoiceCollectionWorkflow.collection)
+        except Exception:  # not found, failed or unreachable: the SLA is just not known
+            continue
+        if view.sla_due is not None:
+            due[entry.task.id] = view.sla_due
     return due
 
 
