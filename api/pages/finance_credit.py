@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from activities.master_data.customers import get_customer
 from activities.receivables import unapplied_credit
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import UNAPPLIED, form_user
@@ -62,6 +63,7 @@ async def apply(
             context["errors"] = {refusal.field or "form": refusal.message}
     context["row"] = await db.run(unapplied_credit.customer_with_credit, customer_id)
     context["customer_id"] = customer_id
+    context["currency"] = (await db.run(get_customer, customer_id)).currency
     done: CreditApplied | None = context["applied"]
     if done is not None:
         context["typed"] = {}
