@@ -3,6 +3,7 @@ as the customer's credit; reversed when they bounce. Each posts its ledger entry
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,11 +23,14 @@ from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceStatu
 from models.receivables.ledger import Account, credit, debit
 from models.receivables.payments import (
     AllocationPublic,
+    AllocationRequest,
     Payment,
     PaymentAllocation,
     PaymentCreate,
+    PaymentPreview,
     PaymentPublic,
     PaymentReverse,
+    PreviewLine,
 )
 from models.receivables.policies import PAYMENT_DIFFERENCE_TOLERANCE
 
@@ -82,19 +86,27 @@ def _explicit_allocations(
     return chosen
 
 
+def payable_invoices(
+    session: Session, customer_id: int, currency: str, lock: bool = True
+) -> list[Invoice]:
+    """The customer's invoices a payment may settle, by id; locked until the commit unless
+    only read."""
+    query = (
+        select(Invoice)
+        .where(Invoice.customer_id == customer_id, col(Invoice.outstanding) > 0)
+        .where(Invoice.currency == currency)
+        .where(col(Invoice.status).not_in(NOT_PAYABLE))
+        .order_by(col(Invoice.id))
+    )
+    return list(session.exec(query.with_for_update() if lock else query).all())
+
+
 def _oldest_first(
     session: Session, data: PaymentCreate, currency: str
 ) -> list[tuple[Invoice, Decimal]]:
     """Every open instalment of the customer is an item: oldest due first, and within an
     invoice its earliest instalment first. The invoices stay locked until the commit."""
-    open_invoices = session.exec(
-        select(Invoice)
-        .where(Invoice.customer_id == data.customer_id, col(Invoice.outstanding) > 0)
-        .where(Invoice.currency == currency)
-        .where(col(Invoice.status).not_in(NOT_PAYABLE))
-        .order_by(col(Invoice.id))
-        .with_for_update()
-    ).all()
+    open_invoices = payable_invoices(session, data.customer_id, currency)
     by_id = {invoice.id: invoice for invoice in open_invoices}
     instalments = session.exec(
         select(InvoiceInstalment).where(
@@ -113,6 +125,19 @@ def _oldest_first(
     return [(by_id[invoice_id], amount) for invoice_id, amount in allocations]
 
 
+def ticked_allocations(
+    session: Session, customer_id: int, invoice_ids: list[int], amount: Decimal
+) -> list[AllocationRequest]:
+    """`amount` spread over the invoices a person ticked, by the same rule: oldest due first,
+    never more than each owes. Invoices of other customers are not the customer's to tick."""
+    ticked = session.exec(
+        select(Invoice).where(col(Invoice.id).in_(invoice_ids), Invoice.customer_id == customer_id)
+    ).all()
+    items = [OpenItem(i.id or 0, i.due_date, i.outstanding) for i in ticked if i.outstanding > 0]
+    allocations, _ = allocate_oldest_first(amount, items)
+    return [AllocationRequest(invoice_id=i, amount=share) for i, share in allocations]
+
+
 def _differences(chosen: list[tuple[Invoice, Decimal]]) -> list[tuple[Invoice, Decimal]]:
     """What the payment leaves open on each invoice it touches; all within the tolerance."""
     differences = []
@@ -129,7 +154,18 @@ def _differences(chosen: list[tuple[Invoice, Decimal]]) -> list[tuple[Invoice, D
     return differences
 
 
-def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentPublic:
+@dataclass(frozen=True)
+class PaymentPlan:
+    """How a payment will be spread: what each invoice takes, and what is written off with it."""
+
+    currency: str
+    chosen: list[tuple[Invoice, Decimal]]
+    differences: list[tuple[Invoice, Decimal]]
+
+
+def plan_payment(session: Session, data: PaymentCreate) -> PaymentPlan:
+    """The allocation rule: the invoices asked for, else oldest due first; refused as the
+    payment would be."""
     customer = lock_customer(session, data.customer_id)
     currency = _payment_currency(data, customer)
     if data.allocations is not None:
@@ -137,6 +173,39 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
     else:
         chosen = _oldest_first(session, data, currency)
     differences = _differences(chosen) if data.write_off_difference else []
+    return PaymentPlan(currency, chosen, differences)
+
+
+def preview_payment(session: Session, data: PaymentCreate) -> PaymentPreview:
+    """What recording `data` would do, before it is recorded: every invoice the customer may
+    pay with what it would take, and what would be left as credit. Nothing is written."""
+    plan = plan_payment(session, data)
+    taken = {invoice.id: amount for invoice, amount in plan.chosen}
+    shown_invoices = {i.id: i for i in payable_invoices(session, data.customer_id, plan.currency)}
+    shown_invoices.update({invoice.id: invoice for invoice, _ in plan.chosen})
+    lines = [
+        PreviewLine(
+            invoice_id=invoice.id or 0,
+            number=invoice.number,
+            due_date=invoice.due_date,
+            outstanding=invoice.outstanding,
+            applied=taken.get(invoice.id, ZERO),
+        )
+        for invoice in sorted(shown_invoices.values(), key=lambda i: (i.due_date, i.id or 0))
+    ]
+    allocated = sum(taken.values(), ZERO)
+    return PaymentPreview(
+        customer_id=data.customer_id,
+        currency=plan.currency,
+        amount=data.amount,
+        lines=lines,
+        unapplied=data.amount - allocated,
+    )
+
+
+def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentPublic:
+    plan = plan_payment(session, data)
+    currency, chosen, differences = plan.currency, plan.chosen, plan.differences
     allocated = sum((amount for _, amount in chosen), ZERO)
     payment = Payment(
         customer_id=data.customer_id,

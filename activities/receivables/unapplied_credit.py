@@ -11,12 +11,22 @@ from sqlmodel import Session, col, select
 from activities.master_data.customers import get_customer
 from activities.receivables.invoice_balance import change_invoice, lock_invoice, unapplied_credit
 from activities.receivables.ledger import post
+from activities.receivables.payments import payable_invoices
+from activities.sales.credit import customer_credit
 from models.errors import Conflict, InvalidInput, NotFound
-from models.money import ZERO, shown
+from models.master_data.customers import Customer, CustomerCredit
+from models.money import ZERO, quantize, shown
 from models.receivables.credit_notes import CreditNote, CreditNoteAllocation
 from models.receivables.invoices import InvoiceStatus
 from models.receivables.ledger import Account, credit, debit
-from models.receivables.payments import CreditApplication, CreditApplied, Payment, PaymentAllocation
+from models.receivables.payments import (
+    CreditApplication,
+    CreditApplied,
+    CustomerUnappliedCredit,
+    Payment,
+    PaymentAllocation,
+    PreviewLine,
+)
 
 
 def apply_credit(
@@ -110,3 +120,54 @@ def _apply(
         memo="unapplied credit applied",
     )
     return f"{kind}-{row.id}"
+
+
+def credit_position(session: Session, customer_id: int, as_of: date) -> CustomerCredit:
+    """The customer's credit (limit, exposure, overdue) with their unapplied credit beside it."""
+    position = customer_credit(session, customer_id, as_of)
+    currency = get_customer(session, customer_id).currency
+    held = quantize(unapplied_credit(session, customer_id), currency)
+    return position.model_copy(update={"unapplied_credit": held})
+
+
+def customers_with_credit(
+    session: Session, limit: int, offset: int
+) -> tuple[list[CustomerUnappliedCredit], int]:
+    """Customers holding unapplied credit, by code, each with the invoices it may go to."""
+    with_payments = select(Payment.customer_id).where(
+        col(Payment.unapplied) > 0, col(Payment.reversed_on).is_(None)
+    )
+    with_notes = select(CreditNote.customer_id).where(col(CreditNote.unapplied) > 0)
+    ids = set(session.exec(with_payments).all()) | set(session.exec(with_notes).all())
+    customers = session.exec(
+        select(Customer).where(col(Customer.id).in_(ids)).order_by(col(Customer.code))
+    ).all()
+    return [_with_credit(session, c) for c in customers[offset : offset + limit]], len(customers)
+
+
+def customer_with_credit(session: Session, customer_id: int) -> CustomerUnappliedCredit | None:
+    """The customer's row of the unapplied cash list; None once they hold no credit."""
+    customer = get_customer(session, customer_id)
+    return _with_credit(session, customer) if unapplied_credit(session, customer_id) > 0 else None
+
+
+def _with_credit(session: Session, customer: Customer) -> CustomerUnappliedCredit:
+    customer_id = customer.id or 0
+    invoices = payable_invoices(session, customer_id, customer.currency, lock=False)
+    return CustomerUnappliedCredit(
+        customer_id=customer_id,
+        code=customer.code,
+        name=customer.name,
+        currency=customer.currency,
+        unapplied_credit=unapplied_credit(session, customer_id),
+        open_invoices=[
+            PreviewLine(
+                invoice_id=i.id or 0,
+                number=i.number,
+                due_date=i.due_date,
+                outstanding=i.outstanding,
+                applied=ZERO,
+            )
+            for i in invoices
+        ],
+    )

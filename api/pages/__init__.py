@@ -16,6 +16,11 @@ from api.pages import (
     customers_credit,
     customers_form,
     dashboard,
+    finance_credit,
+    finance_credit_notes,
+    finance_payments,
+    finance_reports,
+    finance_write_offs,
     inbox,
     language,
     login,
@@ -27,6 +32,7 @@ from api.pages import (
     refusals,
     warehouse,
     warehouse_actions,
+    worklist,
 )
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -48,6 +54,12 @@ PAGE_GROUPS = (
     products_form,
     warehouse,
     warehouse_actions,
+    finance_payments,
+    finance_credit,
+    finance_credit_notes,
+    finance_write_offs,
+    finance_reports,
+    worklist,
 )
 
 

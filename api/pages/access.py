@@ -63,6 +63,34 @@ ORDERS = Page(
     ),
 )
 ORDER_ENTRY = Page("order_entry", "/app/orders/new", N_("New order"), frozenset({Role.SALES}))
+# Each finance and collection page is open to exactly the roles of the API route behind it.
+PAYMENTS = Page(
+    "payments", "/app/finance/payments/new", N_("Record a payment"), frozenset({Role.FINANCE})
+)
+UNAPPLIED = Page(
+    "unapplied", "/app/finance/credit", N_("Unapplied cash"), frozenset({Role.FINANCE})
+)
+CREDIT_NOTES = Page(
+    "credit-notes", "/app/finance/credit-notes", N_("Credit notes"), frozenset({Role.FINANCE})
+)
+WRITE_OFFS = Page(
+    "write-offs", "/app/finance/write-offs", N_("Write-offs"), frozenset({Role.APPROVER})
+)
+AGEING = Page(
+    "ageing",
+    "/app/finance/ageing",
+    N_("Ageing"),
+    frozenset({Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.AUDITOR}),
+)
+STATEMENTS = Page(
+    "statements",
+    "/app/finance/statements",
+    N_("Statements"),
+    frozenset({Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.SALES, Role.AUDITOR}),
+)
+WORKLIST = Page(
+    "worklist", "/app/worklist", N_("Worklist"), frozenset({Role.COLLECTOR, Role.CREDIT_MANAGER})
+)
 PAGES = (
     DASHBOARD,
     INBOX,
@@ -73,6 +101,13 @@ PAGES = (
     WAREHOUSE,
     CUSTOMERS,
     PRODUCTS,
+    PAYMENTS,
+    UNAPPLIED,
+    CREDIT_NOTES,
+    WRITE_OFFS,
+    AGEING,
+    STATEMENTS,
+    WORKLIST,
 )
 
 

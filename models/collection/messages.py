@@ -158,3 +158,4 @@ class CollectionView(BaseModel):
     assignee: str | None
     promise_until: datetime | None
     proposal_id: int | None
+    sla_due: datetime | None = None  # when the collector is reminded or the task escalated

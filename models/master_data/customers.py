@@ -154,3 +154,5 @@ class CustomerCredit(SQLModel):
     overdue_beyond_policy: Amount = Decimal(0)
     status: CreditStatus
     hold_days: int = 14
+    # What payments and credit notes left over, not yet applied to an invoice (the API fills it).
+    unapplied_credit: Amount = Decimal(0)

@@ -95,3 +95,32 @@ class PaymentPublic(SQLModel):
     unapplied: Amount
     written_off: list[AllocationPublic] = []
     reversed_on: date | None = None
+
+
+class PreviewLine(SQLModel):
+    invoice_id: int
+    number: str
+    due_date: date
+    outstanding: Amount
+    applied: Amount
+
+
+class PaymentPreview(SQLModel):
+    """A payment's allocation before it is recorded."""
+
+    customer_id: int
+    currency: str
+    amount: Amount
+    lines: list[PreviewLine]
+    unapplied: Amount
+
+
+class CustomerUnappliedCredit(SQLModel):
+    """A customer with money not yet applied, and the invoices it could be applied to."""
+
+    customer_id: int
+    code: str
+    name: str
+    currency: str
+    unapplied_credit: Amount
+    open_invoices: list[PreviewLine]

@@ -60,3 +60,13 @@ class WriteOffPublic(SQLModel):
     posted_on: date | None
     requested_by: str
     decided_by: str | None
+
+
+class WaitingWriteOff(SQLModel):
+    """A write-off waiting for a finance approver, with what the approver needs to decide."""
+
+    write_off: WriteOffPublic
+    invoice_number: str
+    customer_name: str
+    currency: str
+    outstanding: Amount

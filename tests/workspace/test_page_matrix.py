@@ -42,6 +42,26 @@ ALLOWED = {
         Role.AUDITOR,
     },
     "/app/orders/new": {Role.ADMIN, Role.SALES},
+    "/app/finance/payments/new": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/credit": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/credit-notes": {Role.ADMIN, Role.FINANCE},
+    "/app/finance/write-offs": {Role.ADMIN, Role.APPROVER},
+    "/app/finance/ageing": {
+        Role.ADMIN,
+        Role.FINANCE,
+        Role.CREDIT_MANAGER,
+        Role.COLLECTOR,
+        Role.AUDITOR,
+    },
+    "/app/finance/statements": {
+        Role.ADMIN,
+        Role.FINANCE,
+        Role.CREDIT_MANAGER,
+        Role.COLLECTOR,
+        Role.SALES,
+        Role.AUDITOR,
+    },
+    "/app/worklist": {Role.ADMIN, Role.COLLECTOR, Role.CREDIT_MANAGER},
 }
 
 

@@ -131,4 +131,5 @@ class InvoiceCollectionWorkflow(
             assignee=self.task.assignee,
             promise_until=self.pauses.promise_until,
             proposal_id=self.proposal.id,
+            sla_due=self.task_due(),
         )

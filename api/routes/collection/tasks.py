@@ -7,10 +7,19 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from temporalio.client import Client
 
 from activities.collection import cases as collection_cases
 from activities.collection import tasks as collection_tasks
-from api.deps import CurrentUser, DatabaseDep, PagingDep, TemporalDep, reader, require
+from api.deps import (
+    CurrentUser,
+    Database,
+    DatabaseDep,
+    PagingDep,
+    TemporalDep,
+    reader,
+    require,
+)
 from api.listing import Page
 from models.collection.messages import OutcomeUpdate
 from models.collection.tasks import (
@@ -22,7 +31,7 @@ from models.collection.tasks import (
 )
 from models.errors import InvalidInput
 from models.fields import Day, IdParam, Line
-from models.security.users import Role
+from models.security.users import Role, User
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
 router = APIRouter(prefix="/collection-tasks", tags=["collections"])
@@ -72,6 +81,14 @@ async def record_outcome(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> CollectionTaskPublic:
+    return await log_outcome(db, temporal, task_id, user, body)
+
+
+async def log_outcome(
+    db: Database, temporal: Client, task_id: int, user: User, body: OutcomeRequest
+) -> CollectionTaskPublic:
+    """What the collector did, checked and then sent to the invoice's collection workflow; the
+    route and the worklist page both record outcomes through it."""
     roles = sorted(user.role_set)
     invoice = await db.run(collection_tasks.check_outcome_allowed, task_id, user.username, roles)
     invoice_id = invoice.id or 0  # a stored invoice always has one

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Response
 
 from activities.master_data import credit_limit_changes, customers
-from activities.sales import credit
+from activities.receivables.unapplied_credit import credit_position
 from api.deps import CurrentUser, DatabaseDep, PagingDep, SettingsDep, reader, require
 from api.idempotent_answer import answer_status
 from api.listing import Page
@@ -79,4 +79,4 @@ def _change_status(changed: CustomerPublic) -> int:
 async def customer_credit(
     customer_id: IdParam, db: DatabaseDep, as_of: Day | None = None
 ) -> CustomerCredit:
-    return await db.run(credit.customer_credit, customer_id, as_of or date.today())
+    return await db.run(credit_position, customer_id, as_of or date.today())

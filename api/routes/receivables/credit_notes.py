@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 
 from activities.receivables import credit_notes
-from api.deps import CommandsDep, CurrentUser, DatabaseDep, reader, require
+from api.deps import Commands, CommandsDep, CurrentUser, DatabaseDep, reader, require
 from api.idempotency import command_key
 from models.fields import IdParam
 from models.receivables.credit_notes import CreditNoteCreate, CreditNotePublic
@@ -24,15 +24,23 @@ async def issue_credit_note(
     user: CurrentUser,
     request: Request,
 ) -> CreditNotePublic:
+    return await issue(commands, request, invoice_id, body, user.username)
+
+
+async def issue(
+    commands: Commands, request: Request, invoice_id: int, body: CreditNoteCreate, user: str
+) -> CreditNotePublic:
+    """A credit note against the invoice, keyed by the request's Idempotency-Key; the route and
+    the credit note page both issue through it."""
     return await commands.run(
         credit_notes.issue_credit_note,
         invoice_id,
         amount=body.amount,
         lines=body.lines,
         reason=body.reason,
-        key=command_key(request, user.username, "credit-note"),
+        key=command_key(request, user, "credit-note"),
         on=body.issue_date or date.today(),
-        user=user.username,
+        user=user,
     )
 
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Request, Response
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.receivables import write_offs
-from api.deps import CommandsDep, CurrentUser, DatabaseDep, TemporalDep, reader, require
+from api.deps import (
+    Commands,
+    CommandsDep,
+    CurrentUser,
+    Database,
+    DatabaseDep,
+    TemporalDep,
+    reader,
+    require,
+)
 from api.idempotency import command_key
 from api.idempotent_answer import answer_status
 from models.errors import Conflict
@@ -21,7 +31,7 @@ from models.receivables.write_offs import (
     WriteOffState,
 )
 from models.sales.messages import WriteOffDecision
-from models.security.users import Role
+from models.security.users import Role, User
 from models.workflow_ids import invoice_workflow_id
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 
@@ -72,6 +82,20 @@ async def decide_write_off(
     commands: CommandsDep,
     user: CurrentUser,
 ) -> WriteOffPublic:
+    return await decide(db, temporal, commands, invoice_id, write_off_id, user, body)
+
+
+async def decide(
+    db: Database,
+    temporal: Client,
+    commands: Commands,
+    invoice_id: int,
+    write_off_id: int,
+    user: User,
+    body: WriteOffDecisionRequest,
+) -> WriteOffPublic:
+    """A finance approver's verdict on a write-off waiting for approval, sent to the invoice's
+    collection workflow; the route and the write-off page both decide through it."""
     pending = await db.run(write_offs.get_write_off, invoice_id, write_off_id)
     if pending.state != WriteOffState.PENDING_APPROVAL:
         raise Conflict(f"write-off {write_off_id} is {pending.state}, not waiting for approval")
