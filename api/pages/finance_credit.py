@@ -14,7 +14,8 @@ from activities.master_data.customers import get_customer
 from activities.receivables import unapplied_credit
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import UNAPPLIED, form_user
-from api.pages.finance_forms import as_input, attempt_at_field, field_errors
+from api.pages.finance_forms import as_input
+from api.pages.form_errors import attempt_at_field, field_errors
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from models.fields import IdParam

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from activities.receivables.invoices import list_invoices
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import CREDIT_NOTES, form_user
-from api.pages.finance_forms import as_input, attempt_at_field, field_errors
+from api.pages.finance_forms import as_input
+from api.pages.form_errors import attempt_at_field, field_errors
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.receivables.credit_notes import issue

@@ -17,7 +17,8 @@ from activities.receivables import payments
 from activities.receivables.invoices import get_invoice
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import PAYMENTS, form_user
-from api.pages.finance_forms import INVOICE_STATUS, as_input, attempt_at_field, field_errors
+from api.pages.finance_forms import INVOICE_STATUS, as_input
+from api.pages.form_errors import attempt_at_field, field_errors
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from models.master_data.customers import CustomerPublic

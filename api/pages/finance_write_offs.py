@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from activities.receivables.write_off_queue import waiting_write_offs
 from api.deps import CommandsDep, DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import WRITE_OFFS, form_user
-from api.pages.finance_forms import attempt_at_field
+from api.pages.form_errors import attempt_at_field
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.receivables.write_offs import decide

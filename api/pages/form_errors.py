@@ -4,6 +4,7 @@ shown next to it, in the words the API answers 422 with."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,15 +13,15 @@ from api.pages.actions import attempt
 from models.errors import O2CError
 
 Model = TypeVar("Model", bound=BaseModel)
-FORM = "_form"  # a message about the whole form, not one field
+FORM = ""  # the key of a message about the whole form, not one field
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
-    """The first message for each field the model names (`_form` for the model's own rules)."""
+    """The first message for each field the model names, by its path (`email`,
+    `lines.0.quantity`); `FORM` for the model's own rules."""
     found: dict[str, str] = {}
     for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else FORM
-        found.setdefault(field, item["msg"])
+        found.setdefault(".".join(str(part) for part in item["loc"]) or FORM, str(item["msg"]))
     return found
 
 
@@ -40,19 +41,29 @@ def whole_number(value: str) -> int | str:
         return value
 
 
-async def attempt_on_fields(action: Awaitable[object]) -> dict[str, str]:
-    """Runs `action` as `attempt` does: no messages when done, else the reason, beside the field
-    the refusal names (a code already taken) or for the whole form."""
-    named: list[str] = []
+@dataclass(frozen=True)
+class Refusal:
+    message: str | None = None  # None: the action was done
+    field: str | None = None  # the form field the message is about, when the use case says
 
-    async def noting_the_field() -> None:
+
+async def attempt_at_field(action: Awaitable[object]) -> Refusal:
+    """`attempt(action)`, also telling which field a refused input concerns (a code taken)."""
+    field: str | None = None
+
+    async def watched() -> None:
+        nonlocal field
         try:
             await action
         except O2CError as error:
-            named.extend([error.field] if error.field else [])
+            field = error.field
             raise
 
-    problem = await attempt(noting_the_field())
-    if problem is None:
-        return {}
-    return {named[0] if named else FORM: problem}
+    message = await attempt(watched())
+    return Refusal(message, field if message else None)
+
+
+async def attempt_on_fields(action: Awaitable[object]) -> dict[str, str]:
+    """As `attempt_at_field`, as the messages beside the fields: none when done."""
+    refused = await attempt_at_field(action)
+    return {refused.field or FORM: refused.message} if refused.message else {}

@@ -20,7 +20,8 @@ from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
 from api.deps import DatabaseDep
 from api.pages.access import ORDER_ENTRY, ORDERS
-from api.pages.orders_form import TypedLine, field_errors
+from api.pages.form_errors import field_errors
+from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import order_words
 from api.pages.screens import Screen, screen_of
 from models.errors import NotFound

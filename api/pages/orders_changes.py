@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import ORDER_ENTRY, form_user
 from api.pages.actions import attempt
+from api.pages.form_errors import field_errors
 from api.pages.i18n import N_
 from api.pages.orders import order_context, order_view
 from api.pages.orders_form import (
     TypedLine,
-    field_errors,
     lines_payload,
     refusal_errors,
     typed_lines,

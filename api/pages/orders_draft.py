@@ -12,7 +12,8 @@ from sqlmodel import Session
 from activities.master_data.customers import get_customer
 from activities.sales.credit import customer_credit
 from activities.sales.order_pricing import price_lines
-from api.pages.orders_form import TypedLine, field_errors, refusal_errors
+from api.pages.form_errors import field_errors
+from api.pages.orders_form import TypedLine, refusal_errors
 from models.errors import O2CError
 from models.master_data.customers import CustomerCredit, CustomerPublic
 from models.sales.order_requests import OrderLineCreate

@@ -15,11 +15,11 @@ from activities.master_data.customers import list_customers
 from api.deps import CommandsDep, DatabaseDep, SettingsDep
 from api.pages.access import ORDER_ENTRY, form_user
 from api.pages.actions import attempt
+from api.pages.form_errors import field_errors
 from api.pages.i18n import N_
 from api.pages.orders_draft import Draft, draft
 from api.pages.orders_form import (
     TypedLine,
-    field_errors,
     lines_payload,
     refusal_errors,
     typed_lines,

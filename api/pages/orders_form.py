@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pydantic import ValidationError
+from api.pages.form_errors import FORM
 
 Column = list[str] | None  # one input of every line, as the form sent it
-FORM = ""  # the key of a message about the whole form
 # A pricing refusal names its line in the message: "lines[2].quantity: ... whole units".
 LINE_MESSAGE = re.compile(r"^lines\[(\d+)\]\.(\w+): (.*)$", re.DOTALL)
 
@@ -53,15 +52,6 @@ def typed_lines(
 
 def lines_payload(lines: Iterable[TypedLine]) -> list[dict[str, str]]:
     return [line.payload() for line in lines]
-
-
-def field_errors(error: ValidationError) -> dict[str, str]:
-    """Each of pydantic's complaints under the field it names (`lines.0.quantity`)."""
-    found: dict[str, str] = {}
-    for problem in error.errors():
-        key = ".".join(str(part) for part in problem["loc"])
-        found.setdefault(key, str(problem["msg"]))
-    return found
 
 
 def refusal_errors(message: str, field: str | None = None) -> dict[str, str]:

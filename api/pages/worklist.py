@@ -15,7 +15,8 @@ from activities.collection import worklist as worklist_use_cases
 from activities.receivables.invoices import get_invoice
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import WORKLIST, form_user
-from api.pages.finance_forms import as_input, attempt_at_field, field_errors
+from api.pages.finance_forms import as_input
+from api.pages.form_errors import attempt_at_field, field_errors
 from api.pages.i18n import N_
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
