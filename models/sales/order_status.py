@@ -45,6 +45,9 @@ CANCELLABLE = frozenset(
     {S.CREDIT_HOLD, S.PENDING_APPROVAL, S.APPROVED, S.BACKORDERED, S.AWAITING_SHIPMENT}
 )
 FINAL = frozenset({S.REJECTED, S.CLOSED, S.CANCELLED})
+# The order's workflow shows these only once it has taken up the shipments it planned (each
+# with its ShipmentWorkflow started): before, a planned shipment must not leave the warehouse.
+SHIPPING = frozenset({S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED, S.INVOICED})
 
 # How far along its life an order is. Statuses of equal progress are alternatives (backordered
 # or awaiting shipment; shipped or invoiced first) that the declared transitions link. Only the

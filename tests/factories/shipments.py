@@ -10,15 +10,20 @@ from sqlmodel import Session
 
 from activities.fulfilment.planning import plan_fulfilment
 from activities.fulfilment.shipments import deliver_shipment, dispatch_shipment
+from activities.sales.orders import change_status
 from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
 from models.fulfilment.shipments import DispatchRequest
+from models.sales.messages import StatusChangeInput
 from o2c.settings import Settings
 from o2c.worker import fulfilment_config
 from tests.factories.orders import approve, widget_order
 
+_KIND = {"backordered": "backordered", "awaiting_shipment": "shipment_planned"}
 
-def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
-    """Reserves what is on hand for the approved order and plans its shipments."""
+
+def plan_only(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
+    """The planning step's own effect (reserved, shipments planned) with the order not yet
+    showing it: what a run of the workflow that a crash cut short leaves behind."""
     with Session(engine) as session, session.begin():
         return plan_fulfilment(
             session,
@@ -26,6 +31,22 @@ def plan(engine: Engine, order_id: int, at: datetime | None = None) -> Fulfilmen
             fulfilment_config(Settings()),
             reserve_now=True,
         )
+
+
+def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
+    """Reserves what is on hand for the approved order and plans its shipments; the order then
+    shows where fulfilment stands, as its workflow shows it once it has taken them up."""
+    at = at or datetime.now(UTC)
+    planned = plan_only(engine, order_id, at)
+    change = StatusChangeInput(
+        order_id=order_id,
+        status=planned.status,
+        kind=_KIND.get(planned.status, planned.status),
+        at=at,
+    )
+    with Session(engine) as session, session.begin():
+        change_status(session, change)
+    return planned
 
 
 def planned_order(engine: Engine, quantity: int = 2, stock: int = 5) -> FulfilmentPlan:
