@@ -52,7 +52,7 @@ def test_the_dev_stack_restarts_a_killed_temporal_dev_server(tmp_path: Path) -> 
     settings = dev_settings(tmp_path)
     stack = Stack(settings, tmp_path / "stack.log")
     try:
-        stack.wait_ready()
+        stack.wait_ready(timeout=240)
         assert _health(stack.api) == "ok"
         killed = _temporal_child(stack)
 
