@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
@@ -46,6 +46,8 @@ from models.receivables.invoices import Invoice
 from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
 from models.sales.order_requests import OrderCreate, OrderLineCreate
+from models.sales.order_status import SHIPPING
+from models.sales.orders import SalesOrder
 from models.workflow_ids import order_workflow_id
 from o2c.db import engine_for
 from o2c.mailcatcher import MailCatcher
@@ -150,9 +152,14 @@ async def o2c_rate(
                 break
             except RPCError:
                 await asyncio.sleep(0.02)
+        # As the warehouse may: once the order shows its shipment taken up (else 409).
         shipment_id = await _wait_for(
             engine,
-            lambda s: s.exec(select(Shipment.id).where(Shipment.order_id == order.id)).first(),
+            lambda s: s.exec(
+                select(Shipment.id)
+                .join(SalesOrder, col(SalesOrder.id) == col(Shipment.order_id))
+                .where(Shipment.order_id == order.id, col(SalesOrder.status).in_(SHIPPING))
+            ).first(),
         )
         dispatch = DispatchRequest(carrier="B", tracking_number="T", eta=date.today())
         await asyncio.to_thread(

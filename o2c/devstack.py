@@ -1,7 +1,8 @@
 """`o2c run`: the whole embedded stack in one terminal.
 
 The Temporal dev server runs as a child process (state in DATA_DIR/temporal.db, so a second run
-resumes), the SMTP catcher in a thread, and the worker and the API in this process's event loop.
+resumes, and so does the server started again when the child dies), the SMTP catcher in a
+thread, and the worker and the API in this process's event loop.
 Ctrl-C, SIGTERM or SIGHUP stops all of it."""
 
 from __future__ import annotations
@@ -189,6 +190,44 @@ def start_temporal(binary: str, settings: Settings, log_file: IO[bytes]) -> subp
     )
 
 
+class TemporalChild:
+    """The embedded dev server, started again (same state file, same ports) whenever it dies:
+    the worker and the API reconnect to it on their own. A server that keeps dying right after
+    its start ends the stack instead."""
+
+    RESTARTS_ALLOWED = 5  # within RESTART_WINDOW seconds
+    RESTART_WINDOW = 60.0
+
+    def __init__(self, binary: str, settings: Settings, log_path: Path) -> None:
+        self.binary, self.settings, self.log_path = binary, settings, log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.restarts: list[float] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        with self.log_path.open("ab") as log_file:
+            self.process = start_temporal(self.binary, self.settings, log_file)
+        return self.process
+
+    def restart(self) -> None:
+        """After it died: what is left of its process group goes, then a fresh server."""
+        assert self.process is not None
+        code = self.process.returncode
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < self.RESTART_WINDOW] + [now]
+        if len(self.restarts) > self.RESTARTS_ALLOWED:
+            raise StartupError(
+                f"the Temporal dev server exited with code {code}, "
+                f"{len(self.restarts)} times within {self.RESTART_WINDOW:.0f} s"
+            )
+        log.warning("the Temporal dev server exited with code %s; restarting it", code)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.start()
+
+    def stop(self, timeout: float) -> None:
+        stop_process(self.process, timeout)
+
+
 def stop_process(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
     """SIGTERM, wait, then SIGKILL: the process (and its group) is gone when this returns."""
     if process is None or process.poll() is not None:
@@ -302,7 +341,7 @@ def banner(settings: Settings, seconds: float) -> list[str]:
 
 async def _serve(
     settings: Settings,
-    temporal: subprocess.Popen[bytes] | None,
+    temporal: TemporalChild | None,
     started: float,
 ) -> int:
     loop = asyncio.get_running_loop()
@@ -314,7 +353,7 @@ async def _serve(
     # hashing leaves the GIL) and while the API and worker modules load here.
     startup = asyncio.gather(
         asyncio.to_thread(prepare_database, settings),
-        wait_for_temporal(settings, temporal, TEMPORAL_START_TIMEOUT),
+        wait_for_temporal(settings, temporal.process if temporal else None, TEMPORAL_START_TIMEOUT),
     )
     await asyncio.sleep(0)  # both have started before the imports hold the loop
     from api.main import create_app
@@ -350,7 +389,7 @@ async def _run_parts(
     settings: Settings,
     app: Any,
     worker_run: Coroutine[Any, Any, None],
-    temporal: subprocess.Popen[bytes] | None,
+    temporal: TemporalChild | None,
     stopping: asyncio.Task[Any],
     started: float,
 ) -> int:
@@ -367,7 +406,7 @@ async def _run_parts(
     api = asyncio.create_task(_serve_api(server), name="api")
     watchers = {worker, api, stopping}
     if temporal is not None:
-        watchers.add(asyncio.create_task(_watch(temporal), name="temporal"))
+        watchers.add(asyncio.create_task(_supervise(temporal), name="temporal"))
 
     while not server.started and not api.done() and not stopping.done():
         await asyncio.sleep(0.02)
@@ -408,10 +447,13 @@ async def _serve_api(server: uvicorn.Server) -> None:
         raise StartupError(f"the API could not listen on {config.host}:{config.port}") from None
 
 
-async def _watch(process: subprocess.Popen[bytes]) -> None:
-    while process.poll() is None:
-        await asyncio.sleep(0.5)
-    raise StartupError(f"the Temporal dev server exited with code {process.returncode}")
+async def _supervise(temporal: TemporalChild) -> None:
+    """Starts the dev server again whenever it dies; ends only when it keeps dying."""
+    while True:
+        process = temporal.process
+        while process is not None and process.poll() is None:
+            await asyncio.sleep(0.5)
+        await asyncio.to_thread(temporal.restart)
 
 
 def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -448,12 +490,11 @@ def run_dev_stack(settings: Settings) -> int:
     # Ctrl-C and SIGTERM stop us at every stage, even when started with SIGINT ignored (as
     # background jobs of non-interactive shells are); inside the event loop, _serve handles them.
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
-    temporal: subprocess.Popen[bytes] | None = None
     temporal_log = settings.data_dir / "temporal.log"
+    temporal = TemporalChild(binary, settings, temporal_log) if binary is not None else None
     try:
-        if binary is not None:
-            with temporal_log.open("ab") as log_file:
-                temporal = start_temporal(binary, settings, log_file)
+        if temporal is not None:
+            temporal.start()
         return asyncio.run(_serve(settings, temporal, started))
     except StartupError as exc:
         print(f"o2c could not start: {exc}", file=sys.stderr)
@@ -468,7 +509,8 @@ def run_dev_stack(settings: Settings) -> int:
         # No signal may cut this short: the dev server must not outlive us.
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
-        stop_process(temporal, TEMPORAL_STOP_TIMEOUT)
+        if temporal is not None:
+            temporal.stop(TEMPORAL_STOP_TIMEOUT)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print("stopped.", flush=True)

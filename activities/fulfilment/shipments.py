@@ -14,7 +14,7 @@ from activities.fulfilment.stock_ledger import lock_levels, record_move
 from activities.master_data.customers import get_customer
 from activities.paging import page
 from activities.sales.credit import customer_credit
-from activities.sales.orders import order_lines
+from activities.sales.orders import get_order, order_lines
 from activities.workflow_outbox import queue_signal
 from models.errors import Conflict, InvalidInput, NotFound
 from models.fulfilment.policy import FulfilmentPolicy, may_plan
@@ -30,6 +30,7 @@ from models.fulfilment.shipments import (
 from models.fulfilment.stock import MoveKind
 from models.master_data.customers import CreditStatus
 from models.sales.messages import SHIPMENT_EVENT_SIGNAL, ShipmentEvent
+from models.sales.order_status import SHIPPING
 from models.sales.orders import OrderEvent, SalesOrder
 from models.workflow_ids import shipment_event_id, shipment_workflow_id
 
@@ -172,6 +173,12 @@ def dispatch_shipment(
         )
     if shipment.status != ShipmentStatus.PLANNED:
         raise Conflict(f"shipment {shipment_id} is {shipment.status}, not planned")
+    order = get_order(session, shipment.order_id)
+    if order.status not in SHIPPING:
+        raise Conflict(
+            f"shipment {shipment_id} is not ready for dispatch: order {order.number} is "
+            f"{order.status} and has not taken the shipment up yet; try again shortly"
+        )
     if data.eta < now.date():
         raise InvalidInput("eta must not be before the dispatch date", field="eta")
     items = shipment_lines(session, shipment_id)

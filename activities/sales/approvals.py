@@ -21,6 +21,7 @@ from models.sales.messages import (
     ApprovalPlan,
     ApprovalStep,
     DecisionInput,
+    DecisionRecorded,
     ExpireApprovalInput,
     MailsQueued,
     OrderEnded,
@@ -146,15 +147,19 @@ def notify_approvers(session: Session, notice: ApprovalNotice, public_url: str) 
     return MailsQueued(outbox_ids=ids)
 
 
-def record_decision(session: Session, decision: DecisionInput) -> None:
-    """The approver's decision, and the status it leads to, in one transaction, once per level."""
+def record_decision(session: Session, decision: DecisionInput) -> DecisionRecorded:
+    """The approver's decision, and the status it leads to, in one transaction, once per level.
+    A level decided already (by a run a crash cut short) keeps that decision, which is answered."""
     decided = select(Approval).where(
         Approval.order_id == decision.order_id,
         Approval.revision == decision.revision,
         Approval.level == decision.level,
     )
-    if session.exec(decided).first():
-        return
+    earlier = session.exec(decided).first()
+    if earlier is not None:
+        return DecisionRecorded(
+            approved=earlier.decision == OrderStatus.APPROVED, decided_by=earlier.decided_by
+        )
     verdict = OrderStatus.APPROVED if decision.approved else OrderStatus.REJECTED
     session.add(
         Approval(
@@ -172,10 +177,11 @@ def record_decision(session: Session, decision: DecisionInput) -> None:
     _close_task(
         session, decision.order_id, decision.revision, decision.level, task_status, decision.at
     )
+    recorded = DecisionRecorded(approved=decision.approved, decided_by=decision.user)
     if decision.approved and not decision.final:
         detail = f"level {decision.level}" + (f": {decision.comment}" if decision.comment else "")
         event(session, decision.order_id, "level_approved", decision.at, decision.user, detail)
-        return
+        return recorded
     change_status(
         session,
         StatusChangeInput(
@@ -187,6 +193,7 @@ def record_decision(session: Session, decision: DecisionInput) -> None:
             detail=decision.comment,
         ),
     )
+    return recorded
 
 
 def expire_approval(session: Session, data: ExpireApprovalInput) -> OrderEnded:

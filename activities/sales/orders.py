@@ -18,7 +18,7 @@ from models.master_data.customers import CustomerStatus
 from models.sales.credit_policy import HoldOutcome
 from models.sales.messages import ORDER_WORKFLOW, OrderInput, StatusChangeInput
 from models.sales.order_requests import OrderCreate
-from models.sales.order_status import OrderStatus, can_move
+from models.sales.order_status import OrderStatus, StatusStep, step_towards
 from models.sales.orders import (
     Approval,
     ApprovalPublic,
@@ -31,8 +31,11 @@ from models.sales.orders import (
 )
 
 
-def get_order(session: Session, order_id: int) -> SalesOrder:
-    order = session.get(SalesOrder, order_id)
+def get_order(session: Session, order_id: int, *, lock: bool = False) -> SalesOrder:
+    query = select(SalesOrder).where(SalesOrder.id == order_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    order = session.exec(query).first() if lock else session.get(SalesOrder, order_id)
     if order is None:
         raise NotFound(f"order {order_id} does not exist")
     return order
@@ -107,14 +110,22 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
 
 
 def change_status(session: Session, change: StatusChangeInput) -> None:
-    """Move the order to a new status and log it; a repeat of the same step is a no-op."""
-    order = get_order(session, change.order_id)
+    """Move the order to a new status and log it. A step the database already holds (a repeat,
+    an earlier run cut short by a crash, or events that arrived before the workflow got here)
+    is done: nothing is written twice and the order never goes back (`step_towards`). The row
+    is locked so that a late attempt of an earlier step reads what later steps wrote."""
+    order = get_order(session, change.order_id, lock=True)
     target = OrderStatus(change.status)
     key = f"order-{change.order_id}/{change.kind}/{target}/{change.at.isoformat()}"
     if session.exec(select(OrderEvent).where(OrderEvent.key == key)).first():
         return
-    if not can_move(order.status, target):
+    step = step_towards(order.status, target)
+    if step is StatusStep.REFUSED:
         raise Conflict(f"order {order.number} cannot go from {order.status} to {target}")
+    if step is StatusStep.ALREADY_DONE or (
+        step is StatusStep.STAY and _last_step_is(session, order.id or 0, change.kind, target)
+    ):
+        return
     order.status = target
     session.add(order)
     if target == OrderStatus.CANCELLED:
@@ -130,6 +141,15 @@ def change_status(session: Session, change: StatusChangeInput) -> None:
             at=change.at,
         )
     )
+
+
+def _last_step_is(session: Session, order_id: int, kind: str, status: OrderStatus) -> bool:
+    last = session.exec(
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order_id, col(OrderEvent.status).is_not(None))
+        .order_by(col(OrderEvent.id).desc())
+    ).first()
+    return last is not None and last.kind == kind and last.status == status
 
 
 def list_orders(

@@ -18,6 +18,7 @@ from models.sales.messages import (
     ApprovalNotice,
     ApprovalPlan,
     DecisionInput,
+    DecisionRecorded,
     ExpireApprovalInput,
     HoldExpiryInput,
     MailsQueued,
@@ -39,8 +40,9 @@ class SalesActivities:
         run_command(self.engine, orders.change_status, data)
 
     @activity.defn(name="record_decision")
-    def record_decision(self, data: DecisionInput) -> None:
-        run_command(self.engine, approvals.record_decision, data)
+    def record_decision(self, data: DecisionInput) -> DecisionRecorded | None:
+        # None only in histories recorded before the step answered with the decision.
+        return run_command(self.engine, approvals.record_decision, data)
 
     @activity.defn(name="plan_approval")
     def plan_approval(self, data: OrderRef) -> ApprovalPlan:

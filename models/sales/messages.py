@@ -65,6 +65,14 @@ class DecisionInput(BaseModel):
     final: bool = True  # the last level: its approval approves the order
 
 
+class DecisionRecorded(BaseModel):
+    """A level's decision as the database holds it: this one, or the one recorded by an earlier
+    run of the step that a crash cut short before the workflow heard of it."""
+
+    approved: bool
+    decided_by: str
+
+
 class OrderRef(BaseModel):
     order_id: int
     at: datetime

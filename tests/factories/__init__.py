@@ -13,7 +13,7 @@ from tests.factories.policies import (
     dunning_policy,
 )
 from tests.factories.products import WIDGET, posted_product, product
-from tests.factories.shipments import deliver, dispatch, plan, planned_order
+from tests.factories.shipments import deliver, dispatch, plan, plan_only, planned_order
 from tests.factories.stock import posted_receipt, receive, warehouse
 from tests.factories.users import (
     COLLECTIONS_TEAM,
@@ -45,6 +45,7 @@ __all__ = [
     "order",
     "payment",
     "plan",
+    "plan_only",
     "planned_order",
     "posted_customer",
     "posted_product",

@@ -10,15 +10,21 @@ from sqlmodel import Session
 
 from activities.fulfilment.planning import plan_fulfilment
 from activities.fulfilment.shipments import deliver_shipment, dispatch_shipment
+from activities.sales.orders import change_status, get_order
 from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
 from models.fulfilment.shipments import DispatchRequest
+from models.sales.messages import StatusChangeInput
+from models.sales.order_status import OrderStatus, StatusStep, step_towards
 from o2c.settings import Settings
 from o2c.worker import fulfilment_config
 from tests.factories.orders import approve, widget_order
 
+_KIND = {"backordered": "backordered", "awaiting_shipment": "shipment_planned"}
 
-def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
-    """Reserves what is on hand for the approved order and plans its shipments."""
+
+def plan_only(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
+    """The planning step's own effect (reserved, shipments planned) with the order not yet
+    showing it: what a run of the workflow that a crash cut short leaves behind."""
     with Session(engine) as session, session.begin():
         return plan_fulfilment(
             session,
@@ -26,6 +32,20 @@ def plan(engine: Engine, order_id: int, at: datetime | None = None) -> Fulfilmen
             fulfilment_config(Settings()),
             reserve_now=True,
         )
+
+
+def plan(engine: Engine, order_id: int, at: datetime | None = None) -> FulfilmentPlan:
+    """Reserves what is on hand for the order and plans its shipments; an approved order then
+    shows where fulfilment stands, as its workflow shows it once it has taken them up."""
+    at = at or datetime.now(UTC)
+    planned = plan_only(engine, order_id, at)
+    target = OrderStatus(planned.status)
+    with Session(engine) as session, session.begin():
+        if step_towards(get_order(session, order_id).status, target) is not StatusStep.REFUSED:
+            kind = _KIND.get(target, target)
+            change = StatusChangeInput(order_id=order_id, status=target, kind=kind, at=at)
+            change_status(session, change)
+    return planned
 
 
 def planned_order(engine: Engine, quantity: int = 2, stock: int = 5) -> FulfilmentPlan:

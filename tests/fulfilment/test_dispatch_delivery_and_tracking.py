@@ -159,3 +159,26 @@ async def test_tracking_needs_the_warehouse_role(api: ApiClient, engine: Engine)
     assert (
         await api.post(f"/shipments/{shipment_id}/tracking", Role.SALES, event)
     ).status_code == 403
+
+
+async def test_dispatch_before_the_order_took_the_shipment_up_is_refused(
+    api: ApiClient, engine: Engine
+) -> None:
+    """The shipment is in the database (planned by a run of the order's workflow that a crash
+    cut short) but the order still shows `approved`: no dispatch message left stuck."""
+    order = factories.widget_order(engine, 2, stock=5)
+    factories.approve(engine, order.id)
+    shipment_id = factories.plan_only(engine, order.id).shipments[0]
+
+    refused = await api.post(f"/shipments/{shipment_id}/dispatch", W, DISPATCH)
+
+    assert refused.status_code == 409
+    assert "not ready for dispatch" in refused.json()["detail"]
+    assert (await api.get(f"/shipments/{shipment_id}"))["status"] == "planned"
+    assert await _stock(api) == {
+        "sku": "WIDGET",
+        "warehouse": "MAIN",
+        "on_hand": "5.000",
+        "reserved": "2.000",
+        "available": "3.000",
+    }

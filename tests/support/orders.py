@@ -12,6 +12,7 @@ from activities.fulfilment.shipments import order_shipments
 from activities.sales.orders import get_order, timeline
 from models.fulfilment.shipments import Shipment
 from models.receivables.invoices import Invoice
+from models.sales.order_status import SHIPPING
 from tests.support.polling import eventually, reading
 
 
@@ -31,7 +32,9 @@ def shipments_of(engine: Engine, order_id: int) -> list[Shipment]:
 
 
 async def planned_shipments(engine: Engine, order_id: int, count: int = 1) -> list[Shipment]:
-    """The order's shipments, once fulfilment has planned `count` of them."""
+    """The order's shipments, once fulfilment has planned `count` of them and the order shows
+    them taken up (the warehouse may dispatch them then)."""
+    await eventually(reading(status, engine, order_id), lambda s: s in SHIPPING)
     return await eventually(reading(shipments_of, engine, order_id), lambda s: len(s) == count)
 
 

@@ -217,7 +217,7 @@ class ApprovalStage(CreditStage):
         if level is None or self._busy():
             raise Conflict.failure("the order was decided or changed a moment ago")
         async with self.decision_lock:
-            await db_step(
+            recorded = await db_step(
                 SalesActivities.record_decision,
                 DecisionInput(
                     order_id=self.order_id,
@@ -231,6 +231,9 @@ class ApprovalStage(CreditStage):
                     at=workflow.now(),
                 ),
             )
+        if recorded is not None:  # a decision recorded before a crash stands
+            approved = recorded.approved
+            self.approval.deciders.add(recorded.decided_by)
         self.approval.deciders.add(decision.user)
         self.approval.verdict = approved
         if not approved or self.approval.final_level:

@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.fulfilment.registry import FulfilmentActivities
     from models.fulfilment.messages import FulfilmentInput, FulfilmentPlan
     from models.sales.messages import STOCK_AVAILABLE_SIGNAL, ShipmentEvent, ShipmentInput
-    from models.sales.order_status import OrderStatus, can_move
+    from models.sales.order_status import OrderStatus, StatusStep, can_move, step_towards
     from models.workflow_ids import shipment_event_id, shipment_workflow_id
     from workflows.fulfilment.shipment import ShipmentWorkflow
     from workflows.sales.order_shipment_news import ShipmentProgress
@@ -155,7 +155,14 @@ class FulfilmentStage(ShipmentProgress):
     async def _show(self, plan: FulfilmentPlan) -> None:
         """Mirror where fulfilment stands in the order's status (and timeline)."""
         target = OrderStatus(plan.status)
-        if self.cancelled or self.status == target or not can_move(self.status, target):
+        if self.cancelled or self.status == target:
+            return
+        if not can_move(self.status, target) and not (
+            # The database got ahead (goods dispatched before the workflow heard of its
+            # approval): catch up with it rather than leave the order behind for good.
+            step_towards(self.status, target) is StatusStep.MOVE
+            and workflow.patched("order-status-catches-up")
+        ):
             return
         detail = "waiting for " + ", ".join(plan.shortages) if plan.shortages else None
         await self.move(target, MOVE_KIND[target], detail=detail)
