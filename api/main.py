@@ -12,6 +12,7 @@ from api.deps import Database
 from api.encoding import utf8_json
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
+from api.login_throttle import LoginThrottle
 from api.routes import health, ui
 from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
@@ -54,6 +55,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = Database(engine)
+    app.state.login_throttle = LoginThrottle(settings)
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
+    login_failures_per_user: int = Field(
+        5, ge=1, description="Failed logins for one username within the window before 429."
+    )
+    login_failures_per_address: int = Field(
+        20, ge=1, description="Failed logins from one address within the window before 429."
+    )
+    login_window_minutes: float = Field(
+        15, gt=0, description="Window of the login throttle, in minutes."
+    )
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
     secure_cookies: bool | None = Field(
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
