@@ -31,6 +31,7 @@ from api.routes.receivables import (
 from api.routes.reports import reports, statements
 from api.routes.sales import approval_policies, approvals, orders, price_lists
 from api.routes.security import auth, users
+from api.security_headers import SecurityHeadersMiddleware
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
 from o2c.settings import Settings, get_settings
@@ -52,6 +53,10 @@ def create_app(
         title="o2c",
         version="0.1.0",
         description="Order-to-cash: orders, fulfilment, invoicing, receivables and collection.",
+        # Production may hide the API's description and its pages (O2C_API_DOCS=false).
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.settings = settings
     app.state.database = Database(engine)
@@ -60,6 +65,8 @@ def create_app(
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Last added, so outermost: refusals of the middlewares inside get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(utf8_json)])
     for module in (
@@ -96,6 +103,6 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse("/docs" if settings.api_docs else "/app")
 
     return app

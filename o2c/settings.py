@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
     )
+    api_docs: bool = Field(
+        True, description="Serve /docs, /redoc and /openapi.json; false hides them (production)."
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
