@@ -63,8 +63,9 @@ def read_token(settings: Settings, token: str) -> TokenClaims | None:
         claims = jwt.decode(token, signing_key(settings), algorithms=[ALGORITHM])
     except jwt.PyJWTError:
         return None
-    subject, version = claims.get("sub"), claims.get("ver")
-    # A token from before versions existed has none: it is refused, and its user logs in again.
+    # A token from before versions existed is at version 0, as every user was: the user's
+    # next revocation ends it like any other.
+    subject, version = claims.get("sub"), claims.get("ver", 0)
     if not isinstance(subject, str) or type(version) is not int:
         return None
     return TokenClaims(subject, version)
