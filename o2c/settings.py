@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
     )
+    carrier_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="Shared HMAC-SHA256 secret per carrier for signed tracking events (JSON).",
+    )
+    carrier_signature_max_age_seconds: int = Field(
+        300, ge=1, description="How far a signed tracking event's timestamp may be from now."
+    )
     api_docs: bool = Field(
         True, description="Serve /docs, /redoc and /openapi.json; false hides them (production)."
     )
