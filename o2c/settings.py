@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     )
     temporal_namespace: str = Field("default", description="Temporal namespace.")
     task_queue: str = Field("o2c", description="Temporal task queue of the worker.")
+    temporal_tls_cert: Path | None = Field(
+        None, description="Client certificate (PEM) for mTLS to Temporal; with the key."
+    )
+    temporal_tls_key: Path | None = Field(
+        None, description="Private key (PEM) of that client certificate."
+    )
+    temporal_tls_ca: Path | None = Field(
+        None, description="CA (PEM) that signed Temporal's server certificate; empty: system CAs."
+    )
+    temporal_tls_server_name: str | None = Field(
+        None, description="Name on Temporal's server certificate, when not the address's host."
+    )
     api_host: str = Field("127.0.0.1", description="Interface the API listens on.")
     api_port: int = Field(8000, description="Port of the API and web pages.")
     temporal_port: int = Field(7233, description="Port of the embedded Temporal dev server.")

@@ -1,7 +1,7 @@
 """token version and event sender: a user's token version, raised to revoke every live token
 and web session of the user; who sent each carrier tracking event
 
-Revision ID: 0012_token_version_and_event_sender
+Revision ID: 0012_token_version_sender
 Revises: 0011_outbox_retry
 Create Date: 2026-11-30 03:00:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0012_token_version_and_event_sender'
+revision = '0012_token_version_sender'
 down_revision = '0011_outbox_retry'
 branch_labels = None
 depends_on = None
