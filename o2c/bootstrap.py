@@ -31,6 +31,11 @@ def upgrade_database(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def broken_rules(exc: ValidationError) -> str:
+    """Which rules a new user broke; the error's own text holds the password, so only these."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in exc.errors())
+
+
 def ensure_admin(engine: Engine, settings: Settings) -> str:
     """Creates the admin O2C_ADMIN_USERNAME names unless that user exists (also when another
     admin, such as the demo's, does); says what to do when no admin can be had."""
@@ -56,8 +61,7 @@ def _configured_admin(session: Session, settings: Settings) -> str:
         return f"user {name!r} exists but is no active admin: O2C_ADMIN_USERNAME changed nothing"
     try:
         data = UserCreate(username=name, password=password, roles=[Role.ADMIN])
-    except ValidationError as exc:  # its text holds the password: only the rules are told
-        broken = "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in exc.errors())
-        return f"admin {name!r} not created: {broken}"
+    except ValidationError as exc:
+        return f"admin {name!r} not created: {broken_rules(exc)}"
     create_user(session, data)
     return f"created admin {name!r}"

@@ -4,12 +4,16 @@ happens the start-up output says so without printing the password."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlmodel import Session
 
 from activities.security.users import authenticate
 from models.security.users import Role
+from o2c.bootstrap import upgrade_database
 from o2c.devstack import prepare_database
 from o2c.settings import Settings
 from tests.support.settings import make_settings
@@ -65,3 +69,17 @@ def test_only_one_of_the_two_settings_is_reported(tmp_path: Path) -> None:
     _, lines = prepare_database(stack_settings(tmp_path, "boss", None))
 
     assert any("go together" in line for line in lines)
+
+
+def test_the_cli_refuses_a_common_password_without_printing_it(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    upgrade_database(settings.sqlalchemy_url)
+    env = {**os.environ, "O2C_DATA_DIR": str(tmp_path), "O2C_NEW_PASSWORD": "password1234"}
+    o2c = str(Path(sys.executable).parent / "o2c")  # the installed command
+    cli = [o2c, "users", "create", "boss", "--role", "admin"]
+
+    done = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert "boss not created" in done.stderr and "common" in done.stderr
+    assert "password1234" not in done.stdout + done.stderr
