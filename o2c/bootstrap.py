@@ -52,13 +52,15 @@ def ensure_admin(engine: Engine, settings: Settings) -> str:
 
 def _configured_admin(session: Session, settings: Settings) -> str:
     name, password = settings.admin_username, settings.admin_password
-    if not name or not password:
-        return "O2C_ADMIN_USERNAME and O2C_ADMIN_PASSWORD go together: no admin created"
-    existing = find_user(session, name)
+    existing = find_user(session, name) if name else None
     if existing is not None:
         if Role.ADMIN in existing.role_set and existing.active:
             return "admin present"
         return f"user {name!r} exists but is no active admin: O2C_ADMIN_USERNAME changed nothing"
+    if not name or not password:
+        if admin_exists(session):  # e.g. compose's default name, the password left out later
+            return "admin present"
+        return "O2C_ADMIN_USERNAME and O2C_ADMIN_PASSWORD go together: no admin created"
     try:
         data = UserCreate(username=name, password=password, roles=[Role.ADMIN])
     except ValidationError as exc:

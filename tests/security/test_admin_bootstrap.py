@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from activities.security.users import authenticate
-from models.security.users import Role
-from o2c.bootstrap import upgrade_database
+from activities.security.users import authenticate, create_user
+from models.security.users import Role, UserCreate
+from o2c.bootstrap import ensure_admin, upgrade_database
+from o2c.db import engine_for
 from o2c.devstack import prepare_database
 from o2c.settings import Settings
 from tests.support.settings import make_settings
@@ -65,10 +66,16 @@ def test_naming_a_demo_user_does_not_make_it_an_admin(tmp_path: Path) -> None:
         assert authenticate(session, "sales", STRONG) is None
 
 
-def test_only_one_of_the_two_settings_is_reported(tmp_path: Path) -> None:
-    _, lines = prepare_database(stack_settings(tmp_path, "boss", None))
+def test_only_one_of_the_two_settings_is_reported_while_no_admin_exists(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, admin_username="boss", admin_password=None)
+    upgrade_database(settings.sqlalchemy_url)
+    engine = engine_for(settings.sqlalchemy_url)
 
-    assert any("go together" in line for line in lines)
+    assert "go together" in ensure_admin(engine, settings)
+
+    with Session(engine) as session, session.begin():
+        create_user(session, UserCreate(username="root", password=STRONG, roles=[Role.ADMIN]))
+    assert ensure_admin(engine, settings) == "admin present"  # compose's name, no password
 
 
 def test_the_cli_refuses_a_common_password_without_printing_it(tmp_path: Path) -> None:
