@@ -19,7 +19,8 @@ from models.security.users import User
 from o2c.settings import Settings
 
 log = logging.getLogger("o2c.security")
-# Past this many tracked names and addresses, the quiet ones are forgotten first.
+# Past this many tracked names and addresses, expired counts are forgotten, then the longest
+# tracked: a flood of made-up usernames cannot grow the memory without bound.
 MOST_KEYS = 100_000
 
 
@@ -62,6 +63,8 @@ class LoginThrottle:
         if len(self.failures) > MOST_KEYS:
             for key in list(self.failures):
                 self._recent(key)
+            for key in list(self.failures)[: len(self.failures) - MOST_KEYS]:
+                del self.failures[key]  # still too many: the longest-tracked go first
         for key in self._keys(username, address):
             self.failures.setdefault(key, deque()).append(self.clock())
 
