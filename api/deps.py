@@ -15,10 +15,9 @@ from temporalio.client import Client
 
 from activities.security.audit_context import act_as
 from activities.security.audit_trail import record_role_denial
-from activities.security.users import find_user
 from activities.transaction import run_command, transaction
 from api.idempotent_answer import keep_answer, keyed_request, watch_writes
-from api.security import read_token
+from api.security import token_holder
 from api.temporal_link import TemporalLink
 from models.fields import MAX_ID
 from models.security.users import Role, User
@@ -121,11 +120,8 @@ async def current_user(
         detail="not authenticated: send Authorization: Bearer <token> from /api/v1/auth/token",
         headers={"WWW-Authenticate": "Bearer"},
     )
-    username = read_token(settings, token) if token else None
-    if username is None:
-        raise unauthorized
-    user = await db.run(find_user, username)
-    if user is None or not user.active:
+    user = await db.run(token_holder, settings, token) if token else None
+    if user is None:
         raise unauthorized
     act_as(user.username)
     return user

@@ -49,10 +49,33 @@ def renderable(value: Any) -> Any:
     return value
 
 
+def _secret(key: object) -> bool:
+    return isinstance(key, str) and "password" in key.lower()
+
+
+def without_secrets(value: Any) -> Any:
+    """A submitted body as a 422 may echo it, with every password field left out."""
+    if isinstance(value, dict):
+        return {key: without_secrets(item) for key, item in value.items() if not _secret(key)}
+    if isinstance(value, list):
+        return [without_secrets(item) for item in value]
+    return value
+
+
+def echoed(error: dict[str, Any]) -> dict[str, Any]:
+    """One validation error as the client sees it: a password is never echoed back (it would
+    end up in logs and proxies), whether it is the field at fault or beside it."""
+    if any(_secret(part) for part in error.get("loc", ())):
+        return {key: item for key, item in error.items() if key != "input"}
+    if "input" in error:
+        return {**error, "input": without_secrets(error["input"])}
+    return error
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = renderable(jsonable_encoder(exc.errors()))
+        detail = renderable(jsonable_encoder([echoed(error) for error in exc.errors()]))
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(O2CError)

@@ -26,11 +26,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from activities.security.users import find_user
 from activities.transaction import transaction
 from api.idempotent_answer import IN_PROGRESS, KeyedRequest, keyed_request
 from api.pages.session import COOKIE as SESSION_COOKIE
-from api.security import read_token
+from api.security import token_holder
 from models.base import utcnow
 from models.outbox import IdempotentResponse
 from o2c.settings import Settings
@@ -106,12 +105,9 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             token = request.cookies.get(SESSION_COOKIE, "")
         if not token:
             return None
-        username = read_token(self.settings, token)
-        if username is None:
-            return None
         with transaction(self.engine) as session:
-            user = find_user(session, username)
-            return username if user is not None and user.active else None
+            user = token_holder(session, self.settings, token)
+            return user.username if user is not None else None
 
     def _claim(self, scope: str, digest: str) -> IdempotentResponse | datetime:
         """The claim's time when this request may run; else the earlier request's row."""

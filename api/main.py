@@ -13,6 +13,7 @@ from api.deps import Database
 from api.encoding import utf8_json
 from api.idempotency import IdempotencyMiddleware
 from api.limits import BodyLimitMiddleware
+from api.login_throttle import LoginThrottle
 from api.routes import health, ui
 from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
@@ -31,6 +32,7 @@ from api.routes.receivables import (
 from api.routes.reports import reports, statements
 from api.routes.sales import approval_policies, approvals, orders, price_lists
 from api.routes.security import audit, auth, users
+from api.security_headers import SecurityHeadersMiddleware
 from api.temporal_link import TemporalLink
 from o2c.db import engine_for
 from o2c.settings import Settings, get_settings
@@ -52,14 +54,21 @@ def create_app(
         title="o2c",
         version="0.1.0",
         description="Order-to-cash: orders, fulfilment, invoicing, receivables and collection.",
+        # Production may hide the API's description and its pages (O2C_API_DOCS=false).
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.settings = settings
     app.state.database = Database(engine)
+    app.state.login_throttle = LoginThrottle(settings)
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditContextMiddleware)
+    # Last added, so outermost: refusals of the middlewares inside get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(utf8_json)])
     for module in (
@@ -98,6 +107,6 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse("/docs" if settings.api_docs else "/app")
 
     return app

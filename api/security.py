@@ -1,14 +1,19 @@
-"""Access tokens: JWTs signed with the instance's secret, naming the user and their roles."""
+"""Access tokens: JWTs signed with the instance's secret, naming the user, their roles and the
+user's token version; a token whose version is no longer the user's is revoked."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import jwt
+from sqlmodel import Session
 
+from activities.security.users import find_user
+from models.security.users import User
 from o2c.settings import Settings
 
 ALGORITHM = "HS256"
@@ -29,22 +34,49 @@ def _generated_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def issue_token(settings: Settings, username: str, roles: list[str]) -> str:
+@dataclass(frozen=True)
+class TokenClaims:
+    username: str
+    version: int
+
+
+def issue_token(settings: Settings, username: str, roles: list[str], version: int = 0) -> str:
     now = datetime.now(UTC)
     claims = {
         "sub": username,
         "roles": roles,
+        "ver": version,
         "iat": now,
         "exp": now + timedelta(minutes=settings.token_minutes),
     }
     return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM)
 
 
-def read_token(settings: Settings, token: str) -> str | None:
-    """The username in a valid token, else None."""
+def user_token(settings: Settings, user: User) -> str:
+    """A token for `user` as they are now: revoked when their token version moves on."""
+    return issue_token(settings, user.username, sorted(user.role_set), user.token_version)
+
+
+def read_token(settings: Settings, token: str) -> TokenClaims | None:
+    """Who a valid token names, and at which token version; else None."""
     try:
         claims = jwt.decode(token, signing_key(settings), algorithms=[ALGORITHM])
     except jwt.PyJWTError:
         return None
-    subject = claims.get("sub")
-    return subject if isinstance(subject, str) else None
+    # A token from before versions existed is at version 0, as every user was: the user's
+    # next revocation ends it like any other.
+    subject, version = claims.get("sub"), claims.get("ver", 0)
+    if not isinstance(subject, str) or type(version) is not int:
+        return None
+    return TokenClaims(subject, version)
+
+
+def token_holder(session: Session, settings: Settings, token: str) -> User | None:
+    """The active user a valid, unrevoked token names; else None."""
+    claims = read_token(settings, token)
+    if claims is None:
+        return None
+    user = find_user(session, claims.username)
+    if user is None or not user.active or user.token_version != claims.version:
+        return None
+    return user

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from activities.security.users import admin_exists, create_user
+from activities.security.users import admin_exists, create_user, find_user
 from activities.transaction import transaction
 from models.security.users import Role, UserCreate
 from o2c.db import engine_for
@@ -29,22 +31,39 @@ def upgrade_database(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def broken_rules(exc: ValidationError) -> str:
+    """Which rules a new user broke; the error's own text holds the password, so only these."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in exc.errors())
+
+
 def ensure_admin(engine: Engine, settings: Settings) -> str:
-    """Creates the bootstrap admin when none exists; says what to do when it cannot."""
+    """Creates the admin O2C_ADMIN_USERNAME names unless that user exists (also when another
+    admin, such as the demo's, does); says what to do when no admin can be had."""
     with transaction(engine) as session:
+        if settings.admin_username or settings.admin_password:
+            return _configured_admin(session, settings)
         if admin_exists(session):
             return "admin present"
-        if settings.admin_username and settings.admin_password:
-            create_user(
-                session,
-                UserCreate(
-                    username=settings.admin_username,
-                    password=settings.admin_password,
-                    roles=[Role.ADMIN],
-                ),
-            )
-            return f"created admin {settings.admin_username!r}"
     return (
         "no admin user exists: set O2C_ADMIN_USERNAME and O2C_ADMIN_PASSWORD, "
         "or run `o2c users create <name> --role admin`"
     )
+
+
+def _configured_admin(session: Session, settings: Settings) -> str:
+    name, password = settings.admin_username, settings.admin_password
+    existing = find_user(session, name) if name else None
+    if existing is not None:
+        if Role.ADMIN in existing.role_set and existing.active:
+            return "admin present"
+        return f"user {name!r} exists but is no active admin: O2C_ADMIN_USERNAME changed nothing"
+    if not name or not password:
+        if admin_exists(session):  # e.g. compose's default name, the password left out later
+            return "admin present"
+        return "O2C_ADMIN_USERNAME and O2C_ADMIN_PASSWORD go together: no admin created"
+    try:
+        data = UserCreate(username=name, password=password, roles=[Role.ADMIN])
+    except ValidationError as exc:
+        return f"admin {name!r} not created: {broken_rules(exc)}"
+    create_user(session, data)
+    return f"created admin {name!r}"

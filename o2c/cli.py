@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from activities.security.audit_chain import verify_chain
 from activities.security.users import create_user
 from activities.transaction import run_command
 from models.security.users import Role, UserCreate
-from o2c.bootstrap import ensure_admin, upgrade_database
+from o2c.bootstrap import broken_rules, ensure_admin, upgrade_database
 from o2c.db import engine_for
 from o2c.settings import get_settings
 
@@ -82,7 +83,11 @@ def users_create(
 ) -> None:
     """Create a user with the given roles."""
     secret = password or getpass.getpass(f"password for {username}: ")
-    data = UserCreate(username=username, password=secret, roles=role, email=email)
+    try:
+        data = UserCreate(username=username, password=secret, roles=role, email=email)
+    except ValidationError as exc:
+        typer.echo(f"{username} not created: {broken_rules(exc)}", err=True)
+        raise typer.Exit(1) from None
     created = run_command(engine_for(get_settings().sqlalchemy_url), create_user, data)
     typer.echo(f"created {created.username} ({', '.join(created.roles)})")
 

@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     )
     temporal_namespace: str = Field("default", description="Temporal namespace.")
     task_queue: str = Field("o2c", description="Temporal task queue of the worker.")
+    temporal_tls_cert: Path | None = Field(
+        None, description="Client certificate (PEM) for mTLS to Temporal; with the key."
+    )
+    temporal_tls_key: Path | None = Field(
+        None, description="Private key (PEM) of that client certificate."
+    )
+    temporal_tls_ca: Path | None = Field(
+        None, description="CA (PEM) that signed Temporal's server certificate; empty: system CAs."
+    )
+    temporal_tls_server_name: str | None = Field(
+        None, description="Name on Temporal's server certificate, when not the address's host."
+    )
     api_host: str = Field("127.0.0.1", description="Interface the API listens on.")
     api_port: int = Field(8000, description="Port of the API and web pages.")
     public_url: str = Field(
@@ -68,6 +80,15 @@ class Settings(BaseSettings):
     token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")
+    login_failures_per_user: int = Field(
+        5, ge=1, description="Failed logins for one username within the window before 429."
+    )
+    login_failures_per_address: int = Field(
+        20, ge=1, description="Failed logins from one address within the window before 429."
+    )
+    login_window_minutes: float = Field(
+        15, gt=0, description="Window of the login throttle, in minutes."
+    )
     company_name: str = Field("o2c Demo Trading Ltd", description="Seller name on documents.")
     secure_cookies: bool | None = Field(
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
@@ -76,6 +97,16 @@ class Settings(BaseSettings):
         Decimal("50000.00"),
         ge=0,
         description="A credit limit raised above this waits for a second credit manager.",
+    )
+    carrier_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="Shared HMAC-SHA256 secret per carrier for signed tracking events (JSON).",
+    )
+    carrier_signature_max_age_seconds: int = Field(
+        300, ge=1, description="How far a signed tracking event's timestamp may be from now."
+    )
+    api_docs: bool = Field(
+        True, description="Serve /docs, /redoc and /openapi.json; false hides them (production)."
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
     idempotency_abandon_seconds: int = Field(

@@ -24,8 +24,13 @@ from models.workflow_ids import shipment_event_id
 
 
 def record_tracking(
-    session: Session, shipment_id: int, data: TrackingRequest, now: datetime
+    session: Session,
+    shipment_id: int,
+    data: TrackingRequest,
+    now: datetime,
+    sent_by: str | None = None,
 ) -> ShipmentPublic:
+    """`sent_by`: `carrier:<name>` or the username of whoever posted the event."""
     shipment = get_shipment(session, shipment_id, lock=True)
     seen = session.exec(
         select(TrackingEvent).where(TrackingEvent.event_id == data.event_id)
@@ -52,6 +57,7 @@ def record_tracking(
             occurred_at=occurred,
             received_at=now,
             applied=applied,
+            sent_by=sent_by,
         )
     )
     if not applied:

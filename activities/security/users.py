@@ -31,7 +31,7 @@ def create_user(session: Session, data: UserCreate) -> UserPublic:
         raise taken
     user = User(
         username=data.username,
-        password_hash=_hasher.hash(data.password),
+        password_hash=hash_password(data.password),
         roles=",".join(sorted({Role(r) for r in data.roles})),
         email=str(data.email) if data.email else None,
     )
@@ -43,16 +43,23 @@ def create_user(session: Session, data: UserCreate) -> UserPublic:
     return to_public(user)
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:
         _hasher.hash(password)  # same work either way: no user enumeration by timing
         return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        return None
-    return user
+    return user if password_matches(user, password) else None
 
 
 def find_user(session: Session, username: str) -> User | None:

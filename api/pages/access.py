@@ -11,10 +11,9 @@ from fastapi import Depends, Request
 
 from activities.security.audit_context import act_as
 from activities.security.audit_trail import record_role_denial
-from activities.security.users import find_user
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.i18n import N_
-from api.pages.session import csrf_valid, session_username
+from api.pages.session import csrf_valid, session_holder
 from models.security.users import Role, User
 
 
@@ -128,9 +127,8 @@ class PageForbidden(Exception):
 
 
 async def session_user(request: Request, db: DatabaseDep, settings: SettingsDep) -> User:
-    username = session_username(request, settings)
-    user = await db.run(find_user, username) if username else None
-    if user is None or not user.active:
+    user = await db.run(session_holder, request, settings)
+    if user is None:
         raise LoginRequired
     act_as(user.username)
     return user

@@ -9,9 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from activities.security.audit_trail import record_login
-from activities.security.users import authenticate
 from api.deps import DatabaseDep, SettingsDep
+from api.login_throttle import LoginThrottleDep, TooManyFailedLogins, checked_login, client_address
 from api.pages.access import DASHBOARD, form_user
 from api.pages.i18n import N_
 from api.pages.rendering import render
@@ -53,6 +52,7 @@ async def log_in(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
+    throttle: LoginThrottleDep,
     username: Field,
     password: Field,
     csrf_token: Annotated[str, Form()] = "",
@@ -60,8 +60,12 @@ async def log_in(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(request, settings, N_("The form was stale. Please log in again."), 403)
-    user = await db.run(authenticate, username, password)
-    await db.run(record_login, username, user is not None)
+    try:
+        user = await checked_login(db, throttle, username, password, client_address(request))
+    except TooManyFailedLogins as exc:
+        page = _login_page(request, settings, N_("Too many failed logins. Try again later."), 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if user is None:
         return _login_page(request, settings, N_("Wrong username or password."), 401)
     response = RedirectResponse(DASHBOARD.path, status_code=303)

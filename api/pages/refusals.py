@@ -6,11 +6,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from activities.security.users import find_user
 from api.deps import get_database, get_settings_dep
 from api.pages.access import LoginRequired, PageForbidden
 from api.pages.rendering import render
-from api.pages.session import session_username
+from api.pages.session import session_holder
 
 LOGIN = "/app/login"
 
@@ -26,7 +25,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PageForbidden)
     async def forbidden(request: Request, exc: PageForbidden) -> HTMLResponse:
         settings = get_settings_dep(request)
-        username = session_username(request, settings)
-        user = await get_database(request).run(find_user, username) if username else None
+        user = await get_database(request).run(session_holder, request, settings)
         context = {"reason": exc.reason}
         return render(request, "app/forbidden.html", settings, user, context, status_code=403)

@@ -7,8 +7,9 @@ import hashlib
 import hmac
 
 from fastapi import Request, Response
+from sqlmodel import Session
 
-from api.security import issue_token, read_token, signing_key
+from api.security import signing_key, token_holder, user_token
 from models.security.users import User
 from o2c.settings import Settings
 
@@ -19,7 +20,7 @@ CSRF_HEADER = "X-CSRF-Token"
 
 def open_session(response: Response, settings: Settings, user: User) -> None:
     """Logs `user` in: the cookie lives exactly as long as the token it carries."""
-    token = issue_token(settings, user.username, sorted(user.role_set))
+    token = user_token(settings, user)
     response.set_cookie(
         COOKIE,
         token,
@@ -41,10 +42,10 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
 
 
-def session_username(request: Request, settings: Settings) -> str | None:
-    """Whose valid, unexpired session the request carries, if any."""
+def session_holder(session: Session, request: Request, settings: Settings) -> User | None:
+    """The active user whose valid, unexpired and unrevoked session the request carries."""
     token = session_token(request)
-    return read_token(settings, token) if token else None
+    return token_holder(session, settings, token) if token else None
 
 
 def csrf_token(settings: Settings, token: str) -> str:

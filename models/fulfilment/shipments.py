@@ -79,6 +79,8 @@ class TrackingEvent(SQLModel, table=True):
     received_at: datetime = timestamp_field()
     occurred_at: datetime | None = optional_timestamp_field()
     applied: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Who sent it: `carrier:<name>` for a carrier's signed event, else the user's name.
+    sent_by: str | None = Field(default=None, max_length=80)
 
 
 class DispatchRequest(SQLModel):
@@ -118,6 +120,7 @@ class TrackingEventPublic(SQLModel):
     occurred_at: datetime | None
     received_at: datetime
     applied: bool
+    sent_by: str | None = None
 
 
 class ShipmentPublic(SQLModel):

@@ -9,6 +9,7 @@ from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
+from models.security.passwords import MAX_LENGTH, NewPassword
 
 
 class Role(StrEnum):
@@ -33,6 +34,9 @@ class User(SQLModel, table=True):
     # The web pages' language, a catalog under api/translations (en, zh_Hant, zh_Hans).
     language: str = Field(default="en", max_length=16)
     created_at: datetime = timestamp_field()
+    # In every token issued to the user; raising it (deactivation, new roles, new password)
+    # revokes every live token and web session at once.
+    token_version: int = 0
 
     @property
     def role_set(self) -> frozenset[Role]:
@@ -43,9 +47,30 @@ class UserCreate(SQLModel):
     username: str = Field(
         min_length=2, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.@-]+$"}
     )
-    password: str = Field(min_length=8, max_length=128)
+    password: NewPassword
     roles: list[Role] = Field(min_length=1)
     email: EmailStr | None = None
+
+
+class UserUpdate(SQLModel):
+    """What an admin changes on a user; what is left out stays."""
+
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    active: bool | None = None
+    email: EmailStr | None = None
+
+
+class PasswordReset(SQLModel):
+    """An admin sets a user's password (the user forgot theirs)."""
+
+    new_password: NewPassword
+
+
+class PasswordChange(SQLModel):
+    """A user changes their own password, proving they know the current one."""
+
+    current_password: str = Field(max_length=MAX_LENGTH)
+    new_password: NewPassword
 
 
 class UserPublic(SQLModel):

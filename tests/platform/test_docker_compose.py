@@ -222,14 +222,47 @@ def test_every_o2c_variable_in_compose_is_a_real_setting() -> None:
 
 def test_app_services_share_one_production_environment() -> None:
     envs = [environment(services()[name]) for name in APP_SERVICES]
-    assert envs[0] == envs[1] == envs[2]
-    env = envs[0]
+    # Only the database role differs: migrate owns the schema, api and worker use its rows.
+    assert {**envs[0], "O2C_DATABASE_URL": ""} == {**envs[1], "O2C_DATABASE_URL": ""}
+    assert envs[1] == envs[2]
+    env = envs[1]
     assert env["O2C_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert env["O2C_DATABASE_URL"].split("@", 1)[1].startswith("postgres:5432/")
     assert env["O2C_TEMPORAL_ADDRESS"] == "temporal:7233"
     assert "mail" in env["O2C_SMTP_HOST"]
     assert env["O2C_SECRET_KEY"].startswith("${O2C_SECRET_KEY:?")
     assert env["O2C_API_HOST"] == "0.0.0.0"
+
+
+def database_user(url: str) -> str:
+    return url.split("://", 1)[1].split(":", 1)[0]
+
+
+def test_the_app_never_uses_the_database_superuser() -> None:
+    svc = services()
+    superuser = environment(svc["postgres"])["POSTGRES_USER"]
+    runtime = {
+        database_user(environment(svc[name])["O2C_DATABASE_URL"]) for name in ("api", "worker")
+    }
+    migration = database_user(environment(svc["migrate"])["O2C_DATABASE_URL"])
+    temporal = environment(svc["temporal"])["POSTGRES_USER"]
+
+    assert runtime == {"o2c_app"} and migration == "o2c_owner" and temporal == "temporal"
+    assert superuser not in {*runtime, migration, temporal}
+    urls = [environment(svc[name])["O2C_DATABASE_URL"] for name in APP_SERVICES]
+    assert not any("POSTGRES_USER" in url or "POSTGRES_PASSWORD" in url for url in urls)
+    init = [v for v in svc["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in v]
+    assert len(init) == 1 and init[0].endswith(":ro")
+    script = ROOT / init[0].split(":", 1)[0]
+    assert script.is_file(), script
+    for role in ("o2c_owner", "o2c_app", "temporal"):
+        assert role in script.read_text(), role
+
+
+def test_temporal_and_the_catchers_pages_listen_on_this_host_only() -> None:
+    for name in ("temporal", "temporal-ui", "mail"):
+        for port in services()[name].get("ports") or []:
+            assert str(port).startswith("127.0.0.1:"), (name, port)
 
 
 def test_worker_can_scale() -> None:

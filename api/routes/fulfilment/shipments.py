@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from activities.fulfilment import returns, shipments, tracking
 from activities.receivables.return_credits import receive_return
+from api.carrier_signature import TrackingSender
 from api.deps import (
     CommandsDep,
     CurrentUser,
@@ -68,11 +69,12 @@ async def dispatch(
     return await commands.run(shipments.dispatch_shipment, shipment_id, body, user.username, now)
 
 
-@router.post("/{shipment_id}/tracking", dependencies=[WAREHOUSE])
+@router.post("/{shipment_id}/tracking")  # a warehouse user, or a carrier's signed event
 async def track(
-    shipment_id: IdParam, body: TrackingRequest, commands: CommandsDep
+    shipment_id: IdParam, body: TrackingRequest, commands: CommandsDep, sender: TrackingSender
 ) -> ShipmentPublic:
-    return await commands.run(tracking.record_tracking, shipment_id, body, datetime.now(UTC))
+    now = datetime.now(UTC)
+    return await commands.run(tracking.record_tracking, shipment_id, body, now, sender)
 
 
 @router.get("/{shipment_id}/tracking", dependencies=[READERS])
