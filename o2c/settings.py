@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         None, description="Web session cookie over HTTPS only; empty: all but the dev stack."
     )
     max_body_bytes: int = Field(1_000_000, description="Largest request body the API accepts.")
+    mail_catcher: bool = Field(
+        False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
+    )
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
     )
