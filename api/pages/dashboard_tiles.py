@@ -27,6 +27,10 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole * 100).quantize(TENTH) if whole else None
 
 
+def _in(label: str, currency: str) -> str:
+    return f"{label} ({currency})"
+
+
 def _sales(bookings: list[MonthBookings], _: Translate) -> list[Tile]:
     tiles = []
     for currency in sorted({b.currency for b in bookings}):
@@ -34,8 +38,8 @@ def _sales(bookings: list[MonthBookings], _: Translate) -> list[Tile]:
         change = share(this.total - last.total, last.total)
         trend = "" if change is None else f"{change:+}% " + _("on last month")
         tiles += [
-            Tile(f"sales-{currency}", f"{_('Sales this month')} ({currency})", this.total, trend),
-            Tile(f"sales-last-{currency}", f"{_('Sales last month')} ({currency})", last.total),
+            Tile(f"sales-{currency}", _in(_("Sales this month"), currency), this.total, trend),
+            Tile(f"sales-last-{currency}", _in(_("Sales last month"), currency), last.total),
         ]
     return tiles
 
@@ -49,23 +53,21 @@ def tiles(figures: Figures, _: Translate) -> list[Tile]:
         overdue = t.total - t.not_due
         percent = share(overdue, t.total)
         shown += [
-            Tile(f"open-{t.currency}", f"{_('Open receivables')} ({t.currency})", t.total),
+            Tile(f"open-{t.currency}", _in(_("Open receivables"), t.currency), t.total),
             Tile(
                 f"overdue-{t.currency}",
-                f"{_('Overdue')} ({t.currency})",
+                _in(_("Overdue"), t.currency),
                 overdue,
                 f"{percent}%" if percent is not None else "",
             ),
         ]
-    days = _("days, on the last %(days)s days' sales")
+    days = _("days, on the last %(days)s days' sales") % {"days": DSO_DAYS}
     for dso in figures.dso.items if figures.dso else []:
-        label = f"{_('DSO')} ({dso.currency})"
-        shown.append(Tile(f"dso-{dso.currency}", label, dso.dso, days % {"days": DSO_DAYS}))
-    period = _("of what was due was collected, last %(days)s days")
+        shown.append(Tile(f"dso-{dso.currency}", _in(_("DSO"), dso.currency), dso.dso, days))
+    period = _("of what was due was collected, last %(days)s days") % {"days": CEI_DAYS}
     for cei in figures.effectiveness or []:
-        label = f"{_('Collection effectiveness')} ({cei.currency})"
-        note = period % {"days": CEI_DAYS}
-        shown.append(Tile(f"cei-{cei.currency}", label, cei.index_pct, note, unit="%"))
+        label = _in(_("Collection effectiveness"), cei.currency)
+        shown.append(Tile(f"cei-{cei.currency}", label, cei.index_pct, period, unit="%"))
     if figures.bookings is not None:
         shown += _sales(figures.bookings, _)
     return shown
