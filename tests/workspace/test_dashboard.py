@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from activities.security.users import set_language
 from models.security.users import Role
-
 from tests import factories
 from tests.workspace.pages import Person
 
@@ -186,7 +185,8 @@ async def test_the_dashboard_speaks_simplified_chinese(
     finance = person()
     await finance.log_in("finance")
     home = (await finance.open("/app")).text
-    for words in ("未收应收账款", "逾期", "账龄", "逾期客户前 10 名", "收款有效性指数", "下载 .xlsx"):
+    words_of_zh_hans = ("未收应收账款", "逾期", "账龄", "逾期客户前 10 名", "收款有效性指数")
+    for words in (*words_of_zh_hans, "下载 .xlsx"):
         assert words in home, words
     workbook = load_workbook(io.BytesIO((await finance.open("/app/dashboard/ageing.xlsx")).content))
     assert workbook.active is not None
