@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlmodel import Session
 
-from activities.reports.ageing import ageing_report
 from activities.reports.collection_effectiveness import (
     CollectionEffectiveness,
     collection_effectiveness,
 )
 from activities.reports.credit_utilisation import CreditUse, largest_exposures
+from activities.reports.largest_balances import largest_balances
 from activities.reports.order_book import (
     MonthBookings,
     StatusCount,
@@ -23,7 +23,7 @@ from activities.reports.order_book import (
 from activities.reports.sales import dso_report
 from activities.sales import approvals
 from api.pages.access import INBOX
-from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis, AgeingReport
+from models.reports.ageing import DEFAULT_BUCKETS, AgeingReport
 from models.reports.sales import DsoReport
 from models.sales.approvals import TaskStatus
 from models.security.users import Role, User
@@ -73,7 +73,7 @@ def read_figures(
 ) -> Figures:
     figures = Figures()
     if may_read(user, RECEIVABLES) and parts & {TILES, AGEING, OVERDUE}:
-        figures.ageing = ageing_report(session, today, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS)
+        figures.ageing = largest_balances(session, today, DEFAULT_BUCKETS, TOP_CUSTOMERS)
         if TILES in parts:
             figures.dso = dso_report(session, today, DSO_DAYS)
             figures.effectiveness = collection_effectiveness(session, figures.ageing, CEI_DAYS)
