@@ -1,4 +1,5 @@
-"""The FastAPI application: every router under /api/v1, the web pages under /ui."""
+"""The FastAPI application: every router under /api/v1, the web pages under /app (and the dev
+mail catcher's at /ui)."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def create_app(
     ):
         v1.include_router(module.router)
     app.include_router(v1)
-    app.include_router(ui.router)
+    ui.install(app, settings)
     pages.install(app)
 
     @app.get("/", include_in_schema=False)

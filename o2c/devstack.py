@@ -314,8 +314,9 @@ def banner(settings: Settings, seconds: float) -> list[str]:
     lines = [
         f"o2c is up ({seconds:.1f} s)",
         f"  API and docs   {api}/docs",
-        f"  web outbox     {api}/ui/outbox",
     ]
+    if smtp_is_local(settings):
+        lines.append(f"  web outbox     {api}/ui/outbox (log in as ops or admin)")
     if settings.embedded_temporal:
         lines += [
             f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}",
@@ -377,7 +378,9 @@ async def _serve(
         catcher = MailCatcher(settings.mailbox_dir, settings.smtp_host, settings.smtp_port)
         await asyncio.to_thread(catcher.start)
     try:
-        app = create_app(settings, engine=engine, temporal=client)
+        # The mail catcher's page exists only beside the catcher itself.
+        shown = settings.model_copy(update={"mail_catcher": catcher is not None})
+        app = create_app(shown, engine=engine, temporal=client)
         worker_run = run_worker(client, engine, settings)
         return await _run_parts(settings, app, worker_run, temporal, stopping, started)
     finally:

@@ -115,6 +115,9 @@ class Settings(BaseSettings):
         description="A keyed request still running after this long had its process die: a retry "
         "with the same Idempotency-Key takes it over.",
     )
+    mail_catcher: bool = Field(
+        False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
+    )
     fulfilment: FulfilmentSettings = Field(
         default_factory=FulfilmentSettings, description="Reservations, late shipments, staff mail."
     )

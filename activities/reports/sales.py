@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import distinct, func, select, text, type_coerce
 from sqlmodel import Session, col
 
+from activities.reports.ageing import nothing_posted_after
 from models.columns import MoneyColumn
 from models.errors import InvalidInput
 from models.master_data.customers import Customer
 from models.money import ZERO, quantize
-from models.receivables.invoices import Invoice, InvoiceLine, InvoiceStatus
+from models.receivables.invoices import OPEN_INVOICE, Invoice, InvoiceLine, InvoiceStatus
 from models.receivables.ledger import RECEIVABLE_LINE, LedgerLine
 from models.reports.sales import (
     DsoFigure,
@@ -80,19 +81,23 @@ def sales_report(
 
 
 def dso_report(session: Session, as_of: date, days: int) -> DsoReport:
-    """Days sales outstanding per currency: receivables on `as_of` (from the ledger) over the
-    invoiced sales of the `days` days up to it, times `days`."""
+    """Days sales outstanding per currency: receivables on `as_of` (from the ledger, or from the
+    open invoices when nothing is posted later, as the ageing report does) over the invoiced
+    sales of the `days` days up to it, times `days`."""
     if not 1 <= days <= 3660:
         raise InvalidInput("days: between 1 and 3660", "days")
-    receivables = dict(
-        session.execute(
+    if nothing_posted_after(session, as_of):  # then the open items are the ledger's sum
+        owing = select(col(Invoice.currency), _sum(col(Invoice.outstanding))).where(
+            text(OPEN_INVOICE)
+        )
+    else:
+        owing = (
             select(col(Invoice.currency), _sum(col(LedgerLine.debit) - col(LedgerLine.credit)))
             .select_from(LedgerLine)
             .join(Invoice, col(Invoice.id) == col(LedgerLine.invoice_id))
             .where(text(RECEIVABLE_LINE), col(LedgerLine.posted_on) <= as_of)
-            .group_by(col(Invoice.currency))
-        ).all()
-    )
+        )
+    receivables = dict(session.execute(owing.group_by(col(Invoice.currency))).all())
     sales = dict(
         session.execute(
             select(col(Invoice.currency), _sum(col(Invoice.total)))

@@ -1,4 +1,5 @@
-"""Web pages: the dev mail catcher's inbox at /ui/outbox."""
+"""The dev mail catcher's inbox at /ui/outbox: the mail the embedded SMTP catcher wrote to disk.
+It exists only in the dev stack (`mail_catcher`), for ops and admins logged in to the workspace."""
 
 from __future__ import annotations
 
@@ -6,14 +7,28 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SettingsDep
+from api.pages.access import Page, page_user
+from api.pages.i18n import N_
+from models.security.users import Role
+from o2c.settings import Settings
 
-router = APIRouter(prefix="/ui", tags=["pages"], include_in_schema=False)
+# Not in the navigation: production has no such page, so no link may lead to it.
+OUTBOX = Page("outbox", "/ui/outbox", N_("Mail caught"), frozenset({Role.OPS}))
+router = APIRouter(
+    prefix="/ui", tags=["pages"], include_in_schema=False, dependencies=[Depends(page_user(OUTBOX))]
+)
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mounts the page only where mail is caught; anywhere else /ui/outbox answers 404."""
+    if settings.mail_catcher:
+        app.include_router(router)
 
 
 def _mails(folder: Path) -> list[dict[str, str]]:

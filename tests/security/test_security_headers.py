@@ -136,7 +136,7 @@ async def test_the_workspace_pages_load_only_what_the_policy_allows(
 
     files = {path for page in pages for path in assert_runs_under_the_policy(page)}
 
-    assert {"/static/app.js", "/static/ageing-chart.js", "/static/vendor/echarts.min.js"} <= files
+    assert {"/static/app.js", "/static/dashboard.js", "/static/vendor/echarts.min.js"} <= files
     for path in files:
         answer = await finance.open(path)
         assert answer.status_code == 200, path
