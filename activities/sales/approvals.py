@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement, func, or_, true
 from sqlmodel import Session, col, select
 
 from activities.sales.approval_policy import levels_in_force
@@ -229,13 +230,16 @@ def expire_approval(session: Session, data: ExpireApprovalInput) -> OrderEnded:
     return OrderEnded(ended=True, status=OrderStatus.REJECTED, outbox_ids=ids)
 
 
-def _may_decide(task: ApprovalTask, user: User) -> bool:
-    roles = {str(r) for r in user.role_set}
-    return (
-        Role.ADMIN in user.role_set
-        or (task.user is not None and task.user == user.username)
-        or (task.role is not None and task.role in roles)
-        or (task.escalated_to is not None and task.escalated_to in roles)
+def _may_decide(user: User) -> ColumnElement[bool]:
+    """The requests `user` may decide: named to them, or to one of their roles (an escalation
+    included); admin decides any."""
+    if Role.ADMIN in user.role_set:
+        return true()
+    roles = [str(r) for r in user.role_set]
+    return or_(
+        col(ApprovalTask.user) == user.username,
+        col(ApprovalTask.role).in_(roles),
+        col(ApprovalTask.escalated_to).in_(roles),
     )
 
 
@@ -243,23 +247,31 @@ def inbox(
     session: Session, user: User, status: TaskStatus, limit: int, offset: int
 ) -> tuple[list[ApprovalTaskPublic], int]:
     """Pending: what the caller may decide now (not their own orders, not a second level of an
-    order they already decided). Other statuses: requests in that state they could decide."""
+    order they already decided). Other statuses: requests in that state they could decide. The
+    database filters and pages, so the inbox costs the same however many orders wait."""
     query = (
         select(ApprovalTask, SalesOrder)
         .join(SalesOrder, col(SalesOrder.id) == col(ApprovalTask.order_id))
-        .where(ApprovalTask.status == status)
-        .order_by(col(ApprovalTask.created_at), col(ApprovalTask.id))
+        .where(ApprovalTask.status == status, _may_decide(user))
     )
     if status == TaskStatus.PENDING:
+        already_decided = (
+            select(Approval.id)
+            .where(
+                col(Approval.order_id) == col(ApprovalTask.order_id),
+                col(Approval.revision) == col(ApprovalTask.revision),
+                Approval.decided_by == user.username,
+            )
+            .exists()
+        )
         query = query.where(
             SalesOrder.status == OrderStatus.PENDING_APPROVAL,
             col(SalesOrder.revision) == col(ApprovalTask.revision),
             SalesOrder.created_by != user.username,
+            ~already_decided,
         )
-    decided = {
-        (a.order_id, a.revision)
-        for a in session.exec(select(Approval).where(Approval.decided_by == user.username)).all()
-    }
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(ApprovalTask.created_at), col(ApprovalTask.id))
     items = [
         ApprovalTaskPublic.model_validate(
             task,
@@ -269,8 +281,6 @@ def inbox(
                 "created_by": order.created_by,
             },
         )
-        for task, order in session.exec(query).all()
-        if _may_decide(task, user)
-        and (status != TaskStatus.PENDING or (task.order_id, task.revision) not in decided)
+        for task, order in session.exec(page.offset(offset).limit(limit)).all()
     ]
-    return items[offset : offset + limit], len(items)
+    return items, total
