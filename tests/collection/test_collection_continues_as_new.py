@@ -1,0 +1,106 @@
+"""An invoice's collection continues as new when its history grows past its bound, and the new
+run goes on exactly where the old one was: the same level, task and promise, nothing sent twice.
+The bound is set low here; in production it is COLLECTION_HISTORY_BOUND events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
+
+from o2c.mailcatcher import MailCatcher
+from tests.support.api_client import ApiClient
+from tests.support.clock import moment
+from tests.support.collection import customer_pays, invoice_in_collection, steps, task_of
+from tests.support.mail import received
+from tests.support.workflows import Flow
+from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.search_attributes import ASSIGNED_TO, DUNNING_LEVEL
+
+pytestmark = pytest.mark.usefixtures("collections_team")
+
+LOW_BOUND = 40  # events: a few payments' worth
+
+
+async def _run_id(handle: WorkflowHandle[Any, Any]) -> str:
+    """The run the workflow is on now."""
+    return (await handle.describe()).run_id
+
+
+async def _continued_as_new(flow: Flow, handle: WorkflowHandle[Any, Any], run_id: str) -> bool:
+    described = await flow.env.client.get_workflow_handle(handle.id, run_id=run_id).describe()
+    return described.status == WorkflowExecutionStatus.CONTINUED_AS_NEW
+
+
+async def _pays_in_parts(flow: Flow, invoice: Any, parts: int, amount: str) -> None:
+    for _ in range(parts):
+        await customer_pays(flow, invoice, amount)
+        await flow.env.sleep(timedelta(hours=1))
+
+
+def _mailed_to(mail_catcher: MailCatcher, *people: str) -> list[str]:
+    return [str(m["To"]) for m in received(mail_catcher) if str(m["To"]) in people]
+
+
+async def test_invoice_paid_in_many_parts_continues_as_new_and_still_ends_settled(
+    flow: Flow,
+) -> None:
+    invoice, handle = await invoice_in_collection(
+        flow, due_in_days=30, total="100.00", history_bound=LOW_BOUND
+    )
+    first_run = await _run_id(handle)
+
+    await _pays_in_parts(flow, invoice, 9, "10.00")
+    assert await _run_id(handle) != first_run
+    assert await _continued_as_new(flow, handle, first_run)
+    assert Decimal(await handle.query(InvoiceCollectionWorkflow.current_outstanding)) == 10
+
+    await customer_pays(flow, invoice, "10.00")
+    assert (await handle.result()).outcome == "paid"
+
+
+async def test_level_task_and_promise_survive_continuing_as_new_and_nothing_is_sent_twice(
+    flow: Flow, sqlite_engine: Engine, mail_catcher: MailCatcher, live_api: ApiClient
+) -> None:
+    invoice, handle = await invoice_in_collection(flow, collector="carol", history_bound=LOW_BOUND)
+    await flow.sleep_until(moment(invoice.due_date, 60))  # the last level opens carol's task
+    task = task_of(sqlite_engine, invoice)
+    assert task is not None
+    promised = await flow.today() + timedelta(days=5)
+    await live_api.post(
+        f"/collection-tasks/{task.id}/outcome",
+        "carol",
+        {"outcome": "promise", "note": "AP will pay", "promised_date": str(promised)}
+        | {"amount": "400.00"},
+        expect=200,
+    )
+    before = await handle.query(InvoiceCollectionWorkflow.collection)
+    run_before = await _run_id(handle)
+
+    await _pays_in_parts(flow, invoice, 5, "10.00")  # not what was promised
+    assert await _run_id(handle) != run_before
+    assert await _continued_as_new(flow, handle, run_before)
+    after = await handle.query(InvoiceCollectionWorkflow.collection)
+    assert (after.level, after.task_id, after.assignee) == (3, task.id, "carol")
+    assert (after.promise_until, after.paused_by) == (before.promise_until, "promise")
+    attributes = (await handle.describe()).typed_search_attributes
+    assert (attributes.get(DUNNING_LEVEL), attributes.get(ASSIGNED_TO)) == (3, "carol")
+
+    # The promised date and its grace pass: the broken promise escalates, once, on time.
+    assert before.promise_until is not None
+    await flow.sleep_until(before.promise_until - timedelta(hours=1))
+    assert _mailed_to(mail_catcher, "carol@o2c.example", "max@o2c.example") == ["carol@o2c.example"]
+    await flow.sleep_until(before.promise_until + timedelta(hours=1))
+    assert _mailed_to(mail_catcher, "carol@o2c.example", "max@o2c.example") == [
+        "carol@o2c.example",
+        "max@o2c.example",
+    ]
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1, 2, 3]
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).assignee == "max"
+
+    await customer_pays(flow, invoice, "950.00")
+    assert (await handle.result()).outcome == "paid"
