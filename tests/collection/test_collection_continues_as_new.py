@@ -104,3 +104,43 @@ async def test_level_task_and_promise_survive_continuing_as_new_and_nothing_is_s
 
     await customer_pays(flow, invoice, "950.00")
     assert (await handle.result()).outcome == "paid"
+
+
+async def test_a_promise_at_level_two_survives_continuing_as_new_and_level_three_comes_on_its_day(
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
+) -> None:
+    invoice, handle = await invoice_in_collection(flow, collector="carol", history_bound=LOW_BOUND)
+    due = invoice.due_date
+    await flow.sleep_until(moment(due, 31))
+    await live_api.post(
+        f"/invoices/{invoice.id}/promise",
+        "carol",
+        {"promised_date": str(due + timedelta(days=35)), "amount": "900.00"},
+        expect=200,
+    )
+    before = await handle.query(InvoiceCollectionWorkflow.collection)
+    run_before = await _run_id(handle)
+
+    await _pays_in_parts(flow, invoice, 5, "10.00")
+    assert await _continued_as_new(flow, handle, run_before)
+    after = await handle.query(InvoiceCollectionWorkflow.collection)
+    assert (after.level, after.paused_by, after.promise_until) == (
+        2,
+        "promise",
+        before.promise_until,
+    )
+
+    await flow.sleep_until(moment(due, 38))  # promised date + 2 days grace: broken, escalated
+    task = task_of(sqlite_engine, invoice)
+    assert task is not None and task.escalated and task.assignee == "max"
+    await flow.sleep_until(moment(due, 60, hours=-2))
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1, 2]
+    await flow.sleep_until(moment(due, 60))
+    assert [(s[0], s[1]) for s in steps(sqlite_engine, invoice)] == [
+        (0, 0),
+        (1, 10),
+        (2, 30),
+        (3, 60),
+    ]
+    # Interest for the 30 days since level 2 charged it, on the 950.00 left: 950 x 12% x 30/365.
+    assert steps(sqlite_engine, invoice)[3][3] == Decimal("9.37")
