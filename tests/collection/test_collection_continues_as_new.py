@@ -4,6 +4,8 @@ The bound is set low here; in production it is COLLECTION_HISTORY_BOUND events."
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,6 +15,7 @@ from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
 from o2c.mailcatcher import MailCatcher
+from tests.fixtures.histories import runs_of
 from tests.support.api_client import ApiClient
 from tests.support.clock import moment
 from tests.support.collection import customer_pays, invoice_in_collection, steps, task_of
@@ -40,6 +43,17 @@ async def _pays_in_parts(flow: Flow, invoice: Any, parts: int, amount: str) -> N
     for _ in range(parts):
         await customer_pays(flow, invoice, amount)
         await flow.env.sleep(timedelta(hours=1))
+
+
+async def _steps_taken(flow: Flow, handle: WorkflowHandle[Any, Any]) -> Counter[str]:
+    """How often each database step ran, over every run of the workflow so far."""
+    taken: Counter[str] = Counter()
+    for history in await runs_of(flow.env.client, handle.id, None):
+        for event in history.events:
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == "core_local_activity":
+                taken[json.loads(marker.details["data"].payloads[0].data)["activity_type"]] += 1
+    return taken
 
 
 def _mailed_to(mail_catcher: MailCatcher, *people: str) -> list[str]:
@@ -102,7 +116,25 @@ async def test_level_task_and_promise_survive_continuing_as_new_and_nothing_is_s
     assert [s[0] for s in steps(sqlite_engine, invoice)] == [0, 1, 2, 3]
     assert (await handle.query(InvoiceCollectionWorkflow.collection)).assignee == "max"
 
-    await customer_pays(flow, invoice, "950.00")
+    # Thirty days after the last level, the bad-debt write-off is proposed, on the hour.
+    await flow.sleep_until(moment(invoice.due_date, 90, hours=-2))
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).proposal_id is None
+    await flow.sleep_until(moment(invoice.due_date, 90))
+    proposed = await handle.query(InvoiceCollectionWorkflow.collection)
+    assert proposed.proposal_id is not None
+    run_proposed = await _run_id(handle)
+    await _pays_in_parts(flow, invoice, 5, "10.00")
+    assert await _continued_as_new(flow, handle, run_proposed)
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).proposal_id == (
+        proposed.proposal_id
+    )
+
+    taken = await _steps_taken(flow, handle)
+    assert taken["dunning_plan"] == taken["open_collection_task"] == 1
+    assert taken["take_dunning_step"] == 4
+    assert taken["escalate_collection_task"] == taken["propose_bad_debt"] == 1
+
+    await customer_pays(flow, invoice, "900.00")
     assert (await handle.result()).outcome == "paid"
 
 
