@@ -176,3 +176,34 @@ async def test_a_promise_at_level_two_survives_continuing_as_new_and_level_three
     ]
     # Interest for the 30 days since level 2 charged it, on the 950.00 left: 950 x 12% x 30/365.
     assert steps(sqlite_engine, invoice)[3][3] == Decimal("9.37")
+
+
+async def test_days_in_dispute_still_do_not_count_after_continuing_as_new(
+    flow: Flow, sqlite_engine: Engine, live_api: ApiClient
+) -> None:
+    invoice, handle = await invoice_in_collection(flow, history_bound=LOW_BOUND)
+    due = invoice.due_date
+    await flow.sleep_until(moment(due, 5))
+    await live_api.post(
+        f"/invoices/{invoice.id}/dispute", "carol", {"reason": "goods damaged"}, expect=200
+    )
+    run_disputed = await _run_id(handle)
+    await _pays_in_parts(flow, invoice, 5, "10.00")  # a new run, still in dispute
+    assert await _continued_as_new(flow, handle, run_disputed)
+    assert (await handle.query(InvoiceCollectionWorkflow.collection)).paused_by == "dispute"
+
+    await flow.sleep_until(moment(due, 20))
+    await live_api.post(
+        f"/invoices/{invoice.id}/dispute/resolve",
+        "fiona",
+        {"resolution": "credit refused"},
+        expect=200,
+    )
+    run_resolved = await _run_id(handle)
+    await _pays_in_parts(flow, invoice, 5, "10.00")  # another new run, the 15 days carried
+    assert await _continued_as_new(flow, handle, run_resolved)
+
+    await flow.sleep_until(moment(due, 24))
+    assert [s[0] for s in steps(sqlite_engine, invoice)] == [0]
+    await flow.sleep_until(moment(due, 25))
+    assert steps(sqlite_engine, invoice)[1][:3] == (1, 10, Decimal("5.00"))
