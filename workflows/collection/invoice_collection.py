@@ -7,6 +7,7 @@ policy: a reminder before the due date, overdue the day after, dunning levels by
 (fees and interest posted as charges), a collection task at the top with its SLA, promises and
 disputes that pause it, and finally a bad-debt write-off proposal. Each part is a mixin; this
 class tells the story: read the position, do whatever fell due, sleep until the next moment.
+Past its history bound it continues as new before sleeping, carrying all the parts hold.
 """
 
 from __future__ import annotations
