@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from models.collection.messages import DunningPlan
+from models.collection.progress import LadderProgress, Pauses, ProposalProgress, TaskFollowUp
 from models.sales.order_requests import OrderAmend
 
 # What the workflow outbox names: use cases write its rows (start this workflow, send that
@@ -219,13 +221,6 @@ class DeliverEmailInput(BaseModel):
     outbox_id: int
 
 
-class InvoiceCollectionInput(BaseModel):
-    invoice_id: int
-    customer_id: int
-    due_date: date
-    outstanding: Decimal
-
-
 class InvoiceSettlement(BaseModel):
     """Tells an invoice's collection workflow that a payment, credit note, write-off or reversal
     changed what is open; the workflow reads the new position from the database."""
@@ -243,6 +238,33 @@ class InvoicePosition(BaseModel):
     invoice_id: int
     outstanding: Decimal
     status: str
+
+
+# Events an invoice's collection run may reach before it continues as new (docs/collection.md).
+COLLECTION_HISTORY_BOUND = 2_000
+
+
+class CollectionCarry(BaseModel):
+    """Everything an invoice's collection run holds, handed to the run it continues as."""
+
+    plan: DunningPlan
+    position: InvoicePosition | None
+    stale: bool
+    level: int
+    last_level_at: datetime | None
+    pauses: Pauses
+    ladder: LadderProgress
+    task: TaskFollowUp
+    proposal: ProposalProgress
+
+
+class InvoiceCollectionInput(BaseModel):
+    invoice_id: int
+    customer_id: int
+    due_date: date
+    outstanding: Decimal
+    history_bound: int = COLLECTION_HISTORY_BOUND
+    carried: CollectionCarry | None = None  # set when an earlier run continued as new
 
 
 class CollectionResult(BaseModel):

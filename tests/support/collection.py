@@ -14,6 +14,7 @@ from temporalio.client import WorkflowHandle
 from models.collection.dunning import DunningStep
 from models.collection.tasks import CollectionTask
 from models.receivables.invoices import Invoice, InvoiceKind, InvoicePublic
+from models.sales.messages import COLLECTION_HISTORY_BOUND
 from tests import factories
 from tests.support.workflows import Flow
 
@@ -26,6 +27,7 @@ async def invoice_in_collection(
     code: str = "ACME",
     collector: str | None = None,
     language: str = "en",
+    history_bound: int = COLLECTION_HISTORY_BOUND,
 ) -> tuple[InvoicePublic, WorkflowHandle[Any, Any]]:
     """The customer `code`, dunned by DUNNING_LADDER, owes `total` (no tax) due `due_in_days`
     from today; the invoice's collection workflow runs."""
@@ -33,7 +35,7 @@ async def invoice_in_collection(
     customer = factories.customer(flow.engine, code, collector=collector, language=language)
     due = await flow.today() + timedelta(days=due_in_days)
     invoice = factories.invoice(flow.engine, customer.id, total, tax_rate="0", due=due)
-    return invoice, await flow.start_collection(invoice)
+    return invoice, await flow.start_collection(invoice, history_bound)
 
 
 def steps(engine: Engine, invoice: InvoicePublic) -> list[tuple[int, int, Decimal, Decimal]]:

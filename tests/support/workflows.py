@@ -13,7 +13,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from models.receivables.invoices import InvoicePublic
-from models.sales.messages import Decision, InvoiceCollectionInput, OrderResult
+from models.sales.messages import (
+    COLLECTION_HISTORY_BOUND,
+    Decision,
+    InvoiceCollectionInput,
+    OrderResult,
+)
 from models.workflow_ids import invoice_workflow_id, order_workflow_id
 from o2c.relay import relay_once
 from tests.support.orders import status_of
@@ -53,9 +58,11 @@ class Flow:
         )
         return handle
 
-    async def start_collection(self, invoice: InvoicePublic) -> WorkflowHandle[Any, Any]:
+    async def start_collection(
+        self, invoice: InvoicePublic, history_bound: int = COLLECTION_HISTORY_BOUND
+    ) -> WorkflowHandle[Any, Any]:
         """The invoice's collection workflow, started as issuing an invoice starts it."""
-        return await start_collection(self.env, self.worker.task_queue, invoice)
+        return await start_collection(self.env, self.worker.task_queue, invoice, history_bound)
 
     async def today(self) -> date:
         """The day on the server's clock (which starts at the real time)."""
@@ -75,7 +82,10 @@ class Flow:
 
 
 async def start_collection(
-    env: WorkflowEnvironment, task_queue: str, invoice: InvoicePublic
+    env: WorkflowEnvironment,
+    task_queue: str,
+    invoice: InvoicePublic,
+    history_bound: int = COLLECTION_HISTORY_BOUND,
 ) -> WorkflowHandle[Any, Any]:
     """The invoice's collection workflow (on the time-skipping or the dev server)."""
     return await env.client.start_workflow(
@@ -85,6 +95,7 @@ async def start_collection(
             customer_id=invoice.customer_id,
             due_date=invoice.due_date,
             outstanding=invoice.total,
+            history_bound=history_bound,
         ),
         id=invoice_workflow_id(invoice.id),
         task_queue=task_queue,

@@ -4,7 +4,6 @@ ends) or refuses it (dunning goes on) through an Update."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -16,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
         BadDebtDecisionInput,
         WriteOffBadDebtInput,
     )
+    from models.collection.progress import ProposalProgress
     from models.errors import Conflict, Forbidden
     from models.sales.messages import InvoiceRef
     from workflows.collection.state import CollectionState
@@ -24,18 +24,10 @@ with workflow.unsafe.imports_passed_through():
 DECIDERS = ("finance", "admin")
 
 
-@dataclass
-class BadDebtProposal:
-    """The bad-debt write-off proposed for the invoice, once, and whether it awaits a decision."""
-
-    id: int | None = None
-    open: bool = False
-
-
 class BadDebtStage(CollectionState):
     def __init__(self) -> None:
         super().__init__()
-        self.proposal = BadDebtProposal()
+        self.proposal = ProposalProgress()
 
     def proposal_due(self) -> datetime | None:
         assert self.plan is not None

@@ -7,6 +7,7 @@ policy: a reminder before the due date, overdue the day after, dunning levels by
 (fees and interest posted as charges), a collection task at the top with its SLA, promises and
 disputes that pause it, and finally a bad-debt write-off proposal. Each part is a mixin; this
 class tells the story: read the position, do whatever fell due, sleep until the next moment.
+Past its history bound it continues as new before sleeping, carrying all the parts hold.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from models.sales.messages import (
         INVOICE_COLLECTION_WORKFLOW,
         SETTLEMENT_SIGNAL,
+        CollectionCarry,
         CollectionResult,
         InvoiceCollectionInput,
         InvoiceRef,
@@ -37,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.steps import db_step
 
 OVERDUE_STATES = ("open", "partially_paid")
+CONTINUES_AS_NEW = "collection-continues-as-new"
 
 
 @workflow.defn(name=INVOICE_COLLECTION_WORKFLOW)
@@ -51,21 +54,13 @@ class InvoiceCollectionWorkflow(
         self.overdue_at = datetime.combine(invoice.due_date, time.min, tzinfo=UTC) + timedelta(
             days=1
         )
+        if invoice.carried is not None:
+            self._resume(invoice.carried)
 
     @workflow.run
     async def run(self, invoice: InvoiceCollectionInput) -> CollectionResult:
-        due_at = datetime.combine(invoice.due_date, time.min, tzinfo=UTC)
-        workflow.upsert_search_attributes(
-            [
-                CUSTOMER_ID.value_set(str(invoice.customer_id)),
-                INVOICE_DUE_DATE.value_set(due_at),
-                DUNNING_LEVEL.value_set(0),
-            ]
-        )
-        self.plan = await db_step(
-            CollectionActivities.dunning_plan,
-            DunningPlanInput(invoice_id=self.invoice_id, at=workflow.now()),
-        )
+        if invoice.carried is None:
+            await self._begin(invoice)
         while True:
             self.changed = False
             position = await self.read_position()
@@ -79,11 +74,63 @@ class InvoiceCollectionWorkflow(
             wake = self._next_moment()
             if wake is not None and wake <= workflow.now():
                 continue
+            if self._time_to_continue(invoice.history_bound):
+                workflow.continue_as_new(invoice.model_copy(update={"carried": self._carry()}))
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self.changed,
                     timeout=wake - workflow.now() if wake is not None else None,
                 )
+
+    async def _begin(self, invoice: InvoiceCollectionInput) -> None:
+        """The first run only: its search attributes and the plan of the policy in force now
+        (a run continued as new keeps both)."""
+        due_at = datetime.combine(invoice.due_date, time.min, tzinfo=UTC)
+        workflow.upsert_search_attributes(
+            [
+                CUSTOMER_ID.value_set(str(invoice.customer_id)),
+                INVOICE_DUE_DATE.value_set(due_at),
+                DUNNING_LEVEL.value_set(0),
+            ]
+        )
+        self.plan = await db_step(
+            CollectionActivities.dunning_plan,
+            DunningPlanInput(invoice_id=self.invoice_id, at=workflow.now()),
+        )
+
+    def _time_to_continue(self, bound: int) -> bool:
+        """Continue as new once the history is long, at a quiet point: the loop awaits no
+        activity here and no handler is running. Histories from before the patch never do."""
+        return (
+            _history_is_long(bound)
+            and workflow.all_handlers_finished()
+            and workflow.patched(CONTINUES_AS_NEW)
+        )
+
+    def _carry(self) -> CollectionCarry:
+        assert self.plan is not None
+        return CollectionCarry(
+            plan=self.plan,
+            position=self.position,
+            stale=self.stale,
+            level=self.level,
+            last_level_at=self.last_level_at,
+            pauses=self.pauses,
+            ladder=self.ladder,
+            task=self.task,
+            proposal=self.proposal,
+        )
+
+    def _resume(self, carried: CollectionCarry) -> None:
+        self.plan = carried.plan
+        self.position = carried.position
+        self.stale = carried.stale
+        self.level = carried.level
+        self.last_level_at = carried.last_level_at
+        self.pauses = carried.pauses
+        self.ladder = carried.ladder
+        self.task = carried.task
+        self.proposal = carried.proposal
 
     def _next_moment(self) -> datetime | None:
         overdue = (
@@ -133,3 +180,8 @@ class InvoiceCollectionWorkflow(
             proposal_id=self.proposal.id,
             sla_due=self.task_due(),
         )
+
+
+def _history_is_long(bound: int) -> bool:
+    info = workflow.info()
+    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= bound

@@ -4,7 +4,6 @@ flagged `escalate`, and the last level, open a collection task."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -12,20 +11,12 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.collection.registry import CollectionActivities
     from models.collection.messages import TakeStepInput
+    from models.collection.progress import LadderProgress
     from workflows.collection.state import CollectionState
     from workflows.search_attributes import DUNNING_LEVEL
     from workflows.steps import db_step
 
 ONE_STEP_A_DAY = timedelta(days=1)
-
-
-@dataclass
-class LadderProgress:
-    """How far up the ladder the invoice went, and what interest it was charged."""
-
-    next_step: int = 0
-    interest_days_charged: int = 0
-    last_step_at: datetime | None = None
 
 
 class DunningLadder(CollectionState):

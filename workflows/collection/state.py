@@ -5,8 +5,7 @@ and names the moment its next duty falls due; the workflow sleeps until the earl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from temporalio import workflow
@@ -15,18 +14,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.receivables.registry import ReceivablesActivities
     from models.collection.dunning_terms import days_past_due, step_moment
     from models.collection.messages import DunningPlan
+    from models.collection.progress import Pauses
     from models.sales.messages import InvoicePosition, InvoiceRef
     from workflows.steps import db_step
-
-
-@dataclass
-class Pauses:
-    """What holds the ladder: a dispute (its days do not count as past due) or a promise."""
-
-    disputed_since: datetime | None = None
-    dispute_time: timedelta = timedelta(0)  # all disputes so far, ended ones
-    promise_id: int | None = None
-    promise_until: datetime | None = None  # the promised date plus the policy's grace
 
 
 class CollectionState:

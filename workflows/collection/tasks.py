@@ -4,7 +4,6 @@ when nobody works it), and the collector's outcomes as an Update."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from temporalio import workflow
@@ -19,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         TaskNoticeInput,
         TaskState,
     )
+    from models.collection.progress import TaskFollowUp
     from models.errors import Conflict, Forbidden, InvalidInput
     from workflows.collection.state import CollectionState
     from workflows.search_attributes import ASSIGNED_TO
@@ -26,18 +26,6 @@ with workflow.unsafe.imports_passed_through():
 
 MANAGERS = ("credit_manager", "admin")
 OUTCOMES = ("contacted", "no_answer", "promise", "dispute", "escalate", "resolved")
-
-
-@dataclass
-class TaskFollowUp:
-    """The invoice's collection task, who has it, and its SLA."""
-
-    task_id: int | None = None
-    open: bool = False
-    assignee: str | None = None
-    escalated: bool = False  # a collections manager has it: the SLA stops
-    work_by: datetime | None = None
-    collector_reminded: bool = False
 
 
 class CollectionTasks(CollectionState):
