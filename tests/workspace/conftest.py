@@ -21,6 +21,17 @@ def page_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
+    """The pages wired to the test's worker (its task queue, its SMTP catcher)."""
+    return make_settings(
+        tmp_path,
+        smtp_port=worker_settings.smtp_port,
+        task_queue=worker_settings.task_queue,
+        secure_cookies=False,
+    )
+
+
+@pytest.fixture
 async def person(
     sqlite_engine: Engine, page_settings: Settings
 ) -> AsyncIterator[Callable[[], Person]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -15,7 +14,6 @@ from models.sales.orders import OrderPublic
 from o2c.settings import Settings
 from tests import factories
 from tests.support.orders import events_of, status
-from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 
@@ -30,16 +28,6 @@ async def waiting_order(flow: Flow, sqlite_engine: Engine) -> OrderPublic:
     order = factories.order(sqlite_engine, customer.id, quantity=3, user="rep")
     await flow.pending_order(order.id)
     return order
-
-
-@pytest.fixture
-def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
-    return make_settings(
-        tmp_path,
-        smtp_port=worker_settings.smtp_port,
-        task_queue=worker_settings.task_queue,
-        secure_cookies=False,
-    )
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from o2c.settings import Settings
 from tests import factories
 from tests.support.clock import moment
 from tests.support.collection import invoice_in_collection, task_of
-from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 from tests.workspace.server import served
@@ -32,16 +31,6 @@ from tests.workspace.test_browser_journey import (  # noqa: F401 (fixtures)
     browser,
 )
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
-
-
-@pytest.fixture
-def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
-    return make_settings(
-        tmp_path,
-        smtp_port=worker_settings.smtp_port,
-        task_queue=worker_settings.task_queue,
-        secure_cookies=False,
-    )
 
 
 @pytest.fixture

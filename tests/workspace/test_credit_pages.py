@@ -21,22 +21,11 @@ from o2c.settings import Settings
 from tests import factories
 from tests.support.orders import planned_shipments, shipments_of, status
 from tests.support.polling import eventually
-from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.browsers import CHROMIUM, chromium, served_settings
 from tests.workspace.pages import Person
 from tests.workspace.server import served
 from workflows.sales.order import OrderWorkflow
-
-
-@pytest.fixture
-def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
-    return make_settings(
-        tmp_path,
-        smtp_port=worker_settings.smtp_port,
-        task_queue=worker_settings.task_queue,
-        secure_cookies=False,
-    )
 
 
 @pytest.fixture

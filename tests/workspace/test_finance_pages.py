@@ -27,7 +27,6 @@ from o2c.settings import Settings
 from tests import factories
 from tests.support.api_client import ApiClient
 from tests.support.receivables import current
-from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 from tests.workspace.server import served
@@ -218,16 +217,6 @@ async def test_a_statement_is_downloaded_as_pdf_and_xlsx(
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     xlsx = await clerk.open(f"/app/finance/statements/{customer_id}/file?format=xlsx&{period}")
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
-
-
-@pytest.fixture
-def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
-    return make_settings(
-        tmp_path,
-        smtp_port=worker_settings.smtp_port,
-        task_queue=worker_settings.task_queue,
-        secure_cookies=False,
-    )
 
 
 @pytest.fixture

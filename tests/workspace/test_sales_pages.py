@@ -8,7 +8,6 @@ import html
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +18,6 @@ from o2c.settings import Settings
 from tests import factories
 from tests.support.orders import events_of, level_waiting, status, status_of
 from tests.support.polling import eventually
-from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 
@@ -193,16 +191,6 @@ async def test_entry_with_a_bad_quantity_says_so_next_to_it_and_keeps_what_was_t
         form, "/app/orders/new/preview", customer_id=str(acme.id), sku="GADGET", quantity="1"
     )
     assert "unknown SKU 'GADGET'" in field_error(unknown, "line-0-sku")
-
-
-@pytest.fixture
-def live_settings(worker_settings: Settings, tmp_path: Path) -> Settings:
-    return make_settings(
-        tmp_path,
-        smtp_port=worker_settings.smtp_port,
-        task_queue=worker_settings.task_queue,
-        secure_cookies=False,
-    )
 
 
 @pytest.fixture
