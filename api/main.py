@@ -21,7 +21,7 @@ from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
 from api.routes.master_data import credit_limit_changes, customers, products
-from api.routes.operations import outbox
+from api.routes.operations import codec, outbox
 from api.routes.receivables import (
     credit_notes,
     invoices,
@@ -100,6 +100,7 @@ def create_app(
         approvals,
         health,
         outbox,
+        codec,
     ):
         v1.include_router(module.router)
     app.include_router(v1)

@@ -147,6 +147,10 @@ def search_attribute_type(key: SearchAttributeKey[Any]) -> str:
     return SEARCH_ATTRIBUTE_TYPES[int(key.indexed_value_type)]
 
 
+def codec_endpoint(settings: Settings) -> str:
+    return f"{settings.public_url}/api/v1/codec"
+
+
 def temporal_command(binary: str, settings: Settings) -> list[str]:
     command = [
         binary,
@@ -158,6 +162,9 @@ def temporal_command(binary: str, settings: Settings) -> list[str]:
         str(settings.temporal_port),
         "--ui-port",
         str(settings.temporal_ui_port),
+        # The UI shows decrypted payloads to ops through the API's codec endpoint.
+        "--ui-codec-endpoint",
+        codec_endpoint(settings),
         "--db-filename",
         str(settings.data_dir / "temporal.db"),
         "--namespace",

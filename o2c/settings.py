@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         None, description="Signs access tokens; generated under DATA_DIR when empty."
     )
+    payload_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Keys that encrypt Temporal payloads, JSON {key id: base64 32 bytes}; the "
+        "first encrypts, the others still decrypt; generated under DATA_DIR when empty.",
+    )
     token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.support.settings import encrypting_converter
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
@@ -36,6 +36,6 @@ async def test_recorded_history_replays_on_current_code(path: Path) -> None:
             InvoiceCollectionWorkflow,
             DunningDigestWorkflow,
         ],
-        data_converter=pydantic_data_converter,
+        data_converter=encrypting_converter(),
     )
     await replayer.replay_workflow(history)
