@@ -21,7 +21,10 @@ RUN apt-get update \
         fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
-# Build from a scratch copy of the sources, then keep only the installed package.
+# The dependencies exactly as locked (versions and hashes), then the package itself from a
+# scratch copy of the sources, keeping only what is installed.
+COPY requirements.lock /src/
+RUN pip install --require-hashes -r /src/requirements.lock
 COPY pyproject.toml /src/
 COPY o2c /src/o2c
 COPY workflows /src/workflows
@@ -30,7 +33,7 @@ COPY api /src/api
 COPY models /src/models
 COPY notifications /src/notifications
 COPY migrations /src/migrations
-RUN pip install /src \
+RUN pip install --no-deps /src \
     && rm -rf /src
 
 # Run unprivileged; O2C_DATA_DIR (var/ under /app) is the only place the processes write.

@@ -2,15 +2,33 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip --disable-pip-version-check
+# Every dependency pinned with its hashes: requirements.lock for production (the Dockerfile),
+# requirements-dev.lock adds the test and lint tools. Both are made by `make lock`.
+LOCKS := requirements.lock requirements-dev.lock
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint bench install clean chromium translations
+.PHONY: run test lint bench install clean chromium translations lock upgrade
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install -q --require-hashes -r requirements-dev.lock
+	$(PIP) install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing pyproject.toml's dependencies: the locks again, keeping every other pin.
+lock:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q pip-tools
+	$(COMPILE) $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(COMPILE) $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
+
+# Every dependency to its newest release that pyproject.toml allows; then `make test` and commit.
+upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
 
 run: $(STAMP)
 	$(VENV)/bin/o2c run
