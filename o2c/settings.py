@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         description="A keyed request still running after this long had its process die: a retry "
         "with the same Idempotency-Key takes it over.",
     )
+    mail_retention_days: int = Field(
+        30, ge=1, description="Days a sent e-mail's rendered body stays in the outbox."
+    )
+    idempotency_retention_hours: int = Field(
+        24, ge=1, description="Hours a stored Idempotency-Key answer is kept for repeats."
+    )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
     )

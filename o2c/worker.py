@@ -1,4 +1,5 @@
-"""The worker: every workflow and activity of o2c on one task queue, plus the outbox relay."""
+"""The worker: every workflow and activity of o2c on one task queue, plus the outbox relay and
+the retention purge."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
 from o2c.audit_actor import AuditActorInterceptor
 from o2c.relay import relay_forever
+from o2c.retention import purge_forever
 from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
 from workflows.collection.dunning_digest import DunningDigestWorkflow
@@ -72,7 +74,9 @@ async def run_worker(client: Client, engine: Engine, settings: Settings) -> None
     worker = build_worker(client, engine, settings)
     await ensure_schedules(client, settings.task_queue)
     relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
+    purge = asyncio.create_task(purge_forever(engine, settings))
     try:
         await worker.run()
     finally:
         relay.cancel()
+        purge.cancel()
