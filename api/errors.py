@@ -13,8 +13,9 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.duty_refusals import record_refusal
 from api.temporal_link import TemporalUnavailable
-from models.errors import ERROR_KINDS, Conflict, O2CError
+from models.errors import ERROR_KINDS, Conflict, Forbidden, O2CError
 
 # A workflow refuses an Update with a domain error kind's name (models.errors): same status.
 UPDATE_STATUS = {kind.__name__: kind.status_code for kind in ERROR_KINDS}
@@ -79,14 +80,19 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(O2CError)
-    async def domain_error(_: Request, exc: O2CError) -> JSONResponse:
+    async def domain_error(request: Request, exc: O2CError) -> JSONResponse:
+        if isinstance(exc, Forbidden):
+            await record_refusal(request, exc.message)
         body: dict[str, object] = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field
         return JSONResponse(body, status_code=exc.status_code)
 
     @app.exception_handler(WorkflowUpdateFailedError)
-    async def update_failed(_: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:
+    async def update_failed(request: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.type == Forbidden.__name__:
+            await record_refusal(request, cause.message)
         return update_error_response(exc)
 
     @app.exception_handler(TemporalUnavailable)

@@ -144,3 +144,13 @@ def record_role_denial(session: ModelSession, username: str, method: str, path: 
     attempt = {"method": method, "path": path}
     denial = _event("request", path, AuditAction.ROLE_DENIED, None, attempt, actor=username)
     append(session.connection(), [denial])
+
+
+def record_duty_refusal(
+    session: ModelSession, username: str, method: str, path: str, rule: str
+) -> None:
+    """A user whose role allows the route was refused by a rule about this record (their own
+    order, someone else's task, credit terms, their own write-off): the rule's words kept."""
+    attempt = {"method": method, "path": path, "rule": rule}
+    refusal = _event("request", path, AuditAction.DUTY_REFUSED, None, attempt, actor=username)
+    append(session.connection(), [refusal])

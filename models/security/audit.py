@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
     ROLE_DENIED = "role_denied"
+    DUTY_REFUSED = "duty_refused"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -12,6 +12,7 @@ from models.collection.messages import OpenTaskInput
 from models.collection.tasks import CollectionOutcome
 from tests import factories
 from tests.support.api_client import ApiClient
+from tests.support.audit import duty_refusals
 from tests.support.database import rows
 
 
@@ -34,5 +35,7 @@ async def test_a_collector_may_not_log_an_outcome_on_a_colleagues_task(
     assert refused.status_code == 403, refused.text
     assert refused.json()["detail"] == f"collection task {task.task_id} is assigned to carol"
     assert rows(sqlite_engine, CollectionOutcome) == 0
+    outcome = f"/api/v1/collection-tasks/{task.task_id}/outcome"
+    assert duty_refusals(sqlite_engine) == [("colin", outcome, refused.json()["detail"])]
     seen = await live_api.get(f"/collection-tasks/{task.task_id}", "colin")
     assert (seen["assignee"], seen["last_outcome"]) == ("carol", None)

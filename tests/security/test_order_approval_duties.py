@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from models.security.users import Role
 from tests import factories
 from tests.support.api_client import ApiClient
+from tests.support.audit import duty_refusals
 from tests.support.orders import level_waiting, status_of
 from tests.support.polling import eventually
 from tests.support.workflows import Flow
@@ -58,6 +59,11 @@ async def test_the_amender_of_a_revision_may_not_approve_it(
 
     assert amended.status_code == 403, amended.text
     assert amended.json()["detail"] == "nobody approves a revision they amended"
+    approve = f"/api/v1/orders/{order_id}/approve"
+    assert duty_refusals(sqlite_engine) == [
+        ("boss", approve, own.json()["detail"]),
+        ("amy", approve, "nobody approves a revision they amended"),
+    ]
     assert (await live_api.get(f"/orders/{order_id}", "rep"))["status"] == "pending_approval"
     await live_api.post(f"/orders/{order_id}/approve", "ann", {}, expect=200)
     await eventually(status_of(sqlite_engine, order_id), lambda s: s != "pending_approval")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from models.security.users import Role
 from tests import factories
 from tests.support.api_client import ApiClient
+from tests.support.audit import duty_refusals
 from tests.support.settings import make_settings
 
 
@@ -43,6 +44,9 @@ async def test_a_sales_rep_may_not_change_credit_terms(
     assert refused.status_code == 403, refused.text
     assert "only a credit manager" in refused.json()["detail"]
     assert finance.status_code == 403
+    path = f"/api/v1/customers/{customer.id}"
+    rule = refused.json()["detail"]
+    assert duty_refusals(engine) == [("sales", path, rule), ("finance", path, rule)]
     seen = await customer_as_seen(api, customer.id)
     assert (seen["credit_limit"], seen["credit_class"], seen["email"]) == (
         "10000.00",
@@ -107,6 +111,8 @@ async def test_a_large_raise_waits_for_a_second_credit_manager(
     own = await api.post(f"/credit-limit-changes/{change_id}/approve", Role.CREDIT_MANAGER)
     assert own.status_code == 403, own.text
     assert "other than who asked" in own.json()["detail"]
+    approve = f"/api/v1/credit-limit-changes/{change_id}/approve"
+    assert duty_refusals(engine) == [("credit_manager", approve, own.json()["detail"])]
     await api.post(f"/credit-limit-changes/{change_id}/approve", Role.SALES, expect=403)
     assert (await customer_as_seen(api, customer.id))["credit_limit"] == "10000.00"
 

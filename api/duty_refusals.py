@@ -1,0 +1,25 @@
+"""Refusals by a separated-duty rule (403 from a use case or a workflow's validator) go into the
+audit trail as `duty_refused`, like refusals by role do as `role_denied`: who, the route, the
+rule, and the address and request id of the request."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.engine import Engine
+
+from activities.security.audit_context import SYSTEM, current_audit_context
+from activities.security.audit_trail import record_duty_refusal
+from activities.transaction import run_command
+
+
+async def record_refusal(request: Request, rule: str) -> None:
+    """In a transaction of its own, after the refused command's rolled back; never as the
+    answer an Idempotency-Key keeps (that stays the refused request's)."""
+    actor = current_audit_context().actor
+    if actor == SYSTEM:  # no user was read: nothing to say who was refused
+        return
+    engine: Engine = request.app.state.database.engine
+    await run_in_threadpool(
+        run_command, engine, record_duty_refusal, actor, request.method, request.url.path, rule
+    )
