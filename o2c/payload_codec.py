@@ -104,12 +104,12 @@ class EncryptionCodec(PayloadCodec):
     def decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
             return payload  # written without the codec
-        key_id = payload.metadata.get(KEY_ID, b"").decode()
+        key_id = payload.metadata.get(KEY_ID, b"").decode(errors="replace")
         cipher = self.ciphers.get(key_id)
         if cipher is None:
             raise PayloadKeyError(f"payload encrypted with unknown key {key_id!r}")
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
         try:
             return Payload.FromString(cipher.decrypt(nonce, sealed, key_id.encode()))
-        except InvalidTag as exc:
+        except (InvalidTag, ValueError) as exc:  # altered, cut short, or another key's
             raise PayloadKeyError(f"payload does not open with key {key_id!r}") from exc

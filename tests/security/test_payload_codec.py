@@ -18,7 +18,7 @@ from models.security.audit import AuditEvent
 from models.security.users import Role
 from o2c.payload_codec import EncryptionCodec, PayloadKeyError, new_key, parse_keys, payload_keys
 from tests.support.api_client import ApiClient
-from tests.support.settings import make_settings
+from tests.support.settings import PAYLOAD_KEYS, make_settings
 
 UI = "http://127.0.0.1:8233"
 ORDER_INPUT = b'{"customer_id": 1, "total": "146.93"}'
@@ -118,6 +118,19 @@ async def test_a_payload_of_an_unknown_key_is_refused(api: ApiClient) -> None:
     answer = await api.post("/codec/decode", Role.OPS, body)
     assert answer.status_code == 422
     assert "elsewhere" in answer.text
+
+
+async def test_a_cut_short_or_altered_payload_is_refused_not_a_server_error(
+    api: ApiClient,
+) -> None:
+    sealed = EncryptionCodec(parse_keys({"test-1": PAYLOAD_KEYS["test-1"]})).encrypt(
+        Payload(data=ORDER_INPUT)
+    )
+    metadata = {k: b64(v) for k, v in sealed.metadata.items()}
+    for data in (sealed.data[:5], sealed.data[:-1] + b"x"):
+        body = {"payloads": [{"metadata": metadata, "data": b64(data)}]}
+        answer = await api.post("/codec/decode", Role.OPS, body)
+        assert answer.status_code == 422, answer.text
 
 
 async def test_rotated_keys_still_open_what_the_old_key_sealed() -> None:
