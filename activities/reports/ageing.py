@@ -2,9 +2,11 @@
 per bucket, from open amounts as they stood on `as_of`.
 
 Two sources give those open amounts. The ledger works for any date: an invoice's receivable
-lines posted up to `as_of`. The invoice's `outstanding` column is the same number, cheaper, but
-only when nothing was posted after `as_of` (a payment dated later would already be in it); the
-report uses it then and says which source it used."""
+lines posted up to `as_of`. The invoice's `outstanding` column is the sum of all its receivable
+lines, so it is that number when nothing was posted after `as_of`; the report uses it then and
+says which source it used. For an earlier date the ledger source reads the same sum the other
+way round: `outstanding` less the receivable lines posted after `as_of`, so it reads the open
+invoices and the few recent lines, not every line of the whole history."""
 
 from __future__ import annotations
 
@@ -13,7 +15,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, text, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from models.columns import MoneyColumn
@@ -46,6 +58,38 @@ def nothing_posted_after(session: Session, as_of: date) -> bool:
     return session.execute(later).first() is None
 
 
+def _open_on(as_of: date) -> Select[Any]:
+    """Every invoice issued by `as_of` with its receivable lines up to `as_of` not summing to
+    nothing: today's outstanding less what was posted after `as_of` (the invoices open now, and
+    those closed since by a later line)."""
+    invoice = Invoice.__table__.c  # type: ignore[attr-defined]
+    line = LedgerLine.__table__.c  # type: ignore[attr-defined]
+    later = (
+        select(line.invoice_id, func.sum(line.debit - line.credit).label("moved"))
+        .where(text(RECEIVABLE_LINE), line.posted_on > as_of, line.invoice_id.is_not(None))
+        .group_by(line.invoice_id)
+        .subquery()
+    )
+    open_now = (invoice.outstanding - func.coalesce(later.c.moved, 0)).label("open")
+    still_open = (
+        select(invoice.customer_id, invoice.currency, invoice.due_date, invoice.issue_date, open_now)
+        .outerjoin(later, later.c.invoice_id == invoice.id)
+        .where(invoice.issue_date <= as_of, text(OPEN_INVOICE), open_now != 0)
+    )
+    closed_since = (
+        select(
+            invoice.customer_id,
+            invoice.currency,
+            invoice.due_date,
+            invoice.issue_date,
+            (-later.c.moved).label("open"),
+        )
+        .join(later, later.c.invoice_id == invoice.id)
+        .where(invoice.issue_date <= as_of, invoice.outstanding == 0, later.c.moved != 0)
+    )
+    return select(union_all(still_open, closed_since).subquery())
+
+
 def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) -> Any:
     """(invoice id, customer, currency, dates, open amount) of every invoice open on `as_of`."""
     invoice = Invoice.__table__.c  # type: ignore[attr-defined]
@@ -58,26 +102,9 @@ def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) ->
             invoice.outstanding.label("open"),
         ).where(invoice.issue_date <= as_of, text(OPEN_INVOICE))
     else:
-        line = LedgerLine.__table__.c  # type: ignore[attr-defined]
-        per_invoice = (
-            select(line.invoice_id, func.sum(line.debit - line.credit).label("open"))
-            .where(text(RECEIVABLE_LINE), line.posted_on <= as_of, line.invoice_id.is_not(None))
-            .group_by(line.invoice_id)
-            .subquery()
-        )
-        query = (
-            select(
-                invoice.customer_id,
-                invoice.currency,
-                invoice.due_date,
-                invoice.issue_date,
-                per_invoice.c.open,
-            )
-            .join(per_invoice, per_invoice.c.invoice_id == invoice.id)
-            .where(invoice.issue_date <= as_of, per_invoice.c.open != 0)
-        )
+        query = _open_on(as_of)
     if customer_id is not None:
-        query = query.where(invoice.customer_id == customer_id)
+        query = query.where(query.selected_columns.customer_id == customer_id)
     return query.subquery()
 
 
