@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         description="A keyed request still running after this long had its process die: a retry "
         "with the same Idempotency-Key takes it over.",
     )
+    dashboard_refresh_seconds: float = Field(
+        60,
+        ge=0,
+        description="How long the dashboard shows the figures it read (saying as of when) before "
+        "it reads them again; 0 reads them on every visit.",
+    )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
     )

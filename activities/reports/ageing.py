@@ -58,6 +58,11 @@ def nothing_posted_after(session: Session, as_of: date) -> bool:
     return session.execute(later).first() is None
 
 
+def _item(invoice: Any) -> tuple[Any, ...]:
+    """What the ageing needs of an open invoice besides its open amount."""
+    return invoice.customer_id, invoice.currency, invoice.due_date, invoice.issue_date
+
+
 def _open_on(as_of: date) -> Select[Any]:
     """Every invoice issued by `as_of` with its receivable lines up to `as_of` not summing to
     nothing: today's outstanding less what was posted after `as_of` (the invoices open now, and
@@ -72,18 +77,12 @@ def _open_on(as_of: date) -> Select[Any]:
     )
     open_now = (invoice.outstanding - func.coalesce(later.c.moved, 0)).label("open")
     still_open = (
-        select(invoice.customer_id, invoice.currency, invoice.due_date, invoice.issue_date, open_now)
+        select(*_item(invoice), open_now)
         .outerjoin(later, later.c.invoice_id == invoice.id)
         .where(invoice.issue_date <= as_of, text(OPEN_INVOICE), open_now != 0)
     )
     closed_since = (
-        select(
-            invoice.customer_id,
-            invoice.currency,
-            invoice.due_date,
-            invoice.issue_date,
-            (-later.c.moved).label("open"),
-        )
+        select(*_item(invoice), (-later.c.moved).label("open"))
         .join(later, later.c.invoice_id == invoice.id)
         .where(invoice.issue_date <= as_of, invoice.outstanding == 0, later.c.moved != 0)
     )
@@ -94,13 +93,9 @@ def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) ->
     """(invoice id, customer, currency, dates, open amount) of every invoice open on `as_of`."""
     invoice = Invoice.__table__.c  # type: ignore[attr-defined]
     if source == AgeingSource.INVOICE:
-        query = select(
-            invoice.customer_id,
-            invoice.currency,
-            invoice.due_date,
-            invoice.issue_date,
-            invoice.outstanding.label("open"),
-        ).where(invoice.issue_date <= as_of, text(OPEN_INVOICE))
+        query = select(*_item(invoice), invoice.outstanding.label("open")).where(
+            invoice.issue_date <= as_of, text(OPEN_INVOICE)
+        )
     else:
         query = _open_on(as_of)
     if customer_id is not None:
