@@ -21,6 +21,7 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    literal,
     select,
     text,
     type_coerce,
@@ -63,10 +64,18 @@ def _item(invoice: Any) -> tuple[Any, ...]:
     return invoice.customer_id, invoice.currency, invoice.due_date, invoice.issue_date
 
 
-def _open_on(as_of: date) -> Select[Any]:
-    """Every invoice issued by `as_of` with its receivable lines up to `as_of` not summing to
-    nothing: today's outstanding less what was posted after `as_of` (the invoices open now, and
-    those closed since by a later line)."""
+def _open_now(as_of: date, customer_id: int | None) -> Select[Any]:
+    """The invoices issued by `as_of` and open today, each counted once."""
+    invoice = Invoice.__table__.c  # type: ignore[attr-defined]
+    query = select(*_item(invoice), invoice.outstanding.label("open"), literal(1).label("counted"))
+    query = query.where(invoice.issue_date <= as_of, text(OPEN_INVOICE))
+    return query if customer_id is None else query.where(invoice.customer_id == customer_id)
+
+
+def _moved_since(as_of: date, customer_id: int | None) -> Select[Any]:
+    """What was posted after `as_of` to the invoices issued by then, taken back off: with
+    `_open_now` it sums to the receivable lines posted up to `as_of`. `counted` corrects the
+    count of open invoices to those open on `as_of`."""
     invoice = Invoice.__table__.c  # type: ignore[attr-defined]
     line = LedgerLine.__table__.c  # type: ignore[attr-defined]
     later = (
@@ -75,42 +84,21 @@ def _open_on(as_of: date) -> Select[Any]:
         .group_by(line.invoice_id)
         .subquery()
     )
-    open_now = (invoice.outstanding - func.coalesce(later.c.moved, 0)).label("open")
-    still_open = (
-        select(*_item(invoice), open_now)
-        .outerjoin(later, later.c.invoice_id == invoice.id)
-        .where(invoice.issue_date <= as_of, text(OPEN_INVOICE), open_now != 0)
-    )
-    closed_since = (
-        select(*_item(invoice), (-later.c.moved).label("open"))
+    open_then = case((invoice.outstanding - later.c.moved != 0, 1), else_=0)
+    open_today = case((invoice.outstanding != 0, 1), else_=0)
+    counted = (open_then - open_today).label("counted")
+    query = (
+        select(*_item(invoice), (-later.c.moved).label("open"), counted)
         .join(later, later.c.invoice_id == invoice.id)
-        .where(invoice.issue_date <= as_of, invoice.outstanding == 0, later.c.moved != 0)
+        .where(invoice.issue_date <= as_of)
     )
-    return select(union_all(still_open, closed_since).subquery())
+    return query if customer_id is None else query.where(invoice.customer_id == customer_id)
 
 
-def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) -> Any:
-    """(invoice id, customer, currency, dates, open amount) of every invoice open on `as_of`."""
-    invoice = Invoice.__table__.c  # type: ignore[attr-defined]
-    if source == AgeingSource.INVOICE:
-        query = select(*_item(invoice), invoice.outstanding.label("open")).where(
-            invoice.issue_date <= as_of, text(OPEN_INVOICE)
-        )
-    else:
-        query = _open_on(as_of)
-    if customer_id is not None:
-        query = query.where(query.selected_columns.customer_id == customer_id)
-    return query.subquery()
-
-
-def _ageing_query(
-    source: AgeingSource,
-    as_of: date,
-    basis: AgeingBasis,
-    bounds: tuple[int, ...],
-    customer_id: int | None,
+def _bucket_sums(
+    items: Any, as_of: date, basis: AgeingBasis, bounds: tuple[int, ...]
 ) -> Select[Any]:
-    items = _open_amounts(source, as_of, customer_id)
+    """Per customer and currency: the open amounts summed per bucket, and how many were open."""
     basis_date = items.c.due_date if basis == AgeingBasis.DUE_DATE else items.c.issue_date
     overdue = items.c.due_date < as_of
     columns: list[ColumnElement[Any]] = [_money_sum(case((~overdue, items.c.open))).label(NOT_DUE)]
@@ -121,16 +109,39 @@ def _ageing_query(
             condition = and_(condition, basis_date >= earliest)
         columns.append(_money_sum(case((condition, items.c.open))).label(bucket.label))
     columns.append(_money_sum(items.c.open).label("total"))
-    totals = (
-        select(items.c.customer_id, items.c.currency, *columns)
-        .group_by(items.c.customer_id, items.c.currency)
-        .subquery()
-    )
+    return select(
+        items.c.customer_id, items.c.currency, *columns, func.sum(items.c.counted).label("counted")
+    ).group_by(items.c.customer_id, items.c.currency)
+
+
+def _ageing_query(
+    source: AgeingSource,
+    as_of: date,
+    basis: AgeingBasis,
+    bounds: tuple[int, ...],
+    customer_id: int | None,
+) -> Select[Any]:
+    """Today's open invoices summed in customer order (the open-invoice index's), and for a
+    date before the last posting, the later postings summed apart and taken off: sums add up,
+    so the bucket totals are exact, and the history's paid invoices are never read."""
+    names = [NOT_DUE, *[bucket.label for bucket in buckets(bounds)], "total"]
+    totals = _bucket_sums(_open_now(as_of, customer_id).subquery(), as_of, basis, bounds)
+    if source != AgeingSource.INVOICE:
+        moved = _bucket_sums(_moved_since(as_of, customer_id).subquery(), as_of, basis, bounds)
+        both = union_all(totals, moved).subquery()
+        totals = (
+            select(both.c.customer_id, both.c.currency)
+            .add_columns(*[_money_sum(both.c[name]).label(name) for name in names])
+            .group_by(both.c.customer_id, both.c.currency)
+            .having(func.sum(both.c.counted) > 0)
+        )
+    summed = totals.subquery()
     customer = Customer.__table__.c  # type: ignore[attr-defined]
     return (
-        select(customer.code, customer.name, totals)
-        .join(totals, totals.c.customer_id == customer.id)
-        .order_by(customer.code, totals.c.currency)
+        select(customer.code, customer.name, summed.c.customer_id, summed.c.currency)
+        .add_columns(*[summed.c[name] for name in names])
+        .join(summed, summed.c.customer_id == customer.id)
+        .order_by(customer.code, summed.c.currency)
     )
 
 
