@@ -279,7 +279,7 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
         try:
             started = time.perf_counter()
             answer = await client.get(screen.path)
-            first = (time.perf_counter() - started) * 1000
+            first_ms = (time.perf_counter() - started) * 1000
             if answer.status_code == 404:
                 lines.append(f"  {screen.name:<22} skipped: {screen.path} answers 404 here")
                 continue
@@ -302,7 +302,7 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
         lines.append(
             f"  {screen.name:<22} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms | plain SELECT p50 "
             f"{q50:7.1f} ms  p95 {q95:7.1f} ms | ratio p95 x{p95 / q95:.2f} | {verdict} | "
-            f"first render {first:.0f} ms"
+            f"first render {first_ms:.0f} ms"
         )
     return lines
 
