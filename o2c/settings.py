@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     idempotency_retention_hours: int = Field(
         24, ge=1, description="Hours a stored Idempotency-Key answer is kept for repeats."
     )
+    dashboard_refresh_seconds: float = Field(
+        60,
+        ge=0,
+        description="How long the dashboard shows the figures it read (saying as of when) before "
+        "it reads them again; 0 reads them on every visit.",
+    )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
     )

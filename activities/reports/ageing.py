@@ -2,9 +2,11 @@
 per bucket, from open amounts as they stood on `as_of`.
 
 Two sources give those open amounts. The ledger works for any date: an invoice's receivable
-lines posted up to `as_of`. The invoice's `outstanding` column is the same number, cheaper, but
-only when nothing was posted after `as_of` (a payment dated later would already be in it); the
-report uses it then and says which source it used."""
+lines posted up to `as_of`. The invoice's `outstanding` column is the sum of all its receivable
+lines, so it is that number when nothing was posted after `as_of`; the report uses it then and
+says which source it used. For an earlier date the ledger source reads the same sum the other
+way round: `outstanding` less the receivable lines posted after `as_of`, so it reads the open
+invoices and the few recent lines, not every line of the whole history."""
 
 from __future__ import annotations
 
@@ -13,7 +15,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, text, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from models.columns import MoneyColumn
@@ -46,49 +59,46 @@ def nothing_posted_after(session: Session, as_of: date) -> bool:
     return session.execute(later).first() is None
 
 
-def _open_amounts(source: AgeingSource, as_of: date, customer_id: int | None) -> Any:
-    """(invoice id, customer, currency, dates, open amount) of every invoice open on `as_of`."""
+def _item(invoice: Any) -> tuple[Any, ...]:
+    """What the ageing needs of an open invoice besides its open amount."""
+    return invoice.customer_id, invoice.currency, invoice.due_date, invoice.issue_date
+
+
+def _open_now(as_of: date, customer_id: int | None) -> Select[Any]:
+    """The invoices issued by `as_of` and open today, each counted once."""
     invoice = Invoice.__table__.c  # type: ignore[attr-defined]
-    if source == AgeingSource.INVOICE:
-        query = select(
-            invoice.customer_id,
-            invoice.currency,
-            invoice.due_date,
-            invoice.issue_date,
-            invoice.outstanding.label("open"),
-        ).where(invoice.issue_date <= as_of, text(OPEN_INVOICE))
-    else:
-        line = LedgerLine.__table__.c  # type: ignore[attr-defined]
-        per_invoice = (
-            select(line.invoice_id, func.sum(line.debit - line.credit).label("open"))
-            .where(text(RECEIVABLE_LINE), line.posted_on <= as_of, line.invoice_id.is_not(None))
-            .group_by(line.invoice_id)
-            .subquery()
-        )
-        query = (
-            select(
-                invoice.customer_id,
-                invoice.currency,
-                invoice.due_date,
-                invoice.issue_date,
-                per_invoice.c.open,
-            )
-            .join(per_invoice, per_invoice.c.invoice_id == invoice.id)
-            .where(invoice.issue_date <= as_of, per_invoice.c.open != 0)
-        )
-    if customer_id is not None:
-        query = query.where(invoice.customer_id == customer_id)
-    return query.subquery()
+    query = select(*_item(invoice), invoice.outstanding.label("open"), literal(1).label("counted"))
+    query = query.where(invoice.issue_date <= as_of, text(OPEN_INVOICE))
+    return query if customer_id is None else query.where(invoice.customer_id == customer_id)
 
 
-def _ageing_query(
-    source: AgeingSource,
-    as_of: date,
-    basis: AgeingBasis,
-    bounds: tuple[int, ...],
-    customer_id: int | None,
+def _moved_since(as_of: date, customer_id: int | None) -> Select[Any]:
+    """What was posted after `as_of` to the invoices issued by then, taken back off: with
+    `_open_now` it sums to the receivable lines posted up to `as_of`. `counted` corrects the
+    count of open invoices to those open on `as_of`."""
+    invoice = Invoice.__table__.c  # type: ignore[attr-defined]
+    line = LedgerLine.__table__.c  # type: ignore[attr-defined]
+    later = (
+        select(line.invoice_id, func.sum(line.debit - line.credit).label("moved"))
+        .where(text(RECEIVABLE_LINE), line.posted_on > as_of, line.invoice_id.is_not(None))
+        .group_by(line.invoice_id)
+        .subquery()
+    )
+    open_then = case((invoice.outstanding - later.c.moved != 0, 1), else_=0)
+    open_today = case((invoice.outstanding != 0, 1), else_=0)
+    counted = (open_then - open_today).label("counted")
+    query = (
+        select(*_item(invoice), (-later.c.moved).label("open"), counted)
+        .join(later, later.c.invoice_id == invoice.id)
+        .where(invoice.issue_date <= as_of)
+    )
+    return query if customer_id is None else query.where(invoice.customer_id == customer_id)
+
+
+def _bucket_sums(
+    items: Any, as_of: date, basis: AgeingBasis, bounds: tuple[int, ...]
 ) -> Select[Any]:
-    items = _open_amounts(source, as_of, customer_id)
+    """Per customer and currency: the open amounts summed per bucket, and how many were open."""
     basis_date = items.c.due_date if basis == AgeingBasis.DUE_DATE else items.c.issue_date
     overdue = items.c.due_date < as_of
     columns: list[ColumnElement[Any]] = [_money_sum(case((~overdue, items.c.open))).label(NOT_DUE)]
@@ -99,16 +109,39 @@ def _ageing_query(
             condition = and_(condition, basis_date >= earliest)
         columns.append(_money_sum(case((condition, items.c.open))).label(bucket.label))
     columns.append(_money_sum(items.c.open).label("total"))
-    totals = (
-        select(items.c.customer_id, items.c.currency, *columns)
-        .group_by(items.c.customer_id, items.c.currency)
-        .subquery()
-    )
+    return select(
+        items.c.customer_id, items.c.currency, *columns, func.sum(items.c.counted).label("counted")
+    ).group_by(items.c.customer_id, items.c.currency)
+
+
+def _ageing_query(
+    source: AgeingSource,
+    as_of: date,
+    basis: AgeingBasis,
+    bounds: tuple[int, ...],
+    customer_id: int | None,
+) -> Select[Any]:
+    """Today's open invoices summed in customer order (the open-invoice index's), and for a
+    date before the last posting, the later postings summed apart and taken off: sums add up,
+    so the bucket totals are exact, and the history's paid invoices are never read."""
+    names = [NOT_DUE, *[bucket.label for bucket in buckets(bounds)], "total"]
+    totals = _bucket_sums(_open_now(as_of, customer_id).subquery(), as_of, basis, bounds)
+    if source != AgeingSource.INVOICE:
+        moved = _bucket_sums(_moved_since(as_of, customer_id).subquery(), as_of, basis, bounds)
+        both = union_all(totals, moved).subquery()
+        totals = (
+            select(both.c.customer_id, both.c.currency)
+            .add_columns(*[_money_sum(both.c[name]).label(name) for name in names])
+            .group_by(both.c.customer_id, both.c.currency)
+            .having(func.sum(both.c.counted) > 0)
+        )
+    summed = totals.subquery()
     customer = Customer.__table__.c  # type: ignore[attr-defined]
     return (
-        select(customer.code, customer.name, totals)
-        .join(totals, totals.c.customer_id == customer.id)
-        .order_by(customer.code, totals.c.currency)
+        select(customer.code, customer.name, summed.c.customer_id, summed.c.currency)
+        .add_columns(*[summed.c[name] for name in names])
+        .join(summed, summed.c.customer_id == customer.id)
+        .order_by(customer.code, summed.c.currency)
     )
 
 

@@ -47,10 +47,25 @@ def order_lines(session: Session, order_id: int) -> list[OrderLine]:
 
 
 def to_public(session: Session, order: SalesOrder) -> OrderPublic:
-    lines = [OrderLinePublic.model_validate(line) for line in order_lines(session, order.id or 0)]
-    return OrderPublic.model_validate(
-        order, update={"workflow_id": order.workflow_id, "lines": lines}
+    return all_public(session, [order])[0]
+
+
+def all_public(session: Session, orders: list[SalesOrder]) -> list[OrderPublic]:
+    """The orders with their lines, the lines of all of them read at once."""
+    lines: dict[int, list[OrderLinePublic]] = {order.id or 0: [] for order in orders}
+    query = (
+        select(OrderLine)
+        .where(col(OrderLine.order_id).in_(list(lines)))
+        .order_by(col(OrderLine.order_id), col(OrderLine.line_no))
     )
+    for line in session.exec(query).all() if orders else []:
+        lines[line.order_id].append(OrderLinePublic.model_validate(line))
+    return [
+        OrderPublic.model_validate(
+            order, update={"workflow_id": order.workflow_id, "lines": lines[order.id or 0]}
+        )
+        for order in orders
+    ]
 
 
 def create_order(session: Session, data: OrderCreate, user: str, today: date) -> OrderPublic:
@@ -179,7 +194,7 @@ def list_orders(
     if total_max is not None:
         query = query.where(col(SalesOrder.total) <= total_max)
     rows, total = page(session, query, limit, offset)
-    return [to_public(session, order) for order in rows], total
+    return all_public(session, list(rows)), total
 
 
 def approvals_of(session: Session, order_id: int) -> list[ApprovalPublic]:

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from activities.reports.files import FileFormat, table_file
-from api.deps import DatabaseDep
+from api.deps import DatabaseDep, SettingsDep
 from api.downloads import download
 from api.pages.access import DASHBOARD, PageForbidden, page_user
+from api.pages.dashboard_cache import figures_cache
 from api.pages.dashboard_charts import charts
-from api.pages.dashboard_figures import EVERYTHING, TILES, read_figures
+from api.pages.dashboard_figures import EVERYTHING, TILES
 from api.pages.dashboard_tiles import tiles
 from api.pages.i18n import N_, known, translations
 from api.pages.screens import Screen, screen_of
@@ -28,22 +29,34 @@ CHARTS = EVERYTHING - {TILES}
 async def dashboard(
     db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
 ) -> HTMLResponse:
-    figures = await db.run(read_figures, screen.user, date.today())
+    cache = figures_cache(screen.request, screen.settings.dashboard_refresh_seconds)
+    reading = await db.run(cache.read, screen.user, date.today(), EVERYTHING)
     _ = translations(known(screen.user.language)).gettext
-    drawn = charts(figures, _)
-    return screen.show("app/dashboard.html", {"tiles": tiles(figures, _), "charts": drawn})
+    figures = reading.figures
+    context = {
+        "tiles": tiles(figures, _),
+        "charts": charts(figures, _),
+        "read_at": f"{reading.read_at:%H:%M:%S} UTC",
+    }
+    return screen.show("app/dashboard.html", context)
 
 
 @router.get("/dashboard/{chart}.xlsx")
 async def chart_workbook(
-    chart: str, db: DatabaseDep, user: Annotated[User, Depends(page_user(DASHBOARD))]
+    chart: str,
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: Annotated[User, Depends(page_user(DASHBOARD))],
 ) -> Response:
-    """The numbers of one chart as a workbook, headed in the reader's language."""
+    """The numbers of one chart as a workbook, headed in the reader's language: the numbers the
+    page shows, when it read them a moment ago."""
     if chart not in CHARTS:
         raise HTTPException(404, detail="no such chart")
     today = date.today()
-    figures = await db.run(read_figures, user, today, frozenset({chart}))
-    drawn = [c for c in charts(figures, translations(known(user.language)).gettext)]
+    cache = figures_cache(request, settings.dashboard_refresh_seconds)
+    reading = await db.run(cache.read, user, today, frozenset({chart}))
+    drawn = [c for c in charts(reading.figures, translations(known(user.language)).gettext)]
     found = next((c for c in drawn if c.key == chart), None)
     if found is None:
         raise PageForbidden(N_("This page is not open to your roles."))

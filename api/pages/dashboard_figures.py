@@ -71,6 +71,25 @@ class Figures:
 def read_figures(
     session: Session, user: User, today: date, parts: frozenset[str] = EVERYTHING
 ) -> Figures:
+    figures = read_reports(session, user, today, parts)
+    figures.waiting = waiting_for(session, user, parts)
+    return figures
+
+
+def sources(user: User) -> tuple[bool, bool, bool]:
+    """Which reports this person reads: the same for everyone with the same answer."""
+    return may_read(user, RECEIVABLES), may_read(user, ORDER_BOOK), may_read(user, CREDIT)
+
+
+def waiting_for(session: Session, user: User, parts: frozenset[str]) -> int | None:
+    """The orders waiting for this person's decision: theirs alone, so never kept."""
+    if INBOX.allows(user) and TILES in parts:
+        return approvals.inbox(session, user, TaskStatus.PENDING, 1, 0)[1]
+    return None
+
+
+def read_reports(session: Session, user: User, today: date, parts: frozenset[str]) -> Figures:
+    """Every figure but the waiting orders: those of the reports this person may read."""
     figures = Figures()
     if may_read(user, RECEIVABLES) and parts & {TILES, AGEING, OVERDUE}:
         figures.ageing = largest_balances(session, today, DEFAULT_BUCKETS, TOP_CUSTOMERS)
@@ -84,6 +103,4 @@ def read_figures(
             figures.statuses = orders_by_status(session)
     if may_read(user, CREDIT) and CREDIT_USE in parts:
         figures.credit = largest_exposures(session, TOP_CUSTOMERS)
-    if INBOX.allows(user) and TILES in parts:
-        figures.waiting = approvals.inbox(session, user, TaskStatus.PENDING, 1, 0)[1]
     return figures

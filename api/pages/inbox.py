@@ -8,19 +8,19 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from activities.master_data.customers import get_customer
 from activities.sales import approvals, orders
 from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
 from api.pages.access import INBOX, form_user
 from api.pages.actions import attempt
+from api.pages.customer_names import customer_names
 from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
 from api.routes.sales.orders import decide
 from models.fields import IdParam
 from models.sales.approvals import ApprovalTaskPublic, TaskStatus
-from models.sales.orders import OrderPublic
+from models.sales.orders import OrderPublic, SalesOrder
 from models.security.users import User
 
 router = APIRouter()
@@ -37,12 +37,10 @@ class InboxRow:
 def inbox_rows(session: Session, user: User, offset: int) -> tuple[list[InboxRow], int]:
     """The API's inbox (`GET /approvals`), with each order's customer and lines beside it."""
     tasks, total = approvals.inbox(session, user, TaskStatus.PENDING, PAGE_SIZE, offset)
-    rows = []
-    for task in tasks:
-        order = orders.get_order(session, task.order_id)
-        customer = get_customer(session, task.customer_id)
-        rows.append(InboxRow(task, customer.name, orders.to_public(session, order)))
-    return rows, total
+    wanted = select(SalesOrder).where(col(SalesOrder.id).in_({t.order_id for t in tasks}))
+    found = {o.id: o for o in orders.all_public(session, list(session.exec(wanted).all()))}
+    names = customer_names(session, {t.customer_id for t in tasks})
+    return [InboxRow(t, names[t.customer_id], found[t.order_id]) for t in tasks], total
 
 
 @router.get("/inbox", response_class=HTMLResponse)

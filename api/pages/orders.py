@@ -20,13 +20,14 @@ from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
 from api.deps import DatabaseDep
 from api.pages.access import ORDER_ENTRY, ORDERS
+from api.pages.customer_names import customer_names
 from api.pages.form_errors import field_errors
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import order_words
 from api.pages.screens import Screen, screen_of
 from models.errors import NotFound
 from models.fields import IdParam
-from models.master_data.customers import CustomerPublic
+from models.master_data.customers import Customer, CustomerPublic
 from models.money import Amount
 from models.sales.order_detail import OrderDetail
 from models.sales.order_status import CANCELLABLE, OrderStatus
@@ -36,7 +37,7 @@ from o2c.settings import Settings
 
 router = APIRouter()
 PAGE_SIZE = 25
-CUSTOMER_CHOICES = 500  # the customer filter's list
+CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
 
 
 class OrderFilter(BaseModel):
@@ -65,9 +66,9 @@ class OrderView:
 
 def order_rows(
     session: Session, chosen: OrderFilter, offset: int
-) -> tuple[list[OrderRow], int, list[CustomerPublic]]:
-    """A page of the API's order list, each order with its customer's name; and the customers
-    to filter by."""
+) -> tuple[list[OrderRow], int, CustomerPublic | None]:
+    """A page of the API's order list, each order with its customer's name; and the customer
+    filtered by, if one is."""
     found, total = orders.list_orders(
         session,
         PAGE_SIZE,
@@ -79,11 +80,10 @@ def order_rows(
         total_min=chosen.total_min,
         total_max=chosen.total_max,
     )
-    names: dict[int, str] = {}
-    for order in found:
-        names.setdefault(order.customer_id, get_customer(session, order.customer_id).name)
-    customers, _ = list_customers(session, CUSTOMER_CHOICES, 0)
-    return [OrderRow(order, names[order.customer_id]) for order in found], total, customers
+    names = customer_names(session, {order.customer_id for order in found})
+    chosen_one = session.get(Customer, chosen.customer_id) if chosen.customer_id else None
+    customer = CustomerPublic.model_validate(chosen_one) if chosen_one else None
+    return [OrderRow(order, names[order.customer_id]) for order in found], total, customer
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
@@ -140,7 +140,7 @@ async def order_list(
 ) -> HTMLResponse:
     chosen, typed, errors = _filter(request)
     offset = max(offset, 0)
-    rows, total, customers = await db.run(order_rows, chosen, offset)
+    rows, total, customer = await db.run(order_rows, chosen, offset)
     if errors:
         rows, total = [], 0
     kept = urlencode({k: v for k, v in typed.items() if v})
@@ -151,12 +151,23 @@ async def order_list(
         "page_size": PAGE_SIZE,
         "typed": typed,
         "errors": errors,
-        "customers": customers,
+        "customer": customer,
         "statuses": list(OrderStatus),
         "kept": kept,
         **order_words(),
     }
     return screen.show("app/orders_list.html", context)
+
+
+@router.get("/orders/filter/customers", response_class=HTMLResponse)
+async def customer_choices(
+    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(ORDERS))], q: str = ""
+) -> HTMLResponse:
+    """The customer filter's choices: those whose name or code holds what was typed (as
+    `GET /customers?q=`), a few at a time."""
+    text = q.strip()
+    found, _ = await db.run(list_customers, CUSTOMER_CHOICES, 0, text) if text else ([], 0)
+    return screen.show("app/orders_filter_customers.html", {"customers": found, "typed": text})
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -88,7 +88,8 @@ def _money(amount: Decimal, currency: str, language: str) -> str:
 
 
 def _day(value: date | None, language: str) -> str:
-    return formatting.day(value, language) if value else ""
+    """As `formatting.day` writes it, with the locale parsed once."""
+    return format_date(value, format="medium", locale=_locale(language)) if value else ""
 
 
 def _moment(value: datetime | None, language: str) -> str:

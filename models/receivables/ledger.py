@@ -98,3 +98,14 @@ RECEIVABLE_LINES_INDEX = Index(
     sqlite_where=text(RECEIVABLE_LINE),
     postgresql_where=text(RECEIVABLE_LINE),
 )
+# Ageing as of a past day takes what was posted after it off today's open amounts: this index
+# reads those lines as one range, however long the history before the day.
+RECEIVABLE_LINES_SINCE_INDEX = Index(
+    "ix_ledger_line_receivable_since",
+    col(LedgerLine.posted_on),
+    col(LedgerLine.invoice_id),
+    col(LedgerLine.debit),
+    col(LedgerLine.credit),
+    sqlite_where=text(RECEIVABLE_LINE),
+    postgresql_where=text(RECEIVABLE_LINE),
+)

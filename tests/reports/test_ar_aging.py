@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from activities.reports.ageing import AgeingSource, ageing_report
+from models.receivables.invoices import Invoice
+from models.receivables.ledger import Account, LedgerLine
 from models.reports.ageing import NOT_DUE, AgeingBasis, bucket_of
 from models.security.users import Role
 from tests import factories
@@ -125,6 +127,43 @@ def test_the_ledger_and_the_outstanding_column_give_the_same_report(engine: Engi
                 assert ledger.customers == fast.customers and ledger.totals == fast.totals
                 assert ageing_report(*args).source == "invoice"  # nothing posted after
         assert ageing_report(session, ago(3), AgeingBasis.DUE_DATE, (30,)).source == "ledger"
+
+
+def test_a_past_as_of_matches_the_ledger_lines_posted_by_then(engine: Engine) -> None:
+    """The as-of path reads today's outstanding less what was posted later: on any past day it
+    must give each customer the sum of their receivable lines posted up to that day, with the
+    invoices paid in full since, partly paid since, and issued since."""
+    rng = random.Random(11)
+    accounts = [factories.customer(engine, f"P{n}").id for n in range(5)]
+    for _ in range(30):
+        account = rng.choice(accounts)
+        issued = ago(rng.randint(0, 200))
+        price = f"{rng.randint(1, 900)}.{rng.randint(0, 99):02d}"
+        billed = factories.invoice(engine, account, price, tax_rate="0", issued=issued)
+        third = (Decimal(price) / 3).quantize(Decimal("0.01"))
+        # Nothing paid, paid in full, a third paid, or a third and then the rest.
+        paid = rng.choice([[], [Decimal(price)], [third], [third, Decimal(price) - third]])
+        for part in paid:
+            received = min(TODAY, issued + timedelta(days=rng.randint(0, 90)))
+            allocations = {billed.id: part}
+            factories.payment(
+                engine, account, str(part), received_on=received, allocations=allocations
+            )
+    with Session(engine) as session:
+        lines = session.exec(
+            select(LedgerLine).where(LedgerLine.account == Account.RECEIVABLES)
+        ).all()
+        owner = {i.id: i.customer_id for i in session.exec(select(Invoice)).all()}
+        for as_of in (ago(1), ago(20), ago(60), ago(150)):
+            expected: dict[int, Decimal] = {}
+            for line in lines:
+                if line.posted_on <= as_of and line.invoice_id is not None:
+                    who = owner[line.invoice_id]
+                    expected[who] = expected.get(who, Decimal(0)) + line.debit - line.credit
+            report = ageing_report(session, as_of, AgeingBasis.DUE_DATE, (30, 60, 90))
+            assert report.source == "ledger"
+            shown = {c.customer_id: c.total for c in report.customers}
+            assert shown == {who: total for who, total in expected.items() if total}
 
 
 def test_the_sql_buckets_match_the_pure_rule(engine: Engine) -> None:

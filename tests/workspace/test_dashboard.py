@@ -77,6 +77,21 @@ async def test_collection_effectiveness_counts_what_the_period_collected(
     assert kpi(home, "cei-USD") == "50.0%"
 
 
+async def test_the_page_shows_its_figures_as_of_when_they_were_read_and_keeps_them_a_while(
+    person: Callable[[], Person], sqlite_engine: Engine
+) -> None:
+    two_invoices_one_overdue(sqlite_engine)
+    finance = person()
+    await finance.log_in("finance")
+    home = (await finance.open("/app")).text
+    read_at = re.search(r"Figures as of (\d\d:\d\d:\d\d UTC)\.", home)
+    assert read_at and kpi(home, "open-USD") == "1,210.00"
+    factories.payment(sqlite_engine, 1, "550.00", received_on=TODAY)
+    again = (await finance.open("/app")).text
+    # Read a moment ago: the same figures, saying when they were read.
+    assert kpi(again, "open-USD") == "1,210.00" and read_at.group(0) in again
+
+
 async def test_each_chart_downloads_as_a_workbook_with_the_numbers_of_its_table(
     person: Callable[[], Person], sqlite_engine: Engine
 ) -> None:

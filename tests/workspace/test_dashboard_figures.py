@@ -4,7 +4,7 @@ overdue balances), DSO, collection effectiveness, bookings, statuses and credit 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
@@ -13,7 +13,8 @@ from sqlmodel import Session
 from activities.reports.ageing import ageing_report
 from activities.reports.largest_balances import largest_balances
 from activities.security.users import find_user
-from api.pages.dashboard_figures import read_figures
+from api.pages.dashboard_cache import FiguresCache
+from api.pages.dashboard_figures import EVERYTHING, read_figures
 from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
 from tests import factories
 
@@ -62,3 +63,32 @@ def test_finance_figures_come_out_exact_on_either_database(engine: Engine) -> No
     assert [(c.code, c.exposure, c.used_pct) for c in figures.credit or []] == [
         ("ACME", Decimal("660.00"), Decimal("33.0"))
     ]
+
+
+def test_kept_figures_are_read_again_once_older_than_the_refresh_time(engine: Engine) -> None:
+    today = date.today()
+    factories.one_user_per_role(engine)
+    acme = factories.customer(engine)
+    factories.product(engine)
+    factories.invoice(engine, acme.id, "1000.00", due=today - timedelta(days=45))
+    now = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    cache = FiguresCache(60, clock=lambda: now)
+
+    def open_receivables() -> tuple[Decimal, datetime]:
+        with Session(engine) as session:
+            finance = find_user(session, "finance")
+            assert finance is not None
+            reading = cache.read(session, finance, today, EVERYTHING)
+        assert reading.figures.ageing is not None
+        return reading.figures.ageing.totals[0].total, reading.read_at
+
+    assert open_receivables() == (Decimal("1100.00"), now)
+    factories.payment(engine, acme.id, "550.00", received_on=today)
+    read_at = now
+    now += timedelta(seconds=59)
+    assert open_receivables() == (Decimal("1100.00"), read_at)  # as of the first reading
+    now += timedelta(seconds=1)
+    assert open_receivables() == (Decimal("550.00"), now)  # a minute on: read again
+    with Session(engine) as session:  # and exact: what the ageing report says now
+        report = ageing_report(session, today, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS)
+    assert report.totals[0].total == Decimal("550.00")

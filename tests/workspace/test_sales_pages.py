@@ -78,6 +78,24 @@ async def test_the_order_list_filters_by_status_customer_dates_and_total(
     assert 'value="lots"' in wrong.text  # what was typed stays in the filter
 
 
+async def test_the_customer_filter_offers_the_customers_matching_what_is_typed(
+    rep: Person, sqlite_engine: Engine
+) -> None:
+    acme = factories.customer(sqlite_engine)
+    beta = factories.customer(sqlite_engine, "BETA")
+    for n in range(30):  # a customer list too long to offer whole
+        factories.customer(sqlite_engine, f"X{n:02d}")
+
+    listed = await rep.open(f"/app/orders?customer_id={beta.id}")
+    assert f'<option value="{beta.id}" selected>BETA Ltd (BETA)</option>' in listed.text
+    assert "ACME Ltd" not in listed.text and "X00" not in listed.text  # no whole list
+    offered = (await rep.open("/app/orders/filter/customers?q=acm")).text
+    assert f'<option value="{acme.id}">ACME Ltd (ACME)</option>' in offered
+    assert "BETA" not in offered and '<option value="">Any</option>' in offered
+    nothing = (await rep.open("/app/orders/filter/customers?q=zzz")).text
+    assert "No customer matches “zzz”." in nothing
+
+
 async def test_the_order_list_pages_on_the_server_keeping_the_filter(
     rep: Person, sqlite_engine: Engine
 ) -> None:
