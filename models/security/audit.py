@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
     ROLE_DENIED = "role_denied"
+    IMPORTED = "imported"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -1,0 +1,191 @@
+"""Importing open invoices (opening balances): each becomes an invoice under its old number,
+with its instalments, what was already paid, a ledger entry receivables / opening balance (so
+the trial balance still balances), and its collection workflow queued in the outbox, at the
+dunning level its days past due call for and spread out to the configured start rate."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from activities.collection.dunning import terms_for_customer
+from activities.imports.kind import WriteContext, Written
+from activities.imports.row_checks import build, filled, read_cells, refuse
+from activities.receivables.ledger import post
+from activities.workflow_outbox import enqueue
+from models.collection.dunning_terms import DunningTerms
+from models.imports.cells import CellError, amount, day, text
+from models.imports.jobs import RowError
+from models.imports.kinds import OPEN_INVOICE_COLUMNS
+from models.imports.opening import Instalment, OpeningInvoice, start_level
+from models.master_data.customers import Customer
+from models.money import ZERO
+from models.outbox import OutboxKind
+from models.receivables.instalments import open_per_instalment
+from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceStatus
+from models.receivables.ledger import Account, credit, debit
+from models.sales.messages import INVOICE_COLLECTION_WORKFLOW, InvoiceCollectionInput
+
+INSTALMENT = re.compile(r"\s*([^=]+?)\s*=\s*(.+?)\s*")
+
+
+class OpenInvoiceImport:
+    columns = OPEN_INVOICE_COLUMNS
+
+    def __init__(self) -> None:
+        self.customers: dict[str, tuple[int, str]] = {}
+        self.imported: dict[str, tuple[str, Decimal, Decimal]] = {}
+        self.terms: dict[int, DunningTerms] = {}
+        self.queued = 0
+
+    def prepare(self, session: Session) -> None:
+        rows = session.exec(select(Customer.code, Customer.id, Customer.currency)).all()
+        self.customers = {code: (id_ or 0, currency) for code, id_, currency in rows}
+        invoices = session.exec(
+            select(col(Invoice.number), col(Customer.code), col(Invoice.total), col(Invoice.paid))
+            .join(Customer, col(Customer.id) == col(Invoice.customer_id))
+            .where(col(Invoice.key).startswith("import/"))
+        ).all()
+        self.imported = {n: (c, Decimal(t), Decimal(p)) for n, c, t, p in invoices}
+
+    def check(self, number: int, row: dict[str, object]) -> OpeningInvoice:
+        cells = filled(row)
+        errors: list[RowError] = []
+        code = text(cells.get("customer_code")).upper()
+        customer = self.customers.get(code)
+        if code and customer is None:
+            message = f"customer {code} does not exist (import customers first)"
+            errors.append(RowError(row=number, column="customer_code", message=message))
+        currency = text(cells.get("currency")).upper() or "USD"
+        parsers = {
+            "issue_date": day,
+            "due_date": day,
+            "amount": lambda value: amount(value, currency),
+            "paid": lambda value: amount(value, currency),
+            "instalments": lambda value: _instalments(value, currency),
+        }
+        values = read_cells(number, cells, parsers, errors)
+        invoice = build(OpeningInvoice, number, values, errors)
+        if customer is not None and customer[1] != invoice.currency:
+            message = f"customer {code} is billed in {customer[1]}, not {invoice.currency}"
+            raise refuse(number, "currency", message)
+        before = self.imported.get(invoice.number)
+        if before is not None and before != (code, invoice.amount, invoice.paid):
+            message = (
+                f"invoice {invoice.number} was imported before with other values; "
+                "change it in o2c (payments, credit notes), not by importing again"
+            )
+            raise refuse(number, "number", message)
+        return invoice
+
+    def key(self, checked: OpeningInvoice) -> str:
+        return checked.number
+
+    def write(
+        self, session: Session, batch: list[OpeningInvoice], context: WriteContext
+    ) -> Written:
+        written = Written()
+        taken = set(
+            session.exec(
+                select(Invoice.number).where(col(Invoice.number).in_([i.number for i in batch]))
+            ).all()
+        )
+        for opening in batch:
+            if opening.number in taken:
+                written.unchanged += 1
+                continue
+            invoice = self._invoice(session, opening)
+            self._queue_collection(session, invoice, context)
+            written.created += 1
+            written.starts += 1
+        return written
+
+    def _invoice(self, session: Session, opening: OpeningInvoice) -> Invoice:
+        customer_id, _ = self.customers[opening.customer_code]
+        invoice = Invoice(
+            number=opening.number,
+            customer_id=customer_id,
+            currency=opening.currency,
+            issue_date=opening.issue_date,
+            due_date=opening.due_date,
+            subtotal=opening.amount,
+            tax=ZERO,
+            total=opening.amount,
+            paid=opening.paid,
+            credited=ZERO,
+            written_off=ZERO,
+            outstanding=opening.outstanding,
+            status=InvoiceStatus.PARTIALLY_PAID if opening.paid else InvoiceStatus.OPEN,
+            key=f"import/{opening.number}",
+        )
+        session.add(invoice)
+        session.flush()
+        assert invoice.id is not None
+        plan = opening.plan
+        opens = open_per_instalment([i.amount for i in plan], opening.paid)
+        for seq, (part, still_open) in enumerate(zip(plan, opens, strict=True), start=1):
+            session.add(
+                InvoiceInstalment(
+                    invoice_id=invoice.id,
+                    seq=seq,
+                    due_date=part.due_date,
+                    amount=part.amount,
+                    outstanding=still_open,
+                )
+            )
+        post(
+            session,
+            key=f"invoice-{invoice.id}/opening-balance",
+            posted_on=opening.issue_date,
+            document="invoice",
+            document_id=invoice.id,
+            customer_id=customer_id,
+            lines=[
+                debit(Account.RECEIVABLES, opening.outstanding, invoice.id),
+                credit(Account.OPENING_BALANCE, opening.outstanding),
+            ],
+            memo=f"opening balance {opening.number}",
+        )
+        return invoice
+
+    def _queue_collection(self, session: Session, invoice: Invoice, context: WriteContext) -> None:
+        """Its collection, due to start `queued / rate` seconds from now: the relay takes the
+        starts as they fall due, so a million invoices do not start at once."""
+        terms = self.terms.get(invoice.customer_id)
+        if terms is None:
+            terms = self.terms[invoice.customer_id] = terms_for_customer(
+                session, invoice.customer_id
+            )
+        message = enqueue(
+            session,
+            key=f"start:{invoice.workflow_id}/import-{context.job_id}",
+            kind=OutboxKind.START_WORKFLOW,
+            target=invoice.workflow_id,
+            name=INVOICE_COLLECTION_WORKFLOW,
+            payload=InvoiceCollectionInput(
+                invoice_id=invoice.id or 0,
+                customer_id=invoice.customer_id,
+                due_date=invoice.due_date,
+                outstanding=invoice.outstanding,
+                start_at_level=start_level(terms, invoice.due_date, context.as_of),
+            ).model_dump(mode="json"),
+        )
+        delay = timedelta(seconds=self.queued / context.starts_per_second)
+        message.next_attempt_at = datetime.now(UTC) + delay
+        session.add(message)
+        self.queued += 1
+
+
+def _instalments(value: object, currency: str) -> list[Instalment]:
+    """ "2025-10-01=600;2025-11-01=600": each due date and its amount."""
+    parts = [part for part in text(value).split(";") if part.strip()]
+    plan = []
+    for part in parts:
+        match = INSTALMENT.fullmatch(part)
+        if match is None:
+            raise CellError(f"{part!r} is not date=amount")
+        plan.append(Instalment(due_date=day(match[1]), amount=amount(match[2], currency)))
+    return plan
