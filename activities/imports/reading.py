@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -142,8 +141,18 @@ def rows(source: ImportFile, columns: Sequence[Column]) -> Iterator[tuple[int, d
         if len(cells) > len(names) and any(text(c) for c in cells[len(names) :]):
             raise refused(number, None, f"{len(cells)} cells, but the header names {len(names)}")
         row = {name: cell for name, cell in zip(names, cells, strict=False) if name}
+        if source.is_xlsx:
+            _refuse_formulas(number, row)
         if any(text(value) for value in row.values()):
             yield number, row
+
+
+def _refuse_formulas(number: int, row: dict[str, object]) -> None:
+    """Read with data_only=False, a formula cell holds its formula: the value a spreadsheet
+    last computed is not something to import on trust."""
+    for name, value in row.items():
+        if isinstance(value, str) and value.startswith("="):
+            raise refused(number, name, f"a formula ({value}): paste the values instead")
 
 
 def _csv_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
@@ -156,8 +165,11 @@ def _csv_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
             codecs.lookup(encoding)
         except LookupError as exc:
             raise refused(0, None, f"unknown encoding {encoding!r}") from exc
-        stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-        reader = csv.reader(stream)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        # Line by line, so a byte that is not of the encoding is named by its row: no encoding
+        # read here uses the newline byte inside a character.
+        lines = (decoder.decode(line) for line in raw)
+        reader = csv.reader(lines)
         number = 0
         try:
             for number, cells in enumerate(reader, start=1):
