@@ -49,9 +49,14 @@ def build(model: type[M], number: int, values: dict[str, Any], errors: list[RowE
     try:
         built = model.model_validate(values)
     except ValidationError as exc:
+        refused = {error.column for error in errors}
         for error in exc.errors():
             column = str(error["loc"][0]) if error["loc"] else None
+            if column in refused:
+                continue  # its cell was refused already, saying why
             message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "missing":
+                message = "required: the cell is empty"
             errors.append(RowError(row=number, column=column, message=message))
         raise RowRefused(errors) from None
     if errors:

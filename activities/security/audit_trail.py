@@ -146,9 +146,7 @@ def record_role_denial(session: ModelSession, username: str, method: str, path: 
     append(session.connection(), [denial])
 
 
-def record_import(
-    session: ModelSession, job_id: int, actor: str, summary: dict[str, Any]
-) -> None:
+def record_import(session: ModelSession, job_id: int, actor: str, summary: dict[str, Any]) -> None:
     """An import written: its kind, its file's name and SHA-256, what it created and changed
     (each created or changed record leaves its own row too)."""
     event = _event("import_job", str(job_id), AuditAction.IMPORTED, None, summary, actor=actor)

@@ -77,7 +77,7 @@ def test_file_above_the_size_limit_is_refused(engine: Engine, tmp_path: Path) ->
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_formula_in_a_cell_is_refused(engine: Engine, tmp_path: Path) -> None:
-    path = xlsx_file(tmp_path / "c.xlsx", [HEADER, ["C1", "=HYPERLINK(\"x\")", *GOOD[2:]]])
+    path = xlsx_file(tmp_path / "c.xlsx", [HEADER, ["C1", '=HYPERLINK("x")', *GOOD[2:]]])
     [(row, column, message)] = refusal(engine, path)
     assert (row, column) == (2, "name")
     assert message == 'a formula (=HYPERLINK("x")): paste the values instead'
