@@ -76,6 +76,15 @@ class ImportJob(SQLModel, table=True):
     finished_at: datetime | None = optional_timestamp_field()
 
 
+class ImportProgress(BaseModel):
+    """A running import's pass: rows so far, their rate, and the time left when known."""
+
+    phase: str
+    rows: int
+    rows_per_second: float
+    eta_seconds: float | None = None
+
+
 class ImportJobPublic(SQLModel):
     id: int
     kind: ImportKind
@@ -91,6 +100,8 @@ class ImportJobPublic(SQLModel):
     failure: str | None
     created_at: datetime
     finished_at: datetime | None
+    progress: ImportProgress | None = None
+    workflows_started: int | None = None
 
 
 class ImportAccepted(BaseModel):

@@ -1,0 +1,72 @@
+"""Imports from the old system: upload a file (checked, then written all or nothing in the
+background), follow its job, download each kind's template."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from activities.imports.jobs import open_job, run_import
+from activities.imports.reading import ImportFile, file_sha256
+from activities.imports.status import import_status
+from activities.imports.templates import template_xlsx
+from api.deps import CurrentUser, DatabaseDep, SettingsDep, reader, require
+from api.downloads import download
+from models.fields import IdParam
+from models.imports.jobs import ImportAccepted, ImportJobPublic
+from models.imports.kinds import ImportKind
+from models.security.users import Role
+from notifications.tables import XLSX
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+IMPORTERS = require(Role.FINANCE)
+
+
+@router.post("", status_code=202, dependencies=[IMPORTERS])
+async def start_import(
+    kind: Annotated[ImportKind, Form()],
+    file: UploadFile,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    background: BackgroundTasks,
+    dry_run: Annotated[bool, Form()] = False,
+    as_of: Annotated[date | None, Form()] = None,
+) -> ImportAccepted:
+    """Checks every row, then (unless `dry_run` or a bad row) writes the file in one
+    transaction; `GET /imports/{id}` follows it."""
+    name = Path(file.filename or "upload").name
+    folder = settings.data_dir / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}-{name}"
+    with stored.open("wb") as out:
+        await run_in_threadpool(shutil.copyfileobj, file.file, out)
+    job = await db.run(
+        open_job,
+        kind=kind,
+        file_name=name,
+        file_sha256=await run_in_threadpool(file_sha256, stored),
+        user=user.username,
+        dry_run=dry_run,
+        as_of=as_of or date.today(),
+    )
+    source = ImportFile(stored, name, None, settings.import_max_bytes)
+    background.add_task(run_import, db.engine, job.id, source, settings.import_starts_per_second)
+    return ImportAccepted(id=job.id, status=job.status)
+
+
+@router.get("/templates/{kind}", dependencies=[reader(Role.FINANCE)])
+async def template(kind: ImportKind) -> Response:
+    """An .xlsx with the header row, one example row and a sheet of each column's rule."""
+    return download(template_xlsx(kind), XLSX, f"o2c-{kind.value}-template.xlsx")
+
+
+@router.get("/{import_id}", dependencies=[reader(Role.FINANCE)])
+async def get_import(import_id: IdParam, db: DatabaseDep) -> ImportJobPublic:
+    return await db.run(import_status, import_id)
