@@ -20,7 +20,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
-from api.routes.imports import imports
+from api.routes.imports import exports, imports
 from api.routes.master_data import credit_limit_changes, customers, products
 from api.routes.operations import outbox
 from api.routes.receivables import (
@@ -102,6 +102,7 @@ def create_app(
         health,
         outbox,
         imports,
+        exports,
     ):
         v1.include_router(module.router)
     app.include_router(v1)

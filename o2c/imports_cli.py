@@ -1,6 +1,6 @@
-"""`o2c import KIND FILE` and `o2c import-template KIND`: bring customers, products and open
-invoices over from the old system, with a progress bar, every bad row listed, nothing written
-unless the whole file is good."""
+"""`o2c import KIND FILE`, `o2c import-template KIND OUT`, `o2c export KIND OUT`: customers,
+products and open invoices from the old system, with a progress bar, every bad row listed,
+nothing written unless the whole file is good; and back out in the same files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from activities.imports.exports import export_file
 from activities.imports.jobs import open_job, run_import
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import ImportFile, file_sha256
@@ -108,6 +109,20 @@ def import_template(
     typer.echo(f"template for {kind.value} written to {out}")
 
 
+def export_kind(
+    kind: Annotated[ImportKind, typer.Argument(help="What to export.")],
+    out: Annotated[Path, typer.Argument(help="Where to write the file.")],
+    file_format: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+) -> None:
+    """Export a kind in the file its import reads (an import of it writes the same data)."""
+    if file_format not in ("csv", "xlsx"):
+        raise typer.BadParameter("csv or xlsx", param_hint="--format")
+    engine = engine_for(get_settings().sqlalchemy_url)
+    out.write_bytes(run_command(engine, export_file, kind, file_format))
+    typer.echo(f"{kind.value} exported to {out}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_file)
     app.command("import-template")(import_template)
+    app.command("export")(export_kind)

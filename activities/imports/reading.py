@@ -13,12 +13,14 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
 from models.imports.cells import text
 from models.imports.jobs import RowError
 from models.imports.kinds import Column
+from notifications.tables import formula_like
 
 SAMPLE_BYTES = 64 * 1024
 ENCODINGS = ("utf-8", "gb18030", "big5")
@@ -147,11 +149,19 @@ def rows(source: ImportFile, columns: Sequence[Column]) -> Iterator[tuple[int, d
             yield number, row
 
 
+class Formula(str):
+    """A formula cell's text (read with data_only=False): what a spreadsheet last computed from
+    it is not something to import on trust. Text that merely starts with "=" is no formula."""
+
+
+def _value(cell: Any) -> object:
+    value = cell.value
+    return Formula(value) if getattr(cell, "data_type", None) == "f" else value
+
+
 def _refuse_formulas(number: int, row: dict[str, object]) -> None:
-    """Read with data_only=False, a formula cell holds its formula: the value a spreadsheet
-    last computed is not something to import on trust."""
     for name, value in row.items():
-        if isinstance(value, str) and value.startswith("="):
+        if isinstance(value, Formula):
             raise refused(number, name, f"a formula ({value}): paste the values instead")
 
 
@@ -173,7 +183,7 @@ def _csv_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
         number = 0
         try:
             for number, cells in enumerate(reader, start=1):
-                yield number, list(cells)
+                yield number, [_unquoted(cell) for cell in cells]
         except UnicodeDecodeError as exc:
             message = (
                 f"is not {encoding} text ({exc.reason}); save the file as UTF-8 "
@@ -182,6 +192,11 @@ def _csv_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
             raise refused(number + 1, None, message) from exc
         except csv.Error as exc:
             raise refused(number + 1, None, f"not a CSV row: {exc}") from exc
+
+
+def _unquoted(cell: str) -> str:
+    """The quote o2c's own CSV export (and Excel) puts before text that would run as a formula."""
+    return cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
 
 
 def _xlsx_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
@@ -197,8 +212,8 @@ def _xlsx_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
         raise refused(0, None, f"not a readable .xlsx file: {exc}") from exc
     try:
         sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            yield number, [_value(cell) for cell in cells]
     finally:
         book.close()
 
