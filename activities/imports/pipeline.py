@@ -80,5 +80,8 @@ def write(
     for batch in batches(source, kind):
         written.add(kind.write(session, batch, context))
         session.flush()
+        # Written rows leave the session: its identity map, and every later flush's look at
+        # what changed, stay the size of one batch, not of the file.
+        session.expunge_all()
         progress.advance(len(batch))
     return written
