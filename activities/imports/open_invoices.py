@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from activities.collection.dunning import terms_for_customer
@@ -31,6 +30,10 @@ from models.receivables.ledger import Account, credit, debit
 from models.sales.messages import INVOICE_COLLECTION_WORKFLOW, InvoiceCollectionInput
 from models.workflow_ids import invoice_workflow_id
 
+# Core tables: the ORM's bulk insert of a list of rows still runs one statement a row here.
+INVOICES = Invoice.__table__  # type: ignore[attr-defined]
+INSTALMENTS = InvoiceInstalment.__table__  # type: ignore[attr-defined]
+OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 INSTALMENT = re.compile(r"\s*([^=]+?)\s*=\s*(.+?)\s*")
 
 
@@ -99,19 +102,21 @@ class OpenInvoiceImport:
         if not fresh:
             return written
         now = datetime.now(UTC)
-        ids = list(
-            session.execute(
-                insert(Invoice).returning(col(Invoice.id), sort_by_parameter_order=True),
-                [self._invoice_row(opening, now) for opening in fresh],
-            ).scalars()
+        # A plain executemany, then the ids by number: RETURNING with the rows' order kept
+        # makes SQLite insert one row at a time.
+        rows = [self._invoice_row(opening, now) for opening in fresh]
+        session.connection().execute(INVOICES.insert(), rows)
+        numbered = select(Invoice.number, Invoice.id).where(
+            col(Invoice.number).in_([opening.number for opening in fresh])
         )
+        by_number = dict(session.exec(numbered).all())
+        ids = [by_number[opening.number] or 0 for opening in fresh]
         pairs = list(zip(ids, fresh, strict=True))
-        session.execute(insert(InvoiceInstalment), [r for i, o in pairs for r in _parts(i, o)])
+        parts = [row for i, o in pairs for row in _parts(i, o)]
+        session.connection().execute(INSTALMENTS.insert(), parts)
         post_many(session, [self._posting(i, o) for i, o in pairs])
-        session.execute(
-            insert(OutboxMessage),
-            [self._collection_start(session, i, o, context, now) for i, o in pairs],
-        )
+        starts = [self._collection_start(session, i, o, context, now) for i, o in pairs]
+        session.connection().execute(OUTBOX.insert(), starts)
         written.created = written.starts = len(fresh)
         return written
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.base import utcnow
@@ -104,6 +104,11 @@ def account_balance(session: Session, account: Account, as_of: date | None = Non
     return Decimal(value) if value is not None else ZERO
 
 
+# Core tables for post_many: the ORM's bulk insert of a list runs one statement a row here.
+ENTRIES = LedgerEntry.__table__  # type: ignore[attr-defined]
+LINES = LedgerLine.__table__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Posting:
     """One entry of a batch for `post_many`: what `post` takes, as a value."""
@@ -130,8 +135,8 @@ def post_many(session: Session, postings: list[Posting]) -> int:
     if not fresh:
         return 0
     now = utcnow()
-    ids = session.execute(
-        insert(LedgerEntry).returning(col(LedgerEntry.id), sort_by_parameter_order=True),
+    session.connection().execute(
+        ENTRIES.insert(),
         [
             {
                 "key": p.key,
@@ -144,9 +149,15 @@ def post_many(session: Session, postings: list[Posting]) -> int:
             }
             for p in fresh
         ],
-    ).scalars()
-    session.execute(
-        insert(LedgerLine),
+    )
+    # The ids by key: RETURNING with the rows' order kept makes SQLite insert one at a time.
+    query = select(LedgerEntry.key, LedgerEntry.id).where(
+        col(LedgerEntry.key).in_([p.key for p in fresh])
+    )
+    by_key = dict(session.exec(query).all())
+    ids = [by_key[p.key] for p in fresh]
+    session.connection().execute(
+        LINES.insert(),
         [
             {
                 "entry_id": entry_id,
