@@ -12,7 +12,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from activities.collection.dunning import terms_for_customer
+from activities.collection.dunning import (
+    customers_with_own_policy,
+    terms_for_class,
+    terms_for_customer,
+)
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, refuse
 from activities.receivables.ledger import Posting, post_many
@@ -43,12 +47,17 @@ class OpenInvoiceImport:
     def __init__(self) -> None:
         self.customers: dict[str, tuple[int, str]] = {}
         self.imported: dict[str, tuple[str, Decimal, Decimal]] = {}
-        self.terms: dict[int, DunningTerms] = {}
+        self.classes: dict[int, str] = {}
+        self.own_policy: set[int] = set()
+        self.terms: dict[int | str, DunningTerms] = {}
         self.queued = 0
 
     def prepare(self, session: Session) -> None:
-        rows = session.exec(select(Customer.code, Customer.id, Customer.currency)).all()
-        self.customers = {code: (id_ or 0, currency) for code, id_, currency in rows}
+        query = select(Customer.code, Customer.id, Customer.currency, Customer.credit_class)
+        rows = session.exec(query).all()
+        self.customers = {code: (id_ or 0, currency) for code, id_, currency, _ in rows}
+        self.classes = {id_ or 0: credit_class for _, id_, _, credit_class in rows}
+        self.own_policy = customers_with_own_policy(session)
         invoices = session.exec(
             select(col(Invoice.number), col(Customer.code), col(Invoice.total), col(Invoice.paid))
             .join(Customer, col(Customer.id) == col(Invoice.customer_id))
@@ -156,6 +165,20 @@ class OpenInvoiceImport:
             memo=f"opening balance {opening.number}",
         )
 
+    def _terms(self, session: Session, customer_id: int) -> DunningTerms:
+        """The customer's dunning terms, looked up once per customer with a policy of its own
+        and once per credit class for everyone else."""
+        key: int | str = (
+            customer_id if customer_id in self.own_policy else self.classes[customer_id]
+        )
+        if key not in self.terms:
+            self.terms[key] = (
+                terms_for_customer(session, customer_id)
+                if isinstance(key, int)
+                else terms_for_class(session, key)
+            )
+        return self.terms[key]
+
     def _collection_start(
         self,
         session: Session,
@@ -167,9 +190,7 @@ class OpenInvoiceImport:
         """Its collection, due to start `queued / rate` seconds from now: the relay takes the
         starts as they fall due, so a million invoices do not start at once."""
         customer_id = self.customers[opening.customer_code][0]
-        terms = self.terms.get(customer_id)
-        if terms is None:
-            terms = self.terms[customer_id] = terms_for_customer(session, customer_id)
+        terms = self._terms(session, customer_id)
         workflow_id = invoice_workflow_id(invoice_id)
         due = now + timedelta(seconds=self.queued / context.starts_per_second)
         self.queued += 1
