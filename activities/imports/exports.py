@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from models.fulfilment.stock import StockLevel
+from models.imports.cells import plain
 from models.imports.kinds import COLUMNS, ImportKind
 from models.master_data.customers import Customer
 from models.master_data.products import Product
@@ -57,7 +59,7 @@ def product_rows(session: Session) -> Iterator[list[Any]]:
             p.unit,
             "yes" if p.whole_units else "no",
             quantize(p.unit_price),
-            p.tax_rate.normalize(),
+            plain(p.tax_rate),
         ]
 
 
@@ -85,10 +87,18 @@ def open_invoice_rows(session: Session) -> Iterator[list[Any]]:
         ]
 
 
+def stock_rows(session: Session) -> Iterator[list[Any]]:
+    """What each warehouse holds now, as the opening stock of a new o2c."""
+    query = select(StockLevel).where(col(StockLevel.on_hand) > 0)
+    for level in session.exec(query.order_by(col(StockLevel.warehouse), col(StockLevel.sku))):
+        yield [level.warehouse, level.sku, plain(level.on_hand)]
+
+
 ROWS = {
     ImportKind.CUSTOMERS: customer_rows,
     ImportKind.PRODUCTS: product_rows,
     ImportKind.OPEN_INVOICES: open_invoice_rows,
+    ImportKind.STOCK: stock_rows,
 }
 
 

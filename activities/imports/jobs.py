@@ -17,6 +17,7 @@ from activities.imports.pipeline import validate, write
 from activities.imports.products import ProductImport
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import FileRefused, ImportFile
+from activities.imports.stock import StockImport
 from activities.security.audit_context import AuditContext, audit_context
 from activities.security.audit_trail import record_import
 from activities.transaction import run_command, transaction
@@ -36,6 +37,7 @@ IMPORTS: dict[ImportKind, Callable[[], KindImport]] = {
     ImportKind.CUSTOMERS: CustomerImport,
     ImportKind.PRODUCTS: ProductImport,
     ImportKind.OPEN_INVOICES: OpenInvoiceImport,
+    ImportKind.STOCK: StockImport,
 }
 
 

@@ -115,3 +115,10 @@ def flag(value: object) -> bool:
     if raw in FALSE:
         return False
     raise CellError(f"{raw!r} is not yes or no")
+
+
+def plain(number: Decimal) -> Decimal:
+    """A stored 120.000 or 0.1300 as a person writes it: 120, 0.13."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()

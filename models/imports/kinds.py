@@ -11,6 +11,7 @@ class ImportKind(StrEnum):
     CUSTOMERS = "customers"
     PRODUCTS = "products"
     OPEN_INVOICES = "open-invoices"
+    STOCK = "stock"
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,16 @@ OPEN_INVOICE_COLUMNS: tuple[Column, ...] = (
         "",
     ),
 )
+STOCK_COLUMNS: tuple[Column, ...] = (
+    Column("warehouse", "a warehouse code that exists (MAIN is made on first use)", "MAIN", True),
+    Column("sku", "a product that exists", "W-100", True),
+    Column(
+        "quantity", "on hand when going live, above 0 (whole units where counted so)", "120", True
+    ),
+)
 COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.CUSTOMERS: CUSTOMER_COLUMNS,
     ImportKind.PRODUCTS: PRODUCT_COLUMNS,
     ImportKind.OPEN_INVOICES: OPEN_INVOICE_COLUMNS,
+    ImportKind.STOCK: STOCK_COLUMNS,
 }

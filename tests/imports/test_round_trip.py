@@ -7,6 +7,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
@@ -110,3 +111,26 @@ def test_import_of_an_export_writes_the_same_data(
             )
         first.dispose()
         second.dispose()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_products_and_opening_stock_round_trip(tmp_path: Path, file_format: str) -> None:
+    first, second = fresh(tmp_path, "a.db"), fresh(tmp_path, "b.db")
+    products = [
+        ["sku", "name", "unit", "whole_units", "unit_price", "tax_rate"],
+        ["W-100", "=Widget", "ea", "yes", "1,019.99", "0.13"],
+        ["PAINT", "油漆", "l", "no", "5", "0"],
+    ]
+    imported(first, ImportKind.PRODUCTS, csv_file(tmp_path / "p.csv", products))
+    stock = [["warehouse", "sku", "quantity"], ["MAIN", "W-100", "120"], ["MAIN", "PAINT", "2.5"]]
+    imported(first, ImportKind.STOCK, csv_file(tmp_path / "s.csv", stock))
+
+    for kind in (ImportKind.PRODUCTS, ImportKind.STOCK):
+        path = exported(first, kind, file_format, tmp_path / f"{kind}.{file_format}")
+        job = imported(second, kind, path)
+        assert job.status == "done", job.errors
+        again = exported(second, kind, "csv", tmp_path / f"again-{kind}.csv").read_bytes()
+        assert again == exported(first, kind, "csv", tmp_path / f"{kind}.csv").read_bytes()
+    assert b"'=Widget" in (tmp_path / "products.csv").read_bytes()
+    first.dispose()
+    second.dispose()
