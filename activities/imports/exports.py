@@ -16,6 +16,7 @@ from models.master_data.customers import Customer
 from models.master_data.products import Product
 from models.money import quantize
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind
+from models.sales.price_lists import PriceList, PriceListItem
 from notifications.tables import to_csv, to_xlsx
 
 PAGE = 1000
@@ -94,11 +95,33 @@ def stock_rows(session: Session) -> Iterator[list[Any]]:
         yield [level.warehouse, level.sku, plain(level.on_hand)]
 
 
+def price_list_rows(session: Session) -> Iterator[list[Any]]:
+    codes = dict(session.exec(select(Customer.id, Customer.code)).all())
+    query = (
+        select(PriceList, PriceListItem)
+        .join(PriceListItem, col(PriceListItem.price_list_id) == col(PriceList.id))
+        .order_by(col(PriceList.id), col(PriceListItem.id))
+    )
+    for price_list, item in session.exec(query):
+        yield [
+            price_list.name,
+            str(price_list.audience),
+            price_list.credit_class or "",
+            codes.get(price_list.customer_id, "") if price_list.customer_id else "",
+            item.sku,
+            quantize(item.unit_price),
+            plain(item.min_quantity),
+            item.valid_from,
+            item.valid_to or "",
+        ]
+
+
 ROWS = {
     ImportKind.CUSTOMERS: customer_rows,
     ImportKind.PRODUCTS: product_rows,
     ImportKind.OPEN_INVOICES: open_invoice_rows,
     ImportKind.STOCK: stock_rows,
+    ImportKind.PRICE_LISTS: price_list_rows,
 }
 
 

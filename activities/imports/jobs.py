@@ -14,6 +14,7 @@ from activities.imports.customers import CustomerImport
 from activities.imports.kind import KindImport, WriteContext, Written
 from activities.imports.open_invoices import OpenInvoiceImport
 from activities.imports.pipeline import validate, write
+from activities.imports.price_lists import PriceListImport
 from activities.imports.products import ProductImport
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import FileRefused, ImportFile
@@ -38,6 +39,7 @@ IMPORTS: dict[ImportKind, Callable[[], KindImport]] = {
     ImportKind.PRODUCTS: ProductImport,
     ImportKind.OPEN_INVOICES: OpenInvoiceImport,
     ImportKind.STOCK: StockImport,
+    ImportKind.PRICE_LISTS: PriceListImport,
 }
 
 

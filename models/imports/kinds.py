@@ -12,6 +12,7 @@ class ImportKind(StrEnum):
     PRODUCTS = "products"
     OPEN_INVOICES = "open-invoices"
     STOCK = "stock"
+    PRICE_LISTS = "price-lists"
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,21 @@ STOCK_COLUMNS: tuple[Column, ...] = (
         "quantity", "on hand when going live, above 0 (whole units where counted so)", "120", True
     ),
 )
+PRICE_LIST_COLUMNS: tuple[Column, ...] = (
+    Column("price_list", "the list's name; its rows may be spread over the file", "2026 CNY", True),
+    Column("audience", "default, credit_class or customer (default: default)", "default"),
+    Column("credit_class", "for a credit_class list: the class", ""),
+    Column("customer_code", "for a customer list: the customer", ""),
+    Column("sku", "a product that exists", "W-100", True),
+    Column("unit_price", "the price, two decimals at most", "18.50", True),
+    Column("min_quantity", "the price holds from this quantity on (default 1)", "1"),
+    Column("valid_from", "first day the price holds", "2026-01-01", True),
+    Column("valid_to", "last day (empty: open end)", ""),
+)
 COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.CUSTOMERS: CUSTOMER_COLUMNS,
     ImportKind.PRODUCTS: PRODUCT_COLUMNS,
     ImportKind.OPEN_INVOICES: OPEN_INVOICE_COLUMNS,
     ImportKind.STOCK: STOCK_COLUMNS,
+    ImportKind.PRICE_LISTS: PRICE_LIST_COLUMNS,
 }
