@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from activities.imports.kind import WriteContext, Written
-from activities.imports.row_checks import build, changed_fields, filled, read_cells, refuse
+from activities.imports.row_checks import build, filled, read_cells, refuse
+from activities.imports.upsert import create_or_update
 from activities.master_data.customers import create_customer, update_customer
 from models.imports.cells import amount, text, whole_number
 from models.imports.jobs import RowError
@@ -55,18 +56,11 @@ class CustomerImport:
         codes = [customer.code for customer, _ in batch]
         query = select(Customer).where(col(Customer.code).in_(codes))
         existing = {c.code: c for c in session.exec(query).all()}
-        written = Written()
-        for customer, given in batch:
-            found = existing.get(customer.code)
-            if found is None:
-                create_customer(session, customer)
-                written.created += 1
-                continue
-            changed = changed_fields(found, customer, given & UPDATABLE)
-            if not changed:
-                written.unchanged += 1
-                continue
-            update_customer(session, found.id or 0, CustomerUpdate(**changed))
-            written.updated += 1
-            written.changes.append({"key": customer.code, "changed": sorted(changed)})
-        return written
+        return create_or_update(
+            batch,
+            existing,
+            lambda customer: customer.code,
+            lambda customer: create_customer(session, customer),
+            lambda id_, changed: update_customer(session, id_, CustomerUpdate(**changed)),
+            UPDATABLE,
+        )

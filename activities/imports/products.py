@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from activities.imports.kind import WriteContext, Written
-from activities.imports.row_checks import build, changed_fields, filled, read_cells
+from activities.imports.row_checks import build, filled, read_cells
+from activities.imports.upsert import create_or_update
 from activities.master_data.products import create_product, update_product
 from models.imports.cells import amount, decimal, flag
 from models.imports.jobs import RowError
@@ -46,18 +47,11 @@ class ProductImport:
         existing = {
             p.sku: p for p in session.exec(select(Product).where(col(Product.sku).in_(skus))).all()
         }
-        written = Written()
-        for product, given in batch:
-            found = existing.get(product.sku)
-            if found is None:
-                create_product(session, product)
-                written.created += 1
-                continue
-            changed = changed_fields(found, product, given & UPDATABLE)
-            if not changed:
-                written.unchanged += 1
-                continue
-            update_product(session, found.id or 0, ProductUpdate(**changed))
-            written.updated += 1
-            written.changes.append({"key": product.sku, "changed": sorted(changed)})
-        return written
+        return create_or_update(
+            batch,
+            existing,
+            lambda product: product.sku,
+            lambda product: create_product(session, product),
+            lambda id_, changed: update_product(session, id_, ProductUpdate(**changed)),
+            UPDATABLE,
+        )
