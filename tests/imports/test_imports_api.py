@@ -88,3 +88,20 @@ async def test_template_has_header_example_and_rules(api: ApiClient) -> None:
         "required",
         "the invoice's number in the old system (the natural key)",
     )
+
+
+async def test_export_downloads_what_the_import_reads(api: ApiClient, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "c.csv", [HEADER, ["C1", "华强", "a@x.example", "CNY", "1,000"]])
+    await upload(api, path)
+
+    csv_answer = await api.call("GET", "/exports/customers", Role.AUDITOR, expect=200)
+    xlsx_answer = await api.call(
+        "GET", "/exports/customers", Role.FINANCE, expect=200, params={"format": "xlsx"}
+    )
+
+    text = csv_answer.content.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("code,name,email,phone")
+    assert text[1].startswith("C1,华强,a@x.example,,") and text[1].endswith(",1000.00")
+    rows = list(load_workbook(io.BytesIO(xlsx_answer.content)).worksheets[0].values)
+    assert rows[1][:3] == ("C1", "华强", "a@x.example")
+    assert (await api.call("GET", "/exports/customers", Role.SALES)).status_code == 403
