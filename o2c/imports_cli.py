@@ -80,6 +80,8 @@ def _report(job: ImportJobPublic) -> None:
         for error in job.errors:
             typer.echo(str(error), err=True)
         shown = len(job.errors)
+        if job.errors_file:
+            typer.echo(f"the file with an errors column: {job.errors_file}", err=True)
         typer.echo(
             f"import {job.id}: nothing written; {counts.invalid or shown} bad row(s)"
             f" of {counts.rows} (file {job.file_sha256[:12]})",

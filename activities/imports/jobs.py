@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.imports.customers import CustomerImport
+from activities.imports.error_copy import write_error_copy
 from activities.imports.kind import KindImport, WriteContext, Written
 from activities.imports.open_invoices import OpenInvoiceImport
 from activities.imports.pipeline import validate, write
@@ -109,6 +110,29 @@ def _finish(
     return to_public(job)
 
 
+def _refused(
+    engine: Engine, job_id: int, source: ImportFile, counts: ImportCounts, errors: list[RowError]
+) -> ImportJobPublic:
+    """Invalid: the job lists the errors; a refused .xlsx also gets a copy with an errors
+    column, beside the file."""
+    job = run_command(engine, _finish, job_id, ImportStatus.INVALID, counts, errors)
+    if not source.is_xlsx or all(error.row == 0 for error in errors):
+        return job
+    out = source.path.with_name(f"{source.path.stem}.errors.xlsx")
+    try:
+        write_error_copy(source.path, errors, out)
+    except Exception:  # the list of errors is the answer; the copy is a convenience
+        return job
+    return run_command(engine, _keep_error_copy, job_id, str(out))
+
+
+def _keep_error_copy(session: Session, job_id: int, path: str) -> ImportJobPublic:
+    job = get_job(session, job_id)
+    job.errors_file = path
+    session.add(job)
+    return to_public(job)
+
+
 def run_import(
     engine: Engine, job_id: int, source: ImportFile, starts_per_second: float
 ) -> ImportJobPublic:
@@ -121,15 +145,10 @@ def run_import(
         try:
             checked = validate(engine, source, kind, progress)
         except FileRefused as refusal:
-            counts = ImportCounts()
-            return run_command(
-                engine, _finish, job_id, ImportStatus.INVALID, counts, refusal.errors
-            )
+            return _refused(engine, job_id, source, ImportCounts(), refusal.errors)
         counts = ImportCounts(rows=checked.rows, invalid=checked.invalid)
         if checked.errors:
-            return run_command(
-                engine, _finish, job_id, ImportStatus.INVALID, counts, checked.errors
-            )
+            return _refused(engine, job_id, source, counts, checked.errors)
         if job.dry_run:
             return run_command(engine, _finish, job_id, ImportStatus.DONE, counts)
         run_command(engine, _finish, job_id, ImportStatus.WRITING, counts)

@@ -72,6 +72,8 @@ class ImportJob(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     failure: str | None = None
+    # A refused .xlsx: the copy with an errors column (GET /imports/{id}/errors.xlsx).
+    errors_file: str | None = Field(default=None, max_length=500)
     created_at: datetime = timestamp_field()
     finished_at: datetime | None = optional_timestamp_field()
 
@@ -98,6 +100,7 @@ class ImportJobPublic(SQLModel):
     errors: list[RowError]
     changes: list[dict[str, Any]]
     failure: str | None
+    errors_file: str | None = None
     created_at: datetime
     finished_at: datetime | None
     progress: ImportProgress | None = None

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models.security.users import Role
-from tests.imports.files import csv_file
+from tests.imports.files import csv_file, xlsx_file
 from tests.support.api_client import ApiClient
 
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -105,3 +105,26 @@ async def test_export_downloads_what_the_import_reads(api: ApiClient, tmp_path: 
     rows = list(load_workbook(io.BytesIO(xlsx_answer.content)).worksheets[0].values)
     assert rows[1][:3] == ("C1", "华强", "a@x.example")
     assert (await api.call("GET", "/exports/customers", Role.SALES)).status_code == 403
+
+
+async def test_refused_xlsx_comes_back_with_an_errors_column(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    rows = [HEADER, ["C1", "A", "a@x.example", "USD", "1"], ["C2", "B", "b@x.example", "USD", "x"]]
+    path = xlsx_file(tmp_path / "customers.xlsx", rows)
+    with path.open("rb") as handle:
+        accepted = await api.call(
+            "POST",
+            "/imports",
+            Role.FINANCE,
+            data={"kind": "customers"},
+            files={"file": (path.name, handle, "application/octet-stream")},
+        )
+    job_id = accepted.json()["id"]
+
+    answer = await api.call("GET", f"/imports/{job_id}/errors.xlsx", Role.FINANCE, expect=200)
+
+    rows_back = list(load_workbook(io.BytesIO(answer.content)).worksheets[0].values)
+    assert rows_back[0][-1] == "errors"
+    assert rows_back[1][-1] in (None, "")
+    assert rows_back[2][-1] == "credit_limit: 'x' is not a number"

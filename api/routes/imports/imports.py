@@ -18,6 +18,7 @@ from activities.imports.status import import_status
 from activities.imports.templates import template_xlsx
 from api.deps import CurrentUser, DatabaseDep, SettingsDep, reader, require
 from api.downloads import download
+from models.errors import NotFound
 from models.fields import IdParam
 from models.imports.jobs import ImportAccepted, ImportJobPublic
 from models.imports.kinds import ImportKind
@@ -65,6 +66,16 @@ async def start_import(
 async def template(kind: ImportKind) -> Response:
     """An .xlsx with the header row, one example row and a sheet of each column's rule."""
     return download(template_xlsx(kind), XLSX, f"o2c-{kind.value}-template.xlsx")
+
+
+@router.get("/{import_id}/errors.xlsx", dependencies=[reader(Role.FINANCE)])
+async def error_copy(import_id: IdParam, db: DatabaseDep) -> Response:
+    """A refused .xlsx with an `errors` column on each bad row."""
+    job = await db.run(import_status, import_id)
+    if job.errors_file is None or not Path(job.errors_file).exists():
+        raise NotFound(f"import {import_id} has no copy with errors", field="id")
+    content = await run_in_threadpool(Path(job.errors_file).read_bytes)
+    return download(content, XLSX, f"{Path(job.file_name).stem}.errors.xlsx")
 
 
 @router.get("/{import_id}", dependencies=[reader(Role.FINANCE)])
