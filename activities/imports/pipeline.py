@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from activities.imports.kind import KindImport, WriteContext, Written
 from activities.imports.progress import Progress
-from activities.imports.reading import ImportFile, rows
+from activities.imports.reading import ImportFile, formula_cells, rows
 from activities.imports.row_checks import RowRefused
 from models.imports.jobs import ERRORS_KEPT, RowError
 
@@ -40,6 +40,10 @@ def validate(engine: Engine, source: ImportFile, kind: KindImport, progress: Pro
     for number, row in rows(source, kind.columns):
         checked.rows += 1
         progress.advance()
+        formulas = formula_cells(number, row)
+        if formulas:
+            checked.refuse(formulas)
+            continue
         try:
             key = kind.key(kind.check(number, row))
         except RowRefused as refusal:

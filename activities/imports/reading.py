@@ -143,8 +143,6 @@ def rows(source: ImportFile, columns: Sequence[Column]) -> Iterator[tuple[int, d
         if len(cells) > len(names) and any(text(c) for c in cells[len(names) :]):
             raise refused(number, None, f"{len(cells)} cells, but the header names {len(names)}")
         row = {name: cell for name, cell in zip(names, cells, strict=False) if name}
-        if source.is_xlsx:
-            _refuse_formulas(number, row)
         if any(text(value) for value in row.values()):
             yield number, row
 
@@ -159,10 +157,13 @@ def _value(cell: Any) -> object:
     return Formula(value) if getattr(cell, "data_type", None) == "f" else value
 
 
-def _refuse_formulas(number: int, row: dict[str, object]) -> None:
-    for name, value in row.items():
-        if isinstance(value, Formula):
-            raise refused(number, name, f"a formula ({value}): paste the values instead")
+def formula_cells(number: int, row: dict[str, object]) -> list[RowError]:
+    """The row's formula cells, each refused: a row is checked only once it holds values."""
+    return [
+        RowError(row=number, column=name, message=f"a formula ({value}): paste the values instead")
+        for name, value in row.items()
+        if isinstance(value, Formula)
+    ]
 
 
 def _csv_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:

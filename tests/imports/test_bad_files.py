@@ -76,11 +76,20 @@ def test_file_above_the_size_limit_is_refused(engine: Engine, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-def test_formula_in_a_cell_is_refused(engine: Engine, tmp_path: Path) -> None:
-    path = xlsx_file(tmp_path / "c.xlsx", [HEADER, ["C1", '=HYPERLINK("x")', *GOOD[2:]]])
-    [(row, column, message)] = refusal(engine, path)
-    assert (row, column) == (2, "name")
-    assert message == 'a formula (=HYPERLINK("x")): paste the values instead'
+def test_formula_in_a_cell_is_refused_with_the_other_bad_rows(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        ["C1", '=HYPERLINK("x")', *GOOD[2:]],
+        ["C2", "B", "b@x.example", "USD", "1.234"],
+    ]
+    path = xlsx_file(tmp_path / "c.xlsx", rows)
+    errors = refusal(engine, path)
+    assert errors == [
+        (2, "name", 'a formula (=HYPERLINK("x")): paste the values instead'),
+        (3, "credit_limit", "1.234 has more than 2 decimals (USD)"),
+    ]
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
