@@ -67,7 +67,11 @@ def create_app(
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={"/api/v1/imports": settings.import_max_bytes},
+    )
     app.add_middleware(AuditContextMiddleware)
     # Last added, so outermost: refusals of the middlewares inside get the headers too.
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
