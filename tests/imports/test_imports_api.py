@@ -47,6 +47,7 @@ async def test_finance_imports_customers_and_follows_the_job(
         "customers.csv",
     )
     assert (await api.get("/customers", params={"search": "C1"}))["items"][0]["name"] == "华强"
+    assert list((api.settings.data_dir / "imports").iterdir()) == []  # the upload is not kept
 
 
 async def test_bad_rows_are_listed_and_nothing_is_written(api: ApiClient, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from activities.imports.jobs import open_job, run_import
 from activities.imports.reading import ImportFile, file_sha256
 from activities.imports.status import import_status
 from activities.imports.templates import template_xlsx
-from api.deps import CurrentUser, DatabaseDep, SettingsDep, reader, require
+from api.deps import CurrentUser, Database, DatabaseDep, SettingsDep, reader, require
 from api.downloads import download
 from models.errors import NotFound
 from models.fields import IdParam
@@ -24,6 +24,7 @@ from models.imports.jobs import ImportAccepted, ImportJobPublic
 from models.imports.kinds import ImportKind
 from models.security.users import Role
 from notifications.tables import XLSX
+from o2c.settings import Settings
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 IMPORTERS = require(Role.FINANCE)
@@ -58,8 +59,16 @@ async def start_import(
         as_of=as_of or date.today(),
     )
     source = ImportFile(stored, name, None, settings.import_max_bytes)
-    background.add_task(run_import, db.engine, job.id, source, settings.import_starts_per_second)
+    background.add_task(_import_then_discard, db, job.id, source, settings)
     return ImportAccepted(id=job.id, status=job.status)
+
+
+def _import_then_discard(db: Database, job_id: int, source: ImportFile, settings: Settings) -> None:
+    """The upload is kept only while its import runs (a refused .xlsx's copy stays)."""
+    try:
+        run_import(db.engine, job_id, source, settings.import_starts_per_second)
+    finally:
+        source.path.unlink(missing_ok=True)
 
 
 @router.get("/templates/{kind}", dependencies=[reader(Role.FINANCE)])
