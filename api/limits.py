@@ -10,17 +10,20 @@ class BodyLimitMiddleware:
     the limit; the application then reads the buffered copy. Checking while the application reads
     would be too late: FastAPI turns any error from reading into its own 400."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Paths that take files (an import's upload): their own, larger limit.
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._refuse(send, limit)
             return
         chunks: list[bytes] = []
         received = 0
@@ -30,8 +33,8 @@ class BodyLimitMiddleware:
                 return  # the client went away before sending its body
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_bytes:
-                await self._refuse(send)
+            if received > limit:
+                await self._refuse(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -48,8 +51,8 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = f'{{"detail":"request body is larger than {self.max_bytes} bytes"}}'.encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = f'{{"detail":"request body is larger than {limit} bytes"}}'.encode()
         await send(
             {
                 "type": "http.response.start",

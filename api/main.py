@@ -20,6 +20,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
+from api.routes.imports import exports, imports
 from api.routes.master_data import credit_limit_changes, customers, products
 from api.routes.operations import codec, outbox
 from api.routes.receivables import (
@@ -66,7 +67,11 @@ def create_app(
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware, engine=engine, settings=settings)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={"/api/v1/imports": settings.import_max_bytes},
+    )
     app.add_middleware(AuditContextMiddleware)
     # Last added, so outermost: refusals of the middlewares inside get the headers too.
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
@@ -101,6 +106,8 @@ def create_app(
         health,
         outbox,
         codec,
+        imports,
+        exports,
     ):
         v1.include_router(module.router)
     app.include_router(v1)

@@ -6,6 +6,7 @@ from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
 from models.fulfilment import returns, shipments, stock, warehouses
+from models.imports import jobs as import_jobs
 from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
 from models.sales import approval_policy, approvals, credit_policy, orders, price_lists
@@ -23,6 +24,7 @@ __all__ = [
     "collection_tasks",
     "customers",
     "dunning",
+    "import_jobs",
     "invoices",
     "ledger",
     "metadata",

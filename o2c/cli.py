@@ -15,6 +15,7 @@ from activities.security.audit_chain import verify_chain
 from activities.security.users import create_user
 from activities.transaction import run_command
 from models.security.users import Role, UserCreate
+from o2c import imports_cli
 from o2c.bootstrap import broken_rules, ensure_admin, upgrade_database
 from o2c.db import engine_for
 from o2c.settings import get_settings
@@ -26,6 +27,7 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+imports_cli.register(app)
 
 
 @app.command()

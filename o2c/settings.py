@@ -132,6 +132,14 @@ class Settings(BaseSettings):
         description="How long the dashboard shows the figures it read (saying as of when) before "
         "it reads them again; 0 reads them on every visit.",
     )
+    import_starts_per_second: float = Field(
+        20.0,
+        gt=0,
+        description="Collection workflows an import starts per second (the outbox spreads them).",
+    )
+    import_max_bytes: int = Field(
+        200 * 1024 * 1024, ge=1, description="Largest file `o2c import` and POST /imports read."
+    )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
     )

@@ -44,11 +44,20 @@ def terms_for_customer(session: Session, customer_id: int) -> DunningTerms:
     ).first()
     if override is not None:
         return override.terms()
-    customer = get_customer(session, customer_id)
+    return terms_for_class(session, get_customer(session, customer_id).credit_class)
+
+
+def terms_for_class(session: Session, credit_class: str) -> DunningTerms:
+    """The credit class's policy, else the built-in default (customers without their own)."""
     by_class = session.exec(
-        select(DunningPolicy).where(DunningPolicy.credit_class == customer.credit_class)
+        select(DunningPolicy).where(DunningPolicy.credit_class == credit_class)
     ).first()
     return by_class.terms() if by_class is not None else DEFAULT_TERMS
+
+
+def customers_with_own_policy(session: Session) -> set[int]:
+    query = select(DunningPolicy.customer_id).where(col(DunningPolicy.customer_id).is_not(None))
+    return {customer_id for customer_id in session.exec(query).all() if customer_id}
 
 
 def dunning_plan(session: Session, invoice_id: int) -> DunningPlan:

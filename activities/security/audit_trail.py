@@ -154,3 +154,10 @@ def record_duty_refusal(
     attempt = {"method": method, "path": path, "rule": rule}
     refusal = _event("request", path, AuditAction.DUTY_REFUSED, None, attempt, actor=username)
     append(session.connection(), [refusal])
+
+
+def record_import(session: ModelSession, job_id: int, actor: str, summary: dict[str, Any]) -> None:
+    """An import written: its kind, its file's name and SHA-256, what it created and changed
+    (each created or changed record leaves its own row too)."""
+    event = _event("import_job", str(job_id), AuditAction.IMPORTED, None, summary, actor=actor)
+    append(session.connection(), [event])

@@ -19,6 +19,8 @@ class Account(StrEnum):
     CASH = "1000-cash"
     CUSTOMER_CREDIT = "2100-customer-credit"
     TAX_PAYABLE = "2200-tax-payable"
+    # The other side of what was owed when o2c went live (imported open invoices).
+    OPENING_BALANCE = "3900-opening-balance"
     REVENUE = "4000-revenue"
     FEE_INCOME = "4100-fee-income"
     INTEREST_INCOME = "4200-interest-income"

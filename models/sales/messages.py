@@ -265,6 +265,9 @@ class InvoiceCollectionInput(BaseModel):
     outstanding: Decimal
     history_bound: int = COLLECTION_HISTORY_BOUND
     carried: CollectionCarry | None = None  # set when an earlier run continued as new
+    # An invoice imported already overdue starts at the level its days past due call for: the
+    # steps below it are passed over, not sent (0: from the first step, as every other invoice).
+    start_at_level: int = 0
 
 
 class CollectionResult(BaseModel):

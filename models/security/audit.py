@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     LOGIN_FAILED = "login_failed"
     ROLE_DENIED = "role_denied"
     DUTY_REFUSED = "duty_refused"
+    IMPORTED = "imported"
 
 
 class AuditEvent(SQLModel, table=True):

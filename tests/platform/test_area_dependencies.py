@@ -19,6 +19,7 @@ AREAS = [
     "collection",
     "documents",
     "reports",
+    "imports",
 ]
 
 

@@ -32,3 +32,9 @@ def test_ageing_bench_prints_the_report_beside_the_plain_scan() -> None:
 def test_lifecycle_bench_prints_the_rate_beside_the_no_op_ceiling() -> None:
     out = _bench("lifecycle", "--orders", "4", "--concurrency", "2")
     assert "no-op ceiling" in out and "ratio o2c / ceiling" in out
+
+
+def test_imports_bench_prints_each_rate_beside_the_plain_insert() -> None:
+    out = _bench("imports", "--customers", "20", "--invoices", "200", "--starts", "5")
+    assert "ratio invoices write / plain INSERT" in out and "collection workflow starts" in out
+    assert "peak memory" in out

@@ -97,6 +97,8 @@ class InvoiceCollectionWorkflow(
             CollectionActivities.dunning_plan,
             DunningPlanInput(invoice_id=self.invoice_id, at=workflow.now()),
         )
+        if invoice.start_at_level > 0:  # never set in histories recorded before imports
+            self.start_at(invoice.start_at_level)
 
     def _time_to_continue(self, bound: int) -> bool:
         """Continue as new once the history is long, at a quiet point: the loop awaits no

@@ -38,6 +38,18 @@ class DunningLadder(CollectionState):
             at = max(at, self.ladder.last_step_at + ONE_STEP_A_DAY)
         return at
 
+    def start_at(self, level: int) -> None:
+        """An invoice that arrives already overdue (imported) begins at `level`: the reminder
+        and the levels below it are passed over, not sent, and the days before today are not
+        charged interest again (the old system did). The step at `level` is taken at once."""
+        assert self.plan is not None
+        while (
+            self.ladder.next_step < len(self.plan.steps)
+            and self.plan.steps[self.ladder.next_step].level < level
+        ):
+            self.ladder.next_step += 1
+        self.ladder.interest_days_charged = self.days_past_due()
+
     async def climb(self) -> None:
         due = self.ladder_due()
         if due is None or workflow.now() < due:

@@ -1,0 +1,229 @@
+"""Going live at scale: N customers and M open invoices imported from CSV (checked, then written
+with their ledger entries and queued collection starts), beside a plain bulk INSERT of the same
+rows in the same run; then the outbox relay starting the first S collection workflows on the
+real Temporal dev server. Prints rows/s of validation, writing and workflow starts, and the
+process's peak memory (the files are streamed, never loaded whole).
+
+    python -m bench imports [--customers 100000] [--invoices 1000000] [--starts 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, update
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, col, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+import models.tables  # noqa: F401  (registers every table)
+from activities.imports.customers import CustomerImport
+from activities.imports.kind import KindImport, WriteContext
+from activities.imports.open_invoices import OpenInvoiceImport
+from activities.imports.pipeline import validate, write
+from activities.imports.progress import Progress
+from activities.imports.reading import ImportFile
+from activities.transaction import transaction
+from models.master_data.customers import Customer
+from models.outbox import OutboxMessage, OutboxState
+from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from o2c.db import engine_for
+from o2c.relay import relay_once
+from o2c.settings import Settings
+from o2c.worker import build_worker
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+BIN = Path(sys.executable).parent
+AS_OF = date(2026, 12, 1)
+CUSTOMER_HEADER = ["code", "name", "email", "currency", "credit_limit", "payment_terms_days"]
+INVOICE_HEADER = ["number", "customer_code", "issue_date", "due_date", "amount", "paid", "currency"]
+
+
+def _customer_rows(count: int) -> Iterator[list[Any]]:
+    for n in range(count):
+        yield [f"C{n:07d}", f"客户 {n} 有限公司", f"ap{n}@bench.example", "CNY", "50,000.00", 30]
+
+
+def _invoice_rows(count: int, customers: int) -> Iterator[list[Any]]:
+    for n in range(count):
+        due = AS_OF - timedelta(days=n % 120 - 30)  # from 30 days ahead to 90 days overdue
+        yield [f"OLD-{n:08d}", f"C{n % customers:07d}", due - timedelta(days=30), due,
+               "1,200.00", "200.00" if n % 3 == 0 else "", "CNY"]  # fmt: skip
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _fresh(folder: Path, name: str) -> Engine:
+    engine = engine_for(f"sqlite:///{folder / name}")
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _import(engine: Engine, path: Path, kind: KindImport) -> tuple[float, float, int]:
+    """Seconds validating, seconds writing, rows."""
+    source = ImportFile(path, path.name)
+    started = time.perf_counter()
+    checked = validate(engine, source, kind, Progress())
+    assert not checked.errors, checked.errors[:3]
+    validated = time.perf_counter()
+    with transaction(engine) as session:
+        write(session, source, kind, WriteContext(1, AS_OF, 1e9), Progress())
+    return validated - started, time.perf_counter() - validated, checked.rows
+
+
+def _plain_insert(engine: Engine, customers: int, invoices: int) -> tuple[float, float]:
+    """The same rows as bare INSERTs in batches of 1,000: customers, then invoices."""
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        people = _customer_rows(customers)
+        for first in range(0, customers, 1000):
+            batch = [next(people) for _ in range(min(1000, customers - first))]
+            conn.execute(
+                insert(Customer),
+                [
+                    {
+                        "code": row[0],
+                        "name": row[1],
+                        "email": row[2],
+                        "currency": "CNY",
+                        "credit_limit": Decimal("50000.00"),
+                        "payment_terms_days": 30,
+                        "credit_class": "standard",
+                        "status": "ACTIVE",
+                        "language": "en",
+                        "invoice_policy": "ON_SHIPMENT",
+                        "created_at": now,
+                    }  # fmt: skip
+                    for row in batch
+                ],
+            )
+    customers_took = time.perf_counter() - started
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        rows = _invoice_rows(invoices, customers)
+        for first in range(0, invoices, 1000):
+            batch = [next(rows) for _ in range(min(1000, invoices - first))]
+            conn.execute(
+                insert(Invoice),
+                [
+                    {
+                        "number": r[0],
+                        "customer_id": 1 + int(r[1][1:]),
+                        "currency": "CNY",
+                        "issue_date": r[2],
+                        "due_date": r[3],
+                        "subtotal": Decimal("1200.00"),
+                        "tax": Decimal(0),
+                        "total": Decimal("1200.00"),
+                        "paid": Decimal(0),
+                        "credited": Decimal(0),
+                        "written_off": Decimal(0),
+                        "outstanding": Decimal("1200.00"),
+                        "status": InvoiceStatus.OPEN,
+                        "dunning_level": 0,
+                        "kind": InvoiceKind.INVOICE,
+                        "key": f"plain/{r[0]}",
+                        "created_at": now,
+                    }  # fmt: skip
+                    for r in batch
+                ],
+            )
+    return customers_took, time.perf_counter() - started
+
+
+async def _starts(engine: Engine, folder: Path, count: int) -> float:
+    """Workflow starts per second the relay gets from the dev server for the first `count`."""
+    with engine.begin() as conn:
+        first = select(OutboxMessage.id).order_by(col(OutboxMessage.id)).limit(count)
+        conn.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).not_in(first))
+            .values(state=OutboxState.DEAD)
+        )
+        conn.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=str(BIN / "temporal"),
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_log_level="error",
+    )
+    settings = Settings(data_dir=folder, task_queue="bench-imports")
+    try:
+        async with build_worker(env.client, engine, settings):
+            started = time.perf_counter()
+            while _pending(engine):
+                await relay_once(env.client, engine, settings.task_queue)
+            return count / (time.perf_counter() - started)
+    finally:
+        await env.shutdown()
+
+
+def _pending(engine: Engine) -> int:
+    with transaction(engine) as session:
+        query = select(func.count()).select_from(OutboxMessage)
+        return int(session.exec(query.where(OutboxMessage.state == OutboxState.PENDING)).one())
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / max(seconds, 1e-9):>10,.0f} rows/s ({seconds:,.1f} s)"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.imports", description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--starts", type=int, default=2_000, help="0: no Temporal phase")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        customers = _write_csv(
+            folder / "customers.csv", CUSTOMER_HEADER, _customer_rows(args.customers)
+        )
+        invoices = _write_csv(
+            folder / "invoices.csv", INVOICE_HEADER, _invoice_rows(args.invoices, args.customers)
+        )
+        plain = _fresh(folder, "plain.db")
+        plain_customers, plain_invoices = _plain_insert(plain, args.customers, args.invoices)
+        plain.dispose()
+        engine = _fresh(folder, "import.db")
+        c_check, c_write, c_rows = _import(engine, customers, CustomerImport())
+        i_check, i_write, i_rows = _import(engine, invoices, OpenInvoiceImport())
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        starts = asyncio.run(_starts(engine, folder, args.starts)) if args.starts else 0.0
+        engine.dispose()
+    print(f"customers validated:        {_rate(c_rows, c_check)}")
+    print(f"customers written:          {_rate(c_rows, c_write)}")
+    print(f"customers plain INSERT:     {_rate(c_rows, plain_customers)}")
+    print(f"ratio customers write / plain INSERT:     {c_write / plain_customers:.1f}x")
+    print(f"open invoices validated:    {_rate(i_rows, i_check)}")
+    print(f"open invoices written:      {_rate(i_rows, i_write)} (ledger, instalments, starts)")
+    print(f"open invoices plain INSERT: {_rate(i_rows, plain_invoices)}")
+    print(f"ratio invoices write / plain INSERT:      {i_write / plain_invoices:.1f}x")
+    if args.starts:
+        print(
+            f"collection workflow starts: {starts:>10,.0f} /s (first {args.starts}, outbox relay)"
+        )
+    print(f"peak memory:                {peak_mb:>10,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
