@@ -9,8 +9,13 @@ from pathlib import Path
 
 
 def benches() -> list[str]:
+    """The modules of bench/ with a main(); the others are their helpers."""
     here = Path(__file__).parent
-    return sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
+    return sorted(
+        p.stem
+        for p in here.glob("*.py")
+        if not p.stem.startswith("_") and "\ndef main(" in p.read_text()
+    )
 
 
 def main() -> None:
