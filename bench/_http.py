@@ -29,6 +29,7 @@ class Timings:
         return (
             f"  {what:<15} {len(self.seconds):5d} requests {rate:7.1f}/s   p50 {p50:6.0f} ms"
             f"   p95 {p95:6.0f} ms   p99 {p99:6.0f} ms   errors {len(self.errors)}"
+            + (f" (first: {self.errors[0]})" if self.errors else "")
         )
 
 
