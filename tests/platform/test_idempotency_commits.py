@@ -31,9 +31,7 @@ def commits(engine: Engine) -> Iterator[list[object]]:
         event.remove(engine, "commit", commit)
 
 
-async def test_a_keyed_payment_commits_three_transactions(
-    api: ApiClient, engine: Engine
-) -> None:
+async def test_a_keyed_payment_commits_three_transactions(api: ApiClient, engine: Engine) -> None:
     customer = await factories.posted_customer(api)
     body: dict[str, Any] = {
         "customer_id": customer["id"],
@@ -50,9 +48,7 @@ async def test_a_keyed_payment_commits_three_transactions(
     assert again.headers["idempotent-replay"] == "true" and again.content == first.content
 
 
-async def test_a_keyed_order_commits_three_transactions(
-    api: ApiClient, engine: Engine
-) -> None:
+async def test_a_keyed_order_commits_three_transactions(api: ApiClient, engine: Engine) -> None:
     customer = await factories.posted_customer(api)
     await factories.posted_product(api)
     order = {"customer_id": customer["id"], "lines": [{"sku": "WIDGET", "quantity": "2"}]}
