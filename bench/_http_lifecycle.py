@@ -34,7 +34,7 @@ async def step(desk: Desk, role: str, path: str, body: dict[str, Any], key: str)
     """The step's answer. A decision that reaches the order before its workflow has started
     (the status is written with the order, the workflow starts just after) is sent again, as a
     person would click again; under a new key, as the refusal is kept under the first."""
-    for attempt in range(100):
+    for attempt in range(600):  # two minutes
         answer = await desk.post(role, path, body, f"{key}-{attempt}")
         if answer.is_success:
             return answer.json()
