@@ -50,6 +50,15 @@ class Desk:
         return await self.http.post(self._url(path), json=body, headers=headers)
 
     async def read(self, path: str) -> Any:
+        """The resource as the auditor reads it; a read is sent again on a dropped connection."""
+        for _ in range(READ_ATTEMPTS - 1):
+            try:
+                return await self._read(path)
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        return await self._read(path)
+
+    async def _read(self, path: str) -> Any:
         answer = await self.http.get(self._url(path), headers=self.headers["auditor"])
         answer.raise_for_status()
         return answer.json()
@@ -79,4 +88,7 @@ class Desk:
         return timings
 
 
+READ_ATTEMPTS = 3
+# Below uvicorn's keep-alive timeout (5 s): a connection the server is closing is not reused.
+KEEPALIVE_SECONDS = 2.0
 _ROLES = ("sales", "approver", "warehouse", "finance", "auditor")

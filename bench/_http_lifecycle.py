@@ -8,6 +8,8 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
+
 from bench._http import Desk
 from bench._seed import SKU
 
@@ -33,15 +35,22 @@ async def reaches(desk: Desk, order_id: int, wanted: set[str], timeout: float = 
 async def step(desk: Desk, role: str, path: str, body: dict[str, Any], key: str) -> Any:
     """The step's answer. A decision that reaches the order before its workflow has started
     (the status is written with the order, the workflow starts just after) is sent again, as a
-    person would click again; under a new key, as the refusal is kept under the first."""
-    for attempt in range(600):  # two minutes
-        answer = await desk.post(role, path, body, f"{key}-{attempt}")
+    person would click again: under a new key, as the refusal is kept under the first. A dropped
+    connection is retried under the same key."""
+    refusals = 0
+    for _ in range(600):  # two minutes
+        try:
+            answer = await desk.post(role, path, body, f"{key}-{refusals}")
+        except httpx.TransportError:
+            await asyncio.sleep(POLL)
+            continue
         if answer.is_success:
             return answer.json()
         if answer.status_code != 409 or NOT_STARTED not in answer.text:
-            break
+            raise LifecycleError(f"{path}: {answer.status_code} {answer.text[:200]}")
+        refusals += 1
         await asyncio.sleep(POLL)
-    raise LifecycleError(f"{path}: {answer.status_code} {answer.text[:200]}")
+    raise LifecycleError(f"{path}: no answer in two minutes")
 
 
 async def order_to_closed(desk: Desk, customer_id: int, number: int) -> int:

@@ -28,7 +28,7 @@ from activities.transaction import run_command
 from bench import _seed as seed
 from bench._checks import after_run, drained_outbox, failed_workflows
 from bench._databases import fresh_database, kind, targets
-from bench._http import Desk
+from bench._http import KEEPALIVE_SECONDS, Desk
 from bench._http_lifecycle import order_to_closed
 from bench._twice import done_twice
 from bench.in_flight import run_in_flight
@@ -109,11 +109,15 @@ async def measure(run: ApiRun) -> list[str]:
             catcher.start()
         try:
             stack.start()
-            limits = httpx.Limits(max_connections=run.concurrency * 2)
+            limits = httpx.Limits(
+                max_connections=run.concurrency * 2, keepalive_expiry=KEEPALIVE_SECONDS
+            )
             async with httpx.AsyncClient(timeout=120, limits=limits) as http:
                 desk = Desk(stack, http)
                 writes = await load(desk, run, buyers, payers)
+                before = {p.name: p.cpu_seconds() for p in stack.processes()}
                 rate, closed = await lifecycles(desk, run, buyers)
+                cpu = {p.name: p.cpu_seconds() - before[p.name] for p in stack.processes()}
             client = await connect(stack.settings)
             ceiling = await noop_rate(client, run.lifecycles, run.concurrency)
             outbox = await drained_outbox(engine, timeout=60)
@@ -139,6 +143,11 @@ async def measure(run: ApiRun) -> list[str]:
         *after_run(outbox, failed),
         f"  done twice:            {'nothing' if not twice else '; '.join(twice[:5])}",
         f"  peak memory:           {', '.join(memory)}",
+        "  CPU per lifecycle:     "
+        + ", ".join(
+            f"{name} {seconds / run.lifecycles * 1000:.0f} ms" for name, seconds in cpu.items()
+        )
+        + " (the API's includes the bench's polling of GET /orders/{id})",
     ]
 
 

@@ -41,6 +41,7 @@ from activities.sales import orders as order_cases
 from activities.transaction import run_command
 from bench import _seed as seed
 from bench._checks import after_run, drained_outbox, failed_workflows, own_peak_memory_mib
+from bench._costs import commits, cpu_seconds, histories
 from bench._databases import fresh_database, kind, targets
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
 from bench.in_flight import run_in_flight
@@ -208,12 +209,16 @@ async def measure(run: Run) -> list[str]:
                 relay = asyncio.create_task(
                     relay_forever(env.client, engine, settings.task_queue, interval=0.02)
                 )
-                real = await o2c_rate(
-                    env.client, engine, run.orders, run.concurrency, run.customers
-                )
+                cpu = cpu_seconds()
+                with commits(engine) as committed:
+                    real = await o2c_rate(
+                        env.client, engine, run.orders, run.concurrency, run.customers
+                    )
+                cpu = cpu_seconds() - cpu
                 outbox = await drained_outbox(engine)
                 relay.cancel()
             failed = await failed_workflows(env.client)
+            counted = await histories(env.client)
         finally:
             catcher.stop()
             engine.dispose()
@@ -225,6 +230,11 @@ async def measure(run: Run) -> list[str]:
         f"  no-op ceiling (6 local steps, 2 signals): {ceiling:7.1f} lifecycles/s",
         f"  o2c order to closed:                      {real:7.1f} lifecycles/s",
         f"  ratio o2c / ceiling:                      {real / ceiling:7.2f}  (target >= {target})",
+        f"  per order: {len(committed) / run.orders:.0f} database transactions, "
+        f"{counted.events / run.orders:.0f} history events in {counted.workflows / run.orders:.0f} "
+        f"workflows, {counted.activities / run.orders:.0f} activities + "
+        f"{counted.local_activities / run.orders:.0f} local activities, "
+        f"{cpu / run.orders * 1000:.0f} ms CPU of this process (worker and the API's commands)",
         *after_run(outbox, failed),
     ]
 

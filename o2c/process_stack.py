@@ -69,6 +69,16 @@ class Part:
                 return int(line.split()[1]) / 1024
         return None
 
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used so far (Linux /proc; 0 where it cannot be read)."""
+        if self.process is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def tail(self, lines: int = 30) -> str:
         text = self.log_path.read_text(errors="replace").splitlines()
         return f"--- {self.name} ---\n" + "\n".join(text[-lines:])
