@@ -2,7 +2,7 @@
 reservation, shipment child, invoice + e-mail, collection child, payment, delivery, closed) beside
 a no-op workflow of six local-activity steps and two signals, measured in the same run.
 
-    python -m bench lifecycle [--orders 100] [--concurrency 50] [--database sqlite|postgresql|URL]
+    python -m bench lifecycle [--orders 40] [--concurrency 50] [--database sqlite|postgresql|URL]
         [--customers 1 --customers 100]  (--database and --customers repeat)
 
 Each run gets a fresh Temporal dev server and a fresh database (on PostgreSQL `o2c_bench_<random>`,
@@ -241,7 +241,7 @@ async def measure(run: Run) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench lifecycle")
-    parser.add_argument("--orders", type=int, default=100)
+    parser.add_argument("--orders", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument(
         "--database",
