@@ -2,7 +2,7 @@
 API and the worker as processes of their own (or one `o2c run` process holding both, as the dev
 stack does), on SQLite or a fresh PostgreSQL database.
 
-    python -m bench api [--requests 200] [--lifecycles 50] [--concurrency 50] [--customers 100]
+    python -m bench api [--requests 200] [--lifecycles 20] [--concurrency 50] [--customers 100]
         [--database sqlite|postgresql|URL]... [--api-processes 2 --workers 2 | --combined]
 
 It measures, with `concurrency` clients at once: POST /orders and POST /payments (each with an
@@ -154,7 +154,7 @@ async def measure(run: ApiRun) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench api")
     parser.add_argument("--requests", type=int, default=200, help="POSTs of each kind")
-    parser.add_argument("--lifecycles", type=int, default=50)
+    parser.add_argument("--lifecycles", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--customers", type=int, default=100)
     parser.add_argument(
