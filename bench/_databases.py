@@ -3,6 +3,7 @@ PostgreSQL server (`o2c_bench_<random>`), dropped after the run."""
 
 from __future__ import annotations
 
+import argparse
 import socket
 import uuid
 from collections.abc import Iterator
@@ -55,3 +56,13 @@ def targets(given: list[str] | None) -> list[str]:
     if given:
         return [LOCAL_POSTGRESQL if t in {"postgresql", "postgres"} else t for t in given]
     return ["sqlite"] + ([LOCAL_POSTGRESQL] if postgresql_answers() else [])
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """`--database`, repeatable; `targets(args.database)` turns it into the runs' databases."""
+    parser.add_argument(
+        "--database",
+        action="append",
+        help="sqlite, postgresql (the local server) or a PostgreSQL URL, where each run gets a "
+        "fresh database; repeat for several (default: SQLite, and PostgreSQL when it answers)",
+    )

@@ -27,7 +27,7 @@ import httpx
 from activities.transaction import run_command
 from bench import _seed as seed
 from bench._checks import after_run, drained_outbox, failed_workflows
-from bench._databases import fresh_database, kind, targets
+from bench._databases import add_database_option, fresh_database, kind, targets
 from bench._http import KEEPALIVE_SECONDS, Desk
 from bench._http_lifecycle import order_to_closed
 from bench._twice import done_twice
@@ -157,12 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lifecycles", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--customers", type=int, default=100)
-    parser.add_argument(
-        "--database",
-        action="append",
-        help="sqlite, postgresql (the local server) or a PostgreSQL URL; repeat for several "
-        "(default: SQLite, and PostgreSQL when it answers)",
-    )
+    add_database_option(parser)
     parser.add_argument("--api-processes", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(

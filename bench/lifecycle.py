@@ -42,7 +42,7 @@ from activities.transaction import run_command
 from bench import _seed as seed
 from bench._checks import after_run, drained_outbox, failed_workflows, own_peak_memory_mib
 from bench._costs import commits, cpu_seconds, histories
-from bench._databases import fresh_database, kind, targets
+from bench._databases import add_database_option, fresh_database, kind, targets
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
 from bench.in_flight import run_in_flight
 from models.fulfilment.shipments import DispatchRequest, Shipment
@@ -243,12 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench lifecycle")
     parser.add_argument("--orders", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument(
-        "--database",
-        action="append",
-        help="sqlite, postgresql (the local server) or a PostgreSQL URL, where each run gets a "
-        "fresh database; repeat for several (default: SQLite, and PostgreSQL when it answers)",
-    )
+    add_database_option(parser)
     parser.add_argument(
         "--customers",
         type=int,
