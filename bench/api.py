@@ -115,6 +115,8 @@ async def measure(run: ApiRun) -> list[str]:
             async with httpx.AsyncClient(timeout=120, limits=limits) as http:
                 desk = Desk(stack, http)
                 writes = await load(desk, run, buyers, payers)
+                # Printed now: the latencies stay on record should a lifecycle fail.
+                print("\n".join([header(run, url), *writes]), flush=True)
                 before = {p.name: p.cpu_seconds() for p in stack.processes()}
                 rate, closed = await lifecycles(desk, run, buyers)
                 cpu = {p.name: p.cpu_seconds() - before[p.name] for p in stack.processes()}
@@ -135,9 +137,6 @@ async def measure(run: ApiRun) -> list[str]:
                 catcher.stop()
             engine.dispose()
     return [
-        f"api: {kind(url)}, {run.topology()}, {run.concurrency} concurrent clients, "
-        f"orders of {run.customers} customer(s)",
-        *writes,
         f"  lifecycles via HTTP {run.lifecycles:5d} orders  {rate:7.2f}/s   "
         f"no-op ceiling {ceiling:6.1f}/s   ratio {rate / ceiling:5.2f}",
         *after_run(outbox, failed),
@@ -149,6 +148,13 @@ async def measure(run: ApiRun) -> list[str]:
         )
         + " (the API's includes the bench's polling of GET /orders/{id})",
     ]
+
+
+def header(run: ApiRun, url: str) -> str:
+    return (
+        f"api: {kind(url)}, {run.topology()}, {run.concurrency} concurrent clients, "
+        f"orders of {run.customers} customer(s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
