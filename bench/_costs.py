@@ -1,4 +1,4 @@
-"""What one order costs, for sizing (docs/scaling.md): database transactions committed, Temporal
+"""What one order costs, for sizing (docs/scaling.md): database transactions that wrote, Temporal
 history events and activities (regular and local) across its workflows, and CPU time."""
 
 from __future__ import annotations
@@ -8,23 +8,42 @@ import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @contextmanager
 def commits(engine: Engine) -> Iterator[list[object]]:
-    """The transactions committed on `engine` while the block runs, one item each."""
+    """The transactions committed on `engine` while the block runs that changed a row, one item
+    each (reads, and the relay's polls that found nothing, are left out: they depend on how
+    often the bench and the relay look)."""
     counted: list[object] = []
-    count = counted.append
-    event.listen(engine, "commit", count)
+
+    def began(connection: Connection) -> None:
+        connection.info["wrote"] = False
+
+    def executed(connection: Connection, cursor: Any, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith(WRITES) and cursor.rowcount:
+            connection.info["wrote"] = True
+
+    def committed(connection: Connection) -> None:
+        if connection.info.pop("wrote", False):
+            counted.append(connection)
+
+    listeners = (("begin", began), ("after_cursor_execute", executed), ("commit", committed))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield counted
     finally:
-        event.remove(engine, "commit", count)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
 
 def cpu_seconds() -> float:

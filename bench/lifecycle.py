@@ -230,7 +230,7 @@ async def measure(run: Run) -> list[str]:
         f"  no-op ceiling (6 local steps, 2 signals): {ceiling:7.1f} lifecycles/s",
         f"  o2c order to closed:                      {real:7.1f} lifecycles/s",
         f"  ratio o2c / ceiling:                      {real / ceiling:7.2f}  (target >= {target})",
-        f"  per order: {len(committed) / run.orders:.0f} database transactions, "
+        f"  per order: {len(committed) / run.orders:.0f} database transactions that wrote, "
         f"{counted.events / run.orders:.0f} history events in {counted.workflows / run.orders:.0f} "
         f"workflows, {counted.activities / run.orders:.0f} activities + "
         f"{counted.local_activities / run.orders:.0f} local activities, "
