@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ def benches() -> list[str]:
 
 
 def main() -> None:
+    # A bench killed with SIGTERM still stops the servers and processes it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     names, options = (sys.argv[1:2], sys.argv[2:]) if len(sys.argv) > 1 else (benches(), [])
     for name in names:
         if name not in benches():
