@@ -64,19 +64,18 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get("idempotency-key")
-        if request.method not in WRITE_METHODS or not key:
-            return await call_next(request)
-        user = await run_in_threadpool(self._caller, request)
-        if user is None:
-            return await call_next(request)  # the route answers 401; nothing to keep or replay
-        scope = hashlib.sha256(f"{user}\n{request.url.path}\n{key}".encode()).hexdigest()
+        token = _token(request)
+        if request.method not in WRITE_METHODS or not key or not token:
+            return await call_next(request)  # without a token the route answers 401
         digest = hashlib.sha256(await request.body()).hexdigest()
-        claimed = await run_in_threadpool(self._claim, scope, digest)
+        claimed = await run_in_threadpool(self._claim, token, request.url.path, key, digest)
+        if claimed is None:
+            return await call_next(request)  # the route answers 401; nothing to keep or replay
         if isinstance(claimed, IdempotentResponse):
             page = request.url.path.startswith("/app/")
             return _earlier_answer(claimed, digest, "text/html" if page else "application/json")
-        keyed = KeyedRequest(scope, digest, claimed, request.scope)
-        token = keyed_request.set(keyed)
+        keyed = KeyedRequest(*claimed, request.scope)
+        reset = keyed_request.set(keyed)
         try:
             response = await call_next(request)
             chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
@@ -84,7 +83,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             await run_in_threadpool(self._release, keyed)
             raise
         finally:
-            keyed_request.reset(token)
+            keyed_request.reset(reset)
         content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
         if response.status_code < 500:
             await run_in_threadpool(self._keep, keyed, response.status_code, content.decode())
@@ -97,28 +96,26 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             media_type=response.media_type,
         )
 
-    def _caller(self, request: Request) -> str | None:
-        """The active user the bearer token (or, for a page's form, the session) names; None
-        leaves the refusal to the route."""
-        scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
-        if scheme.lower() != "bearer" or not token:
-            token = request.cookies.get(SESSION_COOKIE, "")
-        if not token:
-            return None
+    def _claim(
+        self, token: str, path: str, key: str, digest: str
+    ) -> tuple[str, str, datetime] | IdempotentResponse | None:
+        """In one transaction: the active user the token names (None leaves the refusal to the
+        route), then the claim on (user, path, key); returns the claim's scope, the body's digest
+        and the claim's time when this request may run, else the earlier request's row."""
         with transaction(self.engine) as session:
             user = token_holder(session, self.settings, token)
-            return user.username if user is not None else None
-
-    def _claim(self, scope: str, digest: str) -> IdempotentResponse | datetime:
-        """The claim's time when this request may run; else the earlier request's row."""
-        claim = IdempotentResponse(key=scope, request_hash=digest, status_code=IN_PROGRESS, body="")
-        try:
-            with transaction(self.engine) as session:
-                session.add(claim)
-            return claim.created_at
-        except IntegrityError:
-            pass
-        with transaction(self.engine) as session:
+            if user is None:
+                return None
+            scope = hashlib.sha256(f"{user.username}\n{path}\n{key}".encode()).hexdigest()
+            claim = IdempotentResponse(
+                key=scope, request_hash=digest, status_code=IN_PROGRESS, body=""
+            )
+            try:
+                with session.begin_nested():
+                    session.add(claim)
+                return scope, digest, claim.created_at
+            except IntegrityError:
+                pass
             earlier = session.exec(
                 select(IdempotentResponse).where(IdempotentResponse.key == scope)
             ).one()
@@ -135,10 +132,15 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
                 )
                 .values(created_at=now)
             )
-            return now if taken.rowcount == 1 else earlier  # type: ignore[attr-defined]
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                return scope, digest, now
+            return earlier
 
     def _keep(self, keyed: KeyedRequest, status_code: int, body: str) -> None:
-        """The answer as sent: replaces the one the command kept (the route may add to it)."""
+        """The answer as sent, where it is not the one the command kept (the route may add to
+        it, or no command wrote): one transaction fewer for most writes."""
+        if keyed.kept == (status_code, body):
+            return
         with transaction(self.engine) as session:
             session.execute(
                 update(IdempotentResponse)
@@ -154,6 +156,14 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
                     *_ours(keyed), col(IdempotentResponse.status_code) == IN_PROGRESS
                 )
             )
+
+
+def _token(request: Request) -> str:
+    """The bearer token, or for a page's form the session's; empty when there is neither."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    if scheme.lower() != "bearer" or not token:
+        token = request.cookies.get(SESSION_COOKIE, "")
+    return token
 
 
 def _ours(keyed: KeyedRequest) -> tuple[ColumnElement[bool], ...]:

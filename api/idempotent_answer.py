@@ -31,6 +31,7 @@ class KeyedRequest:
     claimed_at: datetime  # the claim's created_at: whoever takes an abandoned claim over moves it
     asgi_scope: MutableMapping[str, Any]  # the route is in it once routing has happened
     answered: bool = field(default=False)
+    kept: tuple[int, str] | None = None  # the status and body the command kept with its commit
     status_of: Callable[[Any], int] | None = None  # for routes whose status depends on the result
 
 
@@ -82,6 +83,7 @@ def keep_answer(session: Session, result: object) -> None:
         # A retry took the claim over as abandoned: only one of the two may commit.
         raise Conflict("a retry with this Idempotency-Key has taken this request over")
     request.answered = True
+    request.kept = (status_code, body)
 
 
 def _answer(request: KeyedRequest, result: object) -> tuple[int, str]:

@@ -2,7 +2,12 @@
 reservation, shipment child, invoice + e-mail, collection child, payment, delivery, closed) beside
 a no-op workflow of six local-activity steps and two signals, measured in the same run.
 
-    python -m bench lifecycle [--orders 200] [--concurrency 50]
+    python -m bench lifecycle [--orders 40] [--concurrency 50] [--database sqlite|postgresql|URL]
+        [--customers 1 --customers 100]  (--database and --customers repeat)
+
+Each run gets a fresh Temporal dev server and a fresh database (on PostgreSQL `o2c_bench_<random>`,
+dropped after the run) and ends with the checks every bench prints: no outbox row pending or
+retried beyond its policy, no workflow failed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
@@ -30,18 +36,16 @@ from temporalio.worker import Worker
 
 import models.tables  # noqa: F401
 from activities.fulfilment import shipments
-from activities.fulfilment.stock import receive_stock
-from activities.master_data.customers import create_customer
-from activities.master_data.products import create_product
 from activities.receivables import payments
 from activities.sales import orders as order_cases
-from activities.transaction import run_command, transaction
+from activities.transaction import run_command
+from bench import _seed as seed
+from bench._checks import after_run, drained_outbox, failed_workflows, own_peak_memory_mib
+from bench._costs import commits, cpu_seconds, histories
+from bench._databases import add_database_option, fresh_database, kind, targets
 from bench._noop_workflow import NoopLifecycleWorkflow, noop_step
 from bench.in_flight import run_in_flight
 from models.fulfilment.shipments import DispatchRequest, Shipment
-from models.fulfilment.stock import StockReceipt
-from models.master_data.customers import CustomerCreate
-from models.master_data.products import ProductCreate
 from models.receivables.invoices import Invoice
 from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
@@ -97,22 +101,6 @@ async def noop_rate(client: Client, count: int, concurrency: int) -> float:
         return await run_concurrently(count, concurrency, one)
 
 
-def _seed(engine: Engine, count: int) -> int:
-    with transaction(engine) as session:
-        customer = create_customer(
-            session,
-            CustomerCreate(
-                code="BENCH",
-                name="Bench Ltd",
-                email="ap@bench.example",
-                credit_limit=Decimal("100000000.00"),
-            ),
-        )
-        create_product(session, ProductCreate(sku="B1", name="Bench", unit_price=Decimal("10.00")))
-        receive_stock(session, StockReceipt(sku="B1", quantity=Decimal(count * 2)), "bench")
-    return customer.id
-
-
 async def _wait_for(engine: Engine, query: Callable[[Session], T | None]) -> T:
     while True:
         found = await asyncio.to_thread(run_command, engine, query)
@@ -128,13 +116,17 @@ def _invoice_total(session: Session, invoice_id: int) -> Decimal:
 
 
 async def o2c_rate(
-    client: Client, engine: Engine, settings: Settings, count: int, concurrency: int
+    client: Client, engine: Engine, count: int, concurrency: int, customers: int
 ) -> float:
-    customer_id = _seed(engine, count)
+    """Orders entered for `customers` customers in turn (one customer's orders queue on its
+    credit), each taken to closed; lifecycles per second."""
+    customer_ids = seed.customers(engine, customers)
+    seed.product(engine, count * 2)
     now = datetime.now(UTC)
 
     async def one(index: int) -> None:
-        line = OrderLineCreate(sku="B1", quantity=Decimal(1))
+        customer_id = customer_ids[index % len(customer_ids)]
+        line = OrderLineCreate(sku=seed.SKU, quantity=Decimal(1))
         order = await asyncio.to_thread(
             run_command,
             engine,
@@ -187,43 +179,83 @@ async def o2c_rate(
     return await run_concurrently(count, concurrency, one)
 
 
-async def measure(orders: int, concurrency: int) -> None:
+@dataclass(frozen=True)
+class Run:
+    database: str  # "sqlite" or a PostgreSQL server's URL: a fresh database on it
+    customers: int
+    orders: int
+    concurrency: int
+
+
+async def measure(run: Run) -> list[str]:
+    """One run on a fresh Temporal dev server and a fresh database: the no-op ceiling, then
+    o2c's orders and the checks after them; the report's lines."""
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=str(BIN / "temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
     )
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(run.database, Path(tmp)) as url:
         catcher = MailCatcher(Path(tmp) / "mail", port=free_port())
         catcher.start()
         settings = Settings(
             data_dir=Path(tmp), smtp_port=catcher.port, task_queue=f"bench-{uuid.uuid4()}"
         )
-        engine = engine_for(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        engine = engine_for(url)
         SQLModel.metadata.create_all(engine)
         try:
-            ceiling = await noop_rate(env.client, orders, concurrency)
+            ceiling = await noop_rate(env.client, run.orders, run.concurrency)
             async with build_worker(env.client, engine, settings):
                 relay = asyncio.create_task(
                     relay_forever(env.client, engine, settings.task_queue, interval=0.02)
                 )
-                real = await o2c_rate(env.client, engine, settings, orders, concurrency)
+                cpu = cpu_seconds()
+                with commits(engine) as committed:
+                    real = await o2c_rate(
+                        env.client, engine, run.orders, run.concurrency, run.customers
+                    )
+                cpu = cpu_seconds() - cpu
+                outbox = await drained_outbox(engine)
                 relay.cancel()
+            failed = await failed_workflows(env.client)
+            counted = await histories(env.client)
         finally:
             catcher.stop()
+            engine.dispose()
             await env.shutdown()
-    print(f"lifecycle: {orders} orders, concurrency {concurrency}, SQLite")
-    print(f"  no-op ceiling (6 local steps, 2 signals): {ceiling:7.1f} lifecycles/s")
-    print(f"  o2c order to closed:                      {real:7.1f} lifecycles/s")
-    print(f"  ratio o2c / ceiling:                      {real / ceiling:7.2f}  (target >= 0.50)")
+    target = 0.50 if run.customers >= 100 else 0.25
+    return [
+        f"lifecycle: {run.orders} orders of {run.customers} customer(s), "
+        f"concurrency {run.concurrency}, {kind(url)}",
+        f"  no-op ceiling (6 local steps, 2 signals): {ceiling:7.1f} lifecycles/s",
+        f"  o2c order to closed:                      {real:7.1f} lifecycles/s",
+        f"  ratio o2c / ceiling:                      {real / ceiling:7.2f}  (target >= {target})",
+        f"  per order: {len(committed) / run.orders:.0f} database transactions that wrote, "
+        f"{counted.events / run.orders:.0f} history events in {counted.workflows / run.orders:.0f} "
+        f"workflows, {counted.activities / run.orders:.0f} activities + "
+        f"{counted.local_activities / run.orders:.0f} local activities, "
+        f"{cpu / run.orders * 1000:.0f} ms CPU of this process (worker and the API's commands)",
+        *after_run(outbox, failed),
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench lifecycle")
-    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--orders", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=50)
+    add_database_option(parser)
+    parser.add_argument(
+        "--customers",
+        type=int,
+        action="append",
+        help="customers the orders are spread over; repeat for several runs (default: 1 and 100)",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(measure(args.orders, args.concurrency))
+    for database in targets(args.database):
+        for customers in args.customers or [1, 100]:
+            lines = asyncio.run(measure(Run(database, customers, args.orders, args.concurrency)))
+            print("\n".join(lines), flush=True)
+    print(f"  peak memory of this process (the worker runs in it): {own_peak_memory_mib():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -30,11 +30,25 @@ def test_ageing_bench_prints_the_report_beside_the_plain_scan() -> None:
 
 
 def test_lifecycle_bench_prints_the_rate_beside_the_no_op_ceiling() -> None:
-    out = _bench("lifecycle", "--orders", "4", "--concurrency", "2")
+    out = _bench(
+        "lifecycle", "--orders", "4", "--concurrency", "2", "--database", "sqlite",
+        "--customers", "2",
+    )  # fmt: skip
     assert "no-op ceiling" in out and "ratio o2c / ceiling" in out
+    assert "0 pending" in out and "checks:                ok" in out
 
 
 def test_imports_bench_prints_each_rate_beside_the_plain_insert() -> None:
     out = _bench("imports", "--customers", "20", "--invoices", "200", "--starts", "5")
     assert "ratio invoices write / plain INSERT" in out and "collection workflow starts" in out
     assert "peak memory" in out
+
+
+def test_api_bench_prints_latencies_lifecycles_and_its_checks() -> None:
+    out = _bench(
+        "api", "--requests", "4", "--lifecycles", "2", "--concurrency", "4", "--customers", "2",
+        "--database", "sqlite",
+    )  # fmt: skip
+    assert "POST /orders" in out and "POST /payments" in out and "p99" in out
+    assert "errors 0" in out and "lifecycles via HTTP" in out
+    assert "checks:                ok" in out and "done twice:            nothing" in out

@@ -152,9 +152,9 @@ async def test_request_whose_claim_a_retry_took_over_does_not_commit(
     claim = IdempotencyMiddleware._claim
 
     def claimed_then_taken_over(
-        self: IdempotencyMiddleware, scope: str, digest: str
-    ) -> IdempotentResponse | datetime:
-        mine = claim(self, scope, digest)
+        self: IdempotencyMiddleware, *request: str
+    ) -> tuple[str, str, datetime] | IdempotentResponse | None:
+        mine = claim(self, *request)
         # This request is slow: a retry finds its claim abandoned and takes it over meanwhile.
         with Session(engine) as other, other.begin():
             row = other.exec(select(IdempotentResponse)).one()

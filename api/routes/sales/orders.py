@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
-from temporalio.client import Client
+from fastapi import APIRouter, HTTPException
+from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.workflow import UpdateMethodMultiParam
 
 from activities.reports.order_detail import order_detail
@@ -42,6 +42,12 @@ from workflows.sales.order import OrderWorkflow
 router = APIRouter(prefix="/orders", tags=["orders"])
 READERS = reader(Role.SALES, Role.APPROVER, Role.CREDIT_MANAGER, Role.WAREHOUSE, Role.FINANCE)
 Arg = TypeVar("Arg")
+# How long a decision waits for its order's workflow to take it up before the answer is 503.
+UPDATE_TIMEOUT = timedelta(seconds=30)
+UPDATE_NOT_ANSWERED = (
+    "the order's workflow did not take this up in time; it may still do so: "
+    "read the order before trying again"
+)
 
 
 @router.post("", status_code=201, dependencies=[require(Role.SALES)])
@@ -80,7 +86,13 @@ async def _update(
     arg: Arg,
 ) -> OrderDetail:
     order = await db.run(orders.get_order, order_id)
-    await temporal.get_workflow_handle(order.workflow_id).execute_update(update, arg)
+    handle = temporal.get_workflow_handle(order.workflow_id)
+    try:
+        await handle.execute_update(update, arg, rpc_timeout=UPDATE_TIMEOUT)
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        # The workflow did not take the decision up in time (its worker is busy or away): it may
+        # still do so, so the person reads the order before deciding again.
+        raise HTTPException(503, detail=UPDATE_NOT_ANSWERED) from None
     return await db.run(order_detail, order_id)
 
 
