@@ -18,6 +18,9 @@ from api.login_throttle import LoginThrottle
 from api.routes import health, ui
 from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
+from api.routes.credit import history as credit_history
+from api.routes.credit import profiles as credit_profiles
+from api.routes.credit import scorecards as credit_scorecards
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
 from api.routes.master_data import credit_limit_changes, customers, products
@@ -78,6 +81,9 @@ def create_app(
         audit,
         customers,
         credit_limit_changes,
+        credit_history,
+        credit_profiles,
+        credit_scorecards,
         unapplied_credit,
         products,
         warehouses,

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
+from models.credit import financials, history, scorecard_versions
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
@@ -20,6 +21,9 @@ __all__ = [
     "approvals",
     "credit_limit_changes",
     "credit_policy",
+    "financials",
+    "history",
+    "scorecard_versions",
     "collection_tasks",
     "customers",
     "dunning",

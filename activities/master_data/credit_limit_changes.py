@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from activities.master_data.credit_history import record_credit_change
 from activities.master_data.customers import (
     check_credit_limit,
     get_customer,
@@ -15,6 +16,7 @@ from activities.master_data.customers import (
     update_customer,
 )
 from activities.paging import page
+from models.credit.history import ChangeSource, CreditTerm
 from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import check_second_approver
 from models.master_data.credit_limit_changes import (
@@ -35,9 +37,13 @@ def change_customer(
     """The PATCH of a customer: a limit raise above `approval_above` is kept back as a pending
     change (its id in the answer), the other fields apply now."""
     customer = get_customer(session, customer_id)
+    limit_before, class_before = customer.credit_limit, customer.credit_class
     wanted = data.credit_limit
     if wanted is None or wanted <= approval_above or wanted <= customer.credit_limit:
-        return update_customer(session, customer_id, data)
+        changed = update_customer(session, customer_id, data)
+        _record_manual(session, changed, CreditTerm.LIMIT, limit_before, data, user)
+        _record_manual(session, changed, CreditTerm.CLASS, class_before, data, user)
+        return changed
     check_credit_limit(customer, wanted)
     waiting = session.exec(
         select(CreditLimitChange).where(
@@ -54,15 +60,38 @@ def change_customer(
         data.model_dump(exclude_unset=True, exclude={"credit_limit"})
     )
     changed = update_customer(session, customer_id, rest)
+    _record_manual(session, changed, CreditTerm.CLASS, class_before, data, user)
     pending = CreditLimitChange(
         customer_id=customer_id,
         limit_before=customer.credit_limit,
         requested_limit=wanted,
         requested_by=user,
+        reason=data.reason,
     )
     session.add(pending)
     session.flush()
     return changed.model_copy(update={"pending_limit_change_id": pending.id})
+
+
+def _record_manual(
+    session: Session,
+    changed: CustomerPublic,
+    term: CreditTerm,
+    before: object,
+    data: CustomerUpdate,
+    user: str,
+) -> None:
+    after = changed.credit_limit if term == CreditTerm.LIMIT else changed.credit_class
+    record_credit_change(
+        session,
+        changed,
+        term,
+        before,
+        after,
+        source=ChangeSource.MANUAL,
+        changed_by=user,
+        reason=data.reason,
+    )
 
 
 def approve_limit_change(
@@ -76,6 +105,18 @@ def approve_limit_change(
         raise Conflict(f"credit limit change {change_id} is {change.state}, not pending")
     check_second_approver(change.requested_by, approver)
     customer = lock_customer(session, change.customer_id)
+    record_credit_change(
+        session,
+        customer,
+        CreditTerm.LIMIT,
+        customer.credit_limit,
+        change.requested_limit,
+        source=ChangeSource.REVIEW if change.review_id else ChangeSource.LIMIT_APPROVAL,
+        changed_by=change.requested_by,
+        reason=change.reason,
+        approved_by=approver,
+        review_id=change.review_id,
+    )
     customer.credit_limit = change.requested_limit
     change.state = LimitChangeState.APPROVED
     change.approved_by = approver
