@@ -24,7 +24,7 @@ from models.master_data.credit_limit_changes import (
     CreditLimitChangePublic,
     LimitChangeState,
 )
-from models.master_data.customers import CustomerPublic, CustomerUpdate
+from models.master_data.customers import Customer, CustomerPublic, CustomerUpdate
 
 
 def change_customer(
@@ -37,57 +37,93 @@ def change_customer(
     """The PATCH of a customer: a limit raise above `approval_above` is kept back as a pending
     change (its id in the answer), the other fields apply now."""
     customer = get_customer(session, customer_id)
-    limit_before, class_before = customer.credit_limit, customer.credit_class
-    wanted = data.credit_limit
-    if wanted is None or wanted <= approval_above or wanted <= customer.credit_limit:
-        changed = update_customer(session, customer_id, data)
-        _record_manual(session, changed, CreditTerm.LIMIT, limit_before, data, user)
-        _record_manual(session, changed, CreditTerm.CLASS, class_before, data, user)
+    class_before = customer.credit_class
+    rest = CustomerUpdate.model_validate(
+        data.model_dump(exclude_unset=True, exclude={"credit_limit"})
+    )
+    if data.credit_limit is not None:
+        check_credit_limit(customer, data.credit_limit)
+    changed = update_customer(session, customer_id, rest)
+    _record_class(session, changed, class_before, data, user)
+    if data.credit_limit is None:
         return changed
+    pending = request_limit(
+        session,
+        customer,
+        data.credit_limit,
+        user,
+        approval_above,
+        source=ChangeSource.MANUAL,
+        reason=data.reason,
+    )
+    return CustomerPublic.model_validate(customer).model_copy(
+        update={"pending_limit_change_id": pending}
+    )
+
+
+def request_limit(
+    session: Session,
+    customer: Customer,
+    wanted: Decimal,
+    user: str,
+    approval_above: Decimal,
+    *,
+    source: ChangeSource,
+    reason: str | None = None,
+    review_id: int | None = None,
+) -> int | None:
+    """A new credit limit, applied and recorded in the history now, or, a raise above
+    `approval_above`, kept as a pending change for a second approver (its id)."""
     check_credit_limit(customer, wanted)
+    if wanted <= approval_above or wanted <= customer.credit_limit:
+        record_credit_change(
+            session,
+            customer,
+            CreditTerm.LIMIT,
+            customer.credit_limit,
+            wanted,
+            source=source,
+            changed_by=user,
+            reason=reason,
+            review_id=review_id,
+        )
+        customer.credit_limit = wanted
+        session.add(customer)
+        session.flush()
+        return None
     waiting = session.exec(
         select(CreditLimitChange).where(
-            CreditLimitChange.customer_id == customer_id,
+            CreditLimitChange.customer_id == customer.id,
             CreditLimitChange.state == LimitChangeState.PENDING,
         )
     ).first()
     if waiting is not None:
         raise Conflict(
-            f"credit limit change {waiting.id} of customer {customer_id} is already waiting",
+            f"credit limit change {waiting.id} of customer {customer.id} is already waiting",
             field="credit_limit",
         )
-    rest = CustomerUpdate.model_validate(
-        data.model_dump(exclude_unset=True, exclude={"credit_limit"})
-    )
-    changed = update_customer(session, customer_id, rest)
-    _record_manual(session, changed, CreditTerm.CLASS, class_before, data, user)
     pending = CreditLimitChange(
-        customer_id=customer_id,
+        customer_id=customer.id or 0,
         limit_before=customer.credit_limit,
         requested_limit=wanted,
         requested_by=user,
-        reason=data.reason,
+        reason=reason,
+        review_id=review_id,
     )
     session.add(pending)
     session.flush()
-    return changed.model_copy(update={"pending_limit_change_id": pending.id})
+    return pending.id
 
 
-def _record_manual(
-    session: Session,
-    changed: CustomerPublic,
-    term: CreditTerm,
-    before: object,
-    data: CustomerUpdate,
-    user: str,
+def _record_class(
+    session: Session, changed: CustomerPublic, before: str, data: CustomerUpdate, user: str
 ) -> None:
-    after = changed.credit_limit if term == CreditTerm.LIMIT else changed.credit_class
     record_credit_change(
         session,
         changed,
-        term,
+        CreditTerm.CLASS,
         before,
-        after,
+        changed.credit_class,
         source=ChangeSource.MANUAL,
         changed_by=user,
         reason=data.reason,

@@ -40,16 +40,16 @@ async def test_a_manual_change_of_limit_and_class_is_kept_with_its_reason(
     manual = {"source": "manual", "reason": "audited accounts", "changed_by": "credit_manager"}
     assert await history(api, customer.id) == [
         {
-            "term": "credit_class",
-            "before": "standard",
-            "after": "gold",
+            "term": "credit_limit",
+            "before": "10000.00",
+            "after": "15000.00",
             **manual,
             "approved_by": None,
         },
         {
-            "term": "credit_limit",
-            "before": "10000.00",
-            "after": "15000.00",
+            "term": "credit_class",
+            "before": "standard",
+            "after": "gold",
             **manual,
             "approved_by": None,
         },
