@@ -20,6 +20,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.credit import history as credit_history
 from api.routes.credit import profiles as credit_profiles
+from api.routes.credit import reviews as credit_reviews
 from api.routes.credit import scorecards as credit_scorecards
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
@@ -83,6 +84,7 @@ def create_app(
         credit_limit_changes,
         credit_history,
         credit_profiles,
+        credit_reviews,
         credit_scorecards,
         unapplied_credit,
         products,

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
-from models.credit import financials, history, scorecard_versions
+from models.credit import financials, history, reviews, scorecard_versions
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
@@ -23,6 +23,7 @@ __all__ = [
     "credit_policy",
     "financials",
     "history",
+    "reviews",
     "scorecard_versions",
     "collection_tasks",
     "customers",

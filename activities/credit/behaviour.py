@@ -163,6 +163,7 @@ def behaviours(
             invoices_due=record.invoices_due,
             average_days_beyond_terms=record.average_days,
             weighted_days_beyond_terms=record.weighted_days,
+            month_days_beyond_terms=record.month_days,
             late_share=record.late_share,
             highest_dunning_level=dunning.get(customer_id, 0),
             promises_kept=promises.get((customer_id, PromiseStatus.KEPT), 0),

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 WINDOW = timedelta(days=365)
 RECENT = timedelta(days=91)
+MONTH = timedelta(days=30)
 ONE_PLACE = Decimal("0.1")
 
 
@@ -32,6 +33,7 @@ class PaymentRecord(BaseModel):
     weighted_days: Decimal | None = None
     late_share: Decimal | None = None
     trend_days: Decimal | None = None
+    month_days: Decimal | None = None  # weighted, invoices due in the last 30 days
 
 
 def _weighted(invoices: list[InvoicePayment], as_of: date) -> Decimal | None:
@@ -57,6 +59,7 @@ def payment_record(invoices: list[InvoicePayment], as_of: date) -> PaymentRecord
         weighted_days=_weighted(due, as_of),
         late_share=(Decimal(100) * sum(1 for d in days if d > 0) / len(due)).quantize(ONE_PLACE),
         trend_days=None if now is None or before is None else now - before,
+        month_days=_weighted([i for i in due if i.due_date > as_of - MONTH], as_of),
     )
 
 

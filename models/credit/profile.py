@@ -40,6 +40,7 @@ class Behaviour(SQLModel):
     invoices_due: int = 0
     average_days_beyond_terms: DecimalStr | None = None
     weighted_days_beyond_terms: DecimalStr | None = None
+    month_days_beyond_terms: DecimalStr | None = None  # invoices due in the last 30 days
     late_share: DecimalStr | None = None  # % of invoices due that were paid late or are overdue
     highest_dunning_level: int = 0
     promises_kept: int = 0

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, optional_timestamp_field, timestamp_field
@@ -43,8 +43,8 @@ class CreditReview(SQLModel, table=True):
     scorecard_id: int | None = None
     score: int
     grade: Grade = Field(max_length=1)
-    utilisation: Decimal | None = Field(default=None, max_digits=12, decimal_places=1)
-    days_beyond_terms: Decimal | None = Field(default=None, max_digits=12, decimal_places=1)
+    utilisation: Decimal | None = money_field(default=None)
+    days_beyond_terms: Decimal | None = money_field(default=None)
     status: ReviewStatus = Field(default=ReviewStatus.NO_CHANGE, index=True)
     rule: str | None = Field(default=None, max_length=100)
     limit_before: Decimal = money_field()
@@ -93,6 +93,11 @@ class CreditReviewPublic(SQLModel):
     comment: str | None
     limit_change_id: int | None
     created_at: datetime
+
+    @field_validator("utilisation", "days_beyond_terms")
+    @classmethod
+    def _one_place(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(Decimal("0.1"))
 
 
 class AcceptRequest(SQLModel):
