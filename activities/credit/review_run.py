@@ -9,34 +9,14 @@ from sqlmodel import Session, col, select
 from activities.credit.behaviour import behaviours
 from activities.credit.reviews import make_review
 from activities.credit.scorecards import scorecard_in_force
-from activities.workflow_outbox import enqueue
+from activities.workflow_outbox import queue_credit_review
 from models.credit.messages import (
-    CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
     ReviewAllResult,
     ReviewInput,
-    StartReviewInput,
 )
-from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
+from models.credit.reviews import ReviewStatus, ReviewTrigger
 from models.master_data.customers import Customer, CustomerStatus
-from models.outbox import OutboxKind
-from models.workflow_ids import credit_review_workflow_id
-
-
-def start_review_workflow(session: Session, review: CreditReview) -> None:
-    """Owed after the commit: the workflow that waits for the proposal's decision."""
-    workflow_id = credit_review_workflow_id(review.customer_id)
-    start = StartReviewInput(
-        customer_id=review.customer_id, trigger=review.trigger, review_id=review.id
-    )
-    enqueue(
-        session,
-        key=f"start:{workflow_id}/review-{review.id}",
-        kind=OutboxKind.START_WORKFLOW,
-        target=workflow_id,
-        name=CREDIT_REVIEW_WORKFLOW,
-        payload=start.model_dump(mode="json"),
-    )
 
 
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
@@ -57,6 +37,12 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
             ),
         )
         if review.status == ReviewStatus.OPEN:
-            start_review_workflow(session, review)
+            queue_credit_review(
+                session,
+                customer_id=customer.id or 0,
+                trigger=ReviewTrigger.SCHEDULE,
+                because=f"review-{review.id}",
+                review_id=review.id,
+            )
             proposals += 1
     return ReviewAllResult(reviewed=len(customers), proposals=proposals)

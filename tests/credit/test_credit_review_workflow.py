@@ -4,7 +4,7 @@ changes what the next order's credit gate reads; an unanswered proposal reminds 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import WorkflowHandle
 
+from activities.collection.cases import check_promise, record_promise
 from activities.credit.profile import put_financials
 from activities.sales.credit import check_credit
+from models.collection.messages import PromiseCheckInput, PromiseInput
 from models.credit.financials import FinancialsUpdate
 from models.credit.messages import StartReviewInput
 from models.credit.reviews import ReviewTrigger
@@ -226,3 +228,31 @@ async def test_an_unanswered_proposal_reminds_the_credit_managers_then_escalates
     await eventually(mailbox, lambda mails: mails == [waiting, reminded, escalated])
     assert (await handle.query(CreditReviewWorkflow.current_review))["escalated"] is True
     await handle.terminate("test over")
+
+
+async def test_a_broken_promise_starts_a_review_at_once(flow: Flow, live_api: ApiClient) -> None:
+    customer = factories.customer(flow.engine, "PROMISED", credit_limit="5000.00")
+    owed = factories.invoice(flow.engine, customer.id, "1000.00", due=date(2026, 10, 1))
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    with Session(flow.engine) as session, session.begin():
+        promise_id = record_promise(
+            session,
+            PromiseInput(
+                user="cm",
+                promised_date=date(2026, 11, 10),
+                amount=Decimal(500),
+                invoice_id=owed.id,
+                at=at,
+            ),
+        )
+        assert check_promise(session, PromiseCheckInput(promise_id=promise_id, at=at)) is False
+
+    await flow.relay()
+
+    reviews = await eventually(
+        lambda: live_api.get("/credit-reviews", "cm", params={"customer_id": customer.id}),
+        lambda page: page["total"] == 1,
+    )
+    (made,) = reviews["items"]
+    assert (made["trigger"], made["status"]) == ("broken_promise", "no_change")
+    assert made["grade"] in {"C", "D", "E"}
