@@ -4,13 +4,14 @@ changes what the next order's credit gate reads; an unanswered proposal reminds 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle
 
 from activities.collection.cases import check_promise, record_promise
@@ -20,10 +21,12 @@ from models.collection.messages import PromiseCheckInput, PromiseInput
 from models.credit.financials import FinancialsUpdate
 from models.credit.messages import StartReviewInput
 from models.credit.reviews import ReviewTrigger
+from models.master_data.customers import Customer
 from models.security.users import Role
 from models.workflow_ids import credit_review_workflow_id
 from o2c.mailcatcher import MailCatcher
 from tests import factories
+from tests.fixtures.histories import record_histories
 from tests.support.api_client import ApiClient
 from tests.support.mail import inbox
 from tests.support.polling import eventually
@@ -37,6 +40,16 @@ CREDIT_DESK = {"cm": [Role.CREDIT_MANAGER], "boss": [Role.ADMIN], "rep": [Role.S
 @pytest.fixture(autouse=True)
 def credit_desk(sqlite_engine: Engine) -> None:
     factories.staff(sqlite_engine, CREDIT_DESK)
+
+
+@pytest.fixture(autouse=True)
+async def recorded(flow: Flow, request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """With O2C_RECORD_HISTORIES set, the reviews' histories are written for tests/replay."""
+    yield
+    with Session(flow.engine) as session:
+        customer_ids = session.exec(select(Customer.id)).all()
+    runs = [(credit_review_workflow_id(i), None) for i in customer_ids]
+    await record_histories(flow.env.client, request.node.name, runs)
 
 
 async def review(flow: Flow, customer_id: int, as_of: date) -> WorkflowHandle[Any, str]:
