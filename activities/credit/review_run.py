@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
-from activities.credit.reviews import make_review
-from activities.credit.scorecards import scorecard_in_force
+from activities.credit.reviews import make_review, review_context
 from activities.workflow_outbox import queue_credit_review
 from models.credit.messages import (
     ReviewAllInput,
@@ -24,22 +23,26 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
         select(Customer).where(Customer.status == CustomerStatus.ACTIVE).order_by(col(Customer.id))
     ).all()
     seen = behaviours(session, data.as_of)
-    card = scorecard_in_force(session)
-    proposals = 0
-    for customer in customers:
-        review = make_review(
-            session,
+    context = review_context(session, data.as_of, None)
+    made = [
+        make_review(
             customer,
             seen[customer.id or 0],
-            card,
+            context,
             ReviewInput(
                 customer_id=customer.id or 0, trigger=ReviewTrigger.SCHEDULE, as_of=data.as_of
             ),
         )
+        for customer in customers
+    ]
+    session.add_all(made)
+    session.flush()
+    proposals = 0
+    for review in made:
         if review.status == ReviewStatus.OPEN:
             queue_credit_review(
                 session,
-                customer_id=customer.id or 0,
+                customer_id=review.customer_id,
                 trigger=ReviewTrigger.SCHEDULE,
                 because=f"review-{review.id}",
                 review_id=review.id,

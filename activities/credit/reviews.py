@@ -4,19 +4,21 @@ or hold; a credit manager's decision applies it through the one path every limit
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
-from activities.credit.profile import financials_of
 from activities.credit.scorecards import scorecard_in_force
 from activities.master_data.credit_history import record_credit_change
 from activities.master_data.credit_limit_changes import request_limit
 from activities.master_data.customers import get_customer, lock_customer
 from activities.paging import page
+from models.credit.financials import CustomerFinancials, FinancialsPublic
 from models.credit.history import ChangeSource, CreditTerm
 from models.credit.messages import (
     ReviewDecided,
@@ -36,6 +38,9 @@ from models.credit.reviews import (
 from models.credit.scorecard import ScorecardSpec, score
 from models.errors import Conflict, NotFound
 from models.master_data.customers import Customer
+
+# Rules look back at most this many months (ProposalRule.for_months).
+MONTHS_KEPT = 12
 
 
 @dataclass(frozen=True)
@@ -63,17 +68,59 @@ def _month_before(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
-def month_facts(session: Session, review: CreditReview) -> list[MonthFacts]:
-    """This review's facts, then the last review of each month before it, while the months
-    follow each other without a gap."""
-    earlier = session.exec(
+@dataclass
+class ReviewContext:
+    """What reviewing many customers at once reads up front, in one query each."""
+
+    card: tuple[int | None, ScorecardSpec]
+    financials: dict[int, FinancialsPublic]
+    held: set[int]
+    waiting: set[int]  # customers with a proposal still open
+    earlier: dict[int, list[CreditReview]]  # reviews before this month, newest first
+
+
+def _among(column: Any, customer_ids: list[int] | None) -> list[Any]:
+    return [] if customer_ids is None else [col(column).in_(customer_ids)]
+
+
+def review_context(session: Session, as_of: date, customer_ids: list[int] | None) -> ReviewContext:
+    financials = session.exec(
+        select(CustomerFinancials).where(*_among(CustomerFinancials.customer_id, customer_ids))
+    ).all()
+    held = session.exec(
+        select(CustomerCreditHold.customer_id).where(
+            *_among(CustomerCreditHold.customer_id, customer_ids)
+        )
+    ).all()
+    waiting = session.exec(
+        select(CreditReview.customer_id).where(
+            CreditReview.status == ReviewStatus.OPEN,
+            *_among(CreditReview.customer_id, customer_ids),
+        )
+    ).all()
+    earlier: dict[int, list[CreditReview]] = defaultdict(list)
+    for past in session.exec(
         select(CreditReview)
         .where(
-            CreditReview.customer_id == review.customer_id,
-            col(CreditReview.as_of) < review.as_of.replace(day=1),
+            col(CreditReview.as_of) < as_of.replace(day=1),
+            col(CreditReview.as_of) >= as_of - timedelta(days=MONTHS_KEPT * 31),
+            *_among(CreditReview.customer_id, customer_ids),
         )
         .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc())
-    ).all()
+    ):
+        earlier[past.customer_id].append(past)
+    return ReviewContext(
+        card=scorecard_in_force(session),
+        financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
+        held=set(held),
+        waiting=set(waiting),
+        earlier=earlier,
+    )
+
+
+def month_facts(review: CreditReview, earlier: list[CreditReview]) -> list[MonthFacts]:
+    """This review's facts, then the last review of each month before it (`earlier`, newest
+    first), while the months follow each other without a gap."""
     months = [_facts(review)]
     wanted = _month_before(review.as_of.year, review.as_of.month)
     for past in earlier:
@@ -84,32 +131,6 @@ def month_facts(session: Session, review: CreditReview) -> list[MonthFacts]:
         elif seen < wanted:
             break
     return months
-
-
-def _scored_review(
-    customer: Customer,
-    behaviour: Behaviour,
-    spec: ScorecardSpec,
-    scorecard_id: int | None,
-    data: ReviewInput,
-    session: Session,
-) -> CreditReview:
-    scored = score(
-        spec, score_inputs(behaviour, financials_of(session, customer.id or 0), customer.currency)
-    )
-    return CreditReview(
-        customer_id=customer.id or 0,
-        trigger=data.trigger,
-        as_of=data.as_of,
-        scorecard_id=scorecard_id,
-        score=scored.score,
-        grade=scored.grade,
-        utilisation=behaviour.utilisation,
-        days_beyond_terms=behaviour.month_days_beyond_terms,
-        limit_before=customer.credit_limit,
-        class_before=customer.credit_class,
-        hold_before=on_hold(session, customer.id or 0),
-    )
 
 
 def _with_proposal(review: CreditReview, proposal: Proposal | None) -> None:
@@ -123,28 +144,31 @@ def _with_proposal(review: CreditReview, proposal: Proposal | None) -> None:
 
 
 def make_review(
-    session: Session,
-    customer: Customer,
-    behaviour: Behaviour,
-    card: tuple[int | None, ScorecardSpec],
-    data: ReviewInput,
+    customer: Customer, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
 ) -> CreditReview:
-    """Scores the customer, keeps the review and its proposal (none while another waits)."""
-    review = _scored_review(customer, behaviour, card[1], card[0], data, session)
-    session.add(review)
-    session.flush()
-    waiting = session.exec(
-        select(CreditReview.id).where(
-            CreditReview.customer_id == review.customer_id,
-            CreditReview.status == ReviewStatus.OPEN,
-        )
-    ).first()
-    if waiting is None:
-        proposal = propose(
-            DEFAULT_RULES, month_facts(session, review), customer.credit_limit, customer.currency
-        )
+    """The customer scored and what the rules propose (nothing while another proposal waits);
+    the caller adds it to the session."""
+    scorecard_id, spec = context.card
+    customer_id = customer.id or 0
+    financials = context.financials.get(customer_id)
+    scored = score(spec, score_inputs(behaviour, financials, customer.currency))
+    review = CreditReview(
+        customer_id=customer_id,
+        trigger=data.trigger,
+        as_of=data.as_of,
+        scorecard_id=scorecard_id,
+        score=scored.score,
+        grade=scored.grade,
+        utilisation=behaviour.utilisation,
+        days_beyond_terms=behaviour.month_days_beyond_terms,
+        limit_before=customer.credit_limit,
+        class_before=customer.credit_class,
+        hold_before=customer_id in context.held,
+    )
+    if customer_id not in context.waiting:
+        months = month_facts(review, context.earlier.get(customer_id, []))
+        proposal = propose(DEFAULT_RULES, months, customer.credit_limit, customer.currency)
         _with_proposal(review, proposal)
-        session.add(review)
     return review
 
 
@@ -155,7 +179,10 @@ def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> Re
     else:
         customer = get_customer(session, data.customer_id)
         behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
-        review = make_review(session, customer, behaviour, scorecard_in_force(session), data)
+        context = review_context(session, data.as_of, [data.customer_id])
+        review = make_review(customer, behaviour, context, data)
+        session.add(review)
+        session.flush()
     return ReviewOpened(
         review_id=review.id or 0,
         status=review.status,
