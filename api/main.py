@@ -20,6 +20,7 @@ from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
 from api.routes.credit import history as credit_history
 from api.routes.credit import profiles as credit_profiles
+from api.routes.credit import reports as credit_reports
 from api.routes.credit import reviews as credit_reviews
 from api.routes.credit import scorecards as credit_scorecards
 from api.routes.documents import invoice_pdf as documents
@@ -103,6 +104,7 @@ def create_app(
         documents,
         reports,
         statements,
+        credit_reports,
         price_lists,
         approval_policies,
         approvals,
