@@ -9,17 +9,20 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, type_coerce
+from sqlalchemy import ColumnElement, Date, Integer, case, cast, func, literal, select, type_coerce
 from sqlmodel import Session, col
 
 from activities.sales.credit import UNINVOICED
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
 from models.columns import MoneyColumn
 from models.credit.payment_days import (
+    MONTH,
+    RECENT,
     WINDOW,
-    InvoicePayment,
+    PaymentSums,
+    Period,
     months_between,
-    payment_record,
+    record_from,
     share,
 )
 from models.credit.profile import Behaviour, trend_of
@@ -42,11 +45,19 @@ def _sums(rows: Iterable[Sequence[Any]]) -> dict[int, Decimal]:
     return {customer_id: Decimal(total or 0) for customer_id, total in rows}
 
 
+def _days_between(session: Session, later: Any, earlier: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return later - earlier  # PostgreSQL: date minus date is a number of days
+
+
 def _payments(
     session: Session, customer_ids: list[int] | None, as_of: date
-) -> tuple[dict[int, list[InvoicePayment]], dict[int, int]]:
-    """Each customer's invoices due in the window with the day they were settled, and the
-    highest dunning level any of them reached."""
+) -> tuple[dict[int, dict[Period, PaymentSums]], dict[int, int]]:
+    """Each customer's payment sums per period of the window (the sums `payment_record` makes
+    of single invoices, here in SQL), and the highest dunning level any invoice reached. An
+    invoice settled without a payment (credited, written off) counts as paid on its last
+    allocation, or on time; one still open, as paid today."""
     settled = (
         select(
             col(PaymentAllocation.invoice_id), func.max(PaymentAllocation.allocated_on).label("day")
@@ -55,14 +66,27 @@ def _payments(
         .group_by(col(PaymentAllocation.invoice_id))
         .subquery()
     )
+    paid_on = case(
+        (col(Invoice.outstanding) <= 0, func.coalesce(settled.c.day, col(Invoice.due_date))),
+        else_=literal(as_of, Date),
+    )
+    late = _days_between(session, paid_on, col(Invoice.due_date))
+    days = case((late > 0, late), else_=0)
+    period = case(
+        (col(Invoice.due_date) > as_of - MONTH, int(Period.LAST_MONTH)),
+        (col(Invoice.due_date) > as_of - RECENT, int(Period.REST_OF_RECENT)),
+        else_=int(Period.EARLIER),
+    )
     query = (
         select(
             col(Invoice.customer_id),
-            col(Invoice.due_date),
-            col(Invoice.total),
-            col(Invoice.outstanding),
-            col(Invoice.dunning_level),
-            settled.c.day,
+            period,
+            func.count(),
+            func.sum(case((late > 0, 1), else_=0)),
+            func.sum(days),
+            type_coerce(func.sum(col(Invoice.total) * days), MoneyColumn()),
+            _sum(Invoice.total),
+            func.max(col(Invoice.dunning_level)),
         )
         .outerjoin(settled, settled.c.invoice_id == Invoice.id)
         .where(
@@ -72,15 +96,16 @@ def _payments(
             col(Invoice.due_date) <= as_of,
             *_among(Invoice.customer_id, customer_ids),
         )
+        .group_by(col(Invoice.customer_id), period)
     )
-    invoices: dict[int, list[InvoicePayment]] = defaultdict(list)
+    sums: dict[int, dict[Period, PaymentSums]] = defaultdict(dict)
     dunning: dict[int, int] = defaultdict(int)
-    for customer_id, due, total, outstanding, level, day in session.execute(query):
-        # Settled without a payment (credited, written off): on its last allocation or on time.
-        settled_on = (day or due) if outstanding <= 0 else None
-        invoices[customer_id].append(InvoicePayment(due, Decimal(total), settled_on))
+    for customer_id, when, count, n_late, n_days, weighted, total, level in session.execute(query):
+        sums[customer_id][Period(when)] = PaymentSums(
+            count, int(n_late), int(n_days), Decimal(weighted), Decimal(total)
+        )
         dunning[customer_id] = max(dunning[customer_id], level)
-    return invoices, dunning
+    return sums, dunning
 
 
 def _open_amounts(
@@ -156,7 +181,7 @@ def behaviours(
     found: dict[int, Behaviour] = {}
     for customer_id, limit, created_at in customers:
         assert customer_id is not None
-        record = payment_record(invoices.get(customer_id, []), as_of)
+        record = record_from(invoices.get(customer_id, {}))
         open_ar = receivables.get(customer_id, ZERO)
         exposure = open_ar + orders.get(customer_id, ZERO)
         found[customer_id] = Behaviour(

@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from activities.master_data.customers import get_customer
+from activities.receivables.invoices import BillLine, issue_invoice
 from models.security.users import Role
 from tests import factories
 from tests.support.api_client import ApiClient
@@ -125,3 +129,44 @@ async def test_the_bad_debt_ratio_by_month_and_class(api: ApiClient, engine: Eng
     )
     assert backwards.status_code == 422
     await api.call("GET", "/reports/credit", Role.SALES, expect=403)
+
+
+def invoiced_order(engine: Engine, customer_id: int, rep: str, price: str) -> None:
+    placed = factories.order(engine, customer_id, user=rep)
+    with Session(engine) as session, session.begin():
+        buyer = get_customer(session, customer_id)
+        issue_invoice(
+            session,
+            customer=buyer,
+            currency=buyer.currency,
+            lines=[
+                BillLine(
+                    sku="WIDGET",
+                    description="Widget",
+                    quantity=Decimal(1),
+                    unit_price=Decimal(price),
+                )
+            ],
+            issue_date=date(2026, 3, 1),
+            key=f"order-{placed.id}/invoice",
+            order_id=placed.id,
+        )
+
+
+async def test_a_sales_rep_reads_the_sales_of_their_own_orders_only(
+    api: ApiClient, engine: Engine
+) -> None:
+    factories.product(engine)
+    factories.user(engine, "ann", [Role.SALES])
+    customer = factories.customer(engine)
+    invoiced_order(engine, customer.id, "ann", "100.00")
+    invoiced_order(engine, customer.id, "bob", "300.00")
+    period = {"from": "2026-03-01", "to": "2026-03-31"}
+
+    own = await api.get("/reports/sales", "ann", params=period)
+    everyone = await api.get("/reports/sales", Role.FINANCE, params=period)
+
+    assert [(r["key"], r["invoices"], r["net"]) for r in own["rows"]] == [("2026-03", 1, "100.00")]
+    assert [(r["key"], r["invoices"], r["net"]) for r in everyone["rows"]] == [
+        ("2026-03", 2, "400.00")
+    ]
