@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 from models.credit.financials import FinancialsPublic
@@ -33,7 +34,7 @@ def trend_of(change: Decimal | None) -> PaymentTrend:
     return PaymentTrend.STEADY
 
 
-class Behaviour(SQLModel):
+class Behaviour(BaseModel):
     """What o2c saw of the customer over the 12 months before `as_of`. Days and shares are None
     while no invoice fell due in the window."""
 

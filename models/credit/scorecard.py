@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.money import DecimalStr
@@ -65,7 +66,7 @@ class FactorSpec(SQLModel):
     # Points when the input is unknown (no financials recorded, no invoices yet).
     missing: int = Field(default=0, ge=0, le=TOTAL_POINTS)
 
-    @property
+    @cached_property
     def weight(self) -> int:
         """The most points this factor can give."""
         return max(band.points for band in self.bands)
@@ -126,14 +127,14 @@ class ScorecardSpec(SQLModel):
 ScoreInputs = dict[Factor, Decimal | None]
 
 
-class FactorPoints(SQLModel):
+class FactorPoints(BaseModel):
     factor: Factor
     value: DecimalStr | None
     points: int
     weight: int
 
 
-class Score(SQLModel):
+class Score(BaseModel):
     score: int
     grade: Grade
     factors: list[FactorPoints]
@@ -146,8 +147,9 @@ def grade_for(spec: ScorecardSpec, score: int) -> Grade:
 def score(spec: ScorecardSpec, inputs: ScoreInputs) -> Score:
     """Every factor's points from its input (missing inputs score `missing`), their sum, the
     grade."""
+    # Built without validation: the values come from a validated scorecard (thousands a run).
     factors = [
-        FactorPoints(
+        FactorPoints.model_construct(
             factor=item.factor,
             value=inputs.get(item.factor),
             points=item.points_for(inputs.get(item.factor)),
@@ -156,7 +158,7 @@ def score(spec: ScorecardSpec, inputs: ScoreInputs) -> Score:
         for item in spec.factors
     ]
     total = sum(item.points for item in factors)
-    return Score(score=total, grade=grade_for(spec, total), factors=factors)
+    return Score.model_construct(score=total, grade=grade_for(spec, total), factors=factors)
 
 
 def _bands(*pairs: tuple[str | None, int]) -> list[Band]:
