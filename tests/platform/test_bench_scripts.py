@@ -32,3 +32,8 @@ def test_ageing_bench_prints_the_report_beside_the_plain_scan() -> None:
 def test_lifecycle_bench_prints_the_rate_beside_the_no_op_ceiling() -> None:
     out = _bench("lifecycle", "--orders", "4", "--concurrency", "2")
     assert "no-op ceiling" in out and "ratio o2c / ceiling" in out
+
+
+def test_credit_review_bench_prints_the_review_beside_the_plain_aggregate() -> None:
+    out = _bench("credit_review", "--invoices", "2000", "--customers", "100", "--only", "sqlite")
+    assert "plain GROUP BY" in out and "review with proposals" in out

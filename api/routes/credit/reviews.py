@@ -3,6 +3,8 @@ their answer to a proposal, sent as the `decide` Update to `credit-review-{custo
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from activities.credit import reviews
@@ -17,7 +19,7 @@ from models.credit.reviews import (
     ReviewStatus,
 )
 from models.fields import IdParam
-from models.security.users import Role
+from models.security.users import Role, User
 from models.workflow_ids import credit_review_workflow_id
 from workflows.credit.credit_review import CreditReviewWorkflow
 
@@ -46,13 +48,25 @@ async def get_review(review_id: IdParam, db: DatabaseDep) -> CreditReviewPublic:
 
 
 async def _decide(
-    db: DatabaseDep, temporal: TemporalDep, decision: ReviewDecision
+    db: DatabaseDep,
+    temporal: TemporalDep,
+    user: User,
+    review_id: int,
+    verdict: Verdict,
+    **answer: Any,
 ) -> CreditReviewPublic:
-    review = await db.run(reviews.get_review, decision.review_id)
+    decision = ReviewDecision(
+        review_id=review_id,
+        verdict=verdict,
+        user=user.username,
+        roles=sorted(user.role_set),
+        **answer,
+    )
+    review = await db.run(reviews.get_review, review_id)
     await db.run(reviews.check_decidable, decision)  # 409 before any message
     handle = temporal.get_workflow_handle(credit_review_workflow_id(review.customer_id))
     await handle.execute_update(CreditReviewWorkflow.decide, decision)
-    return await db.run(reviews.get_review, decision.review_id)
+    return await db.run(reviews.get_review, review_id)
 
 
 @router.post("/{review_id}/accept", dependencies=[DECIDERS])
@@ -64,14 +78,8 @@ async def accept(
     body: AcceptRequest | None = None,
 ) -> CreditReviewPublic:
     """The proposal applies; a raise above the approval amount waits for a second approver."""
-    decision = ReviewDecision(
-        review_id=review_id,
-        verdict=Verdict.ACCEPT,
-        user=user.username,
-        roles=sorted(user.role_set),
-        comment=body.comment if body else None,
-    )
-    return await _decide(db, temporal, decision)
+    comment = body.comment if body else None
+    return await _decide(db, temporal, user, review_id, Verdict.ACCEPT, comment=comment)
 
 
 @router.post("/{review_id}/adjust", dependencies=[DECIDERS])
@@ -83,16 +91,7 @@ async def adjust(
     user: CurrentUser,
 ) -> CreditReviewPublic:
     """Another limit or class than proposed (the proposed hold stays)."""
-    decision = ReviewDecision(
-        review_id=review_id,
-        verdict=Verdict.ADJUST,
-        user=user.username,
-        roles=sorted(user.role_set),
-        comment=body.comment,
-        credit_limit=body.credit_limit,
-        credit_class=body.credit_class,
-    )
-    return await _decide(db, temporal, decision)
+    return await _decide(db, temporal, user, review_id, Verdict.ADJUST, **body.model_dump())
 
 
 @router.post("/{review_id}/reject", dependencies=[DECIDERS])
@@ -103,11 +102,4 @@ async def reject(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> CreditReviewPublic:
-    decision = ReviewDecision(
-        review_id=review_id,
-        verdict=Verdict.REJECT,
-        user=user.username,
-        roles=sorted(user.role_set),
-        comment=body.comment,
-    )
-    return await _decide(db, temporal, decision)
+    return await _decide(db, temporal, user, review_id, Verdict.REJECT, comment=body.comment)
