@@ -4,6 +4,7 @@ outbox) for every customer whose review proposes a change."""
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
@@ -14,7 +15,7 @@ from models.credit.messages import (
     ReviewAllResult,
     ReviewInput,
 )
-from models.credit.reviews import ReviewStatus, ReviewTrigger
+from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
 from models.master_data.customers import Customer, CustomerStatus
 
 
@@ -35,10 +36,16 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
         )
         for customer in customers
     ]
-    session.add_all(made)
+    proposed = [review for review in made if review.status == ReviewStatus.OPEN]
+    unchanged = [
+        review.model_dump(exclude={"id"}) for review in made if review.status != ReviewStatus.OPEN
+    ]
+    if unchanged:  # most customers: kept in one statement, their ids not needed
+        session.execute(insert(CreditReview), unchanged)
+    session.add_all(proposed)
     session.flush()
     proposals = 0
-    for review in made:
+    for review in proposed:
         if review.status == ReviewStatus.OPEN:
             queue_credit_review(
                 session,
