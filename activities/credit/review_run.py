@@ -36,23 +36,18 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
         )
         for customer in customers
     ]
-    proposed = [review for review in made if review.status == ReviewStatus.OPEN]
-    unchanged = [
-        review.model_dump(exclude={"id"}) for review in made if review.status != ReviewStatus.OPEN
-    ]
+    unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
     if unchanged:  # most customers: kept in one statement, their ids not needed
         session.execute(insert(CreditReview), unchanged)
+    proposed = [CreditReview(**values) for values in made if values["status"] == ReviewStatus.OPEN]
     session.add_all(proposed)
     session.flush()
-    proposals = 0
     for review in proposed:
-        if review.status == ReviewStatus.OPEN:
-            queue_credit_review(
-                session,
-                customer_id=review.customer_id,
-                trigger=ReviewTrigger.SCHEDULE,
-                because=f"review-{review.id}",
-                review_id=review.id,
-            )
-            proposals += 1
-    return ReviewAllResult(reviewed=len(customers), proposals=proposals)
+        queue_credit_review(
+            session,
+            customer_id=review.customer_id,
+            trigger=ReviewTrigger.SCHEDULE,
+            because=f"review-{review.id}",
+            review_id=review.id,
+        )
+    return ReviewAllResult(reviewed=len(customers), proposals=len(proposed))

@@ -18,6 +18,7 @@ from activities.master_data.credit_history import record_credit_change
 from activities.master_data.credit_limit_changes import request_limit
 from activities.master_data.customers import get_customer, lock_customer
 from activities.paging import page
+from models.base import utcnow
 from models.credit.financials import CustomerFinancials, FinancialsPublic
 from models.credit.history import ChangeSource, CreditTerm
 from models.credit.messages import (
@@ -28,7 +29,7 @@ from models.credit.messages import (
     Verdict,
 )
 from models.credit.profile import Behaviour, score_inputs
-from models.credit.review_rules import DEFAULT_RULES, MonthFacts, Proposal, propose
+from models.credit.review_rules import DEFAULT_RULES, MonthFacts, propose
 from models.credit.reviews import (
     CreditReview,
     CreditReviewPublic,
@@ -118,11 +119,11 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
     )
 
 
-def month_facts(review: CreditReview, earlier: list[CreditReview]) -> list[MonthFacts]:
+def month_facts(as_of: date, current: MonthFacts, earlier: list[CreditReview]) -> list[MonthFacts]:
     """This review's facts, then the last review of each month before it (`earlier`, newest
     first), while the months follow each other without a gap."""
-    months = [_facts(review)]
-    wanted = _month_before(review.as_of.year, review.as_of.month)
+    months = [current]
+    wanted = _month_before(as_of.year, as_of.month)
     for past in earlier:
         seen = (past.as_of.year, past.as_of.month)
         if seen == wanted:
@@ -133,43 +134,49 @@ def month_facts(review: CreditReview, earlier: list[CreditReview]) -> list[Month
     return months
 
 
-def _with_proposal(review: CreditReview, proposal: Proposal | None) -> None:
-    if proposal is None:
-        return
-    review.status = ReviewStatus.OPEN
-    review.rule = proposal.rule
-    review.proposed_limit = proposal.credit_limit
-    review.proposed_class = proposal.credit_class
-    review.proposed_hold = proposal.hold
-
-
 def make_review(
     customer: Customer, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
-) -> CreditReview:
-    """The customer scored and what the rules propose (nothing while another proposal waits);
-    the caller adds it to the session."""
+) -> dict[str, Any]:
+    """The customer scored and what the rules propose (nothing while another proposal waits),
+    as the review's column values: the monthly run inserts thousands at once."""
     scorecard_id, spec = context.card
     customer_id = customer.id or 0
     financials = context.financials.get(customer_id)
     scored = score(spec, score_inputs(behaviour, financials, customer.currency))
-    review = CreditReview(
-        customer_id=customer_id,
-        trigger=data.trigger,
-        as_of=data.as_of,
-        scorecard_id=scorecard_id,
-        score=scored.score,
+    values: dict[str, Any] = {
+        "customer_id": customer_id,
+        "trigger": data.trigger,
+        "as_of": data.as_of,
+        "scorecard_id": scorecard_id,
+        "score": scored.score,
+        "grade": scored.grade,
+        "utilisation": behaviour.utilisation,
+        "days_beyond_terms": behaviour.month_days_beyond_terms,
+        "status": ReviewStatus.NO_CHANGE,
+        "limit_before": customer.credit_limit,
+        "class_before": customer.credit_class,
+        "hold_before": customer_id in context.held,
+        "proposed_hold": False,
+        "created_at": utcnow(),
+    }
+    if customer_id in context.waiting:
+        return values
+    current = MonthFacts(
         grade=scored.grade,
         utilisation=behaviour.utilisation,
         days_beyond_terms=behaviour.month_days_beyond_terms,
-        limit_before=customer.credit_limit,
-        class_before=customer.credit_class,
-        hold_before=customer_id in context.held,
     )
-    if customer_id not in context.waiting:
-        months = month_facts(review, context.earlier.get(customer_id, []))
-        proposal = propose(DEFAULT_RULES, months, customer.credit_limit, customer.currency)
-        _with_proposal(review, proposal)
-    return review
+    months = month_facts(data.as_of, current, context.earlier.get(customer_id, []))
+    proposal = propose(DEFAULT_RULES, months, customer.credit_limit, customer.currency)
+    if proposal is not None:
+        values.update(
+            status=ReviewStatus.OPEN,
+            rule=proposal.rule,
+            proposed_limit=proposal.credit_limit,
+            proposed_class=proposal.credit_class,
+            proposed_hold=proposal.hold,
+        )
+    return values
 
 
 def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> ReviewOpened:
@@ -180,7 +187,7 @@ def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> Re
         customer = get_customer(session, data.customer_id)
         behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
         context = review_context(session, data.as_of, [data.customer_id])
-        review = make_review(customer, behaviour, context, data)
+        review = CreditReview(**make_review(customer, behaviour, context, data))
         session.add(review)
         session.flush()
     return ReviewOpened(
