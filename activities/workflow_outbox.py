@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from models.credit.messages import CREDIT_REVIEW_WORKFLOW, StartReviewInput
+from models.credit.reviews import ReviewTrigger
 from models.outbox import OutboxKind, OutboxMessage
+from models.workflow_ids import credit_review_workflow_id
 
 
 def enqueue(
@@ -40,4 +43,26 @@ def queue_start(
         target=workflow_id,
         name=workflow,
         payload=payload,
+    )
+
+
+def queue_credit_review(
+    session: Session,
+    *,
+    customer_id: int,
+    trigger: ReviewTrigger,
+    because: str,
+    review_id: int | None = None,
+) -> OutboxMessage:
+    """Starts the customer's CreditReviewWorkflow after the commit; `because` names the event
+    (one start per event). A review already waiting for its decision absorbs it."""
+    workflow_id = credit_review_workflow_id(customer_id)
+    start = StartReviewInput(customer_id=customer_id, trigger=trigger, review_id=review_id)
+    return enqueue(
+        session,
+        key=f"start:{workflow_id}/{because}",
+        kind=OutboxKind.START_WORKFLOW,
+        target=workflow_id,
+        name=CREDIT_REVIEW_WORKFLOW,
+        payload=start.model_dump(mode="json"),
     )

@@ -18,6 +18,11 @@ from api.login_throttle import LoginThrottle
 from api.routes import health, ui
 from api.routes.collection import dunning_policies, invoice_collection
 from api.routes.collection import tasks as collection_tasks
+from api.routes.credit import history as credit_history
+from api.routes.credit import profiles as credit_profiles
+from api.routes.credit import reports as credit_reports
+from api.routes.credit import reviews as credit_reviews
+from api.routes.credit import scorecards as credit_scorecards
 from api.routes.documents import invoice_pdf as documents
 from api.routes.fulfilment import shipments, stock, warehouses
 from api.routes.imports import exports, imports
@@ -83,6 +88,10 @@ def create_app(
         audit,
         customers,
         credit_limit_changes,
+        credit_history,
+        credit_profiles,
+        credit_reviews,
+        credit_scorecards,
         unapplied_credit,
         products,
         warehouses,
@@ -100,6 +109,7 @@ def create_app(
         documents,
         reports,
         statements,
+        credit_reports,
         price_lists,
         approval_policies,
         approvals,

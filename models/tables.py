@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
+from models.credit import financials, history, reviews, scorecard_versions
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.imports import jobs as import_jobs
 from models.master_data import credit_limit_changes, customers, products
@@ -21,6 +22,10 @@ __all__ = [
     "approvals",
     "credit_limit_changes",
     "credit_policy",
+    "financials",
+    "history",
+    "reviews",
+    "scorecard_versions",
     "collection_tasks",
     "customers",
     "dunning",

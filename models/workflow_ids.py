@@ -24,3 +24,8 @@ def shipment_event_id(shipment_id: int | None, what: str) -> str:
     """A shipment's event (dispatched, delivered, a tracking scan ...): workflows drop repeats
     of the same id, so it names the shipment and the event."""
     return f"{shipment_workflow_id(shipment_id)}/{what}"
+
+
+def credit_review_workflow_id(customer_id: int | None) -> str:
+    """CreditReviewWorkflow of one customer: one review (and its proposal) at a time."""
+    return f"credit-review-{customer_id}"

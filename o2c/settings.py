@@ -103,6 +103,15 @@ class Settings(BaseSettings):
         ge=0,
         description="A credit limit raised above this waits for a second credit manager.",
     )
+    credit_review_day: int = Field(
+        1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
+    )
+    credit_review_remind_hours: float = Field(
+        48, gt=0, description="An unanswered credit review proposal reminds the credit managers."
+    )
+    credit_review_escalate_hours: float = Field(
+        120, gt=0, description="An unanswered credit review proposal escalates to the admins."
+    )
     carrier_secrets: dict[str, str] = Field(
         default_factory=dict,
         description="Shared HMAC-SHA256 secret per carrier for signed tracking events (JSON).",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -13,6 +14,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.collection.registry import CollectionActivities
+from activities.credit.registry import CreditActivities
+from activities.credit.reviews import ReviewConfig
 from activities.documents.mail_delivery import MailServer
 from activities.documents.registry import MailActivities
 from activities.fulfilment.planning import FulfilmentConfig
@@ -26,10 +29,19 @@ from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.credit.credit_review import CreditReviewWorkflow
+from workflows.credit.credit_reviews_monthly import MonthlyCreditReviewWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
-WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow, DunningDigestWorkflow]
+WORKFLOWS = [
+    OrderWorkflow,
+    ShipmentWorkflow,
+    InvoiceCollectionWorkflow,
+    DunningDigestWorkflow,
+    CreditReviewWorkflow,
+    MonthlyCreditReviewWorkflow,
+]
 
 
 def build_worker(
@@ -56,7 +68,16 @@ def activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
         *ReceivablesActivities(engine, seller=seller).all(),
         *CollectionActivities(engine, seller=seller).all(),
         *MailActivities(engine, mail).all(),
+        *CreditActivities(engine, review_config(settings), settings.public_url).all(),
     ]
+
+
+def review_config(settings: Settings) -> ReviewConfig:
+    return ReviewConfig(
+        remind_after=timedelta(hours=settings.credit_review_remind_hours),
+        escalate_after=timedelta(hours=settings.credit_review_escalate_hours),
+        approval_above=settings.credit_limit_approval_above,
+    )
 
 
 def fulfilment_config(settings: Settings) -> FulfilmentConfig:
@@ -72,7 +93,7 @@ def fulfilment_config(settings: Settings) -> FulfilmentConfig:
 
 async def run_worker(client: Client, engine: Engine, settings: Settings) -> None:
     worker = build_worker(client, engine, settings)
-    await ensure_schedules(client, settings.task_queue)
+    await ensure_schedules(client, settings.task_queue, settings.credit_review_day)
     relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
     purge = asyncio.create_task(purge_forever(engine, settings))
     try:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from activities.master_data.customers import get_customer
 from activities.receivables.invoices import get_invoice
+from activities.workflow_outbox import queue_credit_review
 from models.collection.messages import (
     BadDebtDecisionInput,
     BadDebtProposed,
@@ -25,6 +26,7 @@ from models.collection.tasks import (
     PromiseStatus,
     ProposalStatus,
 )
+from models.credit.reviews import ReviewTrigger
 from models.errors import Conflict, InvalidInput, NotFound
 from models.money import quantize
 from models.receivables.invoices import Invoice, InvoiceStatus
@@ -103,6 +105,12 @@ def check_promise(session: Session, data: PromiseCheckInput) -> bool:
         profile.broken_promises += 1
         profile.last_broken_on = data.at.date()
         session.add(profile)
+        queue_credit_review(
+            session,
+            customer_id=invoice.customer_id,
+            trigger=ReviewTrigger.BROKEN_PROMISE,
+            because=f"promise-{promise.id}",
+        )
     return kept
 
 

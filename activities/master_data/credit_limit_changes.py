@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from activities.master_data.credit_history import record_credit_change
 from activities.master_data.customers import (
     check_credit_limit,
     get_customer,
@@ -15,6 +16,7 @@ from activities.master_data.customers import (
     update_customer,
 )
 from activities.paging import page
+from models.credit.history import ChangeSource, CreditTerm
 from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import check_second_approver
 from models.master_data.credit_limit_changes import (
@@ -22,7 +24,7 @@ from models.master_data.credit_limit_changes import (
     CreditLimitChangePublic,
     LimitChangeState,
 )
-from models.master_data.customers import CustomerPublic, CustomerUpdate
+from models.master_data.customers import Customer, CustomerPublic, CustomerUpdate
 
 
 def change_customer(
@@ -35,34 +37,97 @@ def change_customer(
     """The PATCH of a customer: a limit raise above `approval_above` is kept back as a pending
     change (its id in the answer), the other fields apply now."""
     customer = get_customer(session, customer_id)
-    wanted = data.credit_limit
-    if wanted is None or wanted <= approval_above or wanted <= customer.credit_limit:
-        return update_customer(session, customer_id, data)
+    class_before = customer.credit_class
+    rest = CustomerUpdate.model_validate(
+        data.model_dump(exclude_unset=True, exclude={"credit_limit"})
+    )
+    if data.credit_limit is not None:
+        check_credit_limit(customer, data.credit_limit)
+    changed = update_customer(session, customer_id, rest)
+    _record_class(session, changed, class_before, data, user)
+    if data.credit_limit is None:
+        return changed
+    pending = request_limit(
+        session,
+        customer,
+        data.credit_limit,
+        user,
+        approval_above,
+        source=ChangeSource.MANUAL,
+        reason=data.reason,
+    )
+    return CustomerPublic.model_validate(customer).model_copy(
+        update={"pending_limit_change_id": pending}
+    )
+
+
+def request_limit(
+    session: Session,
+    customer: Customer,
+    wanted: Decimal,
+    user: str,
+    approval_above: Decimal,
+    *,
+    source: ChangeSource,
+    reason: str | None = None,
+    review_id: int | None = None,
+) -> int | None:
+    """A new credit limit, applied and recorded in the history now, or, a raise above
+    `approval_above`, kept as a pending change for a second approver (its id)."""
     check_credit_limit(customer, wanted)
+    if wanted <= approval_above or wanted <= customer.credit_limit:
+        record_credit_change(
+            session,
+            customer,
+            CreditTerm.LIMIT,
+            customer.credit_limit,
+            wanted,
+            source=source,
+            changed_by=user,
+            reason=reason,
+            review_id=review_id,
+        )
+        customer.credit_limit = wanted
+        session.add(customer)
+        session.flush()
+        return None
     waiting = session.exec(
         select(CreditLimitChange).where(
-            CreditLimitChange.customer_id == customer_id,
+            CreditLimitChange.customer_id == customer.id,
             CreditLimitChange.state == LimitChangeState.PENDING,
         )
     ).first()
     if waiting is not None:
         raise Conflict(
-            f"credit limit change {waiting.id} of customer {customer_id} is already waiting",
+            f"credit limit change {waiting.id} of customer {customer.id} is already waiting",
             field="credit_limit",
         )
-    rest = CustomerUpdate.model_validate(
-        data.model_dump(exclude_unset=True, exclude={"credit_limit"})
-    )
-    changed = update_customer(session, customer_id, rest)
     pending = CreditLimitChange(
-        customer_id=customer_id,
+        customer_id=customer.id or 0,
         limit_before=customer.credit_limit,
         requested_limit=wanted,
         requested_by=user,
+        reason=reason,
+        review_id=review_id,
     )
     session.add(pending)
     session.flush()
-    return changed.model_copy(update={"pending_limit_change_id": pending.id})
+    return pending.id
+
+
+def _record_class(
+    session: Session, changed: CustomerPublic, before: str, data: CustomerUpdate, user: str
+) -> None:
+    record_credit_change(
+        session,
+        changed,
+        CreditTerm.CLASS,
+        before,
+        changed.credit_class,
+        source=ChangeSource.MANUAL,
+        changed_by=user,
+        reason=data.reason,
+    )
 
 
 def approve_limit_change(
@@ -76,6 +141,18 @@ def approve_limit_change(
         raise Conflict(f"credit limit change {change_id} is {change.state}, not pending")
     check_second_approver(change.requested_by, approver)
     customer = lock_customer(session, change.customer_id)
+    record_credit_change(
+        session,
+        customer,
+        CreditTerm.LIMIT,
+        customer.credit_limit,
+        change.requested_limit,
+        source=ChangeSource.REVIEW if change.review_id else ChangeSource.LIMIT_APPROVAL,
+        changed_by=change.requested_by,
+        reason=change.reason,
+        approved_by=approver,
+        review_id=change.review_id,
+    )
     customer.credit_limit = change.requested_limit
     change.state = LimitChangeState.APPROVED
     change.approved_by = approver

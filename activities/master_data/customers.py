@@ -55,7 +55,7 @@ def update_customer(session: Session, customer_id: int, data: CustomerUpdate) ->
     customer = get_customer(session, customer_id)
     if data.credit_limit is not None:
         check_credit_limit(customer, data.credit_limit)
-    customer.sqlmodel_update(data.model_dump(exclude_unset=True))
+    customer.sqlmodel_update(data.model_dump(exclude_unset=True, exclude={"reason"}))
     session.add(customer)
     session.flush()
     return CustomerPublic.model_validate(customer)

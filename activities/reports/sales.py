@@ -24,10 +24,18 @@ from models.reports.sales import (
     SalesRow,
     days_sales_outstanding,
 )
+from models.sales.orders import SalesOrder
 
 
 def _sum(column: Any) -> Any:
     return type_coerce(func.sum(column), MoneyColumn())
+
+
+def _entered_by(rep: str | None) -> list[Any]:
+    if rep is None:
+        return []
+    mine = select(col(SalesOrder.id)).where(col(SalesOrder.created_by) == rep)
+    return [col(Invoice.order_id).in_(mine)]
 
 
 def _month(session: Session) -> Any:
@@ -37,8 +45,14 @@ def _month(session: Session) -> Any:
 
 
 def sales_report(
-    session: Session, period_from: date, period_to: date, group_by: SalesGrouping
+    session: Session,
+    period_from: date,
+    period_to: date,
+    group_by: SalesGrouping,
+    rep: str | None = None,
 ) -> SalesReport:
+    """Invoiced sales in the period; with `rep`, only the invoices of the orders that sales rep
+    entered."""
     if period_from > period_to:
         raise InvalidInput("from: the period starts after it ends", "from")
     if group_by == SalesGrouping.MONTH:
@@ -62,6 +76,7 @@ def sales_report(
         .join(Customer, col(Customer.id) == col(Invoice.customer_id))
         .where(col(Invoice.issue_date) >= period_from, col(Invoice.issue_date) <= period_to)
         .where(col(Invoice.status) != InvoiceStatus.VOID)
+        .where(*_entered_by(rep))
         .group_by(key, col(Invoice.currency))
         .order_by(key, col(Invoice.currency))
     )

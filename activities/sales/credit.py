@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from activities.master_data.customers import get_customer, lock_customer
 from models.collection.dunning import NOT_DUNNED, DunningStep
+from models.credit.reviews import CustomerCreditHold
 from models.errors import NotFound
 from models.master_data.customers import CreditStatus, CustomerCredit
 from models.money import ZERO
@@ -141,6 +142,8 @@ def check_credit(
         )
     if customer_dunning_hold(session, customer_id):
         reasons.append("a dunning level put the customer's new orders on hold")
+    if session.get(CustomerCreditHold, customer_id) is not None:
+        reasons.append("a credit review put the customer on credit hold")
     return CreditCheckResult(
         passed=not reasons,
         exposure=exposure,

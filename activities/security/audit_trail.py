@@ -36,6 +36,9 @@ AUDITED: dict[str, frozenset[str] | None] = {
     "write_off": None,
     "bad_debt_proposal": None,
     "credit_limit_change": None,
+    "customer_financials": None,
+    "credit_scorecard": None,
+    "customer_credit_hold": None,
 }
 
 

@@ -29,6 +29,8 @@ class CreditLimitChange(SQLModel, table=True):
     requested_at: datetime = timestamp_field()
     approved_by: str | None = Field(default=None, max_length=64)
     approved_at: datetime | None = optional_timestamp_field()
+    reason: str | None = None
+    review_id: int | None = None  # set when the raise comes from an accepted credit review
 
 
 class CreditLimitChangePublic(SQLModel):
@@ -41,3 +43,5 @@ class CreditLimitChangePublic(SQLModel):
     requested_at: datetime
     approved_by: str | None
     approved_at: datetime | None
+    reason: str | None = None
+    review_id: int | None = None

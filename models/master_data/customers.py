@@ -46,6 +46,9 @@ class CustomerBase(SQLModel):
     invoice_policy: InvoicePolicy = InvoicePolicy.ON_SHIPMENT
     # Instalment terms "30@30,50@60,20@90" (percent@days); empty means net payment_terms_days.
     instalment_plan: str | None = Field(default=None, max_length=200)
+    # For the customer distribution report (docs/credit.md).
+    region: str | None = Field(default=None, max_length=64)
+    segment: str | None = Field(default=None, max_length=64)
 
     @field_validator("instalment_plan")
     @classmethod
@@ -75,6 +78,8 @@ class CustomerCreate(CustomerBase):
     payment_terms_days: Count = Field(default=30, le=365)
     credit_class: Line = Field(default="standard", max_length=32)
     instalment_plan: Line | None = Field(default=None, max_length=200)
+    region: Line | None = Field(default=None, max_length=64)
+    segment: Line | None = Field(default=None, max_length=64)
     credit_limit: Amount = Field(default=Decimal("0"), ge=0)
 
     @model_validator(mode="after")
@@ -105,6 +110,10 @@ class CustomerUpdate(SQLModel):
     language: str | None = Field(default=None, schema_extra={"pattern": LANGUAGE_PATTERN})
     invoice_policy: InvoicePolicy | None = None
     instalment_plan: Line | None = Field(default=None, max_length=200)
+    region: Line | None = Field(default=None, max_length=64)
+    segment: Line | None = Field(default=None, max_length=64)
+    # Why the credit limit or class changes: kept in the credit history, not on the customer.
+    reason: Note | None = Field(default=None, max_length=2000)
 
     @field_validator("instalment_plan")
     @classmethod

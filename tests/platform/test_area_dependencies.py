@@ -17,6 +17,7 @@ AREAS = [
     "fulfilment",
     "receivables",
     "collection",
+    "credit",
     "documents",
     "reports",
     "imports",

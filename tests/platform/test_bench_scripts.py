@@ -52,3 +52,8 @@ def test_api_bench_prints_latencies_lifecycles_and_its_checks() -> None:
     assert "POST /orders" in out and "POST /payments" in out and "p99" in out
     assert "errors 0" in out and "lifecycles via HTTP" in out
     assert "checks:                ok" in out and "done twice:            nothing" in out
+
+
+def test_credit_review_bench_prints_the_review_beside_the_plain_aggregate() -> None:
+    out = _bench("credit_review", "--invoices", "2000", "--customers", "100", "--only", "sqlite")
+    assert "plain GROUP BY" in out and "review with proposals" in out

@@ -1,5 +1,5 @@
 """Histories recorded from earlier versions of the workflows replay on today's code: a change
-that would break a running order, shipment or collection fails here first.
+that would break a running order, shipment, collection or credit review fails here first.
 
 Record new ones with `O2C_RECORD_HISTORIES=tests/replay/histories pytest tests/<area>`: the
 workflow fixtures then write every workflow a test ran."""
@@ -15,6 +15,7 @@ from temporalio.worker import Replayer
 from tests.support.settings import encrypting_converter
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.credit.credit_review import CreditReviewWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
@@ -23,7 +24,7 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 def test_histories_cover_every_long_lived_workflow_type() -> None:
     kinds = {path.stem.split("--")[-1].rsplit("-", 1)[0] for path in HISTORIES}
-    assert kinds >= {"order", "shipment", "invoice"}
+    assert kinds >= {"order", "shipment", "invoice", "credit-review"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
@@ -35,6 +36,7 @@ async def test_recorded_history_replays_on_current_code(path: Path) -> None:
             ShipmentWorkflow,
             InvoiceCollectionWorkflow,
             DunningDigestWorkflow,
+            CreditReviewWorkflow,
         ],
         data_converter=encrypting_converter(),
     )

@@ -24,9 +24,9 @@ async def list_limit_changes(
     return Page(items=items, total=total)
 
 
-@router.post("/{change_id}/approve", dependencies=[require(Role.CREDIT_MANAGER)])
+@router.post("/{change_id}/approve", dependencies=[require(Role.CREDIT_MANAGER, Role.APPROVER)])
 async def approve_limit_change(
     change_id: IdParam, db: DatabaseDep, user: CurrentUser
 ) -> CreditLimitChangePublic:
-    """By a credit manager other than who asked; the customer's limit changes now."""
+    """By a credit manager or approver other than who asked; the customer's limit changes now."""
     return await db.run(credit_limit_changes.approve_limit_change, change_id, user.username)

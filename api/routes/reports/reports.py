@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from activities.reports import ageing, sales
 from activities.reports.files import XLSX, FileFormat, table_file
-from api.deps import DatabaseDep, reader
+from api.deps import CurrentUser, DatabaseDep, reader
 from api.downloads import download
 from models.fields import Day, IdParam
 from models.reports.ageing import AgeingBasis, AgeingReport, parse_buckets
@@ -19,6 +19,8 @@ from models.security.users import Role
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 READERS = reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR)
+# Who reads every rep's sales; a sales rep alone reads their own.
+ALL_SALES_READERS = (Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.ADMIN, Role.AUDITOR)
 
 
 class ReportFormat(StrEnum):
@@ -61,20 +63,23 @@ async def ar_aging(
 
 @router.get(
     "/sales",
-    dependencies=[READERS],
+    dependencies=[reader(Role.FINANCE, Role.CREDIT_MANAGER, Role.COLLECTOR, Role.SALES)],
     response_model=SalesReport,
     responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
 )
 async def sales_report(
     db: DatabaseDep,
+    user: CurrentUser,
     period_from: Annotated[Day | None, Query(alias="from")] = None,
     period_to: Annotated[Day | None, Query(alias="to")] = None,
     group_by: SalesGrouping = SalesGrouping.MONTH,
     format: ReportFormat = ReportFormat.JSON,
 ) -> Response | SalesReport:
+    """A sales rep who reads no other report sees the sales of the orders they entered."""
     end = period_to or date.today()
     start = period_from or end.replace(month=1, day=1)
-    report = await db.run(sales.sales_report, start, end, group_by)
+    rep = None if user.role_set & set(ALL_SALES_READERS) else user.username
+    report = await db.run(sales.sales_report, start, end, group_by, rep)
     if format == ReportFormat.JSON:
         return report
     header = ["key", "name", "currency", "invoices", "net", "tax", "total"]

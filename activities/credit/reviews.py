@@ -1,0 +1,318 @@
+"""Credit reviews: score a customer, keep the review, and propose by the rules a new limit, class
+or hold; a credit manager's decision applies it through the one path every limit change takes
+(`request_limit`: a large raise waits for a second approver)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from activities.credit.behaviour import behaviours
+from activities.credit.scorecards import scorecard_in_force
+from activities.master_data.credit_history import record_credit_change
+from activities.master_data.credit_limit_changes import request_limit
+from activities.master_data.customers import get_customer, lock_customer
+from activities.paging import page
+from models.base import utcnow
+from models.credit.financials import CustomerFinancials, FinancialsPublic
+from models.credit.history import ChangeSource, CreditTerm
+from models.credit.messages import (
+    ReviewDecided,
+    ReviewDecision,
+    ReviewInput,
+    ReviewOpened,
+    Verdict,
+)
+from models.credit.profile import Behaviour, score_inputs
+from models.credit.review_rules import DEFAULT_RULES, MonthFacts, propose
+from models.credit.reviews import (
+    CreditReview,
+    CreditReviewPublic,
+    CustomerCreditHold,
+    ReviewStatus,
+)
+from models.credit.scorecard import ScorecardSpec, score
+from models.errors import Conflict, NotFound
+from models.master_data.customers import Customer
+
+# Rules look back at most this many months (ProposalRule.for_months).
+MONTHS_KEPT = 12
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """What the settings say about reviews (o2c/settings.py)."""
+
+    remind_after: timedelta = timedelta(hours=48)
+    escalate_after: timedelta = timedelta(hours=120)
+    approval_above: Decimal = Decimal("50000.00")
+
+
+def on_hold(session: Session, customer_id: int) -> bool:
+    return session.get(CustomerCreditHold, customer_id) is not None
+
+
+def _facts(review: CreditReview) -> MonthFacts:
+    return MonthFacts(
+        grade=review.grade,
+        utilisation=review.utilisation,
+        days_beyond_terms=review.days_beyond_terms,
+    )
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+@dataclass
+class ReviewContext:
+    """What reviewing many customers at once reads up front, in one query each."""
+
+    card: tuple[int | None, ScorecardSpec]
+    financials: dict[int, FinancialsPublic]
+    held: set[int]
+    waiting: set[int]  # customers with a proposal still open
+    earlier: dict[int, list[CreditReview]]  # reviews before this month, newest first
+
+
+def _among(column: Any, customer_ids: list[int] | None) -> list[Any]:
+    return [] if customer_ids is None else [col(column).in_(customer_ids)]
+
+
+def review_context(session: Session, as_of: date, customer_ids: list[int] | None) -> ReviewContext:
+    financials = session.exec(
+        select(CustomerFinancials).where(*_among(CustomerFinancials.customer_id, customer_ids))
+    ).all()
+    held = session.exec(
+        select(CustomerCreditHold.customer_id).where(
+            *_among(CustomerCreditHold.customer_id, customer_ids)
+        )
+    ).all()
+    waiting = session.exec(
+        select(CreditReview.customer_id).where(
+            CreditReview.status == ReviewStatus.OPEN,
+            *_among(CreditReview.customer_id, customer_ids),
+        )
+    ).all()
+    earlier: dict[int, list[CreditReview]] = defaultdict(list)
+    for past in session.exec(
+        select(CreditReview)
+        .where(
+            col(CreditReview.as_of) < as_of.replace(day=1),
+            col(CreditReview.as_of) >= as_of - timedelta(days=MONTHS_KEPT * 31),
+            *_among(CreditReview.customer_id, customer_ids),
+        )
+        .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc())
+    ):
+        earlier[past.customer_id].append(past)
+    return ReviewContext(
+        card=scorecard_in_force(session),
+        financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
+        held=set(held),
+        waiting=set(waiting),
+        earlier=earlier,
+    )
+
+
+def month_facts(as_of: date, current: MonthFacts, earlier: list[CreditReview]) -> list[MonthFacts]:
+    """This review's facts, then the last review of each month before it (`earlier`, newest
+    first), while the months follow each other without a gap."""
+    months = [current]
+    wanted = _month_before(as_of.year, as_of.month)
+    for past in earlier:
+        seen = (past.as_of.year, past.as_of.month)
+        if seen == wanted:
+            months.append(_facts(past))
+            wanted = _month_before(*wanted)
+        elif seen < wanted:
+            break
+    return months
+
+
+def make_review(
+    customer: Customer, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
+) -> dict[str, Any]:
+    """The customer scored and what the rules propose (nothing while another proposal waits),
+    as the review's column values: the monthly run inserts thousands at once."""
+    scorecard_id, spec = context.card
+    customer_id = customer.id or 0
+    financials = context.financials.get(customer_id)
+    scored = score(spec, score_inputs(behaviour, financials, customer.currency))
+    values: dict[str, Any] = {
+        "customer_id": customer_id,
+        "trigger": data.trigger,
+        "as_of": data.as_of,
+        "scorecard_id": scorecard_id,
+        "score": scored.score,
+        "grade": scored.grade,
+        "utilisation": behaviour.utilisation,
+        "days_beyond_terms": behaviour.month_days_beyond_terms,
+        "status": ReviewStatus.NO_CHANGE,
+        "limit_before": customer.credit_limit,
+        "class_before": customer.credit_class,
+        "hold_before": customer_id in context.held,
+        "proposed_hold": False,
+        "created_at": utcnow(),
+    }
+    if customer_id in context.waiting:
+        return values
+    current = MonthFacts(
+        grade=scored.grade,
+        utilisation=behaviour.utilisation,
+        days_beyond_terms=behaviour.month_days_beyond_terms,
+    )
+    months = month_facts(data.as_of, current, context.earlier.get(customer_id, []))
+    proposal = propose(DEFAULT_RULES, months, customer.credit_limit, customer.currency)
+    if proposal is not None:
+        values.update(
+            status=ReviewStatus.OPEN,
+            rule=proposal.rule,
+            proposed_limit=proposal.credit_limit,
+            proposed_class=proposal.credit_class,
+            proposed_hold=proposal.hold,
+        )
+    return values
+
+
+def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> ReviewOpened:
+    """The workflow's review: made now, or the one the monthly run made (`review_id`)."""
+    if data.review_id is not None:
+        review = get_review_row(session, data.review_id)
+    else:
+        customer = get_customer(session, data.customer_id)
+        behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
+        context = review_context(session, data.as_of, [data.customer_id])
+        review = CreditReview(**make_review(customer, behaviour, context, data))
+        session.add(review)
+        session.flush()
+    return ReviewOpened(
+        review_id=review.id or 0,
+        status=review.status,
+        remind_after=config.remind_after,
+        escalate_after=config.escalate_after,
+    )
+
+
+def get_review_row(session: Session, review_id: int) -> CreditReview:
+    review = session.get(CreditReview, review_id)
+    if review is None:
+        raise NotFound(f"credit review {review_id} does not exist")
+    return review
+
+
+def check_current(session: Session, review: CreditReview) -> Customer:
+    """The customer's credit as the proposal found it, or 409: a proposal made for a limit,
+    class or hold that has changed since no longer fits."""
+    customer = lock_customer(session, review.customer_id)
+    now = (customer.credit_limit, customer.credit_class, on_hold(session, review.customer_id))
+    if now != (review.limit_before, review.class_before, review.hold_before):
+        raise Conflict(
+            f"customer {customer.code}'s credit changed since review {review.id}: review again",
+            field="credit_limit",
+        )
+    return customer
+
+
+def _record(
+    session: Session,
+    review: CreditReview,
+    customer: Customer,
+    decision: ReviewDecision,
+    term: CreditTerm,
+    after: str,
+) -> None:
+    before = customer.credit_class if term == CreditTerm.CLASS else "off"
+    record_credit_change(
+        session,
+        customer,
+        term,
+        before,
+        after,
+        source=ChangeSource.REVIEW,
+        changed_by=decision.user,
+        reason=decision.comment,
+        review_id=review.id,
+    )
+
+
+def decide_review(
+    session: Session, decision: ReviewDecision, config: ReviewConfig
+) -> ReviewDecided:
+    """A rejection always ends the proposal; accepting or adjusting one that is no longer
+    current (the customer's credit changed since) is refused."""
+    review = get_review_row(session, decision.review_id)
+    if review.status != ReviewStatus.OPEN:
+        raise Conflict(f"credit review {review.id} is {review.status}, not open")
+    review.decided_by, review.comment = decision.user, decision.comment
+    review.decided_at = decision.at or datetime.now(UTC)
+    if decision.verdict == Verdict.REJECT:
+        review.status = ReviewStatus.REJECTED
+        session.add(review)
+        return ReviewDecided(status=review.status)
+    customer = check_current(session, review)
+    limit, credit_class = review.proposed_limit, review.proposed_class
+    review.status = ReviewStatus.ACCEPTED
+    if decision.verdict == Verdict.ADJUST:
+        limit, credit_class = decision.credit_limit, decision.credit_class
+        review.status = ReviewStatus.ADJUSTED
+    if credit_class is not None:
+        _record(session, review, customer, decision, CreditTerm.CLASS, credit_class)
+        customer.credit_class = credit_class
+        session.add(customer)
+    if review.proposed_hold and not review.hold_before:
+        _record(session, review, customer, decision, CreditTerm.HOLD, "on")
+        session.add(
+            CustomerCreditHold(
+                customer_id=review.customer_id, review_id=review.id, placed_by=decision.user
+            )
+        )
+    if limit is not None and limit != customer.credit_limit:
+        review.limit_change_id = request_limit(
+            session,
+            customer,
+            limit,
+            decision.user,
+            config.approval_above,
+            source=ChangeSource.REVIEW,
+            reason=decision.comment,
+            review_id=review.id,
+        )
+    session.add(review)
+    session.flush()
+    return ReviewDecided(status=review.status, limit_change_id=review.limit_change_id)
+
+
+def get_review(session: Session, review_id: int) -> CreditReviewPublic:
+    return CreditReviewPublic.model_validate(get_review_row(session, review_id))
+
+
+def list_reviews(
+    session: Session,
+    status: ReviewStatus | None,
+    customer_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[CreditReviewPublic], int]:
+    """Newest first."""
+    query = select(CreditReview).order_by(col(CreditReview.id).desc())
+    if status is not None:
+        query = query.where(CreditReview.status == status)
+    if customer_id is not None:
+        query = query.where(CreditReview.customer_id == customer_id)
+    rows, total = page(session, query, limit, offset)
+    return [CreditReviewPublic.model_validate(row) for row in rows], total
+
+
+def check_decidable(session: Session, decision: ReviewDecision) -> None:
+    """The route's check before it sends the Update: 409 for a proposal that is no longer open,
+    or, to be accepted or adjusted, no longer current."""
+    review = get_review_row(session, decision.review_id)
+    if review.status != ReviewStatus.OPEN:
+        raise Conflict(f"credit review {review.id} is {review.status}, not open")
+    if decision.verdict != Verdict.REJECT:
+        check_current(session, review)

@@ -1,0 +1,122 @@
+"""Days beyond terms: how late each invoice due in the window was paid (or, still open, how late
+it is so far), averaged plainly and weighted by amount, with the share paid late and the trend of
+the last 3 months against the 9 before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import IntEnum
+
+from pydantic import BaseModel
+
+WINDOW = timedelta(days=365)
+RECENT = timedelta(days=91)
+MONTH = timedelta(days=30)
+ONE_PLACE = Decimal("0.1")
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePayment:
+    due_date: date
+    total: Decimal
+    settled_on: date | None  # None while something is still owed
+
+    def days_beyond_terms(self, as_of: date) -> int:
+        paid = self.settled_on if self.settled_on is not None else as_of
+        return max(0, (paid - self.due_date).days)
+
+
+class PaymentRecord(BaseModel):
+    invoices_due: int = 0
+    average_days: Decimal | None = None
+    weighted_days: Decimal | None = None
+    late_share: Decimal | None = None
+    trend_days: Decimal | None = None
+    month_days: Decimal | None = None  # weighted, invoices due in the last 30 days
+
+
+@dataclass(slots=True)
+class PaymentSums:
+    """Sums over a set of invoices due: what the record is computed from (SQL sums the same)."""
+
+    invoices: int = 0
+    late: int = 0  # paid (or still open) after the due date
+    days: int = 0
+    weighted: Decimal = Decimal(0)  # sum of total x days beyond terms
+    total: Decimal = Decimal(0)
+
+    def __add__(self, other: PaymentSums) -> PaymentSums:
+        return PaymentSums(
+            self.invoices + other.invoices,
+            self.late + other.late,
+            self.days + other.days,
+            self.weighted + other.weighted,
+            self.total + other.total,
+        )
+
+    def weighted_days(self) -> Decimal | None:
+        if not self.invoices or self.total <= 0:
+            return None
+        return (self.weighted / self.total).quantize(ONE_PLACE)
+
+
+class Period(IntEnum):
+    """Where in the window an invoice fell due."""
+
+    LAST_MONTH = 0  # the last 30 days
+    REST_OF_RECENT = 1  # the rest of the last 3 months
+    EARLIER = 2  # the 9 months before
+
+
+def period_of(due_date: date, as_of: date) -> Period:
+    if due_date > as_of - MONTH:
+        return Period.LAST_MONTH
+    if due_date > as_of - RECENT:
+        return Period.REST_OF_RECENT
+    return Period.EARLIER
+
+
+def record_from(sums: dict[Period, PaymentSums]) -> PaymentRecord:
+    month = sums.get(Period.LAST_MONTH, PaymentSums())
+    recent = month + sums.get(Period.REST_OF_RECENT, PaymentSums())
+    earlier = sums.get(Period.EARLIER, PaymentSums())
+    every = recent + earlier
+    if not every.invoices:
+        return PaymentRecord()
+    now, before = recent.weighted_days(), earlier.weighted_days()
+    return PaymentRecord(
+        invoices_due=every.invoices,
+        average_days=(Decimal(every.days) / every.invoices).quantize(ONE_PLACE),
+        weighted_days=every.weighted_days(),
+        late_share=(Decimal(100) * every.late / every.invoices).quantize(ONE_PLACE),
+        trend_days=None if now is None or before is None else now - before,
+        month_days=month.weighted_days(),
+    )
+
+
+def payment_record(invoices: list[InvoicePayment], as_of: date) -> PaymentRecord:
+    """Over the invoices that fell due in the 12 months up to `as_of` (others are ignored)."""
+    sums: dict[Period, PaymentSums] = {}
+    for invoice in invoices:
+        if not as_of - WINDOW < invoice.due_date <= as_of:
+            continue
+        days = invoice.days_beyond_terms(as_of)
+        period = period_of(invoice.due_date, as_of)
+        sums[period] = sums.get(period, PaymentSums()) + PaymentSums(
+            1, int(days > 0), days, invoice.total * days, invoice.total
+        )
+    return record_from(sums)
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage of `whole`, one decimal; None when there is no whole."""
+    if whole <= 0:
+        return None
+    return (Decimal(100) * part / whole).quantize(ONE_PLACE)
+
+
+def months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months - (1 if end.day < start.day else 0))

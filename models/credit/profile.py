@@ -1,0 +1,101 @@
+"""A customer's credit profile: the behaviour o2c sees over 12 months beside the financials a
+credit manager recorded, turned into the scorecard's inputs and its score."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from models.credit.financials import FinancialsPublic
+from models.credit.scorecard import Factor, Score, ScoreInputs, rating_rank
+from models.money import Amount, DecimalStr
+
+# A change of the days beyond terms within this many days either way is steady.
+STEADY_DAYS = Decimal(1)
+
+
+class PaymentTrend(StrEnum):
+    IMPROVING = "improving"
+    STEADY = "steady"
+    WORSENING = "worsening"
+    UNKNOWN = "unknown"
+
+
+def trend_of(change: Decimal | None) -> PaymentTrend:
+    if change is None:
+        return PaymentTrend.UNKNOWN
+    if change < -STEADY_DAYS:
+        return PaymentTrend.IMPROVING
+    if change > STEADY_DAYS:
+        return PaymentTrend.WORSENING
+    return PaymentTrend.STEADY
+
+
+class Behaviour(BaseModel):
+    """What o2c saw of the customer over the 12 months before `as_of`. Days and shares are None
+    while no invoice fell due in the window."""
+
+    invoices_due: int = 0
+    average_days_beyond_terms: DecimalStr | None = None
+    weighted_days_beyond_terms: DecimalStr | None = None
+    month_days_beyond_terms: DecimalStr | None = None  # invoices due in the last 30 days
+    late_share: DecimalStr | None = None  # % of invoices due that were paid late or are overdue
+    highest_dunning_level: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
+    disputes_opened: int = 0
+    disputes_lost: int = 0  # resolved without a credit on the invoice
+    credit_limit: Amount = Decimal(0)
+    exposure: Amount = Decimal(0)
+    utilisation: DecimalStr | None = None  # % of the limit; None with no limit
+    open_receivables: Amount = Decimal(0)
+    overdue: Amount = Decimal(0)
+    overdue_share: DecimalStr = Decimal(0)  # % of open receivables
+    trend_days: DecimalStr | None = None  # last 3 months' weighted days minus the 9 before
+    payment_trend: PaymentTrend = PaymentTrend.UNKNOWN
+    tenure_months: int = 0
+
+
+def score_inputs(
+    behaviour: Behaviour, financials: FinancialsPublic | None, currency: str
+) -> ScoreInputs:
+    """The scorecard's inputs from the profile; unknown ones stay None (equity against the limit
+    only when both are in the customer's currency)."""
+    equity_to_limit = None
+    years_trading = None
+    rating = None
+    if financials is not None:
+        same_currency = financials.currency == currency
+        if financials.equity is not None and behaviour.credit_limit > 0 and same_currency:
+            equity_to_limit = round(financials.equity.value / behaviour.credit_limit, 2)
+        if financials.years_trading is not None:
+            years_trading = Decimal(financials.years_trading.value)
+        if financials.external_rating is not None:
+            rating = Decimal(rating_rank(financials.external_rating.value))
+    return {
+        Factor.DAYS_BEYOND_TERMS: behaviour.weighted_days_beyond_terms,
+        Factor.LATE_SHARE: behaviour.late_share,
+        Factor.DUNNING_LEVEL: Decimal(behaviour.highest_dunning_level),
+        Factor.BROKEN_PROMISES: Decimal(behaviour.promises_broken),
+        Factor.DISPUTES_LOST: Decimal(behaviour.disputes_lost),
+        Factor.UTILISATION: behaviour.utilisation,
+        Factor.OVERDUE_SHARE: behaviour.overdue_share,
+        Factor.PAYMENT_TREND: behaviour.trend_days,
+        Factor.TENURE_MONTHS: Decimal(behaviour.tenure_months),
+        Factor.YEARS_TRADING: years_trading,
+        Factor.EQUITY_TO_LIMIT: equity_to_limit,
+        Factor.EXTERNAL_RATING: rating,
+    }
+
+
+class CreditProfile(SQLModel):
+    customer_id: int
+    credit_class: str
+    currency: str
+    behaviour: Behaviour
+    financials: FinancialsPublic | None
+    scorecard_id: int | None  # None: the default scorecard
+    score: Score
