@@ -17,6 +17,7 @@ from activities.transaction import run_command
 from models.security.users import Role, UserCreate
 from o2c.bootstrap import broken_rules, ensure_admin, upgrade_database
 from o2c.db import engine_for
+from o2c.keys import keys_app, start_with_data_keys
 from o2c.settings import get_settings
 
 app = typer.Typer(help="o2c: order-to-cash on Temporal.", no_args_is_help=True)
@@ -26,6 +27,8 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.callback()(start_with_data_keys)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from api.security import issue_token
 from o2c.devstack import temporal_binary, temporal_command
 from o2c.settings import Settings
 from tests.support.api_client import bearer
+from tests.support.data_keys import TEST_DATA_KEYS
 from tests.support.ports import free_ports
 
 O2C = str(Path(sys.executable).parent / "o2c")
@@ -70,6 +71,7 @@ class Stack:
             "api_port": str(api_port),
             "smtp_port": str(smtp_port),
             "secret_key": "chaos-" + "k" * 40,
+            "data_keys": TEST_DATA_KEYS,
             "task_queue": f"chaos-{api_port}",
             "idempotency_abandon_seconds": "3",
         }
