@@ -32,6 +32,11 @@ def checked_plan(value: str | None) -> str | None:
     return value
 
 
+def _blind_index_column() -> Column[str]:
+    # Derived from the e-mail or tax id, so the audit trail leaves it out.
+    return Column(String(64), index=True, info={"audit": False})
+
+
 class CustomerBase(SQLModel):
     code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": r"^[A-Za-z0-9_-]+$"})
     name: str = Field(min_length=1, max_length=200)
@@ -70,8 +75,8 @@ class Customer(CustomerBase, table=True):
     phone: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.phone")))
     address: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.address")))
     tax_id: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.tax_id")))
-    email_index: str | None = Field(default=None, sa_column=Column(String(64), index=True))
-    tax_id_index: str | None = Field(default=None, sa_column=Column(String(64), index=True))
+    email_index: str | None = Field(default=None, sa_column=_blind_index_column())
+    tax_id_index: str | None = Field(default=None, sa_column=_blind_index_column())
     credit_limit: Decimal = money_field()
     created_at: datetime = timestamp_field()
 
