@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field, utcnow
 from models.columns import UTCDateTime
+from models.security.field_cipher import EncryptedText
 
 
 class OutboxKind(StrEnum):
@@ -83,7 +84,8 @@ class IdempotentResponse(SQLModel, table=True):
     key: str = Field(unique=True, max_length=300)
     request_hash: str = Field(max_length=64)
     status_code: int
-    body: str
+    # The answer may be a customer's record: encrypted at rest like the customer (security.md).
+    body: str = Field(sa_column=Column(EncryptedText("idempotent_response.body"), nullable=False))
     created_at: datetime = timestamp_field()
 
 

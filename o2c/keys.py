@@ -22,6 +22,7 @@ from models.security.field_cipher import (
     DataKeyError,
     EncryptedText,
     Keyring,
+    decrypt,
     new_key,
     parse_keyring,
     use_keyring,
@@ -120,7 +121,15 @@ def check_keyring(engine: Engine, ring: Keyring) -> None:
                         "which the keyring does not hold: add it to O2C_DATA_KEYS"
                     )
                 for key_id in ring.keys:
-                    conn.execute(select(column).where(_under(column, key_id)).limit(1)).all()
+                    sample = conn.execute(select(raw).where(_under(column, key_id)).limit(1))
+                    for value in sample.scalars():
+                        decrypt(value, _where(column), ring)
+
+
+def _where(column: Column[str]) -> str:
+    kind = column.type
+    assert isinstance(kind, EncryptedText)
+    return kind.where
 
 
 def _migrated(engine: Engine, table: Table, columns: list[Column[str]]) -> bool:

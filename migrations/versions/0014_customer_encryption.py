@@ -1,4 +1,5 @@
-"""customer encryption: a customer's e-mail, phone, address and tax id stored encrypted
+"""customer encryption: a customer's e-mail, phone, address and tax id, and the answers kept
+for Idempotency-Key retries, stored encrypted
 (AES-GCM, `v1:<key id>:<base64>`), so the columns become text; blind indexes of the e-mail and
 tax id for exact-match lookups. Existing rows are encrypted here with the keyring `o2c db
 upgrade` loaded (O2C_DATA_KEYS); downgrading decrypts them again.
@@ -31,7 +32,15 @@ customer = sa.table(
 )
 
 
+idempotent_response = sa.table(
+    "idempotent_response", sa.column("id", sa.Integer()), sa.column("body", sa.Text())
+)
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("idempotent_response") as batch:
+        batch.alter_column("body", type_=sa.Text(), existing_type=sqlmodel.sql.sqltypes.AutoString())
+    _encrypt_answers(encrypt)
     with op.batch_alter_table("customer") as batch:
         for name, length in ENCRYPTED.items():
             batch.alter_column(
@@ -54,7 +63,24 @@ def upgrade() -> None:
             connection.execute(customer.update().where(customer.c.id == row["id"]).values(values))
 
 
+def _encrypt_answers(change) -> None:  # type: ignore[no-untyped-def]
+    """Answers kept for Idempotency-Key retries (a customer's record among them)."""
+    connection = op.get_bind()
+    encrypted = change is encrypt
+    for row in connection.execute(sa.select(idempotent_response)).mappings().all():
+        if row["body"].startswith("v1:") != encrypted:
+            body = change(row["body"], "idempotent_response.body")
+            connection.execute(
+                idempotent_response.update()
+                .where(idempotent_response.c.id == row["id"])
+                .values(body=body)
+            )
+
+
 def downgrade() -> None:
+    _encrypt_answers(decrypt)
+    with op.batch_alter_table("idempotent_response") as batch:
+        batch.alter_column("body", type_=sqlmodel.sql.sqltypes.AutoString(), existing_type=sa.Text())
     connection = op.get_bind()
     for row in connection.execute(sa.select(customer)).mappings().all():
         values = {
