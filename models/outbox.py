@@ -41,7 +41,11 @@ class OutboxMessage(SQLModel, table=True):
     key: str = Field(unique=True, max_length=200)
     kind: OutboxKind = Field(index=True)
     state: OutboxState = Field(default=OutboxState.PENDING, index=True)
-    target: str = Field(max_length=254, description="workflow id or e-mail recipient")
+    # A mail's recipient is often a customer's e-mail: encrypted at rest like the customer.
+    target: str = Field(
+        sa_column=Column(EncryptedText("outbox_message.target"), nullable=False),
+        description="workflow id or e-mail recipient",
+    )
     name: str = Field(max_length=200, description="signal name, workflow type or mail subject")
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0

@@ -9,13 +9,16 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from models.outbox import OutboxKind, OutboxMessage
 from models.security.users import Role
 from models.tables import metadata
 from o2c.bootstrap import upgrade_database
 from tests import factories
 from tests.fixtures.databases import on_sqlite_only
 from tests.support.api_client import ApiClient, api_client
+from tests.support.database import outbox
 from tests.support.settings import make_settings
 
 PERSONAL = {
@@ -57,11 +60,21 @@ async def create_and_change(api: ApiClient) -> dict[str, Any]:
     return shown
 
 
+def mail_to_the_customer(engine: Engine, email: str) -> None:
+    """A mail waiting in the outbox, addressed as an invoice's is (notifications/outbox.py)."""
+    with Session(engine) as session, session.begin():
+        session.add(
+            OutboxMessage(key="mail-1", kind=OutboxKind.EMAIL, target=email, name="Invoice INV-1")
+        )
+
+
 async def test_raw_rows_hold_no_customer_contact_data(api: ApiClient, engine: Engine) -> None:
     shown = await create_and_change(api)
+    mail_to_the_customer(engine, shown["email"])
 
     assert (shown["email"], shown["tax_id"]) == (PERSONAL["email"], PERSONAL["tax_id"])
     assert (shown["phone"], shown["address"]) == (CHANGED["phone"], CHANGED["address"])
+    assert [m.name for m in outbox(engine, PERSONAL["email"])] == ["Invoice INV-1"]
     raw = raw_text(engine)
     assert "Jane Doe Trading" in raw  # the dump does read the customer's row
     assert_nothing_in_plaintext(raw, *PERSONAL.values(), *CHANGED.values(), "GB123456789")

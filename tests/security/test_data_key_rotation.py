@@ -130,7 +130,9 @@ def test_o2c_keys_rotate_shows_progress_and_resumes(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_the_migration_encrypts_customers_it_finds(tmp_path: Path) -> None:
+def test_the_migration_encrypts_customers_it_finds_and_its_downgrade_decrypts(
+    tmp_path: Path,
+) -> None:
     from alembic import command
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -153,6 +155,10 @@ def test_the_migration_encrypts_customers_it_finds(tmp_path: Path) -> None:
         raw = conn.execute(text("SELECT email, phone, tax_id FROM customer")).one()
     assert all(value.startswith("v1:test1:") for value in raw)
     check_keyring(engine, parse_keyring(TEST_DATA_KEYS))
+    command.downgrade(alembic_config(url), "0013_token_version_sender")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT email, phone, tax_id FROM customer")).one()
+    assert tuple(back) == ("ap@old.example", "+1 555 0100", "US-99")
     engine.dispose()
 
 
