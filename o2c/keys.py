@@ -211,9 +211,9 @@ def rotate_command(
 def new_command(
     key_id: Annotated[str, typer.Argument(help="Id of the new key, e.g. k20270101.")],
 ) -> None:
-    """Print a new data key line: add it to the keyring, make it current, then rotate."""
-    if not KEY_ID_PATTERN.match(key_id) or key_id == INDEX_KEY_ID:
-        typer.echo(f"o2c: a key id is 1-32 letters, digits, _ or -, and not {INDEX_KEY_ID!r}")
+    """Print a new key line `ID=base64key` for the keyring (`index`: the blind index's key)."""
+    if not KEY_ID_PATTERN.match(key_id):
+        typer.echo("o2c: a key id is 1 to 32 letters, digits, _ or -", err=True)
         raise typer.Exit(1)
     typer.echo(f"{key_id}={new_key()}")
 

@@ -32,3 +32,8 @@ def test_ageing_bench_prints_the_report_beside_the_plain_scan() -> None:
 def test_lifecycle_bench_prints_the_rate_beside_the_no_op_ceiling() -> None:
     out = _bench("lifecycle", "--orders", "4", "--concurrency", "2")
     assert "no-op ceiling" in out and "ratio o2c / ceiling" in out
+
+
+def test_customer_reads_bench_prints_decryption_beside_the_rows_as_stored() -> None:
+    out = _bench("customer_reads", "--customers", "50", "--runs", "1")
+    assert "rows as stored" in out and "ratio decrypted / as stored" in out
