@@ -162,7 +162,10 @@ def test_the_migration_encrypts_customers_it_finds_and_its_downgrade_decrypts(
     engine.dispose()
 
 
-def test_the_dev_stack_generates_its_keys_once(tmp_path: Path) -> None:
+def test_the_dev_stack_generates_its_keys_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("O2C_DATA_KEYS")
     settings = Settings(data_dir=tmp_path)
 
     first = load_keyring(settings)
