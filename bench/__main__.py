@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 from pathlib import Path
+
+from models.security.field_cipher import parse_keyring, use_keyring
+from o2c.keys import fresh_keyring_text
 
 
 def benches() -> list[str]:
@@ -22,6 +26,10 @@ def benches() -> list[str]:
 def main() -> None:
     # A bench killed with SIGTERM still stops the servers and processes it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Customer data is encrypted at rest: each run under a throwaway keyring of its own, handed
+    # to the processes a bench starts through the environment.
+    os.environ.setdefault("O2C_DATA_KEYS", ",".join(fresh_keyring_text().splitlines()[1:]))
+    use_keyring(parse_keyring(os.environ["O2C_DATA_KEYS"]))
     names, options = (sys.argv[1:2], sys.argv[2:]) if len(sys.argv) > 1 else (benches(), [])
     for name in names:
         if name not in benches():

@@ -30,6 +30,7 @@ import models.tables  # noqa: F401  (registers every table)
 from activities.reports.ageing import AgeingSource, ageing_report
 from activities.transaction import transaction
 from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
+from models.security.field_cipher import encrypt
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CHUNK = 50_000
@@ -128,7 +129,7 @@ def _customer_rows(customers: int) -> list[tuple[Any, ...]]:
             i,
             f"C{i:05d}",
             f"Customer {i}",
-            f"ap{i}@example.com",
+            encrypt(f"ap{i}@example.com", "customer.email"),  # as the column type stores it
             30,
             "standard",
             "USD",

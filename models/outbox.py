@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field, utcnow
 from models.columns import UTCDateTime
+from models.security.field_cipher import EncryptedText
 
 
 class OutboxKind(StrEnum):
@@ -40,7 +41,11 @@ class OutboxMessage(SQLModel, table=True):
     key: str = Field(unique=True, max_length=200)
     kind: OutboxKind = Field(index=True)
     state: OutboxState = Field(default=OutboxState.PENDING, index=True)
-    target: str = Field(max_length=254, description="workflow id or e-mail recipient")
+    # A mail's recipient is often a customer's e-mail: encrypted at rest like the customer.
+    target: str = Field(
+        sa_column=Column(EncryptedText("outbox_message.target"), nullable=False),
+        description="workflow id or e-mail recipient",
+    )
     name: str = Field(max_length=200, description="signal name, workflow type or mail subject")
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
@@ -83,7 +88,8 @@ class IdempotentResponse(SQLModel, table=True):
     key: str = Field(unique=True, max_length=300)
     request_hash: str = Field(max_length=64)
     status_code: int
-    body: str
+    # The answer may be a customer's record: encrypted at rest like the customer (security.md).
+    body: str = Field(sa_column=Column(EncryptedText("idempotent_response.body"), nullable=False))
     created_at: datetime = timestamp_field()
 
 

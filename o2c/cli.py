@@ -18,6 +18,7 @@ from models.security.users import Role, UserCreate
 from o2c import imports_cli
 from o2c.bootstrap import broken_rules, ensure_admin, upgrade_database
 from o2c.db import engine_for
+from o2c.keys import keys_app, start_with_data_keys
 from o2c.settings import get_settings
 
 app = typer.Typer(help="o2c: order-to-cash on Temporal.", no_args_is_help=True)
@@ -28,6 +29,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 imports_cli.register(app)
+app.add_typer(keys_app, name="keys")
+app.callback()(start_with_data_keys)
 
 
 @app.command()

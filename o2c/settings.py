@@ -82,6 +82,19 @@ class Settings(BaseSettings):
         description="Keys that encrypt Temporal payloads, JSON {key id: base64 32 bytes}; the "
         "first encrypts, the others still decrypt; generated under DATA_DIR when empty.",
     )
+    data_keys: str | None = Field(
+        None,
+        description="Keys of the personal data encrypted at rest: id=base64 pairs, comma-separated"
+        ", one named index (docs/security.md); empty: read DATA_KEYS_FILE.",
+    )
+    data_keys_file: Path | None = Field(
+        None,
+        description="File of those id=base64 lines; empty: DATA_DIR/data_keys, generated for the "
+        "embedded SQLite database.",
+    )
+    data_key_current: str | None = Field(
+        None, description="Id of the data key new values are encrypted with; empty: the last one."
+    )
     token_minutes: int = Field(480, description="Lifetime of an access token in minutes.")
     admin_username: str | None = Field(None, description="Creates this admin at start-up if none.")
     admin_password: str | None = Field(None, description="Password of that bootstrap admin.")

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.orm import ColumnProperty, Mapper, Session, UOWTransaction
 from sqlalchemy.orm.attributes import NO_VALUE
 from sqlalchemy.orm.state import InstanceState
 from sqlmodel import Session as ModelSession
@@ -73,12 +73,18 @@ def _event(
     }
 
 
+def _audited(attr: ColumnProperty[Any]) -> bool:
+    """A column marked `info={"audit": False}` (a blind index: a hash of another column) is
+    derived, not a change of its own."""
+    return all(column.info.get("audit", True) for column in attr.columns)
+
+
 def _columns(state: InstanceState[Any]) -> dict[str, Any]:
     mapper: Mapper[Any] = state.mapper
     return {
         attr.key: plain(state.dict[attr.key])
         for attr in mapper.column_attrs
-        if attr.key in state.dict
+        if attr.key in state.dict and _audited(attr)
     }
 
 
@@ -91,7 +97,7 @@ def _change(state: InstanceState[Any], columns: frozenset[str] | None) -> tuple[
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if columns is not None and attr.key not in columns:
+        if (columns is not None and attr.key not in columns) or not _audited(attr):
             continue
         history = state.attrs[attr.key].history
         if not history.added:

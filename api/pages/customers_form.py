@@ -107,7 +107,7 @@ async def create(
         made: list[CustomerPublic] = []
 
         async def created() -> None:
-            made.append(await create_customer(body, db))
+            made.append(await create_customer(body, db, user))
 
         errors = await attempt_on_fields(created())
         if not errors:

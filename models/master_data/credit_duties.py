@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from sqlmodel import SQLModel
+
 from models.errors import Forbidden
 from models.security.users import Role
 
@@ -18,6 +20,20 @@ def check_credit_fields(changed: Collection[str], roles: Collection[Role]) -> No
         raise Forbidden(
             f"only a credit manager changes a customer's {', '.join(touched)}", field=touched[0]
         )
+
+
+def check_new_customer_terms(data: SQLModel, roles: Collection[Role]) -> None:
+    """A new customer's credit limit and class other than the defaults are credit terms too; its
+    billing e-mail is not a change (a customer cannot be created without one)."""
+    defaults = type(data).model_fields
+    chosen = [
+        name
+        for name in CREDIT_FIELDS
+        if name in defaults
+        and not defaults[name].is_required()
+        and getattr(data, name) != defaults[name].default
+    ]
+    check_credit_fields(chosen, roles)
 
 
 def check_second_approver(requested_by: str, approver: str) -> None:

@@ -7,14 +7,17 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
+from sqlalchemy import Column, String, event
 from sqlmodel import Field, SQLModel
 
 from models.base import money_field, timestamp_field
 from models.fields import Code, Count, Line, Note
 from models.languages import LANGUAGE_PATTERN
+from models.master_data.customer_lookup import email_index, tax_id_index
 from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
 from models.receivables.policies import InvoicePolicy, default_invoice_policy
+from models.security.field_cipher import EncryptedText
 
 
 class CustomerStatus(StrEnum):
@@ -27,6 +30,11 @@ def checked_plan(value: str | None) -> str | None:
     if value:
         parse_plan(value)
     return value
+
+
+def _blind_index_column() -> Column[str]:
+    # Derived from the e-mail or tax id, so the audit trail leaves it out.
+    return Column(String(64), index=True, info={"audit": False})
 
 
 class CustomerBase(SQLModel):
@@ -64,9 +72,23 @@ class CustomerBase(SQLModel):
 class Customer(CustomerBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=32)
-    email: str = Field(max_length=254)
+    # Personal data, encrypted at rest (docs/security.md); e-mail and tax id are found by their
+    # blind index, set from the plaintext on every write.
+    email: str = Field(sa_column=Column(EncryptedText("customer.email"), nullable=False))
+    phone: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.phone")))
+    address: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.address")))
+    tax_id: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.tax_id")))
+    email_index: str | None = Field(default=None, sa_column=_blind_index_column())
+    tax_id_index: str | None = Field(default=None, sa_column=_blind_index_column())
     credit_limit: Decimal = money_field()
     created_at: datetime = timestamp_field()
+
+
+@event.listens_for(Customer, "before_insert")
+@event.listens_for(Customer, "before_update")
+def _blind_indexes(_mapper: object, _connection: object, customer: Customer) -> None:
+    customer.email_index = email_index(customer.email)
+    customer.tax_id_index = tax_id_index(customer.tax_id)
 
 
 class CustomerCreate(CustomerBase):

@@ -10,7 +10,9 @@ import time
 from typing import Any
 
 from activities.documents import mail_delivery
+from models.security.field_cipher import parse_keyring, use_keyring
 from o2c.db import engine_for
+from tests.support.data_keys import TEST_DATA_KEYS
 
 
 def hang(*_: Any) -> Any:
@@ -21,6 +23,7 @@ def hang(*_: Any) -> Any:
 
 def main() -> None:
     url, outbox_id, port, stage = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    use_keyring(parse_keyring(TEST_DATA_KEYS))  # as `o2c worker` loads the keys at start
     if stage == "after_data":
         mail_delivery.mark_sent = hang  # type: ignore[assignment]
     else:

@@ -1,7 +1,7 @@
 """Builders of the rows tests start from, one per thing, made through the same use cases the
 API calls (`factories.customer(engine)`, `factories.invoice(engine, customer_id)`...)."""
 
-from tests.factories.customers import ACME, customer, posted_customer
+from tests.factories.customers import ACME, NEW_ACME, customer, posted_customer
 from tests.factories.invoices import invoice
 from tests.factories.orders import ORDER_DAY, approve, order, widget_order
 from tests.factories.payments import payment
@@ -26,6 +26,7 @@ from tests.factories.users import (
 
 __all__ = [
     "ACME",
+    "NEW_ACME",
     "COLLECTIONS_TEAM",
     "DUNNING_LADDER",
     "ORDER_DAY",

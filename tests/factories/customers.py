@@ -21,6 +21,8 @@ ACME: dict[str, Any] = {
     "credit_limit": "10000.00",
     "payment_terms_days": 30,
 }
+# ACME as a sales rep or finance may post it: no credit terms but the defaults (403 otherwise).
+NEW_ACME: dict[str, Any] = {k: v for k, v in ACME.items() if k != "credit_limit"}
 
 
 def customer(
@@ -49,6 +51,7 @@ def customer(
 
 
 async def posted_customer(api: ApiClient, **changes: Any) -> dict[str, Any]:
-    """ACME with these changes, created by sales through the API; the answer's body."""
-    response = await api.post("/customers", Role.SALES, {**ACME, **changes}, expect=201)
+    """ACME with these changes, created by a credit manager (its credit limit is a credit term)
+    through the API; the answer's body."""
+    response = await api.post("/customers", Role.CREDIT_MANAGER, {**ACME, **changes}, expect=201)
     return response.json()  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from tests.support.refusals import assert_refused_naming
 
 
 async def test_created_customer_reads_back_with_amounts_as_strings(api: ApiClient) -> None:
-    created = await api.post("/customers", Role.SALES, {**ACME, "credit_limit": "2500.5"})
+    created = await api.post("/customers", Role.CREDIT_MANAGER, {**ACME, "credit_limit": "2500.5"})
 
     assert created.status_code == 201, created.text
     customer = created.json()
@@ -83,7 +83,7 @@ async def test_limit_outside_bounds_is_422(api: ApiClient) -> None:
 async def test_duplicate_customer_code_is_409_and_nothing_written(api: ApiClient) -> None:
     await factories.posted_customer(api)
 
-    response = await api.post("/customers", Role.SALES, {**ACME, "name": "Another Acme"})
+    response = await api.post("/customers", Role.CREDIT_MANAGER, {**ACME, "name": "Another Acme"})
 
     assert response.status_code == 409
     assert response.json()["field"] == "code"
@@ -95,7 +95,10 @@ async def test_simultaneous_creates_with_one_code_give_one_customer_and_409s(
     api: ApiClient,
 ) -> None:
     answers = await asyncio.gather(
-        *(api.post("/customers", Role.SALES, {**ACME, "name": f"Acme {n}"}) for n in range(4))
+        *(
+            api.post("/customers", Role.CREDIT_MANAGER, {**ACME, "name": f"Acme {n}"})
+            for n in range(4)
+        )
     )
 
     assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
@@ -103,7 +106,7 @@ async def test_simultaneous_creates_with_one_code_give_one_customer_and_409s(
 
 
 async def test_invalid_email_is_422_and_nothing_written(api: ApiClient) -> None:
-    response = await api.post("/customers", Role.SALES, {**ACME, "email": "not-an-email"})
+    response = await api.post("/customers", Role.CREDIT_MANAGER, {**ACME, "email": "not-an-email"})
 
     assert response.status_code == 422
     assert_refused_naming(response, "email")
@@ -112,7 +115,7 @@ async def test_invalid_email_is_422_and_nothing_written(api: ApiClient) -> None:
 
 async def test_credit_limit_with_more_decimals_than_the_currency_is_422(api: ApiClient) -> None:
     yen = await api.post(
-        "/customers", Role.SALES, {**ACME, "currency": "JPY", "credit_limit": "100000.50"}
+        "/customers", Role.CREDIT_MANAGER, {**ACME, "currency": "JPY", "credit_limit": "100000.50"}
     )
     assert yen.status_code == 422
     assert_refused_naming(yen, "credit_limit")

@@ -16,7 +16,7 @@ from models.receivables.ledger import LedgerEntry
 from models.receivables.payments import Payment
 from models.security.users import Role
 from tests import factories
-from tests.factories import ACME
+from tests.factories import NEW_ACME as ACME
 from tests.support.api_client import ApiClient
 from tests.support.database import rows
 from tests.support.refusals import assert_refused_naming, send_raw, ten_megabytes

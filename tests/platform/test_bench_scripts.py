@@ -57,3 +57,8 @@ def test_api_bench_prints_latencies_lifecycles_and_its_checks() -> None:
 def test_credit_review_bench_prints_the_review_beside_the_plain_aggregate() -> None:
     out = _bench("credit_review", "--invoices", "2000", "--customers", "100", "--only", "sqlite")
     assert "plain GROUP BY" in out and "review with proposals" in out
+
+
+def test_customer_reads_bench_prints_decryption_beside_the_rows_as_stored() -> None:
+    out = _bench("customer_reads", "--customers", "50", "--runs", "1")
+    assert "rows as stored" in out and "ratio decrypted / as stored" in out

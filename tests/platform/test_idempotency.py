@@ -14,7 +14,7 @@ from api.security import ALGORITHM, signing_key
 from models.receivables.payments import Payment
 from models.security.users import Role, User
 from tests import factories
-from tests.factories import ACME
+from tests.factories import NEW_ACME
 from tests.support.api_client import ApiClient
 from tests.support.database import rows
 
@@ -22,8 +22,8 @@ KEY = {"Idempotency-Key": "7f9c2c1e-create-acme"}
 
 
 async def test_same_key_and_body_replays_the_first_answer_and_writes_once(api: ApiClient) -> None:
-    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
-    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    first = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
+    again = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
 
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
@@ -32,13 +32,13 @@ async def test_same_key_and_body_replays_the_first_answer_and_writes_once(api: A
 
 
 async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> None:
-    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    first = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
     # Another token for the same user, as after a new login.
     claims = {"sub": "sales", "exp": datetime.now(UTC) + timedelta(minutes=5), "n": 2}
     token = jwt.encode(claims, signing_key(api.settings), algorithm=ALGORITHM)
 
     again = await api.http.post(
-        "/customers", json=ACME, headers={**KEY, "Authorization": f"Bearer {token}"}
+        "/customers", json=NEW_ACME, headers={**KEY, "Authorization": f"Bearer {token}"}
     )
 
     assert again.status_code == 201, again.text
@@ -47,9 +47,9 @@ async def test_retry_after_logging_in_again_still_replays(api: ApiClient) -> Non
 
 
 async def test_same_key_with_another_body_is_409_and_nothing_written(api: ApiClient) -> None:
-    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    first = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
 
-    other = await api.post("/customers", Role.SALES, {**ACME, "code": "OTHER"}, headers=KEY)
+    other = await api.post("/customers", Role.SALES, {**NEW_ACME, "code": "OTHER"}, headers=KEY)
 
     assert other.status_code == 409
     assert "Idempotency-Key" in other.json()["detail"]
@@ -59,17 +59,17 @@ async def test_same_key_with_another_body_is_409_and_nothing_written(api: ApiCli
 async def test_refused_request_is_replayed_as_refused(api: ApiClient) -> None:
     await factories.posted_customer(api)
 
-    first = await api.post("/customers", Role.SALES, ACME, headers=KEY)
-    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    first = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
+    again = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
 
     assert first.status_code == again.status_code == 409
     assert again.json() == first.json()
 
 
 async def test_key_of_another_user_is_not_shared(api: ApiClient) -> None:
-    await api.post("/customers", Role.SALES, ACME, headers=KEY, expect=201)
+    await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY, expect=201)
 
-    theirs = await api.post("/customers", Role.FINANCE, ACME, headers=KEY)
+    theirs = await api.post("/customers", Role.FINANCE, NEW_ACME, headers=KEY)
 
     assert theirs.status_code == 409  # finance's own request ran: the code is taken
     assert "idempotent-replay" not in theirs.headers
@@ -121,11 +121,11 @@ async def test_same_key_on_another_invoice_is_another_credit_note(
 
 
 async def test_deactivated_user_gets_no_replay(api: ApiClient, engine: Engine) -> None:
-    await api.post("/customers", Role.SALES, ACME, headers=KEY, expect=201)
+    await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY, expect=201)
     with Session(engine) as session, session.begin():
         session.exec(select(User).where(User.username == "sales")).one().active = False
 
-    again = await api.post("/customers", Role.SALES, ACME, headers=KEY)
+    again = await api.post("/customers", Role.SALES, NEW_ACME, headers=KEY)
 
     assert again.status_code == 401
     assert "code" not in again.text

@@ -249,12 +249,16 @@ async def test_invoice_policy_defaults_from_the_credit_class(
 ) -> None:
     base = {"name": "X", "email": "ap@x.example"}
     standard = await api.post("/customers", Role.SALES, {**base, "code": "STD"}, expect=201)
+    # A credit class is a credit term: a credit manager's (docs/security.md).
     prepaid = await api.post(
-        "/customers", Role.SALES, {**base, "code": "PRE", "credit_class": "prepayment"}, expect=201
+        "/customers",
+        Role.CREDIT_MANAGER,
+        {**base, "code": "PRE", "credit_class": "prepayment"},
+        expect=201,
     )
     chosen = await api.post(
         "/customers",
-        Role.SALES,
+        Role.CREDIT_MANAGER,
         {**base, "code": "OWN", "credit_class": "prepayment", "invoice_policy": "on_delivery"},
         expect=201,
     )

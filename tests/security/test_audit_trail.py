@@ -90,8 +90,8 @@ async def test_only_auditors_and_admins_read_the_trail(api: ApiClient) -> None:
 
 async def test_the_trail_filters_by_user_and_period_and_pages(api: ApiClient) -> None:
     for code in ("A1", "A2", "A3"):
-        await api.post("/customers", Role.SALES, {**factories.ACME, "code": code}, expect=201)
-    await api.post("/customers", Role.FINANCE, {**factories.ACME, "code": "F1"}, expect=201)
+        await api.post("/customers", Role.SALES, {**factories.NEW_ACME, "code": code}, expect=201)
+    await api.post("/customers", Role.FINANCE, {**factories.NEW_ACME, "code": "F1"}, expect=201)
     today = date.today()
 
     by_sales = await api.get("/audit", Role.AUDITOR, params={"user": "sales", "limit": 2})
@@ -105,8 +105,8 @@ async def test_the_trail_filters_by_user_and_period_and_pages(api: ApiClient) ->
 
 
 async def test_the_filtered_trail_exports_to_xlsx(api: ApiClient) -> None:
-    await api.post("/customers", Role.SALES, {**factories.ACME, "code": "X1"}, expect=201)
-    await api.post("/customers", Role.FINANCE, {**factories.ACME, "code": "X2"}, expect=201)
+    await api.post("/customers", Role.SALES, {**factories.NEW_ACME, "code": "X1"}, expect=201)
+    await api.post("/customers", Role.FINANCE, {**factories.NEW_ACME, "code": "X2"}, expect=201)
 
     response = await api.call(
         "GET", "/audit", Role.AUDITOR, expect=200, params={"user": "finance", "format": "xlsx"}

@@ -11,6 +11,7 @@ from temporalio.converter import DataConverter
 
 from o2c.settings import Settings
 from o2c.temporal import data_converter
+from tests.support.data_keys import TEST_DATA_KEYS
 
 PAYLOAD_KEYS = {"test-1": "dGVzdC1wYXlsb2FkLWtleS0zMi1ieXRlcy1sb25nLi4="}
 
@@ -19,6 +20,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": tmp_path,
         "secret_key": "test-secret-key-with-enough-length-for-hs256",
+        "data_keys": TEST_DATA_KEYS,
         "task_queue": f"o2c-test-{time.time_ns()}",
         "payload_keys": PAYLOAD_KEYS,
     }

@@ -44,7 +44,7 @@ async def test_a_bad_email_is_named_next_to_the_field_and_what_was_typed_stays(
     person: Callable[[], Person],
 ) -> None:
     rep = person()
-    await rep.log_in("sales")
+    await rep.log_in("credit_manager")  # the form sets a credit limit: a credit manager's
     form = await rep.open("/app/customers/new")
     assert form.status_code == 200
     typed = {**CUSTOMER_FORM, "email": "not-an-email"}
@@ -62,6 +62,22 @@ async def test_a_bad_email_is_named_next_to_the_field_and_what_was_typed_stays(
     taken = await rep.submit(form, "/app/customers/new", **{**CUSTOMER_FORM, "name": "Other"})
     code_field = re.search(r'name="code".*?</p>', taken.text, re.S)
     assert code_field and "already used" in code_field.group(0)
+
+
+async def test_a_sales_rep_giving_a_new_customer_a_limit_is_refused_beside_it(
+    person: Callable[[], Person], sqlite_engine: Engine
+) -> None:
+    rep = person()
+    await rep.log_in("sales")
+    form = await rep.open("/app/customers/new")
+
+    refused = await rep.submit(form, "/app/customers/new", **CUSTOMER_FORM)
+    saved = await rep.submit(form, "/app/customers/new", **{**CUSTOMER_FORM, "credit_limit": ""})
+
+    limit_field = re.search(r'name="credit_limit".*?</p>', refused.text, re.S)
+    assert limit_field and "only a credit manager" in limit_field.group(0)
+    assert 'value="Beta Trading"' in refused.text
+    assert saved.headers["HX-Redirect"].startswith("/app/customers/")
 
 
 async def test_a_customer_change_keeps_the_typed_limit_when_refused_then_saves(

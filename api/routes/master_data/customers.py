@@ -12,7 +12,7 @@ from api.deps import CurrentUser, DatabaseDep, PagingDep, SettingsDep, reader, r
 from api.idempotent_answer import answer_status
 from api.listing import Page
 from models.fields import Day, IdParam
-from models.master_data.credit_duties import check_credit_fields
+from models.master_data.credit_duties import check_credit_fields, check_new_customer_terms
 from models.master_data.customers import (
     CustomerCreate,
     CustomerCredit,
@@ -27,7 +27,10 @@ EDITORS = require(Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER)
 
 
 @router.post("", status_code=201, dependencies=[EDITORS])
-async def create_customer(body: CustomerCreate, db: DatabaseDep) -> CustomerPublic:
+async def create_customer(
+    body: CustomerCreate, db: DatabaseDep, user: CurrentUser
+) -> CustomerPublic:
+    check_new_customer_terms(body, user.role_set)
     return await db.run(customers.create_customer, body)
 
 
