@@ -1,8 +1,8 @@
 """imports: the import job (file, hash, user, status, counts, refused rows) and the opening
 balance account that imported open invoices post against
 
-Revision ID: 0014_imports
-Revises: 0013_token_version_sender
+Revision ID: 0017_imports
+Revises: 0016_credit_management
 Create Date: 2026-11-30 06:00:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import models.columns
 
-revision = "0014_imports"
-down_revision = "0013_token_version_sender"
+revision = '0017_imports'
+down_revision = '0016_credit_management'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """ageing since index: the receivable ledger lines by posting date, so the ageing as of a past
 day reads the lines posted after it as one range
 
-Revision ID: 0014_ageing_since_index
-Revises: 0013_token_version_sender
+Revision ID: 0015_ageing_since_index
+Revises: 0014_customer_encryption
 Create Date: 2026-11-30 06:00:00
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014_ageing_since_index'
-down_revision = '0013_token_version_sender'
+revision = '0015_ageing_since_index'
+down_revision = '0014_customer_encryption'
 branch_labels = None
 depends_on = None
 

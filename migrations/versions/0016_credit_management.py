@@ -2,8 +2,8 @@
 class and hold changes, credit reviews and their proposals, credit holds; region and segment on
 customers; the reason and review of a pending limit change
 
-Revision ID: 0014_credit_management
-Revises: 0013_token_version_sender
+Revision ID: 0016_credit_management
+Revises: 0015_ageing_since_index
 Create Date: 2026-11-30 05:53:49.968556
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 import models.columns
 
-revision = '0014_credit_management'
-down_revision = '0013_token_version_sender'
+revision = '0016_credit_management'
+down_revision = '0015_ageing_since_index'
 branch_labels = None
 depends_on = None
 
