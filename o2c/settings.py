@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; empty means SQLite at DATA_DIR/o2c.db."
     )
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        description="PostgreSQL connections each process keeps open (its activity threads and "
+        "requests share them).",
+    )
+    database_pool_overflow: int = Field(
+        10, ge=0, description="PostgreSQL connections opened beyond the pool at busy moments."
+    )
     temporal_address: str | None = Field(
         None, description="host:port of an existing Temporal; empty starts the embedded dev server."
     )
