@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
+from models.documents import stored_documents
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
@@ -34,6 +35,7 @@ __all__ = [
     "returns",
     "shipments",
     "stock",
+    "stored_documents",
     "users",
     "write_offs",
     "warehouses",

@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         description="A keyed request still running after this long had its process die: a retry "
         "with the same Idempotency-Key takes it over.",
     )
+    pdf_processes: int = Field(
+        1,
+        ge=0,
+        description="Processes a worker renders PDFs in, beside its own; 0: in its threads.",
+    )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."
     )

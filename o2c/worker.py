@@ -1,4 +1,5 @@
-"""The worker: every workflow and activity of o2c on one task queue, plus the outbox relay."""
+"""The worker: every workflow and activity of o2c on one task queue, plus the outbox relay; PDFs
+are rendered in a process pool beside it (o2c/pdf_processes.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from activities.fulfilment.registry import FulfilmentActivities
 from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
 from o2c.audit_actor import AuditActorInterceptor
+from o2c.pdf_processes import pdf_renderer
 from o2c.relay import relay_forever
 from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
@@ -53,7 +55,7 @@ def activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
         *FulfilmentActivities(engine, fulfilment_config(settings)).all(),
         *ReceivablesActivities(engine, seller=seller).all(),
         *CollectionActivities(engine, seller=seller).all(),
-        *MailActivities(engine, mail).all(),
+        *MailActivities(engine, mail, pdf_renderer(settings.pdf_processes)).all(),
     ]
 
 

@@ -1,0 +1,34 @@
+"""PDFs rendered in processes of their own beside the worker. WeasyPrint is CPU work under the
+GIL: a render in the worker's process holds up every workflow task and activity for its second.
+`O2C_PDF_PROCESSES` processes (started on the first render, kept for the next); 0 renders in the
+activity's own thread."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+
+from activities.documents.stored_documents import PdfRenderer
+from notifications.pdf import pdf_from_html
+
+
+@lru_cache
+def _pool(processes: int) -> ProcessPoolExecutor:
+    # Spawned, not forked: a fork of a process running Temporal's threads may inherit held locks.
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+
+
+def pdf_renderer(processes: int) -> PdfRenderer:
+    if processes == 0:
+        return pdf_from_html
+
+    def render(html: str) -> bytes:
+        try:
+            return _pool(processes).submit(pdf_from_html, html).result()
+        except BrokenProcessPool:
+            _pool.cache_clear()  # a render process died (killed, out of memory): the retry gets
+            raise  # a fresh pool
+
+    return render
