@@ -6,6 +6,7 @@ activity's own thread."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
@@ -17,7 +18,13 @@ from notifications.pdf import pdf_from_html
 @lru_cache
 def _pool(processes: int) -> ProcessPoolExecutor:
     # Spawned, not forked: a fork of a process running Temporal's threads may inherit held locks.
-    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    # Niced: a PDF is background work that must not slow the workflows' steps down.
+    return ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=os.nice,
+        initargs=(10,),
+    )
 
 
 def pdf_renderer(processes: int) -> PdfRenderer:

@@ -26,10 +26,17 @@ from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.documents.mail_delivery import MailDeliveryWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
-WORKFLOWS = [OrderWorkflow, ShipmentWorkflow, InvoiceCollectionWorkflow, DunningDigestWorkflow]
+WORKFLOWS = [
+    OrderWorkflow,
+    ShipmentWorkflow,
+    InvoiceCollectionWorkflow,
+    DunningDigestWorkflow,
+    MailDeliveryWorkflow,
+]
 
 
 def build_worker(

@@ -75,12 +75,7 @@ async def send_mails(outbox_ids: Iterable[int]) -> None:
 
 
 async def send_mail(outbox_id: int) -> None:
-    await start_mail(outbox_id)
-
-
-def start_mail(outbox_id: int) -> workflow.ActivityHandle[None]:
-    """The mail on its way, for a workflow that goes on meanwhile and awaits it later."""
-    return workflow.start_activity_method(
+    await workflow.execute_activity_method(
         MailActivities.deliver_email,
         DeliverEmailInput(outbox_id=outbox_id),
         start_to_close_timeout=timedelta(minutes=1),

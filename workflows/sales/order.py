@@ -43,7 +43,6 @@ class OrderWorkflow(ApprovalStage, FulfilmentStage, BillingStage):
     @workflow.run
     async def run(self, order: OrderInput) -> OrderResult:
         await self._live(order)
-        await self.mails_sent()
         await let_handlers_finish()
         return OrderResult(order_id=self.order_id, status=str(self.status))
 

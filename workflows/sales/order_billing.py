@@ -2,8 +2,8 @@
 quantities right after approval, on_shipment what shipped once it is dispatched, on_delivery
 what shipped once it is delivered. Each invoice is e-mailed and its collection left to a child
 InvoiceCollectionWorkflow that outlives the order if it must. The mail (its PDF rendered once per
-version, in the worker's PDF processes) goes on its way beside the collection: the collection
-starts at once, and the order ends only once every mail is sent."""
+version, in the worker's PDF processes) is sent by a MailDeliveryWorkflow of its own: neither the
+collection nor the order's close waits for the PDF."""
 
 from __future__ import annotations
 
@@ -17,21 +17,23 @@ with workflow.unsafe.imports_passed_through():
     from models.sales.messages import (
         CollectionResult,
         CreditOrderInput,
+        DeliverEmailInput,
         InvoiceCollectionInput,
         IssueInvoiceInput,
         OrderRef,
     )
     from models.sales.order_status import OrderStatus
-    from models.workflow_ids import invoice_workflow_id
+    from models.workflow_ids import invoice_workflow_id, mail_workflow_id
     from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+    from workflows.documents.mail_delivery import MailDeliveryWorkflow
     from workflows.sales.order_state import OrderState
-    from workflows.steps import db_step, document_step, send_mail, start_mail
+    from workflows.steps import db_step, document_step, send_mail
 
 S = OrderStatus
 P = InvoicePolicy
 SETTLED = ("paid", "written_off")
-# Histories recorded before waited for the invoice mail before starting its collection.
-MAIL_BESIDE_COLLECTION = "invoice-mail-beside-collection"
+# Histories recorded before sent the invoice mail in the order, before starting its collection.
+MAIL_ON_ITS_OWN = "invoice-mail-on-its-own"
 
 
 @dataclass
@@ -43,7 +45,6 @@ class Billing:
     invoice_numbers: list[str] = field(default_factory=list)
     collections: list[workflow.ChildWorkflowHandle] = field(default_factory=list)
     paid: bool = False  # every invoice settled (paid or written off)
-    mails: list[workflow.ActivityHandle[None]] = field(default_factory=list)
 
 
 class BillingStage(OrderState):
@@ -92,11 +93,6 @@ class BillingStage(OrderState):
         results: list[CollectionResult] = [await handle for handle in self.billing.collections]
         self.billing.paid = all(result.outcome in SETTLED for result in results)
 
-    async def mails_sent(self) -> None:
-        """Every invoice mail that went on its way beside the order has been sent."""
-        for mail in self.billing.mails:
-            await mail
-
     async def _issue(self, shipment_id: int | None) -> str:
         issued = await document_step(
             ReceivablesActivities.issue_invoice,
@@ -106,8 +102,13 @@ class BillingStage(OrderState):
         )
         self.billing.invoice_numbers.append(issued.number)
         if issued.email_outbox_id is not None:
-            if workflow.patched(MAIL_BESIDE_COLLECTION):
-                self.billing.mails.append(start_mail(issued.email_outbox_id))
+            if workflow.patched(MAIL_ON_ITS_OWN):
+                await workflow.start_child_workflow(
+                    MailDeliveryWorkflow.run,
+                    DeliverEmailInput(outbox_id=issued.email_outbox_id),
+                    id=mail_workflow_id(issued.email_outbox_id),
+                    parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                )
             else:
                 await send_mail(issued.email_outbox_id)
         collection = await workflow.start_child_workflow(
