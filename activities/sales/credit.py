@@ -128,7 +128,9 @@ def check_credit(
     exclude_order: int | None = None,
 ) -> CreditCheckResult:
     """The gate for an order of `amount`. The customer's row is locked for the rest of the
-    transaction, so two orders checked at the same moment see each other."""
+    transaction, so two orders checked at the same moment see each other; the lock is taken
+    here, at the decision, by commands that commit right after it (order entry, amendment, the
+    end of a payment): nothing slow runs while a customer's orders and payments wait for it."""
     lock_customer(session, customer_id)
     credit = customer_credit(session, customer_id, as_of, exclude_order=exclude_order)
     exposure = credit.exposure + amount

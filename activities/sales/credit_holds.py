@@ -50,8 +50,10 @@ def release_hold(session: Session, order_id: int, release: ReleaseInput, at: dat
 
 def release_fitting_holds(session: Session, customer_id: int, on: date, because: str) -> list[int]:
     """After a payment: every held order of the customer that now fits is released, oldest
-    first, each counted against the limit before the next is tried. Runs in the payment's
-    transaction under the customer's lock; each order's workflow is told by a signal."""
+    first, each counted against the limit before the next is tried. Runs at the end of the
+    payment's transaction and takes the customer's lock there: an order entered at the same
+    moment either sees the payment or is held before this looks (and is released here). Each
+    order's workflow is told by a signal."""
     session.flush()
     lock_customer(session, customer_id)
     held = session.exec(
