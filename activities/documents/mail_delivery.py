@@ -23,7 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from activities.documents.stored_documents import PdfRenderer, stored_document
+from activities.documents.stored_documents import PdfRenderer, render_in_thread, stored_document
 from activities.transaction import reading
 from models.outbox import OutboxMessage, OutboxState
 from notifications.mailer import (
@@ -34,7 +34,6 @@ from notifications.mailer import (
     build_message,
     submit_message,
 )
-from notifications.pdf import pdf_from_html
 
 log = logging.getLogger(__name__)
 DONE = (OutboxState.SENT, OutboxState.FAILED, OutboxState.UNCONFIRMED)
@@ -113,17 +112,17 @@ def mark_sent(engine: Engine, outbox_id: int, token: str) -> None:
     _transition(engine, outbox_id, token, OutboxState.SENT)
 
 
-def _attachments(
+async def _attachments(
     engine: Engine, mail: OutboxMessage, seller: str, render: PdfRenderer
 ) -> list[Attachment]:
     """The documents the mail names, from storage: a retried attempt renders nothing again."""
     specs = mail.payload.get("attachments", [])
-    documents = [stored_document(engine, spec, seller, render) for spec in specs]
+    documents = [await stored_document(engine, spec, seller, render) for spec in specs]
     return [Attachment(d.filename, d.content_type, d.content) for d in documents]
 
 
 async def deliver(
-    engine: Engine, outbox_id: int, server: MailServer, render: PdfRenderer = pdf_from_html
+    engine: Engine, outbox_id: int, server: MailServer, render: PdfRenderer = render_in_thread
 ) -> OutboxState | None:
     """Sends the mail unless it was sent (or may have been); returns the row's state after.
     `render` makes a PDF not stored yet (the worker's process pool)."""
@@ -131,7 +130,7 @@ async def deliver(
     if mail is None or mail.state in DONE:
         return mail.state if mail else None
     # Rendering takes a while and needs no claim: do it before holding the row.
-    attachments = await asyncio.to_thread(_attachments, engine, mail, server.seller, render)
+    attachments = await _attachments(engine, mail, server.seller, render)
     token = uuid.uuid4().hex
     claimed = await asyncio.to_thread(claim, engine, outbox_id, token)
     if claimed is None:

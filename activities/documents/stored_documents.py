@@ -5,8 +5,9 @@ note, a new address) makes a new one, and a repeat (a retried mail, a second dow
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,13 @@ from activities.transaction import reading, transaction
 from models.documents.stored_documents import StoredDocument
 from notifications.pdf import pdf_from_html
 
-# HTML in, PDF out: in the calling thread (pdf_from_html) or a process pool's (o2c/pdf_processes).
-PdfRenderer = Callable[[str], bytes]
+# HTML in, PDF out, awaited: in a thread (render_in_thread) or the worker's PDF processes
+# (o2c/pdf_processes.py), so a mail waiting for its PDF holds no thread.
+PdfRenderer = Callable[[str], Awaitable[bytes]]
+
+
+async def render_in_thread(html: str) -> bytes:
+    return await asyncio.to_thread(pdf_from_html, html)
 
 
 @dataclass(frozen=True)
@@ -68,22 +74,30 @@ def _keep(engine: Engine, wanted: Printable, content: bytes) -> None:
         pass
 
 
-def stored_document(
-    engine: Engine, spec: dict[str, Any], seller: str, render: PdfRenderer = pdf_from_html
-) -> Document:
-    """The document's PDF as it reads now: the stored copy of this version, else rendered (no
-    transaction open meanwhile) and stored."""
+def _find(engine: Engine, spec: dict[str, Any], seller: str) -> tuple[Printable, Document | None]:
+    """The document as it reads now, and its stored copy if this version has one."""
     with reading(engine) as session:
         wanted = printable(session, spec, seller)
         found = _stored(session, wanted)
-        if found is not None:
-            return Document(found.filename, found.content_type, found.content)
-    content = render(wanted.html)
-    _keep(engine, wanted, content)
+        if found is None:
+            return wanted, None
+        return wanted, Document(found.filename, found.content_type, found.content)
+
+
+async def stored_document(
+    engine: Engine, spec: dict[str, Any], seller: str, render: PdfRenderer = render_in_thread
+) -> Document:
+    """The document's PDF as it reads now: the stored copy of this version, else rendered (no
+    transaction open meanwhile) and stored."""
+    wanted, found = await asyncio.to_thread(_find, engine, spec, seller)
+    if found is not None:
+        return found
+    content = await render(wanted.html)
+    await asyncio.to_thread(_keep, engine, wanted, content)
     return Document(wanted.filename, PDF, content)
 
 
-def invoice_document(
-    engine: Engine, invoice_id: int, seller: str, render: PdfRenderer = pdf_from_html
+async def invoice_document(
+    engine: Engine, invoice_id: int, seller: str, render: PdfRenderer = render_in_thread
 ) -> Document:
-    return stored_document(engine, {"document": "invoice", "id": invoice_id}, seller, render)
+    return await stored_document(engine, {"document": "invoice", "id": invoice_id}, seller, render)

@@ -11,11 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from activities.documents.mail_delivery import MailServer, deliver
-from activities.documents.stored_documents import invoice_document
+from activities.documents.stored_documents import invoice_document, render_in_thread
 from models.documents.stored_documents import StoredDocument
 from models.outbox import OutboxState
 from models.security.users import Role
-from notifications.pdf import pdf_from_html
 from o2c.mailcatcher import MailCatcher
 from o2c.pdf_processes import pdf_renderer
 from tests import factories
@@ -33,9 +32,9 @@ class CountingRenderer:
     def __init__(self) -> None:
         self.renders = 0
 
-    def __call__(self, html: str) -> bytes:
+    async def __call__(self, html: str) -> bytes:
         self.renders += 1
-        return pdf_from_html(html)
+        return await render_in_thread(html)
 
 
 def stored_versions(engine: Engine, invoice_id: int) -> list[str]:
@@ -71,13 +70,13 @@ async def test_the_pdf_is_rendered_again_only_when_what_it_shows_changes(engine:
     billed = factories.invoice(engine, buyer.id, "100.00", tax_rate="0", issued=date(2026, 11, 2))
     renderer = CountingRenderer()
 
-    first = invoice_document(engine, billed.id, "o2c Demo", renderer)
-    again = invoice_document(engine, billed.id, "o2c Demo", renderer)
+    first = await invoice_document(engine, billed.id, "o2c Demo", renderer)
+    again = await invoice_document(engine, billed.id, "o2c Demo", renderer)
     assert renderer.renders == 1 and again.content == first.content
     assert "Please pay" in pdf_text(first.content)
 
     factories.payment(engine, buyer.id, "100.00", received_on=date(2026, 11, 20))
-    paid = invoice_document(engine, billed.id, "o2c Demo", renderer)
+    paid = await invoice_document(engine, billed.id, "o2c Demo", renderer)
 
     assert renderer.renders == 2
     assert "This invoice is paid. Thank you." in pdf_text(paid.content).replace("\n", "")
@@ -90,7 +89,7 @@ async def test_a_download_is_the_stored_copy_of_the_invoice_as_it_reads_now(
 ) -> None:
     buyer = factories.customer(engine, "DOWN")
     billed = factories.invoice(engine, buyer.id, "100.00", tax_rate="0", issued=date(2026, 11, 2))
-    mailed = invoice_document(engine, billed.id, "o2c Demo Trading Ltd")
+    mailed = await invoice_document(engine, billed.id, "o2c Demo Trading Ltd")
 
     response = await api.call("GET", f"/invoices/{billed.id}/pdf", Role.FINANCE, expect=200)
 
@@ -99,11 +98,11 @@ async def test_a_download_is_the_stored_copy_of_the_invoice_as_it_reads_now(
     assert len(stored_versions(engine, billed.id)) == 1
 
 
-def test_the_worker_renders_pdfs_in_a_process_of_its_own(engine: Engine) -> None:
+async def test_the_worker_renders_pdfs_in_a_process_of_its_own(engine: Engine) -> None:
     buyer = factories.customer(engine, "PROC")
     billed = factories.invoice(engine, buyer.id, "100.00", tax_rate="0", issued=date(2026, 11, 2))
 
-    document = invoice_document(engine, billed.id, "o2c Demo", pdf_renderer(1))
+    document = await invoice_document(engine, billed.id, "o2c Demo", pdf_renderer(1))
 
     assert document.filename.endswith(".pdf")
     assert billed.number in pdf_text(document.content)

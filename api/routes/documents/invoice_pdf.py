@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from fastapi.concurrency import run_in_threadpool
 
 from activities.documents.stored_documents import invoice_document
 from api.deps import DatabaseDep, SettingsDep, reader
@@ -23,7 +22,5 @@ READERS = reader(Role.FINANCE, Role.SALES, Role.COLLECTOR, Role.CREDIT_MANAGER)
     responses={200: {"content": {"application/pdf": {}}}},
 )
 async def invoice_pdf(invoice_id: IdParam, db: DatabaseDep, settings: SettingsDep) -> Response:
-    document = await run_in_threadpool(
-        invoice_document, db.engine, invoice_id, settings.company_name
-    )
+    document = await invoice_document(db.engine, invoice_id, settings.company_name)
     return download(document.content, document.content_type, document.filename, inline=True)
