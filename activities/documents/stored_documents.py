@@ -92,6 +92,12 @@ async def stored_document(
     wanted, found = await asyncio.to_thread(_find, engine, spec, seller)
     if found is not None:
         return found
+    # Shielded: a caller that gives up (an activity timed out behind a queue of PDFs) still
+    # leaves the PDF stored for its retry.
+    return await asyncio.shield(_render_and_keep(engine, wanted, render))
+
+
+async def _render_and_keep(engine: Engine, wanted: Printable, render: PdfRenderer) -> Document:
     content = await render(wanted.html)
     await asyncio.to_thread(_keep, engine, wanted, content)
     return Document(wanted.filename, PDF, content)
