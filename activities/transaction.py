@@ -10,6 +10,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from activities.security.audit_trail import watch_changes
@@ -18,6 +19,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 # The execution option (and session info key) that marks a transaction as reading only.
 READS_ONLY = "o2c_reads_only"
+# The execution option of a command's transaction that may be run again from the start: on
+# SQLite it begins as a read and takes its write turn at its first write (o2c/db.py).
+WRITES_ON_DEMAND = "o2c_writes_on_demand"
 
 
 class WriteInReadOnlyTransaction(RuntimeError):
@@ -25,8 +29,12 @@ class WriteInReadOnlyTransaction(RuntimeError):
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
+def transaction(engine: Engine, *, rerunnable: bool = False) -> Iterator[Session]:
+    """`rerunnable`: the caller runs the whole transaction again when it fails as stale
+    (`run_command`), so it need not wait for its write turn before it writes."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        if rerunnable:
+            session.connection(execution_options={WRITES_ON_DEMAND: True})
         watch_changes(session)  # every change to an audited table leaves its audit row
         yield session
 
@@ -49,7 +57,15 @@ def _refuse_writes_in_reads(session: Session, _context: Any, _instances: Any) ->
 def run_command(
     engine: Engine, command: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
 ) -> T:
-    """Runs `command(session, *args, **kwargs)` in one transaction; typed like the command."""
+    """Runs `command(session, *args, **kwargs)` in one transaction; typed like the command. On
+    SQLite a command that only reads waits for no writer; one that writes after another writer
+    committed what it had not seen is refused by SQLite and run again, in its turn."""
+    try:
+        with transaction(engine, rerunnable=True) as session:
+            return command(session, *args, **kwargs)
+    except OperationalError as exc:
+        if "database is locked" not in str(exc):
+            raise
     with transaction(engine) as session:
         return command(session, *args, **kwargs)
 

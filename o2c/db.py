@@ -5,8 +5,10 @@ writes, a read's (`activities.transaction.reading`) only reads. On SQLite the co
 process take turns on a lock of their own before `BEGIN IMMEDIATE`, so a writer waits for the
 one before it and starts the moment it commits, never in SQLite's busy handler, whose back-off
 sleeps grow to 100 ms a try; reads begin a plain (deferred) transaction and wait for nobody (WAL
-keeps their snapshot). Two commands never read-then-write over each other: the second begins
-only after the first committed."""
+keeps their snapshot). A command run by `run_command` begins as a read and takes its turn at its
+first write, so one that only reads never waits for a writer; had another writer committed since
+it began, SQLite refuses its write and `run_command` runs it again, in its turn from the start.
+Two commands never read-then-write over each other."""
 
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
-from activities.transaction import READS_ONLY
+from activities.transaction import READS_ONLY, WRITES_ON_DEMAND
 from o2c.settings import get_settings
 
 # As long as SQLite's own busy timeout: a writer waiting longer is stuck, not queued.
 WRITE_TURN_TIMEOUT = 30.0
 HOLDS_TURN = "o2c_holds_write_turn"
+READS = ("SELECT", "PRAGMA", "BEGIN")  # what takes no write turn
 
 
 @lru_cache(maxsize=8)
@@ -51,6 +54,7 @@ def _sqlite_engine(url: str) -> Engine:
     turn = WriteTurn()
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", turn.begin)
+    event.listen(engine, "before_cursor_execute", turn.before_write)
     event.listen(engine.pool, "checkin", turn.end)
     return engine
 
@@ -74,13 +78,11 @@ class WriteTurn:
         self._lock = threading.Lock()
 
     def begin(self, connection: Connection) -> None:
-        if connection.get_execution_options().get(READS_ONLY):
+        options = connection.get_execution_options()
+        if options.get(READS_ONLY) or options.get(WRITES_ON_DEMAND):
             connection.exec_driver_sql("BEGIN")
             return
-        if not connection.info.get(HOLDS_TURN):
-            if not self._lock.acquire(timeout=WRITE_TURN_TIMEOUT):
-                raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
-            connection.info[HOLDS_TURN] = True
+        self._take(connection.info)
         try:
             # Other processes (a second worker, the API beside the worker) still wait in
             # SQLite's busy handler: their writes are serialised by the file lock.
@@ -88,6 +90,22 @@ class WriteTurn:
         except BaseException:
             self._give_back(connection.info)
             raise
+
+    def before_write(self, connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        """A command begun as a read takes its turn at its first write. Had another writer
+        committed since it read, SQLite refuses the write (SQLITE_BUSY_SNAPSHOT, "database is
+        locked") rather than let it write over what it did not see: `run_command` runs it again."""
+        if connection.info.get(HOLDS_TURN) or statement.lstrip()[:6].upper() in READS:
+            return
+        if connection.get_execution_options().get(WRITES_ON_DEMAND):
+            self._take(connection.info)
+
+    def _take(self, info: dict[Any, Any]) -> None:
+        if info.get(HOLDS_TURN):
+            return
+        if not self._lock.acquire(timeout=WRITE_TURN_TIMEOUT):
+            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
+        info[HOLDS_TURN] = True
 
     def end(self, _dbapi_connection: Any, record: Any) -> None:
         self._give_back(record.info)

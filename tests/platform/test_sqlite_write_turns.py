@@ -96,3 +96,33 @@ def test_a_read_only_transaction_refuses_to_write_and_writes_nothing(engine: Eng
 
     with reading(engine) as session:
         assert _last(session) == 0
+
+
+def test_a_command_that_wrote_over_what_it_had_not_seen_is_run_again(
+    sqlite_engine: Engine,
+) -> None:
+    run_command(sqlite_engine, next_number, "SO", 2026)
+    first_read, second_committed = threading.Event(), threading.Event()
+    runs: list[int] = []
+
+    def add_one_after_the_other_commits(session: Session) -> None:
+        runs.append(_last(session))
+        if len(runs) == 1:  # the first run: another command writes between its read and write
+            first_read.set()
+            second_committed.wait(A_WHILE)
+        row = session.exec(select(DocumentSequence).where(DocumentSequence.series == "SO")).one()
+        row.last = runs[-1] + 1
+        session.add(row)
+
+    def the_other() -> None:
+        first_read.wait()
+        run_command(sqlite_engine, next_number, "SO", 2026)
+        second_committed.set()
+
+    at_once([lambda: run_command(sqlite_engine, add_one_after_the_other_commits), the_other])
+
+    # The first run read 1 and would have written 2 over the other's 2: SQLite refused, and the
+    # command ran again, in its turn, reading 2.
+    assert runs == [1, 2]
+    with reading(sqlite_engine) as session:
+        assert _last(session) == 3

@@ -101,16 +101,11 @@ class BillingStage(OrderState):
             ),
         )
         self.billing.invoice_numbers.append(issued.number)
-        if issued.email_outbox_id is not None:
-            if workflow.patched(MAIL_ON_ITS_OWN):
-                await workflow.start_child_workflow(
-                    MailDeliveryWorkflow.run,
-                    DeliverEmailInput(outbox_id=issued.email_outbox_id),
-                    id=mail_workflow_id(issued.email_outbox_id),
-                    parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-                )
-            else:
-                await send_mail(issued.email_outbox_id)
+        mail_on_its_own = issued.email_outbox_id is not None and workflow.patched(MAIL_ON_ITS_OWN)
+        if issued.email_outbox_id is not None and not mail_on_its_own:
+            await send_mail(issued.email_outbox_id)
+        # The collection first: a payment recorded the moment the invoice exists is signalled to
+        # it, and waits in the outbox until it has started.
         collection = await workflow.start_child_workflow(
             InvoiceCollectionWorkflow.run,
             InvoiceCollectionInput(
@@ -123,4 +118,11 @@ class BillingStage(OrderState):
             parent_close_policy=workflow.ParentClosePolicy.ABANDON,
         )
         self.billing.collections.append(collection)
+        if mail_on_its_own:
+            await workflow.start_child_workflow(
+                MailDeliveryWorkflow.run,
+                DeliverEmailInput(outbox_id=issued.email_outbox_id or 0),
+                id=mail_workflow_id(issued.email_outbox_id),
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            )
         return issued.number
