@@ -15,6 +15,7 @@ from temporalio.worker import Replayer
 
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.documents.mail_delivery import MailDeliveryWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
@@ -23,7 +24,7 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 def test_histories_cover_every_long_lived_workflow_type() -> None:
     kinds = {path.stem.split("--")[-1].rsplit("-", 1)[0] for path in HISTORIES}
-    assert kinds >= {"order", "shipment", "invoice"}
+    assert kinds >= {"order", "shipment", "invoice", "mail"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
@@ -35,6 +36,7 @@ async def test_recorded_history_replays_on_current_code(path: Path) -> None:
             ShipmentWorkflow,
             InvoiceCollectionWorkflow,
             DunningDigestWorkflow,
+            MailDeliveryWorkflow,
         ],
         data_converter=pydantic_data_converter,
     )
