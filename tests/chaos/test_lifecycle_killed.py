@@ -110,7 +110,7 @@ async def _nothing_twice_and_nothing_left(
 
     # The invoice mail is sent beside the order (MailDeliveryWorkflow): it may still be on its
     # way when the order closes.
-    everyone = await eventually(reading(mailed), lambda m: len(m) == len(invoices), 60)
+    everyone = await eventually(reading(mailed), lambda m: len(m) == len(invoices), 300)
     assert everyone == Counter({i.number: 1 for i in invoices}), everyone
 
     async def drained() -> list[OutboxMessage]:

@@ -17,8 +17,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.steps import send_mail
 
 
-# A busy moment queues PDFs behind each other in the worker's PDF processes.
-PDF_QUEUE_TIMEOUT = timedelta(minutes=10)
+# A busy moment queues PDFs behind each other in the worker's PDF processes; a worker that died
+# mid-mail is noticed when it runs out (a timed-out render still stores its PDF for the retry).
+PDF_QUEUE_TIMEOUT = timedelta(minutes=2)
 
 
 @workflow.defn(name="MailDeliveryWorkflow")
