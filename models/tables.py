@@ -6,6 +6,7 @@ from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
 from models.credit import financials, history, reviews, scorecard_versions
+from models.documents import stored_documents
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.imports import jobs as import_jobs
 from models.master_data import credit_limit_changes, customers, products
@@ -41,6 +42,7 @@ __all__ = [
     "returns",
     "shipments",
     "stock",
+    "stored_documents",
     "users",
     "write_offs",
     "warehouses",

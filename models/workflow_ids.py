@@ -20,6 +20,17 @@ def invoice_workflow_id(invoice_id: int | None) -> str:
     return f"invoice-{invoice_id}"
 
 
+def mail_workflow_id(outbox_id: int | None) -> str:
+    """MailDeliveryWorkflow of one queued mail (the invoice mail, sent beside its order)."""
+    return f"mail-{outbox_id}"
+
+
+def documents_task_queue(task_queue: str) -> str:
+    """The queue of the worker's documents worker: mails that wait for a PDF take its slots, not
+    those of the order steps on `task_queue`."""
+    return f"{task_queue}-documents"
+
+
 def shipment_event_id(shipment_id: int | None, what: str) -> str:
     """A shipment's event (dispatched, delivered, a tracking scan ...): workflows drop repeats
     of the same id, so it names the shipment and the event."""

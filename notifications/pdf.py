@@ -1,6 +1,7 @@
 """Renders a printable document (invoice, statement) from a Jinja2 HTML template under
 templates/documents, in the reader's language, to PDF with WeasyPrint. The font configuration is
-built once per process: loading the CJK font is the slow part, and every document reuses it."""
+built once per process: loading the CJK font is the slow part, and every document reuses it.
+Invoices are rendered once per version and kept (activities/documents/stored_documents.py)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,12 @@ def render_html(template: str, language: str | None, context: dict[str, Any]) ->
 
 
 def render_pdf(template: str, language: str | None, context: dict[str, Any]) -> bytes:
-    html = render_html(template, language, context)
+    return pdf_from_html(render_html(template, language, context))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The slow part (about a second a page on one core). A plain function of plain text, so a
+    process pool can run it beside the worker (o2c/pdf_processes.py)."""
     with _render_lock:
         config, css = _fonts()
         pdf = HTML(string=html, base_url=str(DOCUMENTS)).write_pdf(

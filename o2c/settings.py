@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; empty means SQLite at DATA_DIR/o2c.db."
     )
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        description="PostgreSQL connections each process keeps open (its activity threads and "
+        "requests share them).",
+    )
+    database_pool_overflow: int = Field(
+        10, ge=0, description="PostgreSQL connections opened beyond the pool at busy moments."
+    )
     temporal_address: str | None = Field(
         None, description="host:port of an existing Temporal; empty starts the embedded dev server."
     )
@@ -161,6 +170,11 @@ class Settings(BaseSettings):
     )
     import_max_bytes: int = Field(
         200 * 1024 * 1024, ge=1, description="Largest file `o2c import` and POST /imports read."
+    )
+    pdf_processes: int = Field(
+        1,
+        ge=0,
+        description="Processes a worker renders PDFs in, beside its own; 0: in its threads.",
     )
     mail_catcher: bool = Field(
         False, description="Show caught mail at /ui/outbox (ops); the dev stack sets it itself."

@@ -1,5 +1,5 @@
 """The worker: every workflow and activity of o2c on one task queue, plus the outbox relay and
-the retention purge."""
+the retention purge; PDFs are rendered in a process pool beside it (o2c/pdf_processes.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from activities.fulfilment.planning import FulfilmentConfig
 from activities.fulfilment.registry import FulfilmentActivities
 from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
+from models.workflow_ids import documents_task_queue
 from o2c.audit_actor import AuditActorInterceptor
+from o2c.pdf_processes import pdf_renderer
 from o2c.relay import relay_forever
 from o2c.retention import purge_forever
 from o2c.schedules import ensure_schedules
@@ -31,9 +33,12 @@ from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.credit.credit_review import CreditReviewWorkflow
 from workflows.credit.credit_reviews_monthly import MonthlyCreditReviewWorkflow
+from workflows.documents.mail_delivery import MailDeliveryWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
+# Mails in flight on the documents queue: they cost no thread while their PDFs render.
+DOCUMENT_MAILS_AT_ONCE = 100
 WORKFLOWS = [
     OrderWorkflow,
     ShipmentWorkflow,
@@ -41,33 +46,55 @@ WORKFLOWS = [
     DunningDigestWorkflow,
     CreditReviewWorkflow,
     MonthlyCreditReviewWorkflow,
+    MailDeliveryWorkflow,
 ]
+
+
+class WorkerWithDocuments(Worker):
+    """The worker of every workflow and activity, running its documents worker beside it (on
+    `{task_queue}-documents`): mails that wait for a PDF take that worker's slots, never those
+    of the order steps."""
+
+    def __init__(self, *args: Any, documents: Worker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+
+    async def run(self) -> None:
+        async with self.documents:
+            await super().run()
 
 
 def build_worker(
     client: Client, engine: Engine, settings: Settings, task_queue: str | None = None
 ) -> Worker:
-    return Worker(
+    queue = task_queue or settings.task_queue
+    mail = mail_activities(engine, settings)
+    return WorkerWithDocuments(
         client,
-        task_queue=task_queue or settings.task_queue,
+        task_queue=queue,
         workflows=WORKFLOWS,
-        activities=activities(engine, settings),
+        activities=[*activities(engine, settings), *mail],
         activity_executor=ThreadPoolExecutor(max_workers=16),
         max_concurrent_activities=16,
         interceptors=[AuditActorInterceptor()],
+        documents=Worker(
+            client,
+            task_queue=documents_task_queue(queue),
+            activities=mail,  # async: they wait for the PDF processes and SMTP, in no thread
+            max_concurrent_activities=DOCUMENT_MAILS_AT_ONCE,
+            interceptors=[AuditActorInterceptor()],
+        ),
     )
 
 
 def activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
-    """Every area's registry, each given the settings it needs."""
+    """Every area's registry, each given the settings it needs (mail: `mail_activities`)."""
     seller = settings.company_name
-    mail = MailServer(settings.mail_from, settings.smtp_host, settings.smtp_port, seller)
     return [
         *SalesActivities(engine, settings.public_url).all(),
         *FulfilmentActivities(engine, fulfilment_config(settings)).all(),
         *ReceivablesActivities(engine, seller=seller).all(),
         *CollectionActivities(engine, seller=seller).all(),
-        *MailActivities(engine, mail).all(),
         *CreditActivities(engine, review_config(settings), settings.public_url).all(),
     ]
 
@@ -78,6 +105,12 @@ def review_config(settings: Settings) -> ReviewConfig:
         escalate_after=timedelta(hours=settings.credit_review_escalate_hours),
         approval_above=settings.credit_limit_approval_above,
     )
+
+
+def mail_activities(engine: Engine, settings: Settings) -> list[Callable[..., Any]]:
+    seller = settings.company_name
+    mail = MailServer(settings.mail_from, settings.smtp_host, settings.smtp_port, seller)
+    return MailActivities(engine, mail, pdf_renderer(settings.pdf_processes)).all()
 
 
 def fulfilment_config(settings: Settings) -> FulfilmentConfig:

@@ -74,10 +74,15 @@ async def send_mails(outbox_ids: Iterable[int]) -> None:
         await send_mail(outbox_id)
 
 
-async def send_mail(outbox_id: int) -> None:
+async def send_mail(
+    outbox_id: int, *, task_queue: str | None = None, timeout: timedelta = timedelta(minutes=1)
+) -> None:
+    """`task_queue`: the documents worker's, for a mail whose PDF may queue behind others (with
+    a `timeout` to match); by default the workflow's own queue."""
     await workflow.execute_activity_method(
         MailActivities.deliver_email,
         DeliverEmailInput(outbox_id=outbox_id),
-        start_to_close_timeout=timedelta(minutes=1),
+        task_queue=task_queue,
+        start_to_close_timeout=timeout,
         retry_policy=MAIL_RETRY,
     )

@@ -1,5 +1,6 @@
-"""Printable documents: gathers what an invoice PDF shows in one read, then renders it outside
-the transaction (rendering takes about a second; a database connection should not wait for it)."""
+"""Printable documents: gathers what an invoice PDF shows in one read; the PDF is rendered outside
+the transaction (about a second; a database connection should not wait for it) and kept per
+version (stored_documents)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from activities.master_data.customers import get_customer
 from activities.receivables.invoices import get_invoice, invoice_lines
 from models.sales.orders import SalesOrder
-from notifications.pdf import render_pdf
+from notifications.pdf import render_html
 
 PDF = "application/pdf"
 
@@ -57,10 +58,9 @@ def invoice_source(session: Session, invoice_id: int, seller: str) -> DocumentSo
     )
 
 
-def render(source: DocumentSource) -> Document:
-    return Document(
-        source.filename, PDF, render_pdf(source.template, source.language, source.context)
-    )
+def html_of(source: DocumentSource) -> str:
+    """What the document shows, as the HTML its PDF is made from."""
+    return render_html(source.template, source.language, source.context)
 
 
 def attachment_source(session: Session, spec: dict[str, Any], seller: str) -> DocumentSource:

@@ -23,7 +23,8 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from activities.documents import invoice_pdf as documents
+from activities.documents.stored_documents import PdfRenderer, render_in_thread, stored_document
+from activities.transaction import reading
 from models.outbox import OutboxMessage, OutboxState
 from notifications.mailer import (
     Attachment,
@@ -51,7 +52,7 @@ def message_id(key: str) -> str:
 
 
 def _read(engine: Engine, outbox_id: int) -> OutboxMessage | None:
-    with Session(engine, expire_on_commit=False) as session:
+    with reading(engine) as session:
         return session.get(OutboxMessage, outbox_id)
 
 
@@ -111,21 +112,25 @@ def mark_sent(engine: Engine, outbox_id: int, token: str) -> None:
     _transition(engine, outbox_id, token, OutboxState.SENT)
 
 
-def _attachments(engine: Engine, mail: OutboxMessage, seller: str) -> list[Attachment]:
+async def _attachments(
+    engine: Engine, mail: OutboxMessage, seller: str, render: PdfRenderer
+) -> list[Attachment]:
+    """The documents the mail names, from storage: a retried attempt renders nothing again."""
     specs = mail.payload.get("attachments", [])
-    with Session(engine, expire_on_commit=False) as session:
-        sources = [documents.attachment_source(session, spec, seller) for spec in specs]
-    rendered = [documents.render(source) for source in sources]
-    return [Attachment(d.filename, d.content_type, d.content) for d in rendered]
+    documents = [await stored_document(engine, spec, seller, render) for spec in specs]
+    return [Attachment(d.filename, d.content_type, d.content) for d in documents]
 
 
-async def deliver(engine: Engine, outbox_id: int, server: MailServer) -> OutboxState | None:
-    """Sends the mail unless it was sent (or may have been); returns the row's state after."""
+async def deliver(
+    engine: Engine, outbox_id: int, server: MailServer, render: PdfRenderer = render_in_thread
+) -> OutboxState | None:
+    """Sends the mail unless it was sent (or may have been); returns the row's state after.
+    `render` makes a PDF not stored yet (the worker's process pool)."""
     mail = await asyncio.to_thread(_read, engine, outbox_id)
     if mail is None or mail.state in DONE:
         return mail.state if mail else None
     # Rendering takes a while and needs no claim: do it before holding the row.
-    attachments = await asyncio.to_thread(_attachments, engine, mail, server.seller)
+    attachments = await _attachments(engine, mail, server.seller, render)
     token = uuid.uuid4().hex
     claimed = await asyncio.to_thread(claim, engine, outbox_id, token)
     if claimed is None:

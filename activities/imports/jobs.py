@@ -139,7 +139,8 @@ def run_import(
     """Check, then (unless a dry run or a bad row) write; the job's answer either way."""
     job = run_command(engine, get_job, job_id)
     progress = RUNNING.setdefault(job_id, Progress())
-    audit_context.set(AuditContext(actor=job.user))
+    # The importing user is the actor of every row written, for this import only.
+    acting = audit_context.set(AuditContext(actor=job.user))
     kind = IMPORTS[job.kind]()
     try:
         try:
@@ -180,3 +181,4 @@ def run_import(
         )
     finally:
         RUNNING.pop(job_id, None)
+        audit_context.reset(acting)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from activities.master_data.customers import lock_customer
+from activities.master_data.customers import get_customer
 from activities.receivables.invoice_balance import change_invoice, lock_invoice
 from activities.receivables.invoices import get_invoice
 from activities.receivables.ledger import post
@@ -57,6 +57,9 @@ def _explicit_allocations(
 ) -> list[tuple[Invoice, Decimal]]:
     chosen: list[tuple[Invoice, Decimal]] = []
     seen: set[int] = set()
+    # Locked in id order, as oldest-first allocation locks them: two payments never deadlock.
+    for invoice_id in sorted({request.invoice_id for request in data.allocations or []}):
+        lock_invoice(session, invoice_id)
     for index, request in enumerate(data.allocations or []):
         field = f"allocations[{index}]"
         invoice = lock_invoice(session, request.invoice_id)
@@ -165,8 +168,10 @@ class PaymentPlan:
 
 def plan_payment(session: Session, data: PaymentCreate) -> PaymentPlan:
     """The allocation rule: the invoices asked for, else oldest due first; refused as the
-    payment would be."""
-    customer = lock_customer(session, data.customer_id)
+    payment would be. It locks the invoices it allocates to, not the customer: the customer's
+    row is taken only for the credit decision at the end (`release_fitting_holds`), so orders of
+    the customer are not held up while a payment waits for its invoices or posts."""
+    customer = get_customer(session, data.customer_id)
     currency = _payment_currency(data, customer)
     if data.allocations is not None:
         chosen = _explicit_allocations(session, data, currency)

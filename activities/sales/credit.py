@@ -9,11 +9,11 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from activities.master_data.customers import get_customer, lock_customer
+from activities.master_data.customers import get_customer
 from models.collection.dunning import NOT_DUNNED, DunningStep
 from models.credit.reviews import CustomerCreditHold
 from models.errors import NotFound
-from models.master_data.customers import CreditStatus, CustomerCredit
+from models.master_data.customers import CreditStatus, Customer, CustomerCredit
 from models.money import ZERO
 from models.receivables.invoices import Invoice
 from models.sales.credit_policy import (
@@ -113,6 +113,17 @@ def customer_credit(
     )
 
 
+def lock_for_credit_decision(session: Session, customer_id: int) -> None:
+    """The customer's row, locked to the end of the transaction for a credit decision (entry,
+    amendment, the holds a payment releases), so two decisions see each other. FOR NO KEY
+    UPDATE: it does not wait for (or block) the key-share locks that rows referring to the
+    customer take when they are inserted, so a payment that inserted its rows before deciding
+    never deadlocks with another doing the same."""
+    query = select(Customer.id).where(Customer.id == customer_id).with_for_update(key_share=True)
+    if session.exec(query).first() is None:
+        raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+
+
 def check_order_credit(session: Session, order_id: int, as_of: date) -> CreditCheckResult:
     """Does this order fit the customer's limit, next to everything else they owe or ordered?"""
     order = session.get(SalesOrder, order_id)
@@ -129,8 +140,10 @@ def check_credit(
     exclude_order: int | None = None,
 ) -> CreditCheckResult:
     """The gate for an order of `amount`. The customer's row is locked for the rest of the
-    transaction, so two orders checked at the same moment see each other."""
-    lock_customer(session, customer_id)
+    transaction, so two orders checked at the same moment see each other; the lock is taken
+    here, at the decision, by commands that commit right after it (order entry, amendment, the
+    end of a payment): nothing slow runs while a customer's orders and payments wait for it."""
+    lock_for_credit_decision(session, customer_id)
     credit = customer_credit(session, customer_id, as_of, exclude_order=exclude_order)
     exposure = credit.exposure + amount
     reasons = []

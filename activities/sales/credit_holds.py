@@ -7,8 +7,12 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
-from activities.master_data.customers import lock_customer
-from activities.sales.credit import check_order_credit, close_hold, open_hold_of
+from activities.sales.credit import (
+    check_order_credit,
+    close_hold,
+    lock_for_credit_decision,
+    open_hold_of,
+)
 from activities.sales.order_mail import mail_rep
 from activities.sales.orders import change_status, get_order
 from activities.workflow_outbox import queue_signal
@@ -50,10 +54,12 @@ def release_hold(session: Session, order_id: int, release: ReleaseInput, at: dat
 
 def release_fitting_holds(session: Session, customer_id: int, on: date, because: str) -> list[int]:
     """After a payment: every held order of the customer that now fits is released, oldest
-    first, each counted against the limit before the next is tried. Runs in the payment's
-    transaction under the customer's lock; each order's workflow is told by a signal."""
+    first, each counted against the limit before the next is tried. Runs at the end of the
+    payment's transaction and takes the customer's lock there: an order entered at the same
+    moment either sees the payment or is held before this looks (and is released here). Each
+    order's workflow is told by a signal."""
     session.flush()
-    lock_customer(session, customer_id)
+    lock_for_credit_decision(session, customer_id)
     held = session.exec(
         select(SalesOrder)
         .where(SalesOrder.customer_id == customer_id, SalesOrder.status == OrderStatus.CREDIT_HOLD)

@@ -16,6 +16,7 @@ from tests.support.settings import encrypting_converter
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
 from workflows.credit.credit_review import CreditReviewWorkflow
+from workflows.documents.mail_delivery import MailDeliveryWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
 from workflows.sales.order import OrderWorkflow
 
@@ -24,7 +25,7 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 def test_histories_cover_every_long_lived_workflow_type() -> None:
     kinds = {path.stem.split("--")[-1].rsplit("-", 1)[0] for path in HISTORIES}
-    assert kinds >= {"order", "shipment", "invoice", "credit-review"}
+    assert kinds >= {"order", "shipment", "invoice", "credit-review", "mail"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
@@ -37,6 +38,7 @@ async def test_recorded_history_replays_on_current_code(path: Path) -> None:
             InvoiceCollectionWorkflow,
             DunningDigestWorkflow,
             CreditReviewWorkflow,
+            MailDeliveryWorkflow,
         ],
         data_converter=encrypting_converter(),
     )

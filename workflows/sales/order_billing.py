@@ -1,7 +1,9 @@
 """OrderWorkflow's billing, per the customer's invoice policy: on_order bills the ordered
 quantities right after approval, on_shipment what shipped once it is dispatched, on_delivery
 what shipped once it is delivered. Each invoice is e-mailed and its collection left to a child
-InvoiceCollectionWorkflow that outlives the order if it must."""
+InvoiceCollectionWorkflow that outlives the order if it must. The mail (its PDF rendered once per
+version, in the worker's PDF processes) is sent by a MailDeliveryWorkflow of its own: neither the
+collection nor the order's close waits for the PDF."""
 
 from __future__ import annotations
 
@@ -15,19 +17,23 @@ with workflow.unsafe.imports_passed_through():
     from models.sales.messages import (
         CollectionResult,
         CreditOrderInput,
+        DeliverEmailInput,
         InvoiceCollectionInput,
         IssueInvoiceInput,
         OrderRef,
     )
     from models.sales.order_status import OrderStatus
-    from models.workflow_ids import invoice_workflow_id
+    from models.workflow_ids import invoice_workflow_id, mail_workflow_id
     from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+    from workflows.documents.mail_delivery import MailDeliveryWorkflow
     from workflows.sales.order_state import OrderState
     from workflows.steps import db_step, document_step, send_mail
 
 S = OrderStatus
 P = InvoicePolicy
 SETTLED = ("paid", "written_off")
+# Histories recorded before sent the invoice mail in the order, before starting its collection.
+MAIL_ON_ITS_OWN = "invoice-mail-on-its-own"
 
 
 @dataclass
@@ -95,8 +101,11 @@ class BillingStage(OrderState):
             ),
         )
         self.billing.invoice_numbers.append(issued.number)
-        if issued.email_outbox_id is not None:
+        mail_on_its_own = issued.email_outbox_id is not None and workflow.patched(MAIL_ON_ITS_OWN)
+        if issued.email_outbox_id is not None and not mail_on_its_own:
             await send_mail(issued.email_outbox_id)
+        # The collection first: a payment recorded the moment the invoice exists is signalled to
+        # it, and waits in the outbox until it has started.
         collection = await workflow.start_child_workflow(
             InvoiceCollectionWorkflow.run,
             InvoiceCollectionInput(
@@ -109,4 +118,11 @@ class BillingStage(OrderState):
             parent_close_policy=workflow.ParentClosePolicy.ABANDON,
         )
         self.billing.collections.append(collection)
+        if mail_on_its_own:
+            await workflow.start_child_workflow(
+                MailDeliveryWorkflow.run,
+                DeliverEmailInput(outbox_id=issued.email_outbox_id or 0),
+                id=mail_workflow_id(issued.email_outbox_id),
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            )
         return issued.number

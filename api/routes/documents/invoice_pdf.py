@@ -1,11 +1,11 @@
-"""Printable invoices: `GET /invoices/{id}/pdf`."""
+"""Printable invoices: `GET /invoices/{id}/pdf`, the stored copy of the invoice's current version
+(rendered and stored first if this version has none yet)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from fastapi.concurrency import run_in_threadpool
 
-from activities.documents import invoice_pdf as documents
+from activities.documents.stored_documents import invoice_document
 from api.deps import DatabaseDep, SettingsDep, reader
 from api.downloads import download
 from models.fields import IdParam
@@ -22,6 +22,5 @@ READERS = reader(Role.FINANCE, Role.SALES, Role.COLLECTOR, Role.CREDIT_MANAGER)
     responses={200: {"content": {"application/pdf": {}}}},
 )
 async def invoice_pdf(invoice_id: IdParam, db: DatabaseDep, settings: SettingsDep) -> Response:
-    source = await db.run(documents.invoice_source, invoice_id, settings.company_name)
-    document = await run_in_threadpool(documents.render, source)
+    document = await invoice_document(db.engine, invoice_id, settings.company_name)
     return download(document.content, document.content_type, document.filename, inline=True)
