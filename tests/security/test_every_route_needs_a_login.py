@@ -82,7 +82,7 @@ def page_routes() -> list[tuple[str, str]]:
         for prefix, router in mounted
         for route in router.routes
         if isinstance(route, APIRoute) and prefix + route.path not in PUBLIC_PAGES
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
         if method != "HEAD"
     ]
 
