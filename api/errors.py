@@ -15,7 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.duty_refusals import record_refusal
 from api.temporal_link import TemporalUnavailable
-from models.errors import ERROR_KINDS, Conflict, Forbidden, O2CError
+from models.errors import ERROR_KINDS, Conflict, O2CError
 
 # A workflow refuses an Update with a domain error kind's name (models.errors): same status.
 UPDATE_STATUS = {kind.__name__: kind.status_code for kind in ERROR_KINDS}
@@ -81,8 +81,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(O2CError)
     async def domain_error(request: Request, exc: O2CError) -> JSONResponse:
-        if isinstance(exc, Forbidden):
-            await record_refusal(request, exc.message)
+        await record_refusal(request, exc)
         body: dict[str, object] = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field
@@ -90,9 +89,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(WorkflowUpdateFailedError)
     async def update_failed(request: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:
-        cause = exc.cause
-        if isinstance(cause, ApplicationError) and cause.type == Forbidden.__name__:
-            await record_refusal(request, cause.message)
+        await record_refusal(request, exc)
         return update_error_response(exc)
 
     @app.exception_handler(TemporalUnavailable)

@@ -71,7 +71,7 @@ async def save_credit_policy(
         errors["credit_class"] = field_errors(refused).popitem()[1]
     problem = None
     if policy is not None and not errors:
-        problem = await attempt(put_credit_policy(name, policy, db))
+        problem = await attempt(request, put_credit_policy(name, policy, db))
         if problem is None:
             return HTMLResponse("", headers={"HX-Redirect": "/app/credit/policies"})
     context = {"values": values, "errors": errors, "problem": problem}

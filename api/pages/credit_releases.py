@@ -81,7 +81,7 @@ async def answer_order_hold(
         elif cancel is not None:
             await cancel_order(db, client, order_id, user, cancel.reason)
 
-    problem = await attempt(answered())
+    problem = await attempt(request, answered())
     if problem is None:
         return _left(f"held-order-{order_id}")
     return _form_again(request, settings, user, action, comment, problem=problem)
@@ -105,7 +105,7 @@ async def release_shipment(
     async def released() -> None:
         await release_shipment_hold(db, await link.get(), shipment_id, user, release.comment)
 
-    problem = await attempt(released())
+    problem = await attempt(request, released())
     if problem is None:
         return _left(f"held-shipment-{shipment_id}")
     return _form_again(request, settings, user, action, comment, problem=problem)

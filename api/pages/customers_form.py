@@ -109,7 +109,7 @@ async def create(
         async def created() -> None:
             made.append(await create_customer(body, db, user))
 
-        errors = await attempt_on_fields(created())
+        errors = await attempt_on_fields(request, created())
         if not errors:
             return HTMLResponse("", headers={"HX-Redirect": f"/app/customers/{made[0].id}"})
     return _show(request, settings, user, "app/customers_form.html", None, typed, errors)
@@ -139,7 +139,7 @@ async def change(
     body, errors = read_form(CustomerUpdate, _as_sent(typed, creating=False))
     if body is not None:
         changing = update_customer(customer_id, body, db, user, settings, Response())
-        errors = await attempt_on_fields(changing)
+        errors = await attempt_on_fields(request, changing)
         if not errors:
             return HTMLResponse("", headers={"HX-Redirect": f"/app/customers/{customer_id}"})
     values = {**typed, "code": customer.code, "currency": customer.currency}

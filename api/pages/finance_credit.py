@@ -59,7 +59,7 @@ async def apply(
                 unapplied_credit.apply_credit, customer_id, body, user.username, date.today()
             )
 
-        refusal = await attempt_at_field(applied())
+        refusal = await attempt_at_field(request, applied())
         if refusal.message:
             context["errors"] = {refusal.field or "form": refusal.message}
     context["row"] = await db.run(unapplied_credit.customer_with_credit, customer_id)

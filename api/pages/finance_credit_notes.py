@@ -66,7 +66,7 @@ async def issue_credit_note(
                 return
             context["issued"] = await issue(commands, request, int(invoice_id), body, user.username)
 
-        refusal = await attempt_at_field(issued())
+        refusal = await attempt_at_field(request, issued())
         if refusal.message:
             context["errors"] = {refusal.field or "form": refusal.message}
     if context["issued"] is not None:

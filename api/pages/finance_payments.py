@@ -81,7 +81,7 @@ async def preview(
     if not typed["customer_id"] or not typed["amount"]:
         return render(request, "app/finance_payment_preview.html", settings, user, context)
     try:
-        refusal = await attempt_at_field(_keep(context, db.run(_preview, typed, ticked)))
+        refusal = await attempt_at_field(request, _keep(context, db.run(_preview, typed, ticked)))
     except ValidationError as error:
         context["errors"] = field_errors(error)
     else:
@@ -102,7 +102,7 @@ async def record(
     context: dict[str, Any] = {"typed": typed, "ticked": ticked, "errors": {}, "preview": None}
     try:
         refusal = await attempt_at_field(
-            _keep(context, commands.run(_record, typed, ticked, user.username), "recorded")
+            request, _keep(context, commands.run(_record, typed, ticked, user.username), "recorded")
         )
     except ValidationError as error:
         refusal = None

@@ -53,7 +53,7 @@ async def decision(
         client = await link.get()
         await decide(db, client, commands, invoice_id, write_off_id, user, body)
 
-    refusal = await attempt_at_field(decided())
+    refusal = await attempt_at_field(request, decided())
     if refusal.message is None:
         return HTMLResponse("")  # decided: htmx swaps the row out
     context = {"write_off_id": write_off_id, "problem": refusal.message}

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from api.pages.actions import attempt
@@ -47,8 +48,9 @@ class Refusal:
     field: str | None = None  # the form field the message is about, when the use case says
 
 
-async def attempt_at_field(action: Awaitable[object]) -> Refusal:
-    """`attempt(action)`, also telling which field a refused input concerns (a code taken)."""
+async def attempt_at_field(request: Request, action: Awaitable[object]) -> Refusal:
+    """`attempt(request, action)`, also telling which field a refused input concerns (a code
+    taken)."""
     field: str | None = None
 
     async def watched() -> None:
@@ -59,11 +61,11 @@ async def attempt_at_field(action: Awaitable[object]) -> Refusal:
             field = error.field
             raise
 
-    message = await attempt(watched())
+    message = await attempt(request, watched())
     return Refusal(message, field if message else None)
 
 
-async def attempt_on_fields(action: Awaitable[object]) -> dict[str, str]:
+async def attempt_on_fields(request: Request, action: Awaitable[object]) -> dict[str, str]:
     """As `attempt_at_field`, as the messages beside the fields: none when done."""
-    refused = await attempt_at_field(action)
+    refused = await attempt_at_field(request, action)
     return {refused.field or FORM: refused.message} if refused.message else {}

@@ -67,7 +67,7 @@ async def decision(
         client = await link.get()
         await decide(db, client, order_id, user, verdict == "approve", comment.strip() or None)
 
-    problem = await attempt(decided())
+    problem = await attempt(request, decided())
     if problem is None:
         return HTMLResponse("")  # accepted: htmx swaps the row out
     context = {"order_id": order_id, "problem": problem}

@@ -70,7 +70,7 @@ async def cancel_order(
     async def cancelled() -> None:
         await cancel(order_id, body, db, await link.get(), user)
 
-    problem = await attempt(cancelled())
+    problem = await attempt(request, cancelled())
     if problem is not None:
         errors = {"reason": problem}
         return await _order_body(
@@ -107,7 +107,7 @@ async def amend(
     async def amended() -> None:
         await amend_order(order_id, body, db, await link.get(), user)
 
-    problem = await attempt(amended())
+    problem = await attempt(request, amended())
     if problem is not None:
         errors = refusal_errors(problem)
         return await _order_body(request, db, settings, user, order_id, errors=errors, **kept)

@@ -139,7 +139,7 @@ async def enter_order(
     async def enter() -> None:
         entered.append(await create_order(order, commands, user))
 
-    problem = await attempt(enter())
+    problem = await attempt(request, enter())
     if problem is not None:
         context["errors"] = refusal_errors(problem)
         return _show(request, settings, user, context)

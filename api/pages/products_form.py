@@ -65,7 +65,7 @@ async def create(
     sent = {k: v for k, v in typed.items() if v.strip() and k != "whole_units"}
     body, errors = read_form(ProductCreate, {**sent, "whole_units": bool(typed["whole_units"])})
     if body is not None:
-        errors = await attempt_on_fields(create_product(body, db))
+        errors = await attempt_on_fields(request, create_product(body, db))
         if not errors:
             return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
     return _show(request, settings, user, None, typed, errors)
@@ -95,7 +95,7 @@ async def change(
     typed = _typed(await request.form())
     body, errors = read_form(ProductUpdate, {name: typed[name] for name in CHANGEABLE})
     if body is not None:
-        errors = await attempt_on_fields(update_product(product_id, body, db))
+        errors = await attempt_on_fields(request, update_product(product_id, body, db))
         if not errors:
             return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
     values = {

@@ -65,7 +65,7 @@ async def dispatch_shipment(
     body, errors = read_form(DispatchRequest, {k: v or None for k, v in values.items()})
     problem = None
     if body is not None:
-        problem = await attempt(dispatch(shipment_id, body, commands, user))
+        problem = await attempt(request, dispatch(shipment_id, body, commands, user))
         if problem is None:
             return await _row(request, db, settings, user, shipment_id)
     context = {"id": shipment_id, "values": values, "errors": errors, "problem": problem}
@@ -81,7 +81,7 @@ async def deliver_shipment(
     settings: SettingsDep,
     user: Clerk,
 ) -> Response:
-    problem = await attempt(deliver(shipment_id, DeliverRequest(), commands, user))
+    problem = await attempt(request, deliver(shipment_id, DeliverRequest(), commands, user))
     if problem is None:
         return await _row(request, db, settings, user, shipment_id)
     context = {"id": shipment_id, "problem": problem}
@@ -109,7 +109,9 @@ async def receive_return(
     body, errors = read_form(ReturnCreate, {"lines": lines, "reason": reason.strip() or None})
     problem = None
     if body is not None:
-        problem = await attempt(record_return(shipment_id, body, commands, user, fulfilment))
+        problem = await attempt(
+            request, record_return(shipment_id, body, commands, user, fulfilment)
+        )
         if problem is None:
             return await _row(request, db, settings, user, shipment_id)
     row = await db.run(shipment_row, await db.run(shipment_public, shipment_id), date.today())

@@ -129,7 +129,7 @@ async def record_outcome(
         async def logged() -> None:
             await log_outcome(db, await link.get(), task_id, user, body)
 
-        refusal = await attempt_at_field(logged())
+        refusal = await attempt_at_field(request, logged())
         if refusal.message:
             errors = {refusal.field or "form": refusal.message}
     context = await _panel(db, task_id)
