@@ -8,21 +8,18 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from activities.documents.mail_delivery import MailServer, deliver
-from activities.receivables.invoices import get_invoice, invoice_lines
-from models.master_data.customers import Customer
+from activities.documents.mail_delivery import deliver
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from notifications.outbox import queue_email
 from o2c.mailcatcher import MailCatcher
 from tests import factories
 from tests.documents.reading import attached_pdf_text, html_part
-from tests.support.mail import body, received
+from tests.support.mail import body, catcher_server, queue_invoice_mail, received
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def server(catcher: MailCatcher) -> MailServer:
-    return MailServer("billing@o2c.example", "127.0.0.1", catcher.port, "o2c Demo")
+server = catcher_server
 
 
 def outbox_row(engine: Engine, outbox_id: int) -> OutboxMessage:
@@ -37,23 +34,9 @@ async def test_a_customer_named_like_html_reaches_the_mail_as_text(
 ) -> None:
     buyer = factories.customer(sqlite_engine, "XSS", name=HOSTILE)
     billed = factories.invoice(sqlite_engine, buyer.id, "100.00", issued=date(2026, 11, 2))
-    with Session(sqlite_engine, expire_on_commit=False) as session, session.begin():
-        mail = queue_email(
-            session,
-            key="test/xss",
-            to="ap@xss.example",
-            template="invoice_issued",
-            language="en",
-            context={
-                "company": "o2c Demo",
-                "customer": session.get(Customer, buyer.id),
-                "invoice": get_invoice(session, billed.id),
-                "order_number": "SO-2026-000001",
-                "lines": invoice_lines(session, billed.id),
-            },
-        )
+    mail_id = queue_invoice_mail(sqlite_engine, buyer.id, billed.id, "test/xss")
 
-    await deliver(sqlite_engine, mail.id or 0, server(mail_catcher))
+    await deliver(sqlite_engine, mail_id, server(mail_catcher))
 
     [received_mail] = received(mail_catcher)
     html = html_part(received_mail)

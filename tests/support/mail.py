@@ -7,6 +7,13 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from activities.documents.mail_delivery import MailServer
+from activities.receivables.invoices import get_invoice, invoice_lines
+from models.master_data.customers import Customer
+from notifications.outbox import queue_email
 from o2c.mailcatcher import MailCatcher
 
 
@@ -31,3 +38,28 @@ def body(message: EmailMessage) -> str:
     """The plain-text part."""
     text = message.get_body(preferencelist=("plain",))
     return str(text.get_content()) if text is not None else ""
+
+
+def catcher_server(catcher: MailCatcher) -> MailServer:
+    """The mail server settings of a worker that sends to the SMTP catcher."""
+    return MailServer("billing@o2c.example", "127.0.0.1", catcher.port, "o2c Demo")
+
+
+def queue_invoice_mail(engine: Engine, customer_id: int, invoice_id: int, key: str) -> int:
+    """The invoice mail as issuing the invoice queues it (with its PDF); the outbox row's id."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        mail = queue_email(
+            session,
+            key=key,
+            to="ap@customer.example",
+            template="invoice_issued",
+            language="en",
+            context={
+                "company": "o2c Demo",
+                "customer": session.get(Customer, customer_id),
+                "invoice": get_invoice(session, invoice_id),
+                "order_number": "SO-2026-000001",
+                "lines": invoice_lines(session, invoice_id),
+            },
+        )
+    return mail.id or 0
