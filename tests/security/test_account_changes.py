@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from api.security import ALGORITHM, signing_key
 from models.security.users import Role
 from o2c.settings import Settings
+from tests import factories
 from tests.factories import PASSWORD
 from tests.support.api_client import ApiClient, bearer
 from tests.workspace.pages import Person
@@ -56,6 +57,26 @@ async def test_a_deactivated_user_is_logged_out_of_the_api_and_the_pages_at_once
     assert page.status_code == 303 and page.headers["location"] == "/app/login"
     assert (await api.log_in("sales", PASSWORD)).status_code == 401
     await person.aclose()
+
+
+async def test_a_deactivated_user_can_no_longer_write_through_the_api_or_a_page_left_open(
+    api: ApiClient, engine: Engine, settings: Settings
+) -> None:
+    token = await token_of(api, "sales")
+    person = await logged_in_person(engine, settings, "sales")
+    form = await person.open("/app/customers/new")
+    assert form.status_code == 200
+
+    await change(api, "sales", {"active": False})
+
+    posted = await api.http.post("/customers", headers=token, json=factories.NEW_ACME)
+    assert posted.status_code == 401
+    typed = {"code": "EVE", "name": "Eve Ltd", "email": "ap@eve.example"}
+    sent = await person.submit(form, "/app/customers/new", **typed)
+    assert sent.status_code == 401 and sent.headers["HX-Redirect"] == "/app/login"
+    await person.aclose()
+    listed = await api.get("/customers", Role.AUDITOR)
+    assert listed["total"] == 0
 
 
 async def test_a_reactivated_user_logs_in_again_but_old_tokens_stay_dead(api: ApiClient) -> None:
