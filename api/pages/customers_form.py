@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from activities.master_data.customers import get_customer
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import CUSTOMERS, Page, form_user
+from api.pages.entity_history import entity_history
 from api.pages.form_errors import attempt_on_fields, read_form, whole_number
 from api.pages.i18n import N_
 from api.pages.rendering import render
@@ -119,6 +120,8 @@ async def create(
 async def customer_details(
     customer_id: IdParam, db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(CUSTOMERS))]
 ) -> HTMLResponse:
+    """The customer's details, editable by those who may change them; its history for those
+    who may read the audit trail."""
     customer = CustomerPublic.model_validate(await db.run(get_customer, customer_id))
     values = customer.model_dump(mode="json")
     context = {
@@ -126,6 +129,7 @@ async def customer_details(
         "values": {k: ("" if v is None else v) for k, v in values.items()},
         "errors": {},
         "can_edit": CUSTOMER_EDITORS.allows(screen.user),
+        "history": await entity_history(db, screen.user, "customer", customer_id),
     }
     return screen.show("app/customers_edit.html", context)
 

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from activities.master_data.products import get_product
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import PRODUCTS, Page, form_user
+from api.pages.entity_history import entity_history
 from api.pages.form_errors import attempt_on_fields, read_form
 from api.pages.i18n import N_
 from api.pages.rendering import render
@@ -83,6 +84,7 @@ async def product_details(
         "values": values,
         "errors": {},
         "can_edit": PRODUCT_EDITORS.allows(screen.user),
+        "history": await entity_history(db, screen.user, "product", product_id),
     }
     return screen.show("app/products_edit.html", context)
 
