@@ -1,5 +1,5 @@
-"""Whoever created or amended an order cannot approve that revision, tried through the API on the
-time-skipping server; someone else can."""
+"""Whoever created or amended an order cannot approve that revision, tried through the API and
+the approvals inbox page on the time-skipping server; someone else can."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from models.security.users import Role
+from o2c.settings import Settings
 from tests import factories
 from tests.support.api_client import ApiClient
 from tests.support.audit import duty_refusals
 from tests.support.orders import level_waiting, status_of
 from tests.support.polling import eventually
 from tests.support.workflows import Flow
+from tests.workspace.pages import Person
 
 
 @pytest.fixture
@@ -67,3 +69,32 @@ async def test_the_amender_of_a_revision_may_not_approve_it(
     assert (await live_api.get(f"/orders/{order_id}", "rep"))["status"] == "pending_approval"
     await live_api.post(f"/orders/{order_id}/approve", "ann", {}, expect=200)
     await eventually(status_of(sqlite_engine, order_id), lambda s: s != "pending_approval")
+
+
+@pytest.mark.usefixtures("sales_desk")
+async def test_approving_ones_own_order_from_the_inbox_page_is_refused_and_recorded(
+    live_api: ApiClient, sqlite_engine: Engine, flow: Flow, worker_settings: Settings
+) -> None:
+    customer = factories.customer(sqlite_engine, credit_limit="1000.00")
+    created = await live_api.post(
+        "/orders",
+        "boss",  # sales and approver
+        {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
+        expect=201,
+    )
+    order_id = created.json()["id"]
+    await flow.relay()
+    await level_waiting(sqlite_engine, order_id, 1)
+    plain_http = worker_settings.model_copy(update={"secure_cookies": False})
+    boss = Person(sqlite_engine, plain_http, flow.env.client)
+    await boss.log_in("boss")
+    inbox = await boss.open("/app/inbox")
+    decision = f"/app/inbox/{order_id}/decision"
+
+    refused = await boss.submit(inbox, decision, verdict="approve")
+    await boss.aclose()
+
+    assert "nobody approves" in refused.text
+    [(who, route, rule)] = duty_refusals(sqlite_engine)
+    assert (who, route) == ("boss", decision) and rule.startswith("nobody approves")
+    assert (await live_api.get(f"/orders/{order_id}", "rep"))["status"] == "pending_approval"
