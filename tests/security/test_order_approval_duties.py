@@ -25,20 +25,26 @@ def sales_desk(sqlite_engine: Engine) -> None:
     factories.product(sqlite_engine, price="10.00")
 
 
+async def order_waiting_for_approval(api: ApiClient, engine: Engine, flow: Flow) -> int:
+    """An order boss (sales and approver) entered, waiting at its first approval level."""
+    customer = factories.customer(engine, credit_limit="1000.00")
+    created = await api.post(
+        "/orders",
+        "boss",
+        {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
+        expect=201,
+    )
+    order_id: int = created.json()["id"]
+    await flow.relay()
+    await level_waiting(engine, order_id, 1)
+    return order_id
+
+
 @pytest.mark.usefixtures("sales_desk")
 async def test_the_amender_of_a_revision_may_not_approve_it(
     live_api: ApiClient, sqlite_engine: Engine, flow: Flow
 ) -> None:
-    customer = factories.customer(sqlite_engine, credit_limit="1000.00")
-    created = await live_api.post(
-        "/orders",
-        "boss",  # sales and approver
-        {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
-        expect=201,
-    )
-    order_id = created.json()["id"]
-    await flow.relay()
-    await level_waiting(sqlite_engine, order_id, 1)
+    order_id = await order_waiting_for_approval(live_api, sqlite_engine, flow)
     own = await live_api.post(f"/orders/{order_id}/approve", "boss", {})
     assert own.status_code == 403, own.text
     assert own.json()["detail"].startswith("nobody approves")
@@ -75,16 +81,7 @@ async def test_the_amender_of_a_revision_may_not_approve_it(
 async def test_approving_ones_own_order_from_the_inbox_page_is_refused_and_recorded(
     live_api: ApiClient, sqlite_engine: Engine, flow: Flow, worker_settings: Settings
 ) -> None:
-    customer = factories.customer(sqlite_engine, credit_limit="1000.00")
-    created = await live_api.post(
-        "/orders",
-        "boss",  # sales and approver
-        {"customer_id": customer.id, "lines": [{"sku": "WIDGET", "quantity": "2"}]},
-        expect=201,
-    )
-    order_id = created.json()["id"]
-    await flow.relay()
-    await level_waiting(sqlite_engine, order_id, 1)
+    order_id = await order_waiting_for_approval(live_api, sqlite_engine, flow)
     plain_http = worker_settings.model_copy(update={"secure_cookies": False})
     boss = Person(sqlite_engine, plain_http, flow.env.client)
     await boss.log_in("boss")
