@@ -14,8 +14,11 @@ from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from activities.documents.mail_delivery import deliver
+from activities.sales.order_mail import mail_rep
+from models.sales.orders import SalesOrder
 from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
 from tests import factories
@@ -128,3 +131,24 @@ async def test_a_login_tried_under_a_formula_name_is_text_in_the_audit_export(
     audit_xlsx = await export(api, "/audit", "xlsx", Role.AUDITOR)
 
     assert_text_not_formula(audit_csv, audit_xlsx, FORMULA)
+
+
+async def test_the_mail_about_a_stopped_order_names_the_customer_as_typed(
+    sqlite_engine: Engine, mail_catcher: MailCatcher
+) -> None:
+    factories.user(sqlite_engine, "rep", [Role.SALES], email="rep@o2c.example")
+    factories.product(sqlite_engine)
+    customer_id, _ = hostile_customer(sqlite_engine)
+    entered = factories.order(sqlite_engine, customer_id, user="rep")
+    with Session(sqlite_engine) as session, session.begin():
+        stopped = session.get(SalesOrder, entered.id)
+        assert stopped is not None
+        [mail_id] = mail_rep(session, stopped, key="test/stopped", reason=HTML)
+
+    await deliver(sqlite_engine, mail_id, catcher_server(mail_catcher))
+
+    [mail] = received(mail_catcher)
+    html = html_part(mail)
+    assert "<img" not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 2
+    assert TEMPLATE in html
+    assert NAME in str(mail["Subject"])
