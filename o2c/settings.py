@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.credit.review_triggers import LATE_DAYS
+
 # Where people open the workspace when nothing else is set: the dev stack's API on its port.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -127,6 +129,11 @@ class Settings(BaseSettings):
     )
     credit_review_day: int = Field(
         1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
+    )
+    credit_review_late_days: int = Field(
+        LATE_DAYS,
+        ge=0,
+        description="A payment this many days past an invoice's due date starts a credit review.",
     )
     credit_review_remind_hours: float = Field(
         48, gt=0, description="An unanswered credit review proposal reminds the credit managers."
