@@ -19,7 +19,6 @@ from o2c.mailcatcher import MailCatcher
 from o2c.settings import Settings
 from tests import factories
 from tests.support.api_client import ApiClient
-from tests.support.polling import eventually
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 
