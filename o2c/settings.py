@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.credit.review_triggers import LATE_DAYS
+from models.master_data.credit_duties import RaiseApproval
 
 # Where people open the workspace when nothing else is set: the dev stack's API on its port.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -127,6 +128,11 @@ class Settings(BaseSettings):
         ge=0,
         description="A credit limit raised above this waits for a second credit manager.",
     )
+    credit_limit_approval_above_pct: Decimal | None = Field(
+        None,
+        ge=0,
+        description="A credit limit raised by more than this % waits for a second credit manager.",
+    )
     credit_review_day: int = Field(
         1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
     )
@@ -224,6 +230,9 @@ class Settings(BaseSettings):
     @property
     def temporal_target(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    def raise_approval(self) -> RaiseApproval:
+        return RaiseApproval(self.credit_limit_approval_above, self.credit_limit_approval_above_pct)
 
 
 @lru_cache

@@ -103,7 +103,7 @@ def review_config(settings: Settings) -> ReviewConfig:
     return ReviewConfig(
         remind_after=timedelta(hours=settings.credit_review_remind_hours),
         escalate_after=timedelta(hours=settings.credit_review_escalate_hours),
-        approval_above=settings.credit_limit_approval_above,
+        approval=settings.raise_approval(),
     )
 
 
