@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.credit.alerts import ALERT_DIGEST_ABOVE
 from models.credit.review_triggers import LATE_DAYS
 from models.master_data.credit_duties import RaiseApproval
 
@@ -135,6 +136,11 @@ class Settings(BaseSettings):
     )
     credit_review_day: int = Field(
         1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
+    )
+    credit_alert_digest_above: int = Field(
+        ALERT_DIGEST_ABOVE,
+        ge=0,
+        description="More credit alerts than this in a day come as one digest mail.",
     )
     credit_review_late_days: int = Field(
         LATE_DAYS,
