@@ -17,6 +17,7 @@ from models.credit.scorecard import Grade
 from models.security.users import Role, User
 from o2c.mailcatcher import MailCatcher
 from tests import factories
+from tests.fixtures.histories import record_histories
 from tests.support.mail import body, inbox, received
 from tests.support.polling import eventually
 from tests.support.workflows import Flow
@@ -35,15 +36,17 @@ def credit_desk(sqlite_engine: Engine) -> None:
         session.add(taiwan)
 
 
-async def alert_run(flow: Flow, digest_above: int = 5) -> None:
-    """One day's run, as the Schedule starts it; the next run is a day later."""
+async def alert_run(flow: Flow, digest_above: int = 5) -> str:
+    """One day's run, as the Schedule starts it (its id); the next run is a day later."""
+    workflow_id = f"credit-alerts-{next(runs)}"
     await flow.env.client.execute_workflow(
         CreditAlertsWorkflow.run,
         digest_above,
-        id=f"credit-alerts-{next(runs)}",
+        id=workflow_id,
         task_queue=flow.worker.task_queue,
     )
     await flow.env.sleep(timedelta(days=1))
+    return workflow_id
 
 
 async def mails_become(catcher: MailCatcher, expected: list[tuple[str, str]]) -> None:
@@ -128,7 +131,7 @@ async def test_many_crossings_come_as_one_digest(flow: Flow, mail_catcher: MailC
         customer = factories.customer(flow.engine, code, credit_limit="1000.00")
         factories.invoice(flow.engine, customer.id, "1000.00")  # 110 %: past 80 and 100
 
-    await alert_run(flow, digest_above=5)
+    run = await alert_run(flow, digest_above=5)
 
     digest = [
         ("cm@o2c.example", "Credit alerts: 6 crossings"),
@@ -138,3 +141,4 @@ async def test_many_crossings_come_as_one_digest(flow: Flow, mail_catcher: MailC
     english = next(m for m in received(mail_catcher) if m["To"] == "cm@o2c.example")
     for code in ("ONE", "TWO", "THREE"):
         assert f"{code} Ltd ({code}): is over its credit limit" in body(english)
+    await record_histories(flow.env.client, "test_many_crossings_come_as_one_digest", [(run, None)])
