@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+from sqlalchemy.dialects import postgresql
 
 revision = '0019_credit_alerts'
 down_revision = '0018_stored_documents'
@@ -21,8 +21,15 @@ def upgrade() -> None:
     op.create_table(
         'credit_alert_state',
         sa.Column('customer_id', sa.Integer(), nullable=False),
-        sa.Column('band', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column('grade', sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
+        sa.Column(
+            'band', sa.Enum('BELOW_80', 'FROM_80', 'ABOVE_100', name='utilisationband'), nullable=False
+        ),
+        # The type `grade` exists since 0016 (credit_review.grade).
+        sa.Column(
+            'grade',
+            postgresql.ENUM('A', 'B', 'C', 'D', 'E', name='grade', create_type=False),
+            nullable=True,
+        ),
         sa.Column('updated_on', sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(['customer_id'], ['customer.id']),
         sa.PrimaryKeyConstraint('customer_id'),
@@ -31,3 +38,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('credit_alert_state')
+    sa.Enum(name='utilisationband').drop(op.get_bind(), checkfirst=True)
