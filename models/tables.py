@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
-from models.credit import financials, history, reviews, scorecard_versions
+from models.credit import alerts, financials, history, reviews, scorecard_versions
 from models.documents import stored_documents
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.imports import jobs as import_jobs
@@ -17,6 +17,7 @@ from models.security import audit, users
 metadata = SQLModel.metadata
 
 __all__ = [
+    "alerts",
     "audit",
     "credit_notes",
     "approval_policy",

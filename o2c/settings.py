@@ -9,6 +9,10 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.credit.alerts import ALERT_DIGEST_ABOVE
+from models.credit.review_triggers import LATE_DAYS
+from models.master_data.credit_duties import RaiseApproval
+
 # Where people open the workspace when nothing else is set: the dev stack's API on its port.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -125,8 +129,23 @@ class Settings(BaseSettings):
         ge=0,
         description="A credit limit raised above this waits for a second credit manager.",
     )
+    credit_limit_approval_above_pct: Decimal | None = Field(
+        None,
+        ge=0,
+        description="A credit limit raised by more than this % waits for a second credit manager.",
+    )
     credit_review_day: int = Field(
         1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
+    )
+    credit_alert_digest_above: int = Field(
+        ALERT_DIGEST_ABOVE,
+        ge=0,
+        description="More credit alerts than this in a day come as one digest mail.",
+    )
+    credit_review_late_days: int = Field(
+        LATE_DAYS,
+        ge=0,
+        description="A payment this many days past an invoice's due date starts a credit review.",
     )
     credit_review_remind_hours: float = Field(
         48, gt=0, description="An unanswered credit review proposal reminds the credit managers."
@@ -217,6 +236,9 @@ class Settings(BaseSettings):
     @property
     def temporal_target(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    def raise_approval(self) -> RaiseApproval:
+        return RaiseApproval(self.credit_limit_approval_above, self.credit_limit_approval_above_pct)
 
 
 @lru_cache

@@ -31,6 +31,7 @@ from o2c.schedules import ensure_schedules
 from o2c.settings import Settings
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.credit.credit_alerts import CreditAlertsWorkflow
 from workflows.credit.credit_review import CreditReviewWorkflow
 from workflows.credit.credit_reviews_monthly import MonthlyCreditReviewWorkflow
 from workflows.documents.mail_delivery import MailDeliveryWorkflow
@@ -46,6 +47,7 @@ WORKFLOWS = [
     DunningDigestWorkflow,
     CreditReviewWorkflow,
     MonthlyCreditReviewWorkflow,
+    CreditAlertsWorkflow,
     MailDeliveryWorkflow,
 ]
 
@@ -103,7 +105,7 @@ def review_config(settings: Settings) -> ReviewConfig:
     return ReviewConfig(
         remind_after=timedelta(hours=settings.credit_review_remind_hours),
         escalate_after=timedelta(hours=settings.credit_review_escalate_hours),
-        approval_above=settings.credit_limit_approval_above,
+        approval=settings.raise_approval(),
     )
 
 
@@ -126,7 +128,12 @@ def fulfilment_config(settings: Settings) -> FulfilmentConfig:
 
 async def run_worker(client: Client, engine: Engine, settings: Settings) -> None:
     worker = build_worker(client, engine, settings)
-    await ensure_schedules(client, settings.task_queue, settings.credit_review_day)
+    await ensure_schedules(
+        client,
+        settings.task_queue,
+        settings.credit_review_day,
+        settings.credit_alert_digest_above,
+    )
     relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
     purge = asyncio.create_task(purge_forever(engine, settings))
     try:

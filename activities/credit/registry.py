@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
-from activities.credit import review_mail, review_run, reviews
+from activities.credit import alerts, review_mail, review_run, reviews
 from activities.transaction import run_command
+from models.credit.alerts import AlertRunInput
 from models.credit.messages import (
     ReviewAllInput,
     ReviewAllResult,
@@ -52,10 +53,15 @@ class CreditActivities:
     def review_every_customer(self, data: ReviewAllInput) -> ReviewAllResult:
         return run_command(self.engine, review_run.review_everyone, data)
 
+    @activity.defn(name="send_credit_alerts")
+    def send_credit_alerts(self, data: AlertRunInput) -> MailsQueued:
+        return run_command(self.engine, alerts.send_credit_alerts, data)
+
     def all(self) -> list[Callable[..., Any]]:
         return [
             self.open_credit_review,
             self.notify_credit_reviewers,
             self.decide_credit_review,
             self.review_every_customer,
+            self.send_credit_alerts,
         ]

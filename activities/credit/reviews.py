@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -38,6 +37,7 @@ from models.credit.reviews import (
 )
 from models.credit.scorecard import ScorecardSpec, score
 from models.errors import Conflict, NotFound
+from models.master_data.credit_duties import RaiseApproval
 from models.master_data.customers import Customer
 
 # Rules look back at most this many months (ProposalRule.for_months).
@@ -50,7 +50,7 @@ class ReviewConfig:
 
     remind_after: timedelta = timedelta(hours=48)
     escalate_after: timedelta = timedelta(hours=120)
-    approval_above: Decimal = Decimal("50000.00")
+    approval: RaiseApproval = RaiseApproval()
 
 
 def on_hold(session: Session, customer_id: int) -> bool:
@@ -277,7 +277,7 @@ def decide_review(
             customer,
             limit,
             decision.user,
-            config.approval_above,
+            config.approval,
             source=ChangeSource.REVIEW,
             reason=decision.comment,
             review_id=review.id,

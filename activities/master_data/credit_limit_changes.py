@@ -18,7 +18,7 @@ from activities.master_data.customers import (
 from activities.paging import page
 from models.credit.history import ChangeSource, CreditTerm
 from models.errors import Conflict, NotFound
-from models.master_data.credit_duties import check_second_approver
+from models.master_data.credit_duties import RaiseApproval, check_second_approver
 from models.master_data.credit_limit_changes import (
     CreditLimitChange,
     CreditLimitChangePublic,
@@ -32,9 +32,9 @@ def change_customer(
     customer_id: int,
     data: CustomerUpdate,
     user: str,
-    approval_above: Decimal,
+    approval: RaiseApproval,
 ) -> CustomerPublic:
-    """The PATCH of a customer: a limit raise above `approval_above` is kept back as a pending
+    """The PATCH of a customer: a limit raise that needs `approval` is kept back as a pending
     change (its id in the answer), the other fields apply now."""
     customer = get_customer(session, customer_id)
     class_before = customer.credit_class
@@ -52,7 +52,7 @@ def change_customer(
         customer,
         data.credit_limit,
         user,
-        approval_above,
+        approval,
         source=ChangeSource.MANUAL,
         reason=data.reason,
     )
@@ -66,16 +66,17 @@ def request_limit(
     customer: Customer,
     wanted: Decimal,
     user: str,
-    approval_above: Decimal,
+    approval: RaiseApproval,
     *,
     source: ChangeSource,
     reason: str | None = None,
     review_id: int | None = None,
 ) -> int | None:
-    """A new credit limit, applied and recorded in the history now, or, a raise above
-    `approval_above`, kept as a pending change for a second approver (its id)."""
+    """A new credit limit, applied and recorded in the history now, or, a raise that needs
+    `approval` (by amount or percentage), kept as a pending change for a second approver (its
+    id)."""
     check_credit_limit(customer, wanted)
-    if wanted <= approval_above or wanted <= customer.credit_limit:
+    if not approval.needs_second_approver(customer.credit_limit, wanted):
         record_credit_change(
             session,
             customer,

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from activities.credit.review_triggers import review_late_payment, review_reversed_payment
 from activities.master_data.customers import get_customer
 from activities.receivables.invoice_balance import change_invoice, lock_invoice
 from activities.receivables.invoices import get_invoice
 from activities.receivables.ledger import post
 from activities.receivables.write_offs import post_write_off, reverse_payment_differences
 from activities.sales.credit_holds import release_fitting_holds
+from models.credit.review_triggers import LATE_DAYS
 from models.errors import Conflict, InvalidInput, NotFound
 from models.master_data.customers import Customer
 from models.money import ZERO, MoneyError, parse_amount, shown
@@ -208,7 +210,11 @@ def preview_payment(session: Session, data: PaymentCreate) -> PaymentPreview:
     )
 
 
-def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentPublic:
+def record_payment(
+    session: Session, data: PaymentCreate, user: str, late_days: int = LATE_DAYS
+) -> PaymentPublic:
+    """Records and allocates the payment; one settling an invoice more than `late_days` after
+    its due date starts the customer's credit review."""
     plan = plan_payment(session, data)
     currency, chosen, differences = plan.currency, plan.chosen, plan.differences
     allocated = sum((amount for _, amount in chosen), ZERO)
@@ -261,6 +267,14 @@ def record_payment(session: Session, data: PaymentCreate, user: str) -> PaymentP
             on=data.received_on,
             user=user,
         )
+    review_late_payment(
+        session,
+        customer_id=data.customer_id,
+        payment_id=payment.id,
+        settled=[invoice for invoice, _ in chosen],
+        received_on=data.received_on,
+        late_days=late_days,
+    )
     release_fitting_holds(session, data.customer_id, data.received_on, f"payment {data.reference}")
     return payment_public(session, payment.id, written_off=differences)
 
@@ -290,7 +304,7 @@ def reverse_payment(
 ) -> PaymentPublic:
     """A bounced payment: its allocations and the differences written off with it are undone,
     the invoices reopen (and their collection resumes), and the cash and any credit it left
-    are taken back."""
+    are taken back. The customer's credit review starts at once."""
     payment = session.exec(
         select(Payment).where(Payment.id == payment_id).with_for_update()
     ).first()
@@ -340,5 +354,6 @@ def reverse_payment(
     payment.reversed_on = on
     payment.reversal_reason = data.reason
     session.add(payment)
+    review_reversed_payment(session, customer_id=payment.customer_id, payment_id=payment_id)
     session.flush()
     return payment_public(session, payment_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from activities.credit.review_triggers import review_high_utilisation
 from activities.master_data.customers import get_customer
 from models.collection.dunning import NOT_DUNNED, DunningStep
 from models.credit.reviews import CustomerCreditHold
@@ -142,7 +143,9 @@ def check_credit(
     """The gate for an order of `amount`. The customer's row is locked for the rest of the
     transaction, so two orders checked at the same moment see each other; the lock is taken
     here, at the decision, by commands that commit right after it (order entry, amendment, the
-    end of a payment): nothing slow runs while a customer's orders and payments wait for it."""
+    end of a payment): nothing slow runs while a customer's orders and payments wait for it.
+    An order let through that takes the exposure over 90 % of the limit starts the customer's
+    credit review."""
     lock_for_credit_decision(session, customer_id)
     credit = customer_credit(session, customer_id, as_of, exclude_order=exclude_order)
     exposure = credit.exposure + amount
@@ -157,6 +160,14 @@ def check_credit(
         reasons.append("a dunning level put the customer's new orders on hold")
     if session.get(CustomerCreditHold, customer_id) is not None:
         reasons.append("a credit review put the customer on credit hold")
+    if not reasons:
+        review_high_utilisation(
+            session,
+            customer_id=customer_id,
+            exposure=exposure,
+            credit_limit=credit.credit_limit,
+            on=as_of,
+        )
     return CreditCheckResult(
         passed=not reasons,
         exposure=exposure,

@@ -48,8 +48,10 @@ def _preview(session: Session, typed: dict[str, str], ticked: list[int]) -> Paym
     return payments.preview_payment(session, _payment(session, typed, ticked))
 
 
-def _record(session: Session, typed: dict[str, str], ticked: list[int], user: str) -> PaymentPublic:
-    return payments.record_payment(session, _payment(session, typed, ticked), user)
+def _record(
+    session: Session, typed: dict[str, str], ticked: list[int], user: str, late_days: int
+) -> PaymentPublic:
+    return payments.record_payment(session, _payment(session, typed, ticked), user, late_days)
 
 
 async def _typed(request: Request) -> tuple[dict[str, str], list[int]]:
@@ -102,7 +104,14 @@ async def record(
     context: dict[str, Any] = {"typed": typed, "ticked": ticked, "errors": {}, "preview": None}
     try:
         refusal = await attempt_at_field(
-            request, _keep(context, commands.run(_record, typed, ticked, user.username), "recorded")
+            request,
+            _keep(
+                context,
+                commands.run(
+                    _record, typed, ticked, user.username, settings.credit_review_late_days
+                ),
+                "recorded",
+            )
         )
     except ValidationError as error:
         refusal = None

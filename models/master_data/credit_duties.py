@@ -4,6 +4,8 @@ edit the customer. A refused change is a 403 that names the fields."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import SQLModel
 
@@ -39,3 +41,20 @@ def check_new_customer_terms(data: SQLModel, roles: Collection[Role]) -> None:
 def check_second_approver(requested_by: str, approver: str) -> None:
     if requested_by == approver:
         raise Forbidden("a credit limit raise is approved by a credit manager other than who asked")
+
+
+@dataclass(frozen=True)
+class RaiseApproval:
+    """When a credit limit raise waits for a second approver: the new limit above `above`
+    (O2C_CREDIT_LIMIT_APPROVAL_ABOVE), or the raise more than `above_pct` % of the limit before
+    (O2C_CREDIT_LIMIT_APPROVAL_ABOVE_PCT; None: by amount only). A cut never waits."""
+
+    above: Decimal = Decimal("50000.00")
+    above_pct: Decimal | None = None
+
+    def needs_second_approver(self, before: Decimal, wanted: Decimal) -> bool:
+        if wanted <= before:
+            return False
+        if wanted > self.above:
+            return True
+        return self.above_pct is not None and (wanted - before) * 100 > before * self.above_pct

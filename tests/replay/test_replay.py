@@ -15,6 +15,7 @@ from temporalio.worker import Replayer
 from tests.support.settings import encrypting_converter
 from workflows.collection.dunning_digest import DunningDigestWorkflow
 from workflows.collection.invoice_collection import InvoiceCollectionWorkflow
+from workflows.credit.credit_alerts import CreditAlertsWorkflow
 from workflows.credit.credit_review import CreditReviewWorkflow
 from workflows.documents.mail_delivery import MailDeliveryWorkflow
 from workflows.fulfilment.shipment import ShipmentWorkflow
@@ -38,6 +39,7 @@ async def test_recorded_history_replays_on_current_code(path: Path) -> None:
             InvoiceCollectionWorkflow,
             DunningDigestWorkflow,
             CreditReviewWorkflow,
+            CreditAlertsWorkflow,
             MailDeliveryWorkflow,
         ],
         data_converter=encrypting_converter(),

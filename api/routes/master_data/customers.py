@@ -68,7 +68,7 @@ async def update_customer(
         customer_id,
         body,
         user.username,
-        settings.credit_limit_approval_above,
+        settings.raise_approval(),
     )
     response.status_code = _change_status(changed)
     return changed

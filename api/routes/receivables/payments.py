@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter
 
 from activities.receivables import payments
-from api.deps import CommandsDep, CurrentUser, DatabaseDep, reader, require
+from api.deps import CommandsDep, CurrentUser, DatabaseDep, SettingsDep, reader, require
 from models.fields import IdParam
 from models.receivables.payments import PaymentCreate, PaymentPublic, PaymentReverse
 from models.security.users import Role
@@ -18,9 +18,11 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 @router.post("", status_code=201, dependencies=[require(Role.FINANCE)])
 async def record_payment(
-    body: PaymentCreate, commands: CommandsDep, user: CurrentUser
+    body: PaymentCreate, commands: CommandsDep, user: CurrentUser, settings: SettingsDep
 ) -> PaymentPublic:
-    return await commands.run(payments.record_payment, body, user.username)
+    return await commands.run(
+        payments.record_payment, body, user.username, settings.credit_review_late_days
+    )
 
 
 @router.get("/{payment_id}", dependencies=[reader(Role.FINANCE, Role.COLLECTOR)])
