@@ -14,6 +14,7 @@ from activities.imports.customers import CustomerImport
 from activities.imports.error_copy import write_error_copy
 from activities.imports.kind import KindImport, WriteContext, Written
 from activities.imports.open_invoices import OpenInvoiceImport
+from activities.imports.open_orders import OpenOrderImport
 from activities.imports.pipeline import validate, write
 from activities.imports.price_lists import PriceListImport
 from activities.imports.products import ProductImport
@@ -41,6 +42,7 @@ IMPORTS: dict[ImportKind, Callable[[], KindImport]] = {
     ImportKind.OPEN_INVOICES: OpenInvoiceImport,
     ImportKind.STOCK: StockImport,
     ImportKind.PRICE_LISTS: PriceListImport,
+    ImportKind.OPEN_ORDERS: OpenOrderImport,
 }
 
 
