@@ -22,6 +22,7 @@ from models.imports.kinds import OPEN_ORDER_COLUMNS
 from models.imports.open_orders import OpenOrderLine
 from models.master_data.customers import Customer, CustomerStatus
 from models.master_data.products import Product
+from models.money import quantize
 from models.outbox import OutboxMessage
 from models.sales.messages import ORDER_WORKFLOW, OrderInput
 from models.sales.order_requests import OrderLineCreate
@@ -171,7 +172,7 @@ def _start(order: SalesOrder) -> dict[str, object]:
     return OrderInput(
         order_id=order.id or 0,
         customer_id=order.customer_id,
-        total=order.total,
+        total=quantize(order.total, order.currency),
         status=OrderStatus.APPROVED,
         imported=True,
     ).model_dump(mode="json")
