@@ -20,6 +20,7 @@ from activities.imports.price_lists import PriceListImport
 from activities.imports.products import ProductImport
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import FileRefused, ImportFile
+from activities.imports.runner import THIS_PROCESS
 from activities.imports.stock import StockImport
 from activities.security.audit_context import AuditContext, audit_context
 from activities.security.audit_trail import record_import
@@ -55,6 +56,7 @@ def open_job(
     user: str,
     dry_run: bool,
     as_of: date,
+    stored_file: str | None = None,
 ) -> ImportJobPublic:
     job = ImportJob(
         kind=kind,
@@ -63,6 +65,8 @@ def open_job(
         user=user,
         dry_run=dry_run,
         as_of=as_of,
+        runner=THIS_PROCESS,
+        stored_file=stored_file,
     )
     session.add(job)
     session.flush()

@@ -1,4 +1,5 @@
-"""open orders import: an order brought over from the old system keeps its number there
+"""open orders import: an order brought over from the old system keeps its number there; an
+import job names the process running it and keeps its upload for a retry after a crash
 
 Revision ID: 0019_open_orders_import
 Revises: 0018_stored_documents
@@ -26,6 +27,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('import_job') as batch:
+        batch.drop_column('stored_file')
+        batch.drop_column('runner')
     with op.batch_alter_table("sales_order") as batch:
         batch.drop_index("ix_sales_order_legacy_number")
         batch.drop_column("legacy_number")
