@@ -24,12 +24,19 @@ def upgrade() -> None:
             sa.Column("legacy_number", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
         )
         batch.create_index("ix_sales_order_legacy_number", ["legacy_number"], unique=True)
+    with op.batch_alter_table("import_job") as batch:
+        batch.add_column(
+            sa.Column("runner", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True)
+        )
+        batch.add_column(
+            sa.Column("stored_file", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True)
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('import_job') as batch:
-        batch.drop_column('stored_file')
-        batch.drop_column('runner')
+    with op.batch_alter_table("import_job") as batch:
+        batch.drop_column("stored_file")
+        batch.drop_column("runner")
     with op.batch_alter_table("sales_order") as batch:
         batch.drop_index("ix_sales_order_legacy_number")
         batch.drop_column("legacy_number")
