@@ -18,7 +18,7 @@ from activities.collection.dunning import (
     terms_for_customer,
 )
 from activities.imports.kind import WriteContext, Written
-from activities.imports.row_checks import build, filled, read_cells, refuse
+from activities.imports.row_checks import build, filled, read_cells, referenced, refuse
 from activities.imports.starts import OUTBOX, ThrottledStarts
 from activities.receivables.ledger import Posting, post_many
 from models.collection.dunning_terms import DunningTerms
@@ -67,11 +67,8 @@ class OpenInvoiceImport:
     def check(self, number: int, row: dict[str, object]) -> OpeningInvoice:
         cells = filled(row)
         errors: list[RowError] = []
-        code = text(cells.get("customer_code")).upper()
-        customer = self.customers.get(code)
-        if code and customer is None:
-            message = f"customer {code} does not exist (import customers first)"
-            errors.append(RowError(row=number, column="customer_code", message=message))
+        missing = "customer {code} does not exist (import customers first)"
+        customer = referenced(number, cells, "customer_code", self.customers, missing, errors)
         currency = text(cells.get("currency")).upper() or "USD"
         parsers = {
             "issue_date": day,
@@ -82,6 +79,7 @@ class OpenInvoiceImport:
         }
         values = read_cells(number, cells, parsers, errors)
         invoice = build(OpeningInvoice, number, values, errors)
+        code = invoice.customer_code
         if customer is not None and customer[1] != invoice.currency:
             message = f"customer {code} is billed in {customer[1]}, not {invoice.currency}"
             raise refuse(number, "currency", message)

@@ -12,11 +12,11 @@ from itertools import groupby
 from sqlmodel import Session, col, select
 
 from activities.imports.kind import WriteContext, Written
-from activities.imports.row_checks import build, filled, read_cells, refuse
+from activities.imports.row_checks import build, filled, read_cells, referenced, refuse
 from activities.imports.starts import OUTBOX, ThrottledStarts
 from activities.numbering import next_number
 from activities.sales.order_pricing import price_lines
-from models.imports.cells import amount, day, decimal, plain, text
+from models.imports.cells import amount, day, decimal, plain
 from models.imports.jobs import RowError
 from models.imports.kinds import OPEN_ORDER_COLUMNS
 from models.imports.open_orders import OpenOrderLine
@@ -54,11 +54,8 @@ class OpenOrderImport:
     def check(self, number: int, row: dict[str, object]) -> OpenOrderLine:
         cells = filled(row)
         errors: list[RowError] = []
-        code = text(cells.get("customer_code")).upper()
-        customer = self.customers.get(code)
-        if code and customer is None:
-            message = f"customer {code} does not exist or is not active (import customers first)"
-            errors.append(RowError(row=number, column="customer_code", message=message))
+        missing = "customer {code} does not exist or is not active (import customers first)"
+        customer = referenced(number, cells, "customer_code", self.customers, missing, errors)
         currency = customer[1] if customer else "USD"
         parsers = {
             "order_date": day,
