@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from activities.imports.interrupted import fail_interrupted_imports
 from api import errors, pages
 from api.audit_middleware import AuditContextMiddleware
 from api.deps import Database
@@ -68,6 +69,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = Database(engine)
+    fail_interrupted_imports(engine)
     app.state.login_throttle = LoginThrottle(settings)
     app.state.temporal = TemporalLink(connect_temporal, engine, settings.task_queue)
     errors.install(app)

@@ -20,6 +20,7 @@ from activities.documents.mail_delivery import MailServer
 from activities.documents.registry import MailActivities
 from activities.fulfilment.planning import FulfilmentConfig
 from activities.fulfilment.registry import FulfilmentActivities
+from activities.imports.interrupted import fail_interrupted_imports
 from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
 from models.workflow_ids import documents_task_queue
@@ -127,6 +128,8 @@ def fulfilment_config(settings: Settings) -> FulfilmentConfig:
 
 
 async def run_worker(client: Client, engine: Engine, settings: Settings) -> None:
+    # Imports a dead process of this host left running (an `o2c import` killed mid-write).
+    await asyncio.to_thread(fail_interrupted_imports, engine)
     worker = build_worker(client, engine, settings)
     await ensure_schedules(
         client,

@@ -16,10 +16,13 @@ from models.master_data.customers import Customer
 from models.master_data.products import Product
 from models.money import quantize
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind
+from models.sales.order_status import OrderStatus
+from models.sales.orders import OrderLine, SalesOrder
 from models.sales.price_lists import PriceList, PriceListItem
 from notifications.tables import to_csv, to_xlsx
 
 PAGE = 1000
+OPEN_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.AWAITING_SHIPMENT)
 
 
 def _paged(session: Session, query: Any, key: Any) -> Iterator[Any]:
@@ -116,12 +119,36 @@ def price_list_rows(session: Session) -> Iterator[list[Any]]:
         ]
 
 
+def open_order_rows(session: Session) -> Iterator[list[Any]]:
+    """Orders still to ship, one row per line with its price; an order entered in o2c keeps
+    its own number as the old-system number, so it imports elsewhere as itself."""
+    codes = dict(session.exec(select(Customer.id, Customer.code)).all())
+    query = (
+        select(SalesOrder, OrderLine)
+        .join(OrderLine, col(OrderLine.order_id) == col(SalesOrder.id))
+        .where(col(SalesOrder.status).in_(OPEN_ORDER_STATUSES))
+        .order_by(col(SalesOrder.id), col(OrderLine.line_no))
+    )
+    for order, line in session.exec(query):
+        yield [
+            order.legacy_number or order.number,
+            codes.get(order.customer_id, ""),
+            str(order.status),
+            order.order_date,
+            order.requested_date or "",
+            line.sku,
+            plain(line.quantity - line.shipped_quantity - line.cancelled_quantity),
+            quantize(line.unit_price),
+        ]
+
+
 ROWS = {
     ImportKind.CUSTOMERS: customer_rows,
     ImportKind.PRODUCTS: product_rows,
     ImportKind.OPEN_INVOICES: open_invoice_rows,
     ImportKind.STOCK: stock_rows,
     ImportKind.PRICE_LISTS: price_list_rows,
+    ImportKind.OPEN_ORDERS: open_order_rows,
 }
 
 

@@ -14,11 +14,13 @@ from activities.imports.customers import CustomerImport
 from activities.imports.error_copy import write_error_copy
 from activities.imports.kind import KindImport, WriteContext, Written
 from activities.imports.open_invoices import OpenInvoiceImport
+from activities.imports.open_orders import OpenOrderImport
 from activities.imports.pipeline import validate, write
 from activities.imports.price_lists import PriceListImport
 from activities.imports.products import ProductImport
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import FileRefused, ImportFile
+from activities.imports.runner import THIS_PROCESS
 from activities.imports.stock import StockImport
 from activities.security.audit_context import AuditContext, audit_context
 from activities.security.audit_trail import record_import
@@ -41,6 +43,7 @@ IMPORTS: dict[ImportKind, Callable[[], KindImport]] = {
     ImportKind.OPEN_INVOICES: OpenInvoiceImport,
     ImportKind.STOCK: StockImport,
     ImportKind.PRICE_LISTS: PriceListImport,
+    ImportKind.OPEN_ORDERS: OpenOrderImport,
 }
 
 
@@ -53,6 +56,7 @@ def open_job(
     user: str,
     dry_run: bool,
     as_of: date,
+    stored_file: str | None = None,
 ) -> ImportJobPublic:
     job = ImportJob(
         kind=kind,
@@ -61,6 +65,8 @@ def open_job(
         user=user,
         dry_run=dry_run,
         as_of=as_of,
+        runner=THIS_PROCESS,
+        stored_file=stored_file,
     )
     session.add(job)
     session.flush()

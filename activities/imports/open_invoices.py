@@ -6,7 +6,7 @@ dunning level its days past due call for and spread out to the configured start 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,8 @@ from activities.collection.dunning import (
     terms_for_customer,
 )
 from activities.imports.kind import WriteContext, Written
-from activities.imports.row_checks import build, filled, read_cells, refuse
+from activities.imports.row_checks import build, filled, read_cells, referenced, refuse
+from activities.imports.starts import OUTBOX, ThrottledStarts
 from activities.receivables.ledger import Posting, post_many
 from models.collection.dunning_terms import DunningTerms
 from models.imports.cells import CellError, amount, day, text
@@ -27,7 +28,6 @@ from models.imports.kinds import OPEN_INVOICE_COLUMNS
 from models.imports.opening import Instalment, OpeningInvoice, start_level
 from models.master_data.customers import Customer
 from models.money import ZERO
-from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.receivables.instalments import open_per_instalment
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind, InvoiceStatus
 from models.receivables.ledger import Account, credit, debit
@@ -37,7 +37,6 @@ from models.workflow_ids import invoice_workflow_id
 # Core tables: the ORM's bulk insert of a list of rows still runs one statement a row here.
 INVOICES = Invoice.__table__  # type: ignore[attr-defined]
 INSTALMENTS = InvoiceInstalment.__table__  # type: ignore[attr-defined]
-OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 INSTALMENT = re.compile(r"\s*([^=]+?)\s*=\s*(.+?)\s*")
 
 
@@ -50,7 +49,7 @@ class OpenInvoiceImport:
         self.classes: dict[int, str] = {}
         self.own_policy: set[int] = set()
         self.terms: dict[int | str, DunningTerms] = {}
-        self.queued = 0
+        self.starts = ThrottledStarts()
 
     def prepare(self, session: Session) -> None:
         query = select(Customer.code, Customer.id, Customer.currency, Customer.credit_class)
@@ -68,11 +67,8 @@ class OpenInvoiceImport:
     def check(self, number: int, row: dict[str, object]) -> OpeningInvoice:
         cells = filled(row)
         errors: list[RowError] = []
-        code = text(cells.get("customer_code")).upper()
-        customer = self.customers.get(code)
-        if code and customer is None:
-            message = f"customer {code} does not exist (import customers first)"
-            errors.append(RowError(row=number, column="customer_code", message=message))
+        missing = "customer {code} does not exist (import customers first)"
+        customer = referenced(number, cells, "customer_code", self.customers, missing, errors)
         currency = text(cells.get("currency")).upper() or "USD"
         parsers = {
             "issue_date": day,
@@ -83,6 +79,7 @@ class OpenInvoiceImport:
         }
         values = read_cells(number, cells, parsers, errors)
         invoice = build(OpeningInvoice, number, values, errors)
+        code = invoice.customer_code
         if customer is not None and customer[1] != invoice.currency:
             message = f"customer {code} is billed in {customer[1]}, not {invoice.currency}"
             raise refuse(number, "currency", message)
@@ -187,30 +184,22 @@ class OpenInvoiceImport:
         context: WriteContext,
         now: datetime,
     ) -> dict[str, Any]:
-        """Its collection, due to start `queued / rate` seconds from now: the relay takes the
-        starts as they fall due, so a million invoices do not start at once."""
+        """Its collection, queued at the import's start rate."""
         customer_id = self.customers[opening.customer_code][0]
         terms = self._terms(session, customer_id)
-        workflow_id = invoice_workflow_id(invoice_id)
-        due = now + timedelta(seconds=self.queued / context.starts_per_second)
-        self.queued += 1
-        return {
-            "key": f"start:{workflow_id}/import-{context.job_id}",
-            "kind": OutboxKind.START_WORKFLOW,
-            "state": OutboxState.PENDING,
-            "target": workflow_id,
-            "name": INVOICE_COLLECTION_WORKFLOW,
-            "payload": InvoiceCollectionInput(
+        return self.starts.start(
+            context,
+            workflow_id=invoice_workflow_id(invoice_id),
+            workflow=INVOICE_COLLECTION_WORKFLOW,
+            payload=InvoiceCollectionInput(
                 invoice_id=invoice_id,
                 customer_id=customer_id,
                 due_date=opening.due_date,
                 outstanding=opening.outstanding,
                 start_at_level=start_level(terms, opening.due_date, context.as_of),
             ).model_dump(mode="json"),
-            "attempts": 0,
-            "next_attempt_at": due,
-            "created_at": now,
-        }
+            now=now,
+        )
 
 
 def _parts(invoice_id: int, opening: OpeningInvoice) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from models.imports.cells import CellError, text
 from models.imports.jobs import RowError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class RowRefused(Exception):
@@ -42,6 +43,23 @@ def read_cells(
         except CellError as exc:
             errors.append(RowError(row=number, column=name, message=str(exc)))
     return values
+
+
+def referenced(
+    number: int,
+    cells: Mapping[str, object],
+    column: str,
+    known: Mapping[str, T],
+    missing: str,
+    errors: list[RowError],
+) -> T | None:
+    """What the cell's code (read upper case) names, or None; a code that names nothing is the
+    row's error `missing` (with {code} for the code)."""
+    code = text(cells.get(column)).upper()
+    found = known.get(code)
+    if code and found is None:
+        errors.append(RowError(row=number, column=column, message=missing.format(code=code)))
+    return found
 
 
 def build(model: type[M], number: int, values: dict[str, Any], errors: list[RowError]) -> M:

@@ -74,6 +74,11 @@ class ImportJob(SQLModel, table=True):
     failure: str | None = None
     # A refused .xlsx: the copy with an errors column (GET /imports/{id}/errors.xlsx).
     errors_file: str | None = Field(default=None, max_length=500)
+    # The process running it (host/pid/start token): a job it left running when it died is
+    # failed at the next start (activities/imports/interrupted.py).
+    runner: str | None = Field(default=None, max_length=200)
+    # The upload an API import reads, kept while it runs and after it failed, for a retry.
+    stored_file: str | None = Field(default=None, max_length=500)
     created_at: datetime = timestamp_field()
     finished_at: datetime | None = optional_timestamp_field()
 

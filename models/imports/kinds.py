@@ -13,6 +13,7 @@ class ImportKind(StrEnum):
     OPEN_INVOICES = "open-invoices"
     STOCK = "stock"
     PRICE_LISTS = "price-lists"
+    OPEN_ORDERS = "open-orders"
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,39 @@ PRICE_LIST_COLUMNS: tuple[Column, ...] = (
     Column("valid_from", "first day the price holds", "2026-01-01", True),
     Column("valid_to", "last day (empty: open end)", ""),
 )
+OPEN_ORDER_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "order_number",
+        "the order's number in the old system (kept on the order); one row per line",
+        "OLD-SO-0001",
+        True,
+    ),
+    Column(
+        "customer_code", "a customer that exists in o2c (import customers first)", "C1001", True
+    ),
+    Column(
+        "status",
+        "approved or awaiting_shipment: no credit check or approval again; o2c reserves the stock",
+        "approved",
+        True,
+    ),
+    Column("order_date", "2026-01-31 or a spreadsheet date", "2026-11-20", True),
+    Column("requested_date", "optional", ""),
+    Column(
+        "sku", "a product that exists in o2c (import products first); once per order", "W-100", True
+    ),
+    Column("quantity", "still to ship, above 0 (whole units where counted so)", "10", True),
+    Column(
+        "unit_price",
+        "the price as agreed; empty: the price list's price on the order date (or list price)",
+        "18.50",
+    ),
+)
 COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.CUSTOMERS: CUSTOMER_COLUMNS,
     ImportKind.PRODUCTS: PRODUCT_COLUMNS,
     ImportKind.OPEN_INVOICES: OPEN_INVOICE_COLUMNS,
     ImportKind.STOCK: STOCK_COLUMNS,
     ImportKind.PRICE_LISTS: PRICE_LIST_COLUMNS,
+    ImportKind.OPEN_ORDERS: OPEN_ORDER_COLUMNS,
 }

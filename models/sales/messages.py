@@ -30,6 +30,8 @@ class OrderInput(BaseModel):
     status: str = "pending_approval"  # as the entry's credit gate left it
     hold_days: int = 14  # how long a credit hold may wait for release (class policy)
     credit_blocked: bool = False  # held for overdue items: only a payment releases it
+    # Approved in the old system and imported: no credit gate or approval, straight to stock.
+    imported: bool = False
 
 
 class OrderResult(BaseModel):

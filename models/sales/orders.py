@@ -22,6 +22,8 @@ class SalesOrder(SQLModel, table=True):
     __tablename__ = "sales_order"
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(index=True, unique=True, max_length=32)
+    # The order's number in the old system, when it was imported (open orders at go-live).
+    legacy_number: str | None = Field(default=None, index=True, unique=True, max_length=32)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     status: OrderStatus = Field(index=True)
     currency: str = Field(max_length=3)

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 from activities.imports.exports import export_file
 from models.imports.kinds import ImportKind
 from o2c.db import engine_for
+from tests import factories
 from tests.imports.files import csv_file, imported
 
 CUSTOMER_HEADER = ["code", "name", "email", "phone", "currency", "credit_limit"]
@@ -132,5 +133,32 @@ def test_products_and_opening_stock_round_trip(tmp_path: Path, file_format: str)
         again = exported(second, kind, "csv", tmp_path / f"again-{kind}.csv").read_bytes()
         assert again == exported(first, kind, "csv", tmp_path / f"{kind}.csv").read_bytes()
     assert b"'=Widget" in (tmp_path / "products.csv").read_bytes()
+    first.dispose()
+    second.dispose()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_open_orders_round_trip(tmp_path: Path, file_format: str) -> None:
+    first, second = fresh(tmp_path, "a.db"), fresh(tmp_path, "b.db")
+    for engine in (first, second):
+        factories.customer(engine, "ACME")
+        factories.product(engine, "WIDGET", "10.00")
+        factories.product(engine, "GADGET", "50.00")
+    orders = [
+        ["order_number", "customer_code", "status", "order_date", "sku", "quantity", "unit_price"],
+        ["OLD-1", "ACME", "approved", "2026-11-20", "WIDGET", "2", "9.00"],
+        ["OLD-1", "ACME", "approved", "2026-11-20", "GADGET", "1", ""],
+        ["OLD-2", "ACME", "awaiting_shipment", "2026-11-25", "WIDGET", "3", ""],
+    ]
+    imported(first, ImportKind.OPEN_ORDERS, csv_file(tmp_path / "o.csv", orders))
+
+    kind = ImportKind.OPEN_ORDERS
+    path = exported(first, kind, file_format, tmp_path / f"{kind}.{file_format}")
+    job = imported(second, kind, path)
+    assert job.status == "done", job.errors
+    assert job.counts.created == 2
+    again = exported(second, kind, "csv", tmp_path / "again.csv").read_bytes()
+    assert again == exported(first, kind, "csv", tmp_path / f"{kind}.csv").read_bytes()
+    assert b"OLD-1,ACME,approved,2026-11-20,,GADGET,1,50.00" in again
     first.dispose()
     second.dispose()

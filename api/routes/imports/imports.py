@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
+from activities.imports.interrupted import reopen_job
 from activities.imports.jobs import open_job, run_import
 from activities.imports.reading import ImportFile, file_sha256
 from activities.imports.status import import_status
@@ -20,7 +21,7 @@ from api.deps import CurrentUser, Database, DatabaseDep, SettingsDep, reader, re
 from api.downloads import download
 from models.errors import NotFound
 from models.fields import IdParam
-from models.imports.jobs import ImportAccepted, ImportJobPublic
+from models.imports.jobs import ImportAccepted, ImportJobPublic, ImportStatus
 from models.imports.kinds import ImportKind
 from models.security.users import Role
 from notifications.tables import XLSX
@@ -57,17 +58,30 @@ async def start_import(
         user=user.username,
         dry_run=dry_run,
         as_of=as_of or date.today(),
+        stored_file=str(stored),
     )
     source = ImportFile(stored, name, None, settings.import_max_bytes)
     background.add_task(_import_then_discard, db, job.id, source, settings)
     return ImportAccepted(id=job.id, status=job.status)
 
 
+@router.post("/{import_id}/retry", status_code=202, dependencies=[IMPORTERS])
+async def retry_import(
+    import_id: IdParam, db: DatabaseDep, settings: SettingsDep, background: BackgroundTasks
+) -> ImportAccepted:
+    """A failed import (one a crash interrupted, too) run again from its kept upload; 409 when
+    the job is not failed or its file is gone."""
+    job, kept = await db.run(reopen_job, import_id)
+    source = ImportFile(kept, job.file_name, None, settings.import_max_bytes)
+    background.add_task(_import_then_discard, db, job.id, source, settings)
+    return ImportAccepted(id=job.id, status=job.status)
+
+
 def _import_then_discard(db: Database, job_id: int, source: ImportFile, settings: Settings) -> None:
-    """The upload is kept only while its import runs (a refused .xlsx's copy stays)."""
-    try:
-        run_import(db.engine, job_id, source, settings.import_starts_per_second)
-    finally:
+    """The upload is kept while its import runs and after it failed, for a retry; a refused
+    .xlsx's copy stays."""
+    job = run_import(db.engine, job_id, source, settings.import_starts_per_second)
+    if job.status != ImportStatus.FAILED:
         source.path.unlink(missing_ok=True)
 
 
