@@ -111,7 +111,7 @@ async def record(
                     _record, typed, ticked, user.username, settings.credit_review_late_days
                 ),
                 "recorded",
-            )
+            ),
         )
     except ValidationError as error:
         refusal = None

@@ -1,8 +1,8 @@
 """open orders import: an order brought over from the old system keeps its number there; an
 import job names the process running it and keeps its upload for a retry after a crash
 
-Revision ID: 0019_open_orders_import
-Revises: 0018_stored_documents
+Revision ID: 0020_open_orders_import
+Revises: 0019_credit_alerts
 Create Date: 2026-11-30 07:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-revision = "0019_open_orders_import"
-down_revision = "0018_stored_documents"
+revision = '0020_open_orders_import'
+down_revision = '0019_credit_alerts'
 branch_labels = None
 depends_on = None
 
