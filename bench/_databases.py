@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,19 @@ def targets(given: list[str] | None) -> list[str]:
     if given:
         return [LOCAL_POSTGRESQL if t in {"postgresql", "postgres"} else t for t in given]
     return ["sqlite"] + ([LOCAL_POSTGRESQL] if postgresql_answers() else [])
+
+
+def each_database(only: str | None) -> Iterator[tuple[str, str, Path]]:
+    """For the benches with `--only sqlite|postgresql`: each run's name, fresh database URL and
+    scratch folder (PostgreSQL only when it answers, else said and skipped)."""
+    for name, target in (("sqlite", "sqlite"), ("postgresql", LOCAL_POSTGRESQL)):
+        if only not in (None, name):
+            continue
+        if name == "postgresql" and not postgresql_answers():
+            print("postgresql  skipped: no server answers on 127.0.0.1:5432")
+            continue
+        with tempfile.TemporaryDirectory() as folder, fresh_database(target, Path(folder)) as url:
+            yield name, url, Path(folder)
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:

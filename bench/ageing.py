@@ -14,12 +14,9 @@ import argparse
 import random
 import resource
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -29,10 +26,10 @@ from sqlmodel import SQLModel
 import models.tables  # noqa: F401  (registers every table)
 from activities.reports.ageing import AgeingSource, ageing_report
 from activities.transaction import transaction
+from bench._databases import each_database
 from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
 from models.security.field_cipher import encrypt
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CHUNK = 50_000
 TODAY = date.today()
 LOADED = ("customer", "invoice", "ledger_entry", "ledger_line")
@@ -290,31 +287,8 @@ def main(argv: list[str] | None = None) -> None:
         f"ageing: {args.invoices:,} invoices over {args.customers:,} customers, "
         f"about a quarter partly paid; median of {args.runs} runs"
     )
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            run_on("sqlite", url, args.invoices, args.customers, args.runs)
-    if args.only in (None, "postgresql"):
-        name = f"o2c_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server here: say so, keep the SQLite figures
-            print(f"postgresql  skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
-            return
-        try:
-            run_on(
-                "postgresql",
-                f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-                args.invoices,
-                args.customers,
-                args.runs,
-            )
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for name, url, _ in each_database(args.only):
+        run_on(name, url, args.invoices, args.customers, args.runs)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,9 @@ Targets: under 60 s on each database; within 3x of the plain aggregate is the go
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -26,7 +23,8 @@ from activities.credit.behaviour import behaviours
 from activities.credit.review_run import review_everyone
 from activities.credit.scorecards import scorecard_in_force
 from activities.transaction import transaction
-from bench.ageing import PG_ADMIN_URL, build, peak_mb
+from bench._databases import each_database
+from bench.ageing import build, peak_mb
 from models.credit.messages import ReviewAllInput
 from models.credit.profile import score_inputs
 from models.credit.scorecard import score
@@ -84,26 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args(argv)
     print(f"credit review: {args.invoices:,} invoices over {args.customers:,} customers")
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            run_on("sqlite", url, args.invoices, args.customers)
-    if args.only in (None, "postgresql"):
-        name = f"o2c_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server here: say so, keep the SQLite figures
-            print(f"postgresql  skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
-            return
-        try:
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            run_on("postgresql", url, args.invoices, args.customers)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for name, url, _ in each_database(args.only):
+        run_on(name, url, args.invoices, args.customers)
 
 
 if __name__ == "__main__":

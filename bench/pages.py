@@ -20,9 +20,7 @@ import asyncio
 import random
 import re
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -37,12 +35,12 @@ from sqlmodel import Session, SQLModel
 import models.tables  # noqa: F401  (registers every table)
 from activities.security.users import create_user
 from api.main import create_app
+from bench._databases import each_database
 from bench.ageing import (
     CUSTOMER_COLUMNS,
     ENTRY_COLUMNS,
     INVOICE_COLUMNS,
     LINE_COLUMNS,
-    PG_ADMIN_URL,
     _customer_rows,
 )
 from models.security.users import Role, UserCreate
@@ -338,26 +336,8 @@ def main(argv: list[str] | None = None) -> None:
         f"pages: {args.orders:,} orders, {args.invoices:,} invoices over {args.customers:,} "
         f"customers; p50/p95 of {args.renders} renders each"
     )
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            run_on("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", args, Path(folder))
-    if args.only in (None, "postgresql"):
-        name = f"o2c_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server here: say so, keep the SQLite figures
-            print(f"postgresql skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
-            return
-        try:
-            with tempfile.TemporaryDirectory() as folder:
-                url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-                run_on("postgresql", url, args, Path(folder))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for name, url, folder in each_database(args.only):
+        run_on(name, url, args, folder)
 
 
 if __name__ == "__main__":
