@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from activities.credit.review_triggers import review_late_payment, review_reversed_payment
 from activities.master_data.customers import get_customer
 from activities.receivables.invoice_balance import change_invoice, lock_invoice
 from activities.receivables.invoices import get_invoice
 from activities.receivables.ledger import post
 from activities.receivables.write_offs import post_write_off, reverse_payment_differences
+from activities.review_triggers import review_late_payment, review_reversed_payment
 from activities.sales.credit_holds import release_fitting_holds
 from models.credit.review_triggers import LATE_DAYS
 from models.errors import Conflict, InvalidInput, NotFound

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from activities.credit.review_triggers import review_high_utilisation
 from activities.master_data.customers import get_customer
+from activities.review_triggers import review_high_utilisation
 from models.collection.dunning import NOT_DUNNED, DunningStep
 from models.credit.reviews import CustomerCreditHold
 from models.errors import NotFound

@@ -1,5 +1,7 @@
 """The events that start a customer's credit review at once (models/credit/review_triggers.py),
-queued through the workflow outbox in the transaction that records them."""
+queued through the workflow outbox in the transaction that records them. They are raised by
+sales (an order's credit decision) and receivables (payments), areas upstream of `credit`, so
+they live beside the workflow outbox rather than in the credit area."""
 
 from __future__ import annotations
 
