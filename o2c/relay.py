@@ -150,6 +150,9 @@ async def _not_found(client: Client, message: OutboxMessage, now: datetime) -> O
             return Outcome(message_id, reason, dead=True)
         return Outcome(message_id, f"workflow {message.target} not started yet")
     status = description.status
+    if status == WorkflowExecutionStatus.RUNNING:
+        # Started between the signal's NOT_FOUND and this look: deliver it on the next pass.
+        return Outcome(message_id, f"workflow {message.target} started meanwhile")
     ended = status.name.lower() if status else "unknown"
     if status in FINISHED_WELL:
         # It ran to its end with what it had; a late wake-up has nothing left to change.

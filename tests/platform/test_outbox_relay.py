@@ -23,7 +23,7 @@ from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.sales.messages import SETTLEMENT_SIGNAL
 from models.security.users import Role
 from o2c.mailcatcher import MailCatcher
-from o2c.relay import BATCH, relay_once
+from o2c.relay import BATCH, _not_found, relay_once
 from o2c.settings import Settings
 from o2c.worker import build_worker
 from tests import factories
@@ -105,6 +105,24 @@ async def test_a_signal_written_before_its_workflow_starts_still_arrives(
     backoff_passed(engine)
     assert await relay_once(client, engine, settings.task_queue) == 1
     assert outbox(engine, f"invoice-{issued.id}")[0].state == OutboxState.SENT
+
+
+async def test_a_signal_whose_workflow_starts_while_it_is_tried_waits_for_it(
+    engine: Engine, time_skipping_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    """The lifecycle bench's dead letter: the settlement was NOT_FOUND, the collection started
+    before the relay looked why, and the relay read the running workflow as "had ended
+    (running)" and gave the settlement up. The look is taken here just after the start."""
+    customer = factories.customer(engine)
+    issued = factories.invoice(engine, customer.id)
+    factories.payment(engine, customer.id, "10.00")
+    [settlement] = outbox(engine, f"invoice-{issued.id}")
+    await start_collection(time_skipping_env, settings.task_queue, issued)
+
+    outcome = await _not_found(time_skipping_env.client, settlement, datetime.now(UTC))
+
+    assert not outcome.dead
+    assert outcome.error == f"workflow invoice-{issued.id} started meanwhile"
 
 
 async def test_two_relays_at_the_same_moment_deliver_a_wake_up_once(
