@@ -7,7 +7,6 @@ API's credit profile, and the credit history to those the API lets read it."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
@@ -31,16 +30,6 @@ from workflows.credit.credit_review import CreditReviewWorkflow
 
 RAISE_EVERYONE = {"rules": [{"name": "raise everyone a tenth", "change_limit_pct": "10"}]}
 REVIEW_ROW = re.compile(r'id="review-(\d+)"')
-
-
-@pytest.fixture
-async def cm(flow: Flow, sqlite_engine: Engine, live_settings: Settings) -> AsyncIterator[Person]:
-    """cm, the credit manager, at a browser on the API wired to the workflows."""
-    factories.staff(sqlite_engine, factories.SALES_DESK)
-    person = Person(sqlite_engine, live_settings, flow.env.client)
-    await person.log_in("cm")
-    yield person
-    await person.aclose()
 
 
 @pytest.fixture
