@@ -22,6 +22,7 @@ from api.routes.collection import tasks as collection_tasks
 from api.routes.credit import history as credit_history
 from api.routes.credit import profiles as credit_profiles
 from api.routes.credit import reports as credit_reports
+from api.routes.credit import review_rules as credit_review_rules
 from api.routes.credit import reviews as credit_reviews
 from api.routes.credit import scorecards as credit_scorecards
 from api.routes.documents import invoice_pdf as documents
@@ -93,6 +94,7 @@ def create_app(
         credit_history,
         credit_profiles,
         credit_reviews,
+        credit_review_rules,
         credit_scorecards,
         unapplied_credit,
         products,

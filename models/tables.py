@@ -5,7 +5,14 @@ from sqlmodel import SQLModel
 from models import outbox
 from models.collection import dunning
 from models.collection import tasks as collection_tasks
-from models.credit import alerts, financials, history, reviews, scorecard_versions
+from models.credit import (
+    alerts,
+    financials,
+    history,
+    review_rule_versions,
+    reviews,
+    scorecard_versions,
+)
 from models.documents import stored_documents
 from models.fulfilment import returns, shipments, stock, warehouses
 from models.imports import jobs as import_jobs
@@ -26,6 +33,7 @@ __all__ = [
     "credit_policy",
     "financials",
     "history",
+    "review_rule_versions",
     "reviews",
     "scorecard_versions",
     "collection_tasks",

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
+from activities.credit.review_rule_versions import rules_in_force
 from activities.credit.scorecards import scorecard_in_force
 from activities.master_data.credit_history import record_credit_change
 from activities.master_data.credit_limit_changes import request_limit
@@ -28,7 +29,7 @@ from models.credit.messages import (
     Verdict,
 )
 from models.credit.profile import Behaviour, score_inputs
-from models.credit.review_rules import DEFAULT_RULES, MonthFacts, propose
+from models.credit.review_rules import MonthFacts, ProposalRule, propose
 from models.credit.reviews import (
     CreditReview,
     CreditReviewPublic,
@@ -74,6 +75,7 @@ class ReviewContext:
     """What reviewing many customers at once reads up front, in one query each."""
 
     card: tuple[int | None, ScorecardSpec]
+    rules: tuple[int, list[ProposalRule]]  # the review rules version in force
     financials: dict[int, FinancialsPublic]
     held: set[int]
     waiting: set[int]  # customers with a proposal still open
@@ -112,6 +114,7 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
         earlier[past.customer_id].append(past)
     return ReviewContext(
         card=scorecard_in_force(session),
+        rules=rules_in_force(session),
         financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
         held=set(held),
         waiting=set(waiting),
@@ -167,10 +170,12 @@ def make_review(
         days_beyond_terms=behaviour.month_days_beyond_terms,
     )
     months = month_facts(data.as_of, current, context.earlier.get(customer_id, []))
-    proposal = propose(DEFAULT_RULES, months, customer.credit_limit, customer.currency)
+    rule_set_version, rules = context.rules
+    proposal = propose(rules, months, customer.credit_limit, customer.currency)
     if proposal is not None:
         values.update(
             status=ReviewStatus.OPEN,
+            rule_set_version=rule_set_version,
             rule=proposal.rule,
             proposed_limit=proposal.credit_limit,
             proposed_class=proposal.credit_class,

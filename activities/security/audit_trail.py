@@ -38,6 +38,7 @@ AUDITED: dict[str, frozenset[str] | None] = {
     "credit_limit_change": None,
     "customer_financials": None,
     "credit_scorecard": None,
+    "credit_review_rules": None,
     "customer_credit_hold": None,
 }
 

@@ -36,6 +36,9 @@ INBOX = Page("inbox", "/app/inbox", N_("Approvals"), frozenset(Role) - {Role.AUD
 CREDIT_HOLDS = Page(
     "credit-holds", "/app/credit/holds", N_("Credit holds"), frozenset({Role.CREDIT_MANAGER})
 )
+CREDIT_REVIEWS = Page(
+    "credit-reviews", "/app/credit/reviews", N_("Credit reviews"), frozenset({Role.CREDIT_MANAGER})
+)
 CREDIT_POLICIES = Page(
     "credit-policies",
     "/app/credit/policies",
@@ -96,6 +99,7 @@ PAGES = (
     ORDERS,
     ORDER_ENTRY,
     CREDIT_HOLDS,
+    CREDIT_REVIEWS,
     CREDIT_POLICIES,
     WAREHOUSE,
     CUSTOMERS,

@@ -29,7 +29,7 @@ Manager = Annotated[User, Depends(form_user(CREDIT_HOLDS))]
 Comment = Annotated[str, Form(max_length=2000)]
 
 
-def _left(row_id: str) -> Response:
+def row_leaves(row_id: str) -> Response:
     """Accepted: htmx takes the whole row out of the queue."""
     return HTMLResponse("", headers={"HX-Retarget": f"#{row_id}", "HX-Reswap": "outerHTML"})
 
@@ -83,7 +83,7 @@ async def answer_order_hold(
 
     problem = await attempt(request, answered())
     if problem is None:
-        return _left(f"held-order-{order_id}")
+        return row_leaves(f"held-order-{order_id}")
     return _form_again(request, settings, user, action, comment, problem=problem)
 
 
@@ -107,5 +107,5 @@ async def release_shipment(
 
     problem = await attempt(request, released())
     if problem is None:
-        return _left(f"held-shipment-{shipment_id}")
+        return row_leaves(f"held-shipment-{shipment_id}")
     return _form_again(request, settings, user, action, comment, problem=problem)

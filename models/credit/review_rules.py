@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
 
 from models.credit.scorecard import Grade
@@ -23,10 +23,15 @@ class MonthFacts(SQLModel):
 
 
 class ProposalRule(SQLModel):
+    """Conditions (`when_grades`, `utilisation_above`, `days_beyond_terms_above`, `for_months`)
+    and the change they propose (`change_limit_pct`, `credit_class`, `hold`); nothing else."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
     name: Line = Field(max_length=100)
     when_grades: list[Grade] = []  # empty: any grade
-    utilisation_above: DecimalStr | None = None
-    days_beyond_terms_above: DecimalStr | None = None
+    utilisation_above: DecimalStr | None = Field(default=None, ge=0, le=1000)
+    days_beyond_terms_above: DecimalStr | None = Field(default=None, ge=0, le=3650)
     for_months: int = Field(default=1, ge=1, le=12)
     change_limit_pct: DecimalStr | None = Field(default=None, ge=-100, le=1000)
     credit_class: Line | None = Field(default=None, max_length=32)
@@ -48,6 +53,22 @@ class ProposalRule(SQLModel):
 
 def _above(value: Decimal | None, floor: Decimal | None) -> bool:
     return floor is None or (value is not None and value > floor)
+
+
+class RuleSet(SQLModel):
+    """The rules of one version, tried in order; each rule's name is its own."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    rules: list[ProposalRule] = Field(max_length=50)
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> RuleSet:
+        names = [rule.name for rule in self.rules]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"rules: the name {name!r} is given to more than one rule")
+        return self
 
 
 class Proposal(SQLModel):

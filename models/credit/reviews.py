@@ -46,6 +46,7 @@ class CreditReview(SQLModel, table=True):
     utilisation: Decimal | None = money_field(default=None)
     days_beyond_terms: Decimal | None = money_field(default=None)
     status: ReviewStatus = Field(default=ReviewStatus.NO_CHANGE, index=True)
+    rule_set_version: int | None = None  # the review rules version whose `rule` proposed
     rule: str | None = Field(default=None, max_length=100)
     limit_before: Decimal = money_field()
     class_before: str = Field(max_length=32)
@@ -81,6 +82,7 @@ class CreditReviewPublic(SQLModel):
     utilisation: DecimalStr | None
     days_beyond_terms: DecimalStr | None
     status: ReviewStatus
+    rule_set_version: int | None
     rule: str | None
     limit_before: Amount
     class_before: str

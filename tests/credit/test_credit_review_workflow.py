@@ -143,6 +143,7 @@ async def test_a_steady_payer_near_its_limit_is_proposed_a_raise_that_the_gate_t
     customer_id, handle = await steady_payer_near_its_limit(flow)
     proposal = await open_review(live_api, customer_id)
     assert (proposal["grade"], proposal["rule"]) == ("A", "steady payer near its limit")
+    assert proposal["rule_set_version"] == 1
     assert (proposal["limit_before"], proposal["proposed_limit"]) == ("1000.00", "1200.00")
     assert proposal["proposed_hold"] is False
     assert gate_passes(flow.engine, customer_id, "300.00") != []

@@ -12,6 +12,7 @@ from o2c.settings import Settings
 from tests import factories
 from tests.fixtures.api import UNREACHABLE_TEMPORAL
 from tests.support.settings import make_settings
+from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 
 
@@ -46,3 +47,13 @@ async def person(
     yield make
     for each in made:
         await each.aclose()
+
+
+@pytest.fixture
+async def cm(flow: Flow, sqlite_engine: Engine, live_settings: Settings) -> AsyncIterator[Person]:
+    """cm, the credit manager, at a browser on the API wired to the workflows."""
+    factories.staff(sqlite_engine, factories.SALES_DESK)
+    person = Person(sqlite_engine, live_settings, flow.env.client)
+    await person.log_in("cm")
+    yield person
+    await person.aclose()

@@ -5,7 +5,7 @@ why next to the field; a sales rep gets the 403 page."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -26,16 +26,6 @@ from tests.workspace.browsers import CHROMIUM, chromium, served_settings
 from tests.workspace.pages import Person
 from tests.workspace.server import served
 from workflows.sales.order import OrderWorkflow
-
-
-@pytest.fixture
-async def cm(flow: Flow, sqlite_engine: Engine, live_settings: Settings) -> AsyncIterator[Person]:
-    """cm, the credit manager, at a browser on the API wired to the workflows."""
-    factories.staff(sqlite_engine, factories.SALES_DESK)
-    person = Person(sqlite_engine, live_settings, flow.env.client)
-    await person.log_in("cm")
-    yield person
-    await person.aclose()
 
 
 @pytest.fixture

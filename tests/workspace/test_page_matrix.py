@@ -13,6 +13,7 @@ ALLOWED = {
     "/app": set(Role),
     "/app/inbox": set(Role) - {Role.AUDITOR},
     "/app/credit/holds": {Role.ADMIN, Role.CREDIT_MANAGER},
+    "/app/credit/reviews": {Role.ADMIN, Role.CREDIT_MANAGER},
     "/app/credit/policies": {
         Role.ADMIN,
         Role.APPROVER,

@@ -47,7 +47,7 @@ async def get_review(review_id: IdParam, db: DatabaseDep) -> CreditReviewPublic:
     return await db.run(reviews.get_review, review_id)
 
 
-async def _decide(
+async def send_decision(
     db: DatabaseDep,
     temporal: TemporalDep,
     user: User,
@@ -55,6 +55,8 @@ async def _decide(
     verdict: Verdict,
     **answer: Any,
 ) -> CreditReviewPublic:
+    """The `decide` Update to the customer's review workflow, after the 409 checks; the
+    workspace's review queue answers through it too."""
     decision = ReviewDecision(
         review_id=review_id,
         verdict=verdict,
@@ -79,7 +81,7 @@ async def accept(
 ) -> CreditReviewPublic:
     """The proposal applies; a raise above the approval amount waits for a second approver."""
     comment = body.comment if body else None
-    return await _decide(db, temporal, user, review_id, Verdict.ACCEPT, comment=comment)
+    return await send_decision(db, temporal, user, review_id, Verdict.ACCEPT, comment=comment)
 
 
 @router.post("/{review_id}/adjust", dependencies=[DECIDERS])
@@ -91,7 +93,7 @@ async def adjust(
     user: CurrentUser,
 ) -> CreditReviewPublic:
     """Another limit or class than proposed (the proposed hold stays)."""
-    return await _decide(db, temporal, user, review_id, Verdict.ADJUST, **body.model_dump())
+    return await send_decision(db, temporal, user, review_id, Verdict.ADJUST, **body.model_dump())
 
 
 @router.post("/{review_id}/reject", dependencies=[DECIDERS])
@@ -102,4 +104,4 @@ async def reject(
     temporal: TemporalDep,
     user: CurrentUser,
 ) -> CreditReviewPublic:
-    return await _decide(db, temporal, user, review_id, Verdict.REJECT, comment=body.comment)
+    return await send_decision(db, temporal, user, review_id, Verdict.REJECT, comment=body.comment)

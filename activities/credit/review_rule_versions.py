@@ -1,0 +1,87 @@
+"""Credit review rule versions: saved by a credit manager (the newest is in force), and read.
+Until one is saved, version 1 is the built-in `DEFAULT_RULES` (the migration stores it)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from models.credit.review_rule_versions import (
+    FIRST_VERSION,
+    CreditReviewRules,
+    ReviewRulesCreate,
+    ReviewRulesPublic,
+)
+from models.credit.review_rules import DEFAULT_RULES, ProposalRule, RuleSet
+from models.errors import NotFound
+
+
+def _latest(session: Session) -> CreditReviewRules | None:
+    query = select(CreditReviewRules).order_by(col(CreditReviewRules.version).desc())
+    return session.exec(query).first()
+
+
+def _first() -> CreditReviewRules:
+    """Version 1 as the migration stores it."""
+    rules = RuleSet(rules=DEFAULT_RULES).model_dump(mode="json")["rules"]
+    return CreditReviewRules(version=FIRST_VERSION, rules=rules, created_by="system")
+
+
+def _public(saved: CreditReviewRules, in_force: bool) -> ReviewRulesPublic:
+    return ReviewRulesPublic(
+        version=saved.version,
+        rules=RuleSet.model_validate({"rules": saved.rules}).rules,
+        created_by=saved.created_by,
+        created_at=saved.created_at,
+        in_force=in_force,
+    )
+
+
+def _built_in(in_force: bool) -> ReviewRulesPublic:
+    """Version 1 while the database holds no version (made without the migration)."""
+    return ReviewRulesPublic(
+        version=FIRST_VERSION,
+        rules=DEFAULT_RULES,
+        created_by="system",
+        created_at=None,
+        in_force=in_force,
+    )
+
+
+def rules_in_force(session: Session) -> tuple[int, list[ProposalRule]]:
+    """The version in force and its rules, in the order they are tried."""
+    latest = _latest(session)
+    if latest is None:
+        return FIRST_VERSION, DEFAULT_RULES
+    return latest.version, RuleSet.model_validate({"rules": latest.rules}).rules
+
+
+def current_review_rules(session: Session) -> ReviewRulesPublic:
+    latest = _latest(session)
+    return _built_in(True) if latest is None else _public(latest, True)
+
+
+def save_review_rules(session: Session, data: ReviewRulesCreate, user: str) -> ReviewRulesPublic:
+    """A new version, in force for every review from now on; version 1 is stored first when
+    the database was made without the migration."""
+    latest = _latest(session)
+    if latest is None:
+        latest = _first()
+        session.add(latest)
+    saved = CreditReviewRules(
+        version=latest.version + 1,
+        rules=RuleSet(rules=data.rules).model_dump(mode="json")["rules"],
+        created_by=user,
+    )
+    session.add(saved)
+    session.flush()
+    return _public(saved, True)
+
+
+def get_review_rules(session: Session, version: int) -> ReviewRulesPublic:
+    in_force = rules_in_force(session)[0] == version
+    saved = session.get(CreditReviewRules, version)
+    if saved is not None:
+        return _public(saved, in_force)
+    if version == FIRST_VERSION:
+        return _built_in(in_force)
+    raise NotFound(f"credit review rules version {version} do not exist")
