@@ -4,6 +4,8 @@ role denials), each by one call where it happens."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -79,13 +81,17 @@ def _audited(attr: ColumnProperty[Any]) -> bool:
     return all(column.info.get("audit", True) for column in attr.columns)
 
 
-def _columns(state: InstanceState[Any]) -> dict[str, Any]:
-    mapper: Mapper[Any] = state.mapper
+def audited_values(mapper: Mapper[Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the audit trail keeps of a row's column values (by name): every audited column."""
     return {
-        attr.key: plain(state.dict[attr.key])
+        attr.key: plain(values[attr.key])
         for attr in mapper.column_attrs
-        if attr.key in state.dict and _audited(attr)
+        if attr.key in values and _audited(attr)
     }
+
+
+def _columns(state: InstanceState[Any]) -> dict[str, Any]:
+    return audited_values(state.mapper, state.dict)
 
 
 def _entity_id(state: InstanceState[Any]) -> str:
@@ -93,21 +99,26 @@ def _entity_id(state: InstanceState[Any]) -> str:
     return ",".join(str(part) for part in key)
 
 
+def _counted(attr: ColumnProperty[Any], columns: frozenset[str] | None) -> bool:
+    return (columns is None or attr.key in columns) and _audited(attr)
+
+
+def _differs(before: dict[str, Any], after: dict[str, Any], key: str, old: Any, new: Any) -> None:
+    if plain(old) != plain(new):
+        before[key], after[key] = plain(old), plain(new)
+
+
 def _change(state: InstanceState[Any], columns: frozenset[str] | None) -> tuple[dict, dict]:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if (columns is not None and attr.key not in columns) or not _audited(attr):
+        if not _counted(attr, columns):
             continue
         history = state.attrs[attr.key].history
         if not history.added:
             continue
         old = history.deleted[0] if history.deleted else None
-        new = history.added[0]
-        if old is NO_VALUE:
-            old = None
-        if plain(old) != plain(new):
-            before[attr.key], after[attr.key] = plain(old), plain(new)
+        _differs(before, after, attr.key, None if old is NO_VALUE else old, history.added[0])
     return before, after
 
 
@@ -138,6 +149,42 @@ def _changes(session: Session) -> list[dict[str, Any]]:
 def record_flushed_changes(session: Session, _flush: UOWTransaction) -> None:
     """after_flush: the session still lists what it flushed, now with the new rows' ids."""
     append(session.connection(), _changes(session))
+
+
+@dataclass(frozen=True)
+class BulkWrite:
+    """A row a bulk INSERT (no `before`) or UPDATE wrote: its id, and its column values after
+    and, when changed, before."""
+
+    entity_id: int
+    after: Mapping[str, Any]
+    before: Mapping[str, Any] | None = None
+
+
+def record_bulk_writes(session: Session, model: type[Any], writes: list[BulkWrite]) -> None:
+    """Rows bulk statements wrote, which no flush sees: each leaves the audit row a flush would
+    have left (record_flushed_changes), all appended to the chain in one call."""
+    mapper: Mapper[Any] = inspect(model)
+    table = mapper.local_table.name  # type: ignore[attr-defined]
+    if table not in AUDITED:
+        return
+    events = []
+    for write in writes:
+        if write.before is None:
+            after = audited_values(mapper, write.after)
+            events.append(_event(table, str(write.entity_id), AuditAction.CREATED, None, after))
+            continue
+        changed_before: dict[str, Any] = {}
+        changed_after: dict[str, Any] = {}
+        for attr in mapper.column_attrs:
+            if attr.key in write.after and _counted(attr, AUDITED[table]):
+                old, new = write.before.get(attr.key), write.after[attr.key]
+                _differs(changed_before, changed_after, attr.key, old, new)
+        if changed_after:
+            action = AuditAction.UPDATED
+            event = _event(table, str(write.entity_id), action, changed_before, changed_after)
+            events.append(event)
+    append(session.connection(), events)
 
 
 def watch_changes(session: Session) -> None:
