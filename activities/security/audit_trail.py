@@ -1,6 +1,7 @@
 """Writes the audit trail: every insert, update and delete of an audited table, seen by the
-session of each command (activities/transaction.py), and the events no table records (logins,
-role denials), each by one call where it happens."""
+session of each command (activities/transaction.py) or, for bulk statements no flush sees (an
+import's batches), told by their writer; and the events no table records (logins, role
+denials), each by one call where it happens."""
 
 from __future__ import annotations
 
@@ -166,25 +167,25 @@ def record_bulk_writes(session: Session, model: type[Any], writes: list[BulkWrit
     have left (record_flushed_changes), all appended to the chain in one call."""
     mapper: Mapper[Any] = inspect(model)
     table = mapper.local_table.name  # type: ignore[attr-defined]
-    if table not in AUDITED:
-        return
-    events = []
-    for write in writes:
-        if write.before is None:
-            after = audited_values(mapper, write.after)
-            events.append(_event(table, str(write.entity_id), AuditAction.CREATED, None, after))
-            continue
-        changed_before: dict[str, Any] = {}
-        changed_after: dict[str, Any] = {}
-        for attr in mapper.column_attrs:
-            if attr.key in write.after and _counted(attr, AUDITED[table]):
-                old, new = write.before.get(attr.key), write.after[attr.key]
-                _differs(changed_before, changed_after, attr.key, old, new)
-        if changed_after:
-            action = AuditAction.UPDATED
-            event = _event(table, str(write.entity_id), action, changed_before, changed_after)
-            events.append(event)
-    append(session.connection(), events)
+    if table in AUDITED:
+        events = [_bulk_event(mapper, table, write) for write in writes]
+        append(session.connection(), [event for event in events if event is not None])
+
+
+def _bulk_event(mapper: Mapper[Any], table: str, write: BulkWrite) -> dict[str, Any] | None:
+    entity_id = str(write.entity_id)
+    if write.before is None:
+        after = audited_values(mapper, write.after)
+        return _event(table, entity_id, AuditAction.CREATED, None, after)
+    changed_before: dict[str, Any] = {}
+    changed_after: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        if attr.key in write.after and _counted(attr, AUDITED[table]):
+            old, new = write.before.get(attr.key), write.after[attr.key]
+            _differs(changed_before, changed_after, attr.key, old, new)
+    if not changed_after:
+        return None
+    return _event(table, entity_id, AuditAction.UPDATED, changed_before, changed_after)
 
 
 def watch_changes(session: Session) -> None:
