@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -46,11 +47,18 @@ class MasterData:
         """The row's columns as the table model would hold them: what the file gave, the
         model's defaults (created_at) for the rest, and the derived columns."""
         values = row.model_dump()
-        for name, info in self.model.model_fields.items():
-            if name not in values and name != "id":
-                values[name] = info.get_default(call_default_factory=True)
+        for name in _defaulted(self.model, type(row)):
+            values[name] = self.model.model_fields[name].get_default(call_default_factory=True)
         values.update(self.derived(values))
         return values
+
+
+@cache
+def _defaulted(model: type[SQLModel], row: type[BaseModel]) -> tuple[str, ...]:
+    """The table model's fields a row of this type does not give (but the id the INSERT sets)."""
+    return tuple(
+        name for name in model.model_fields if name not in row.model_fields and name != "id"
+    )
 
 
 def create_or_update(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -82,13 +83,14 @@ def _audited(attr: ColumnProperty[Any]) -> bool:
     return all(column.info.get("audit", True) for column in attr.columns)
 
 
+@cache
+def _audited_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(attr.key for attr in mapper.column_attrs if _audited(attr))
+
+
 def audited_values(mapper: Mapper[Any], values: Mapping[str, Any]) -> dict[str, Any]:
     """What the audit trail keeps of a row's column values (by name): every audited column."""
-    return {
-        attr.key: plain(values[attr.key])
-        for attr in mapper.column_attrs
-        if attr.key in values and _audited(attr)
-    }
+    return {key: plain(values[key]) for key in _audited_keys(mapper) if key in values}
 
 
 def _columns(state: InstanceState[Any]) -> dict[str, Any]:
