@@ -12,7 +12,8 @@ HIDDEN = "***"
 
 @cache
 def _kind(field: str) -> str:
-    """ "secret", "personal" or "" for a field name (asked once per name: an import asks per row)."""
+    """How a field's values are masked, by its name: worked out once per name (an import's
+    batch asks for every row)."""
     name = field.lower()
     if any(word in name for word in SECRET_WORDS):
         return "secret"
