@@ -1,21 +1,20 @@
 """Importing customers: each row checked as the API checks a new customer, then created or,
-when its code exists, updated where it changed, all through the master-data use cases (so their
-rules, encryption and audit apply)."""
+when its code exists, updated where it changed, a batch at a time (activities/imports/upsert.py):
+encrypted, blind-indexed and audited as the master-data use cases write them."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, refuse
-from activities.imports.upsert import create_or_update
-from activities.master_data.customers import create_customer, update_customer
+from activities.imports.upsert import MasterData, create_or_update
 from models.imports.cells import amount, text, whole_number
 from models.imports.jobs import RowError
 from models.imports.kinds import CUSTOMER_COLUMNS
-from models.master_data.customers import Customer, CustomerCreate, CustomerUpdate
+from models.master_data.customers import Customer, CustomerCreate, CustomerUpdate, blind_indexes
 
-UPDATABLE = frozenset(CustomerUpdate.model_fields)
+CUSTOMERS = MasterData(Customer, "code", frozenset(CustomerUpdate.model_fields), blind_indexes)
 
 
 class CustomerImport:
@@ -53,14 +52,4 @@ class CustomerImport:
         batch: list[tuple[CustomerCreate, frozenset[str]]],
         context: WriteContext,
     ) -> Written:
-        codes = [customer.code for customer, _ in batch]
-        query = select(Customer).where(col(Customer.code).in_(codes))
-        existing = {c.code: c for c in session.exec(query).all()}
-        return create_or_update(
-            batch,
-            existing,
-            lambda customer: customer.code,
-            lambda customer: create_customer(session, customer),
-            lambda id_, changed: update_customer(session, id_, CustomerUpdate(**changed)),
-            UPDATABLE,
-        )
+        return create_or_update(session, batch, CUSTOMERS)

@@ -1,20 +1,19 @@
 """Importing products: each row checked as the API checks a new product, then created or, when
-its SKU exists, updated where it changed, through the master-data use cases."""
+its SKU exists, updated where it changed, a batch at a time (activities/imports/upsert.py)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells
-from activities.imports.upsert import create_or_update
-from activities.master_data.products import create_product, update_product
+from activities.imports.upsert import MasterData, create_or_update
 from models.imports.cells import amount, decimal, flag
 from models.imports.jobs import RowError
 from models.imports.kinds import PRODUCT_COLUMNS
 from models.master_data.products import Product, ProductCreate, ProductUpdate
 
-UPDATABLE = frozenset(ProductUpdate.model_fields)
+PRODUCTS = MasterData(Product, "sku", frozenset(ProductUpdate.model_fields))
 PARSERS = {
     "unit_price": lambda value: amount(value, "USD"),
     "tax_rate": decimal,
@@ -43,15 +42,4 @@ class ProductImport:
         batch: list[tuple[ProductCreate, frozenset[str]]],
         context: WriteContext,
     ) -> Written:
-        skus = [product.sku for product, _ in batch]
-        existing = {
-            p.sku: p for p in session.exec(select(Product).where(col(Product.sku).in_(skus))).all()
-        }
-        return create_or_update(
-            batch,
-            existing,
-            lambda product: product.sku,
-            lambda product: create_product(session, product),
-            lambda id_, changed: update_product(session, id_, ProductUpdate(**changed)),
-            UPDATABLE,
-        )
+        return create_or_update(session, batch, PRODUCTS)

@@ -1,12 +1,16 @@
 """Writes the audit trail: every insert, update and delete of an audited table, seen by the
-session of each command (activities/transaction.py), and the events no table records (logins,
-role denials), each by one call where it happens."""
+session of each command (activities/transaction.py) or, for bulk statements no flush sees (an
+import's batches), told by their writer; and the events no table records (logins, role
+denials), each by one call where it happens."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -80,13 +84,18 @@ def _audited(attr: ColumnProperty[Any]) -> bool:
     return all(column.info.get("audit", True) for column in attr.columns)
 
 
+@cache
+def _audited_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(attr.key for attr in mapper.column_attrs if _audited(attr))
+
+
+def audited_values(mapper: Mapper[Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the audit trail keeps of a row's column values (by name): every audited column."""
+    return {key: plain(values[key]) for key in _audited_keys(mapper) if key in values}
+
+
 def _columns(state: InstanceState[Any]) -> dict[str, Any]:
-    mapper: Mapper[Any] = state.mapper
-    return {
-        attr.key: plain(state.dict[attr.key])
-        for attr in mapper.column_attrs
-        if attr.key in state.dict and _audited(attr)
-    }
+    return audited_values(state.mapper, state.dict)
 
 
 def _entity_id(state: InstanceState[Any]) -> str:
@@ -94,21 +103,26 @@ def _entity_id(state: InstanceState[Any]) -> str:
     return ",".join(str(part) for part in key)
 
 
+def _counted(attr: ColumnProperty[Any], columns: frozenset[str] | None) -> bool:
+    return (columns is None or attr.key in columns) and _audited(attr)
+
+
+def _differs(before: dict[str, Any], after: dict[str, Any], key: str, old: Any, new: Any) -> None:
+    if plain(old) != plain(new):
+        before[key], after[key] = plain(old), plain(new)
+
+
 def _change(state: InstanceState[Any], columns: frozenset[str] | None) -> tuple[dict, dict]:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        if (columns is not None and attr.key not in columns) or not _audited(attr):
+        if not _counted(attr, columns):
             continue
         history = state.attrs[attr.key].history
         if not history.added:
             continue
         old = history.deleted[0] if history.deleted else None
-        new = history.added[0]
-        if old is NO_VALUE:
-            old = None
-        if plain(old) != plain(new):
-            before[attr.key], after[attr.key] = plain(old), plain(new)
+        _differs(before, after, attr.key, None if old is NO_VALUE else old, history.added[0])
     return before, after
 
 
@@ -139,6 +153,42 @@ def _changes(session: Session) -> list[dict[str, Any]]:
 def record_flushed_changes(session: Session, _flush: UOWTransaction) -> None:
     """after_flush: the session still lists what it flushed, now with the new rows' ids."""
     append(session.connection(), _changes(session))
+
+
+@dataclass(frozen=True)
+class BulkWrite:
+    """A row a bulk INSERT (no `before`) or UPDATE wrote: its id, and its column values after
+    and, when changed, before."""
+
+    entity_id: int
+    after: Mapping[str, Any]
+    before: Mapping[str, Any] | None = None
+
+
+def record_bulk_writes(session: Session, model: type[Any], writes: list[BulkWrite]) -> None:
+    """Rows bulk statements wrote, which no flush sees: each leaves the audit row a flush would
+    have left (record_flushed_changes), all appended to the chain in one call."""
+    mapper: Mapper[Any] = inspect(model)
+    table = mapper.local_table.name  # type: ignore[attr-defined]
+    if table in AUDITED:
+        events = [_bulk_event(mapper, table, write) for write in writes]
+        append(session.connection(), [event for event in events if event is not None])
+
+
+def _bulk_event(mapper: Mapper[Any], table: str, write: BulkWrite) -> dict[str, Any] | None:
+    entity_id = str(write.entity_id)
+    if write.before is None:
+        after = audited_values(mapper, write.after)
+        return _event(table, entity_id, AuditAction.CREATED, None, after)
+    changed_before: dict[str, Any] = {}
+    changed_after: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        if attr.key in write.after and _counted(attr, AUDITED[table]):
+            old, new = write.before.get(attr.key), write.after[attr.key]
+            _differs(changed_before, changed_after, attr.key, old, new)
+    if not changed_after:
+        return None
+    return _event(table, entity_id, AuditAction.UPDATED, changed_before, changed_after)
 
 
 def watch_changes(session: Session) -> None:
