@@ -45,6 +45,24 @@ CREDIT_POLICIES = Page(
     N_("Credit policies"),
     frozenset({Role.APPROVER, Role.SALES, Role.CREDIT_MANAGER, Role.FINANCE, Role.AUDITOR}),
 )
+# As the API's credit reports (`GET /reports/credit`, `/credit-risk`, `/customer-distribution`,
+# `/bad-debt`) and the readers of `GET /credit-scorecards` and `GET /credit-review-rules`.
+CREDIT_READERS = frozenset({Role.CREDIT_MANAGER, Role.FINANCE, Role.APPROVER, Role.AUDITOR})
+CREDIT_REPORT = Page("credit-report", "/app/credit/reports", N_("Credit report"), CREDIT_READERS)
+CREDIT_RISK = Page("credit-risk", "/app/credit/reports/risk", N_("Risk list"), CREDIT_READERS)
+CREDIT_DISTRIBUTION = Page(
+    "credit-distribution",
+    "/app/credit/reports/distribution",
+    N_("Customer distribution"),
+    CREDIT_READERS,
+)
+CREDIT_BAD_DEBT = Page(
+    "credit-bad-debt", "/app/credit/reports/bad-debt", N_("Bad-debt ratio"), CREDIT_READERS
+)
+CREDIT_SCORECARDS = Page(
+    "credit-scorecards", "/app/credit/scorecards", N_("Scorecards"), CREDIT_READERS
+)
+CREDIT_RULES = Page("credit-rules", "/app/credit/review-rules", N_("Review rules"), CREDIT_READERS)
 WAREHOUSE = Page("warehouse", "/app/warehouse", N_("Warehouse"), frozenset({Role.WAREHOUSE}))
 CUSTOMERS = Page(
     "customers",
@@ -101,6 +119,12 @@ PAGES = (
     CREDIT_HOLDS,
     CREDIT_REVIEWS,
     CREDIT_POLICIES,
+    CREDIT_REPORT,
+    CREDIT_RISK,
+    CREDIT_DISTRIBUTION,
+    CREDIT_BAD_DEBT,
+    CREDIT_SCORECARDS,
+    CREDIT_RULES,
     WAREHOUSE,
     CUSTOMERS,
     PRODUCTS,

@@ -9,6 +9,8 @@ from api.pages.access import PAGES
 from models.security.users import Role
 from tests.workspace.pages import Person
 
+# The credit reports, scorecards and review rules: as the API's readers of them.
+CREDIT_READERS = {Role.ADMIN, Role.CREDIT_MANAGER, Role.FINANCE, Role.APPROVER, Role.AUDITOR}
 ALLOWED = {
     "/app": set(Role),
     "/app/inbox": set(Role) - {Role.AUDITOR},
@@ -22,6 +24,12 @@ ALLOWED = {
         Role.FINANCE,
         Role.AUDITOR,
     },
+    "/app/credit/reports": CREDIT_READERS,
+    "/app/credit/reports/risk": CREDIT_READERS,
+    "/app/credit/reports/distribution": CREDIT_READERS,
+    "/app/credit/reports/bad-debt": CREDIT_READERS,
+    "/app/credit/scorecards": CREDIT_READERS,
+    "/app/credit/review-rules": CREDIT_READERS,
     "/app/warehouse": {Role.ADMIN, Role.WAREHOUSE},
     "/app/customers": {
         Role.ADMIN,
