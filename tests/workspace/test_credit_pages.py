@@ -184,3 +184,6 @@ async def _release_in_the_browser(page: Page, order_number: str) -> None:
     await page.get_by_label("Language").select_option("zh_Hant")
     await expect(page.get_by_role("heading", name="因信用暫停的項目")).to_be_visible()
     await expect(page.get_by_text("沒有因信用暫停的訂單。")).to_be_visible()
+    await page.get_by_role("link", name="信用報告").click()  # the credit report, in Chinese
+    await expect(page.get_by_role("heading", name="信用報告：所有客戶")).to_be_visible()
+    await expect(page.locator('tr[data-customer="ACME"]')).to_contain_text("50.00 USD")
