@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from models.credit.reports import Distribution
+from models.credit.reports import UNREVIEWED, Distribution
 
 Translate = Callable[[str], str]
 
@@ -29,7 +29,10 @@ def distribution_chart(report: Distribution, _: Translate) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "legend": {},
         "grid": {"containLabel": True},
-        "xAxis": {"type": "category", "data": groups},
+        "xAxis": {
+            "type": "category",
+            "data": [_("not reviewed yet") if group == UNREVIEWED else group for group in groups],
+        },
         "yAxis": {"type": "value", "name": _("Customers"), "minInterval": 1},
         "series": series,
     }
