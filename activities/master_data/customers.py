@@ -53,11 +53,17 @@ def check_credit_limit(customer: Customer, limit: Decimal) -> None:
         raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
 
 
-def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
-    customer = get_customer(session, customer_id)
+def apply_update(customer: Customer, data: CustomerUpdate) -> None:
+    """The fields `data` sets, on the customer, not yet written: a caller with more to change in
+    the same request flushes once, so the audit trail keeps one row with every change."""
     if data.credit_limit is not None:
         check_credit_limit(customer, data.credit_limit)
     customer.sqlmodel_update(data.model_dump(exclude_unset=True, exclude={"reason"}))
+
+
+def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
+    customer = get_customer(session, customer_id)
+    apply_update(customer, data)
     session.add(customer)
     session.flush()
     return CustomerPublic.model_validate(customer)
