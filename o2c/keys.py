@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.engine import Connection, Engine, Inspector
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.master_data.customer_lookup import normal_email, normal_tax_id
@@ -131,12 +131,24 @@ def check_keyring(engine: Engine, ring: Keyring) -> None:
     wrong key stops the start with a clear error, never later with garbage. Bounded: per column
     one index seek per key id it holds (models/security/key_ids.py), whatever its row count."""
     with engine.connect() as conn:
-        inspector = inspect(conn)
+        stored = _stored_columns(conn)
         for table, columns in encrypted_tables():
-            for column in _encrypted_in_database(inspector, table, columns):
-                _check_column(conn, column, ring)
-        if _has_columns(inspector, CUSTOMERS, ["index_key"]):
+            kinds = stored.get(table.name, {})
+            for column in columns:
+                # Not yet upgraded (`o2c db upgrade` starts with this check): stored PDFs were
+                # plain bytes before migration 0022.
+                if column.name in kinds and not isinstance(kinds[column.name], LargeBinary):
+                    _check_column(conn, column, ring)
+        if "index_key" in stored.get(CUSTOMERS.name, {}):
             _check_index_keys(conn, ring)
+
+
+def _stored_columns(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The database's encrypted tables as it holds them: their columns' types by name, in one
+    reflection."""
+    names = [table.name for table, _ in encrypted_tables()]
+    found = inspect(conn).get_multi_columns(filter_names=names)
+    return {name: {c["name"]: c["type"] for c in columns} for (_, name), columns in found.items()}
 
 
 def _check_column(conn: Connection, column: Column[Any], ring: Keyring) -> None:
@@ -179,24 +191,6 @@ def _where(column: Column[Any]) -> str:
     kind = column.type
     assert isinstance(kind, EncryptedText | EncryptedBytes)
     return kind.where
-
-
-def _has_columns(inspector: Inspector, table: Table, names: list[str]) -> bool:
-    if not inspector.has_table(table.name):
-        return False
-    present = {c["name"] for c in inspector.get_columns(table.name)}
-    return all(name in present for name in names)
-
-
-def _encrypted_in_database(
-    inspector: Inspector, table: Table, columns: list[Column[Any]]
-) -> list[Column[Any]]:
-    """The columns `o2c db upgrade` has made encrypted text already (a database not yet upgraded
-    still keeps stored PDFs as plain bytes)."""
-    if not inspector.has_table(table.name):
-        return []
-    kinds = {c["name"]: c["type"] for c in inspector.get_columns(table.name)}
-    return [c for c in columns if c.name in kinds and not isinstance(kinds[c.name], LargeBinary)]
 
 
 # --- rotation --------------------------------------------------------------------------------
