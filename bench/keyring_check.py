@@ -3,7 +3,7 @@ was (each encrypted column read for a key id the keyring lacks: a scan of every 
 check now (`o2c/keys.py: check_keyring`, one index seek per key id a column holds), in one run,
 at a small and a large outbox, on SQLite and, when it answers, the local PostgreSQL.
 
-    python -m bench keyring_check [--rows 200000] [--runs 5] [--database sqlite|URL|both]"""
+    python -m bench keyring_check [--rows 100000] [--runs 5] [--database sqlite|URL|both]"""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def _measure(url: str, rows: int, runs: int) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench keyring_check")
-    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database", default="both", help="sqlite, a PostgreSQL URL, or both")
     args = parser.parse_args(argv)

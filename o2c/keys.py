@@ -310,7 +310,8 @@ def rotate_command(
 def new_command(
     key_id: Annotated[str, typer.Argument(help="Id of the new key, e.g. k20270101.")],
 ) -> None:
-    """Print a new key line `ID=base64key` for the keyring (`index`: the blind index's key)."""
+    """Print a new key line `ID=base64key` for the keyring (`index`, `index-...`: a key of the
+    blind index)."""
     if not KEY_ID_PATTERN.match(key_id):
         typer.echo("o2c: a key id is 1 to 32 letters, digits, _ or -", err=True)
         raise typer.Exit(1)
