@@ -20,8 +20,11 @@ from models.master_data import credit_limit_changes, customers, products
 from models.receivables import credit_notes, invoices, ledger, payments, write_offs
 from models.sales import approval_policy, approvals, credit_policy, orders, price_lists
 from models.security import audit, users
+from models.security.key_ids import index_key_ids
 
 metadata = SQLModel.metadata
+# Every encrypted column's key ids indexed, for the start-up check (o2c/keys.py).
+index_key_ids(metadata)
 
 __all__ = [
     "alerts",

@@ -1,7 +1,9 @@
 """Documents rendered once per version and kept: the mail that attaches an invoice and the
 download of its PDF take the stored file; only a version not seen before is rendered. The version
 is the SHA-256 of the document's HTML, so a change the reader would see (a payment, a credit
-note, a new address) makes a new one, and a repeat (a retried mail, a second download) does not."""
+note, a new address) makes a new one, and a repeat (a retried mail, a second download) does not.
+The stored file is encrypted with the data keys by its column type (`EncryptedBytes`): what is
+read here is the PDF, what the database holds is not (docs/security.md)."""
 
 from __future__ import annotations
 

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from activities.master_data.credit_history import record_credit_change
 from activities.master_data.customers import (
+    apply_update,
     check_credit_limit,
     get_customer,
     lock_customer,
-    update_customer,
 )
 from activities.paging import page
 from models.credit.history import ChangeSource, CreditTerm
@@ -35,7 +35,8 @@ def change_customer(
     approval: RaiseApproval,
 ) -> CustomerPublic:
     """The PATCH of a customer: a limit raise that needs `approval` is kept back as a pending
-    change (its id in the answer), the other fields apply now."""
+    change (its id in the answer), the other fields apply now. Every change is written in one
+    flush: one audit row for the request, before and after of each field."""
     customer = get_customer(session, customer_id)
     class_before = customer.credit_class
     rest = CustomerUpdate.model_validate(
@@ -43,19 +44,21 @@ def change_customer(
     )
     if data.credit_limit is not None:
         check_credit_limit(customer, data.credit_limit)
-    changed = update_customer(session, customer_id, rest)
-    _record_class(session, changed, class_before, data, user)
-    if data.credit_limit is None:
-        return changed
-    pending = request_limit(
-        session,
-        customer,
-        data.credit_limit,
-        user,
-        approval,
-        source=ChangeSource.MANUAL,
-        reason=data.reason,
-    )
+    apply_update(customer, rest)
+    _record_class(session, customer, class_before, data, user)
+    pending = None
+    if data.credit_limit is not None:
+        pending = request_limit(
+            session,
+            customer,
+            data.credit_limit,
+            user,
+            approval,
+            source=ChangeSource.MANUAL,
+            reason=data.reason,
+        )
+    session.add(customer)
+    session.flush()
     return CustomerPublic.model_validate(customer).model_copy(
         update={"pending_limit_change_id": pending}
     )
@@ -117,14 +120,14 @@ def request_limit(
 
 
 def _record_class(
-    session: Session, changed: CustomerPublic, before: str, data: CustomerUpdate, user: str
+    session: Session, customer: Customer, before: str, data: CustomerUpdate, user: str
 ) -> None:
     record_credit_change(
         session,
-        changed,
+        customer,
         CreditTerm.CLASS,
         before,
-        changed.credit_class,
+        customer.credit_class,
         source=ChangeSource.MANUAL,
         changed_by=user,
         reason=data.reason,

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, or_, select
 
 from activities.paging import page
 from models.errors import Conflict, InvalidInput, NotFound
-from models.master_data.customer_lookup import email_index, tax_id_index
+from models.master_data.customer_lookup import email_lookups, tax_id_lookups
 from models.master_data.customers import Customer, CustomerCreate, CustomerPublic, CustomerUpdate
 from models.money import MoneyError, parse_amount
 
@@ -53,11 +53,17 @@ def check_credit_limit(customer: Customer, limit: Decimal) -> None:
         raise InvalidInput(f"credit_limit: {exc}", field="credit_limit") from exc
 
 
-def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
-    customer = get_customer(session, customer_id)
+def apply_update(customer: Customer, data: CustomerUpdate) -> None:
+    """The fields `data` sets, on the customer, not yet written: a caller with more to change in
+    the same request flushes once, so the audit trail keeps one row with every change."""
     if data.credit_limit is not None:
         check_credit_limit(customer, data.credit_limit)
     customer.sqlmodel_update(data.model_dump(exclude_unset=True, exclude={"reason"}))
+
+
+def update_customer(session: Session, customer_id: int, data: CustomerUpdate) -> CustomerPublic:
+    customer = get_customer(session, customer_id)
+    apply_update(customer, data)
     session.add(customer)
     session.flush()
     return CustomerPublic.model_validate(customer)
@@ -66,18 +72,18 @@ def update_customer(session: Session, customer_id: int, data: CustomerUpdate) ->
 def list_customers(
     session: Session, limit: int, offset: int, search: str | None = None
 ) -> tuple[list[CustomerPublic], int]:
-    """`search`: part of the name or code, or the whole e-mail or tax id (their blind index: the
-    encrypted columns themselves cannot be searched)."""
+    """`search`: part of the name or code, or the whole e-mail or tax id (their blind index, under
+    any index key the keyring holds: the encrypted columns themselves cannot be searched)."""
     query = select(Customer).order_by(col(Customer.id))
     if search:
         found: list[ColumnElement[bool]] = [
             col(Customer.name).ilike(f"%{search}%"),
             col(Customer.code).ilike(f"%{search}%"),
         ]
-        if by_email := email_index(search):
-            found.append(col(Customer.email_index) == by_email)
-        if by_tax_id := tax_id_index(search):
-            found.append(col(Customer.tax_id_index) == by_tax_id)
+        if by_email := email_lookups(search):
+            found.append(col(Customer.email_index).in_(by_email))
+        if by_tax_id := tax_id_lookups(search):
+            found.append(col(Customer.tax_id_index).in_(by_tax_id))
         query = query.where(or_(*found))
     rows, total = page(session, query, limit, offset)
     return [CustomerPublic.model_validate(c) for c in rows], total

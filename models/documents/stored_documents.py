@@ -1,14 +1,16 @@
 """Rendered documents kept for reuse: one file per document and version, where the version is the
-hash of what the document shows, so a change the reader would see makes a new version."""
+hash of what the document shows, so a change the reader would see makes a new version. The file
+is kept encrypted with the data keys."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import timestamp_field
+from models.security.field_cipher import EncryptedBytes
 
 
 class StoredDocument(SQLModel, table=True):
@@ -20,5 +22,9 @@ class StoredDocument(SQLModel, table=True):
     version: str = Field(max_length=64, description="SHA-256 of the HTML the file was made from")
     filename: str = Field(max_length=200)
     content_type: str = Field(max_length=100)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # The PDF names the customer and prints their address: encrypted at rest like their record
+    # (docs/security.md).
+    content: bytes = Field(
+        sa_column=Column(EncryptedBytes("stored_document.content"), nullable=False)
+    )
     created_at: datetime = timestamp_field()

@@ -19,7 +19,7 @@ from models.master_data.customer_lookup import email_index, tax_id_index
 from models.money import Amount, parse_amount
 from models.receivables.instalments import parse_plan
 from models.receivables.policies import InvoicePolicy, default_invoice_policy
-from models.security.field_cipher import EncryptedText
+from models.security.field_cipher import EncryptedText, keyring
 
 
 class CustomerStatus(StrEnum):
@@ -82,16 +82,22 @@ class Customer(CustomerBase, table=True):
     tax_id: str | None = Field(default=None, sa_column=Column(EncryptedText("customer.tax_id")))
     email_index: str | None = Field(default=None, sa_column=_blind_index_column())
     tax_id_index: str | None = Field(default=None, sa_column=_blind_index_column())
+    # The index key both hashes were made with, so `o2c keys rotate` finds what to re-index.
+    index_key: str | None = Field(
+        default=None, sa_column=Column(String(32), index=True, info={"audit": False})
+    )
     credit_limit: Decimal = money_field()
     created_at: datetime = timestamp_field()
 
 
 def blind_indexes(values: Mapping[str, Any]) -> dict[str, str | None]:
-    """The customer's lookup hashes, from its e-mail and tax id: set on every write, by the ORM
-    (below) and by the batch writes of an import alike."""
+    """The customer's lookup hashes, from its e-mail and tax id, and the id of the index key
+    they were made with: set on every write, by the ORM (below) and by the batch writes of an
+    import alike."""
     return {
         "email_index": email_index(values.get("email")),
         "tax_id_index": tax_id_index(values.get("tax_id")),
+        "index_key": keyring().index_current,
     }
 
 
@@ -101,6 +107,7 @@ def _blind_indexes(_mapper: object, _connection: object, customer: Customer) -> 
     indexes = blind_indexes({"email": customer.email, "tax_id": customer.tax_id})
     customer.email_index = indexes["email_index"]
     customer.tax_id_index = indexes["tax_id_index"]
+    customer.index_key = indexes["index_key"]
 
 
 class CustomerCreate(CustomerBase):

@@ -25,8 +25,10 @@ from sqlalchemy.types import TypeDecorator
 FORMAT = "v1"
 KEY_BYTES = 32
 NONCE_BYTES = 12
-# The keyring entry that keys the blind index; it is no data key and never current.
+# The keyring entries that key the blind index: `index`, and `index-<anything>` for the keys that
+# replace it (`o2c keys rotate` re-indexes under the last one listed). No data key, never current.
 INDEX_KEY_ID = "index"
+INDEX_KEY_PREFIX = f"{INDEX_KEY_ID}-"
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -34,20 +36,32 @@ class DataKeyError(Exception):
     """The data keys are missing, malformed, or do not open what the database holds."""
 
 
+def is_index_key_id(key_id: str) -> bool:
+    return key_id == INDEX_KEY_ID or key_id.startswith(INDEX_KEY_PREFIX)
+
+
 @dataclass(frozen=True)
 class Keyring:
-    """The data keys by id, the one new values are encrypted with, and the blind-index key."""
+    """The data keys by id, the one new values are encrypted with, and the blind-index keys by
+    id with the one new lookup hashes are made with (`index_current`)."""
 
     keys: dict[str, bytes]
     current: str
-    index_key: bytes
+    index_keys: dict[str, bytes]
+    index_current: str
     _ciphers: dict[str, AESGCM] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.current not in self.keys:
             raise DataKeyError(f"the current data key {self.current!r} is not in the keyring")
+        if self.index_current not in self.index_keys:
+            raise DataKeyError(f"the index key {self.index_current!r} is not in the keyring")
         for key_id, key in self.keys.items():
             self._ciphers[key_id] = AESGCM(key)
+
+    @property
+    def index_key(self) -> bytes:
+        return self.index_keys[self.index_current]
 
     def cipher(self, key_id: str) -> AESGCM:
         found = self._ciphers.get(key_id)
@@ -61,9 +75,10 @@ class Keyring:
 
 def parse_keyring(text: str, current: str | None = None) -> Keyring:
     """`id=base64key` pairs, one a line or comma-separated (`#` starts a comment); one pair named
-    `index` keys the blind index. Without `current`, the last data key listed is current."""
+    `index` (or `index-...`, its successors) keys the blind index. Without `current`, the last data
+    key listed is current; the last index key listed is always the current index key."""
     keys: dict[str, bytes] = {}
-    index_key: bytes | None = None
+    index_keys: dict[str, bytes] = {}
     for raw in re.split(r"[,\n]", text):
         entry = raw.split("#", 1)[0].strip()
         if not entry:
@@ -73,15 +88,20 @@ def parse_keyring(text: str, current: str | None = None) -> Keyring:
         if not equals or not KEY_ID_PATTERN.match(key_id):
             raise DataKeyError(f"data key entry {key_id[:32]!r} is not id=base64key")
         key = _decoded_key(key_id, encoded.strip())
-        if key_id == INDEX_KEY_ID:
-            index_key = key
+        if is_index_key_id(key_id):
+            index_keys[key_id] = key
         else:
             keys[key_id] = key
     if not keys:
         raise DataKeyError("the keyring holds no data key")
-    if index_key is None:
+    if not index_keys:
         raise DataKeyError(f"the keyring holds no {INDEX_KEY_ID!r} key for the blind index")
-    return Keyring(keys=keys, current=current or list(keys)[-1], index_key=index_key)
+    return Keyring(
+        keys=keys,
+        current=current or list(keys)[-1],
+        index_keys=index_keys,
+        index_current=list(index_keys)[-1],
+    )
 
 
 def _decoded_key(key_id: str, encoded: str) -> bytes:
@@ -116,11 +136,16 @@ def keyring() -> Keyring:
     return _installed
 
 
-def encrypt(plaintext: str, where: str, ring: Keyring | None = None) -> str:
+def seal(data: bytes, where: str, ring: Keyring | None = None) -> str:
+    """Bytes (a stored PDF) encrypted under the current key, in the format of every field."""
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = ring.cipher(ring.current).encrypt(nonce, plaintext.encode(), where.encode())
+    sealed = ring.cipher(ring.current).encrypt(nonce, data, where.encode())
     return f"{FORMAT}:{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def encrypt(plaintext: str, where: str, ring: Keyring | None = None) -> str:
+    return seal(plaintext.encode(), where, ring)
 
 
 def key_id_of(stored: str) -> str:
@@ -131,24 +156,38 @@ def key_id_of(stored: str) -> str:
     return key_id
 
 
-def decrypt(stored: str, where: str, ring: Keyring | None = None) -> str:
+def unseal(stored: str, where: str, ring: Keyring | None = None) -> bytes:
     ring = ring or keyring()
     key_id = key_id_of(stored)
     blob = base64.b64decode(stored.split(":", 2)[2])
     try:
-        opened = ring.cipher(key_id).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], where.encode())
+        return ring.cipher(key_id).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], where.encode())
     except InvalidTag as exc:
         raise DataKeyError(
             f"data key {key_id!r} does not open {where}: the key is not the one it was "
             "encrypted with (O2C_DATA_KEYS)"
         ) from exc
-    return opened.decode()
+
+
+def decrypt(stored: str, where: str, ring: Keyring | None = None) -> str:
+    return unseal(stored, where, ring).decode()
 
 
 def blind_index(normalised: str, ring: Keyring | None = None) -> str:
-    """The keyed hash an exact-match lookup compares: equal inputs, equal hashes."""
+    """The keyed hash an exact-match lookup compares: equal inputs, equal hashes; under the
+    current index key (the id a row keeps beside its hashes: `ring.index_current`)."""
     ring = ring or keyring()
     return hmac.new(ring.index_key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def blind_index_candidates(normalised: str, ring: Keyring | None = None) -> list[str]:
+    """The hashes of `normalised` under every index key of the keyring: during a rotation of the
+    index key, a row is found whether it is hashed under the old key or the new one."""
+    ring = ring or keyring()
+    return [
+        hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+        for key in ring.index_keys.values()
+    ]
 
 
 class EncryptedText(TypeDecorator[str]):
@@ -171,3 +210,25 @@ class EncryptedText(TypeDecorator[str]):
     @property
     def python_type(self) -> type[str]:
         return str
+
+
+class EncryptedBytes(TypeDecorator[bytes]):
+    """Bytes (a rendered PDF) stored as text encrypted like `EncryptedText`'s values, so one
+    keyring, one check at start-up and one rotation cover both."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else seal(bytes(value), self.where)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
+        return None if value is None else unseal(value, self.where)
+
+    @property
+    def python_type(self) -> type[bytes]:
+        return bytes

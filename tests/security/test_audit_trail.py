@@ -37,18 +37,18 @@ async def test_a_credit_limit_change_shows_who_before_and_after_with_contacts_ma
         headers={"X-Request-ID": "req-limit-1"},
     )
 
-    *updates, creation = await audit(api, entity="customer", entity_id=str(customer_id))
-    # The limit goes through the credit limit path (its own history), the e-mail beside it:
-    # one row each, both of the same request.
-    assert [u["action"] for u in updates] == ["updated", "updated"]
-    for update in updates:
-        assert update["actor"] == "credit_manager"
-        assert update["request_id"] == "req-limit-1" == changed.headers["x-request-id"]
-        assert update["address"] == "127.0.0.1"
-    before = {k: v for u in updates for k, v in u["before"].items()}
-    after = {k: v for u in updates for k, v in u["after"].items()}
-    assert before == {"credit_limit": "10000.0000", "email": "a***@acme.example"}
-    assert after == {"credit_limit": "12000.00", "email": "b***@acme.example"}
+    update, creation = await audit(api, entity="customer", entity_id=str(customer_id))
+    # One request, one audit row holding both changes; the limit also has its credit history.
+    assert update["action"] == "updated"
+    assert update["actor"] == "credit_manager"
+    assert update["request_id"] == "req-limit-1" == changed.headers["x-request-id"]
+    assert update["address"] == "127.0.0.1"
+    assert update["before"] == {"credit_limit": "10000.0000", "email": "a***@acme.example"}
+    assert update["after"] == {"credit_limit": "12000.00", "email": "b***@acme.example"}
+    history = await api.get(f"/customers/{customer_id}/credit-history", Role.FINANCE)
+    [limit] = [h for h in history["items"] if h["term"] == "credit_limit"]
+    assert (limit["before"], limit["after"]) == ("10000.00", "12000.00")
+    assert limit["changed_by"] == "credit_manager"
     assert creation["action"] == "created"
     assert creation["after"]["name"] == "Acme Trading"
     assert creation["after"]["email"] == "a***@acme.example"

@@ -7,12 +7,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from activities.documents.stored_documents import invoice_document
+from models.documents.stored_documents import StoredDocument
 from models.security.field_cipher import DataKeyError, parse_keyring, use_keyring
 from models.security.users import Role
 from o2c.bootstrap import alembic_config, upgrade_database
@@ -176,3 +180,79 @@ def test_the_dev_stack_generates_its_keys_once(
     production = Settings(data_dir=tmp_path / "other", database_url="postgresql://db/o2c")
     with pytest.raises(DataKeyError, match="set O2C_DATA_KEYS"):
         load_keyring(production)
+
+
+async def test_a_start_without_the_key_of_one_stored_pdf_among_many_values_names_it(
+    engine: Engine,
+) -> None:
+    for code in ("C1", "C2", "C3"):
+        factories.customer(engine, code)
+    buyer = factories.customer(engine, "PDF")
+    billed = factories.invoice(engine, buyer.id, "100.00", tax_rate="0", issued=date(2026, 11, 2))
+    use_keyring(ROTATED)  # test2 current: the PDF is kept under it
+    await invoice_document(engine, billed.id, "o2c Demo")
+
+    with pytest.raises(
+        DataKeyError,
+        match="stored_document.content holds values under key 'test2', which the keyring does",
+    ):
+        check_keyring(engine, parse_keyring(TEST_DATA_KEYS))
+    check_keyring(engine, ROTATED)
+    [*_, last] = rotate(engine, ROTATED)
+    assert last.done == 4  # the customers created under test1; the PDF is under test2 already
+    check_keyring(engine, ONLY_NEW)
+
+
+def test_o2c_refuses_to_start_without_a_key_a_customer_needs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'o2c.db'}"
+    upgrade_database(url)
+    engine = create_engine(url)
+    factories.customer(engine, "OLD")
+    use_keyring(ROTATED)
+    factories.customer(engine, "NEW")
+    engine.dispose()
+    env = {**os.environ, "O2C_DATA_DIR": str(tmp_path), "O2C_DATA_KEYS": TEST_DATA_KEYS}
+
+    started = subprocess.run(
+        [O2C, "audit", "verify"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert started.returncode == 1
+    assert (
+        "o2c could not start: customer.email holds values under key 'test2', which the keyring"
+        " does not hold: add it to O2C_DATA_KEYS"
+    ) in started.stderr
+
+
+def test_the_migration_encrypts_the_pdfs_it_finds_and_its_downgrade_decrypts(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0021_credit_review_rules")
+    engine = create_engine(url)
+    pdf = b"%PDF-1.7 Old Ltd, 1 Old Street"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO stored_document (document, document_id, version, filename,"
+                " content_type, content, created_at) VALUES ('invoice', 1, 'v', 'i.pdf',"
+                " 'application/pdf', :pdf, '2026-01-01 00:00:00')"
+            ),
+            {"pdf": pdf},
+        )
+
+    upgrade_database(url)
+
+    with engine.connect() as conn:
+        raw = conn.execute(text("SELECT content FROM stored_document")).scalar_one()
+    assert raw.startswith("v1:test1:") and "Old" not in raw
+    with Session(engine) as session:
+        assert session.exec(select(StoredDocument.content)).one() == pdf
+    check_keyring(engine, parse_keyring(TEST_DATA_KEYS))
+    command.downgrade(alembic_config(url), "0021_credit_review_rules")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT content FROM stored_document")).scalar_one()
+    assert back == pdf
+    engine.dispose()
