@@ -4,10 +4,7 @@ outbox) for every customer whose review proposes a change."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import insert
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
@@ -21,16 +18,10 @@ from models.credit.messages import (
 from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
 from models.master_data.customers import Customer, CustomerStatus
 
-# Only what a review reads of each customer (not its contact details, decrypted on load).
-CREDIT_TERMS: Any = (Customer.id, Customer.currency, Customer.credit_limit, Customer.credit_class)
-
 
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
     customers = session.exec(
-        select(Customer)
-        .options(load_only(*CREDIT_TERMS))
-        .where(Customer.status == CustomerStatus.ACTIVE)
-        .order_by(col(Customer.id))
+        select(Customer).where(Customer.status == CustomerStatus.ACTIVE).order_by(col(Customer.id))
     ).all()
     seen = behaviours(session, data.as_of)
     context = review_context(session, data.as_of, None)
