@@ -27,7 +27,7 @@ from bench._databases import each_database
 from bench.ageing import build, peak_mb
 from models.credit.messages import ReviewAllInput
 from models.credit.profile import score_inputs
-from models.credit.scorecard import score
+from models.credit.scorecard import graded
 
 
 def timed(work: Callable[[], Any]) -> float:
@@ -48,7 +48,7 @@ def measure(engine: Engine) -> dict[str, float]:
         with transaction(engine) as session:
             _, spec = scorecard_in_force(session)
             found = behaviours(session, as_of)
-            grades = [score(spec, score_inputs(b, None, "USD")).grade for b in found.values()]
+            grades = [graded(spec, score_inputs(b, None, "USD"))[1] for b in found.values()]
             assert grades
 
     def reviews() -> None:

@@ -9,7 +9,19 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, case, cast, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 from sqlmodel import Session, col
 
 from activities.sales.credit import UNINVOICED
@@ -27,8 +39,8 @@ from models.credit.payment_days import (
 )
 from models.credit.profile import Behaviour, trend_of
 from models.master_data.customers import Customer
-from models.money import ZERO
-from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from models.money import ZERO, quantize
+from models.receivables.invoices import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus
 from models.receivables.payments import PaymentAllocation
 from models.sales.orders import SalesOrder
 
@@ -39,6 +51,11 @@ def _among(column: Any, customer_ids: list[int] | None) -> list[ColumnElement[bo
 
 def _sum(column: Any) -> Any:
     return type_coerce(func.sum(column), MoneyColumn())
+
+
+def _count(condition: ColumnElement[bool]) -> Any:
+    """How many rows of the group meet `condition`."""
+    return func.sum(case((condition, 1), else_=0))
 
 
 def _sums(rows: Iterable[Sequence[Any]]) -> dict[int, Decimal]:
@@ -82,7 +99,7 @@ def _payments(
             col(Invoice.customer_id),
             period,
             func.count(),
-            func.sum(case((late > 0, 1), else_=0)),
+            _count(late > 0),
             func.sum(days),
             type_coerce(func.sum(col(Invoice.total) * days), MoneyColumn()),
             _sum(Invoice.total),
@@ -110,17 +127,17 @@ def _payments(
 
 def _open_amounts(
     session: Session, customer_ids: list[int] | None, as_of: date
-) -> tuple[dict[int, Decimal], dict[int, Decimal], dict[int, Decimal]]:
-    """Open receivables, the overdue part of them, and open orders, per customer."""
-    open_invoice = [col(Invoice.outstanding) > 0, *_among(Invoice.customer_id, customer_ids)]
+) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, Decimal]]:
+    """Per customer: open receivables and the overdue part of them, in one pass over the open
+    invoices (the partial index `ix_invoice_open` covers it), and open orders."""
+    overdue = case((col(Invoice.due_date) < as_of, col(Invoice.outstanding)), else_=0)
     receivables = session.execute(
-        select(col(Invoice.customer_id), _sum(Invoice.outstanding))
-        .where(*open_invoice)
-        .group_by(col(Invoice.customer_id))
-    )
-    overdue = session.execute(
-        select(col(Invoice.customer_id), _sum(Invoice.outstanding))
-        .where(*open_invoice, col(Invoice.due_date) < as_of)
+        select(col(Invoice.customer_id), _sum(Invoice.outstanding), _sum(overdue))
+        .where(
+            text(OPEN_INVOICE),
+            col(Invoice.outstanding) > 0,
+            *_among(Invoice.customer_id, customer_ids),
+        )
         .group_by(col(Invoice.customer_id))
     )
     orders = session.execute(
@@ -130,44 +147,55 @@ def _open_amounts(
         )
         .group_by(col(SalesOrder.customer_id))
     )
-    return _sums(receivables), _sums(overdue), _sums(orders)
+    open_ar = {
+        customer_id: (Decimal(owed), Decimal(late)) for customer_id, owed, late in receivables
+    }
+    return open_ar, _sums(orders)
 
 
 def _promises(
     session: Session, customer_ids: list[int] | None, since: datetime
-) -> dict[tuple[int, str], int]:
+) -> dict[int, tuple[int, int]]:
+    """Promises to pay made in the window, kept and broken, per customer."""
     query = (
-        select(col(Invoice.customer_id), col(PaymentPromise.status), func.count())
+        select(
+            col(Invoice.customer_id),
+            _count(col(PaymentPromise.status) == PromiseStatus.KEPT),
+            _count(col(PaymentPromise.status) == PromiseStatus.BROKEN),
+        )
         .join(Invoice, col(Invoice.id) == PaymentPromise.invoice_id)
         .where(col(PaymentPromise.at) >= since, *_among(Invoice.customer_id, customer_ids))
-        .group_by(col(Invoice.customer_id), col(PaymentPromise.status))
+        .group_by(col(Invoice.customer_id))
     )
-    return {(customer_id, status): count for customer_id, status, count in session.execute(query)}
+    return {
+        customer_id: (int(kept), int(broken))
+        for customer_id, kept, broken in session.execute(query)
+    }
 
 
 def _disputes(
     session: Session, customer_ids: list[int] | None, since: datetime
-) -> tuple[dict[int, int], dict[int, int]]:
+) -> dict[int, tuple[int, int]]:
     """Disputes opened in the window, and those resolved with no credit on the invoice (the
-    customer's claim was not upheld)."""
-    opened: dict[int, int] = defaultdict(int)
-    lost: dict[int, int] = defaultdict(int)
+    customer's claim was not upheld), per customer."""
+    lost = and_(col(InvoiceDispute.resolved_at).is_not(None), col(Invoice.credited) == 0)
     query = (
-        select(col(Invoice.customer_id), col(InvoiceDispute.resolved_at), col(Invoice.credited))
+        select(col(Invoice.customer_id), func.count(), _count(lost))
         .join(Invoice, col(Invoice.id) == InvoiceDispute.invoice_id)
         .where(col(InvoiceDispute.opened_at) >= since, *_among(Invoice.customer_id, customer_ids))
+        .group_by(col(Invoice.customer_id))
     )
-    for customer_id, resolved_at, credited in session.execute(query):
-        opened[customer_id] += 1
-        if resolved_at is not None and not credited:
-            lost[customer_id] += 1
-    return opened, lost
+    return {
+        customer_id: (int(opened), int(n_lost))
+        for customer_id, opened, n_lost in session.execute(query)
+    }
 
 
 def behaviours(
     session: Session, as_of: date, customer_ids: list[int] | None = None
 ) -> dict[int, Behaviour]:
-    """Every customer's behaviour (or these customers')."""
+    """Every customer's behaviour (or these customers'): one grouped query per group of factors,
+    the same for one customer (the profile, a review) as for all of them (the monthly run)."""
     since = datetime.combine(as_of - WINDOW, time(), UTC)
     customers = session.execute(
         select(col(Customer.id), col(Customer.credit_limit), col(Customer.created_at)).where(
@@ -175,32 +203,36 @@ def behaviours(
         )
     ).all()
     invoices, dunning = _payments(session, customer_ids, as_of)
-    receivables, overdue, orders = _open_amounts(session, customer_ids, as_of)
+    receivables, orders = _open_amounts(session, customer_ids, as_of)
     promises = _promises(session, customer_ids, since)
-    opened, lost = _disputes(session, customer_ids, since)
+    disputes = _disputes(session, customer_ids, since)
     found: dict[int, Behaviour] = {}
     for customer_id, limit, created_at in customers:
         assert customer_id is not None
         record = record_from(invoices.get(customer_id, {}))
-        open_ar = receivables.get(customer_id, ZERO)
+        open_ar, overdue = receivables.get(customer_id, (ZERO, ZERO))
         exposure = open_ar + orders.get(customer_id, ZERO)
-        found[customer_id] = Behaviour(
+        kept, broken = promises.get(customer_id, (0, 0))
+        opened, lost = disputes.get(customer_id, (0, 0))
+        # Built without validation (thousands a run): counts, and amounts quantized as the
+        # model's own validation would.
+        found[customer_id] = Behaviour.model_construct(
             invoices_due=record.invoices_due,
             average_days_beyond_terms=record.average_days,
             weighted_days_beyond_terms=record.weighted_days,
             month_days_beyond_terms=record.month_days,
             late_share=record.late_share,
             highest_dunning_level=dunning.get(customer_id, 0),
-            promises_kept=promises.get((customer_id, PromiseStatus.KEPT), 0),
-            promises_broken=promises.get((customer_id, PromiseStatus.BROKEN), 0),
-            disputes_opened=opened.get(customer_id, 0),
-            disputes_lost=lost.get(customer_id, 0),
-            credit_limit=limit,
-            exposure=exposure,
+            promises_kept=kept,
+            promises_broken=broken,
+            disputes_opened=opened,
+            disputes_lost=lost,
+            credit_limit=quantize(limit),
+            exposure=quantize(exposure),
             utilisation=share(exposure, limit),
-            open_receivables=open_ar,
-            overdue=overdue.get(customer_id, ZERO),
-            overdue_share=share(overdue.get(customer_id, ZERO), open_ar) or ZERO,
+            open_receivables=quantize(open_ar),
+            overdue=quantize(overdue),
+            overdue_share=share(overdue, open_ar) or ZERO,
             trend_days=record.trend_days,
             payment_trend=trend_of(record.trend_days),
             tenure_months=months_between(created_at.date(), as_of),

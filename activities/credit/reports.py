@@ -27,7 +27,7 @@ from models.credit.reports import (
     DistributionRow,
 )
 from models.credit.reviews import CreditReview, ReviewStatus
-from models.credit.scorecard import Grade, score
+from models.credit.scorecard import Grade, graded
 from models.errors import InvalidInput
 from models.master_data.customers import Customer
 from models.money import ZERO
@@ -65,7 +65,7 @@ def credit_report(session: Session, as_of: date) -> CreditReport:
         customer_id = customer.id or 0
         behaviour = seen[customer_id]
         financials = context.financials.get(customer_id)
-        scored = score(spec, score_inputs(behaviour, financials, customer.currency))
+        points, grade = graded(spec, score_inputs(behaviour, financials, customer.currency))
         rows.append(
             CreditReportRow(
                 customer_id=customer_id,
@@ -77,8 +77,8 @@ def credit_report(session: Session, as_of: date) -> CreditReport:
                 exposure=behaviour.exposure,
                 utilisation=behaviour.utilisation,
                 overdue=behaviour.overdue,
-                score=scored.score,
-                grade=scored.grade,
+                score=points,
+                grade=grade,
                 on_hold=customer_id in context.held,
                 last_review=last.get(customer_id),
                 open_proposals=waiting.get(customer_id, 0),

@@ -3,8 +3,9 @@ Until one is saved, version 1 is the built-in `DEFAULT_RULES` (the migration sto
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from activities.policy_versions import PolicyVersions
 from models.credit.review_rule_versions import (
     FIRST_VERSION,
     CreditReviewRules,
@@ -12,12 +13,6 @@ from models.credit.review_rule_versions import (
     ReviewRulesPublic,
 )
 from models.credit.review_rules import DEFAULT_RULES, ProposalRule, RuleSet
-from models.errors import NotFound
-
-
-def _latest(session: Session) -> CreditReviewRules | None:
-    query = select(CreditReviewRules).order_by(col(CreditReviewRules.version).desc())
-    return session.exec(query).first()
 
 
 def _first() -> CreditReviewRules:
@@ -47,41 +42,36 @@ def _built_in(in_force: bool) -> ReviewRulesPublic:
     )
 
 
+VERSIONS = PolicyVersions(
+    table=CreditReviewRules,
+    key="version",
+    not_found="credit review rules version {} do not exist",
+    public=_public,
+    built_in=_built_in,
+    built_in_key=FIRST_VERSION,
+    first=_first,
+)
+
+
 def rules_in_force(session: Session) -> tuple[int, list[ProposalRule]]:
     """The version in force and its rules, in the order they are tried."""
-    latest = _latest(session)
+    latest = VERSIONS.latest(session)
     if latest is None:
         return FIRST_VERSION, DEFAULT_RULES
     return latest.version, RuleSet.model_validate({"rules": latest.rules}).rules
 
 
 def current_review_rules(session: Session) -> ReviewRulesPublic:
-    latest = _latest(session)
-    return _built_in(True) if latest is None else _public(latest, True)
+    return VERSIONS.current(session)
 
 
 def save_review_rules(session: Session, data: ReviewRulesCreate, user: str) -> ReviewRulesPublic:
     """A new version, in force for every review from now on; version 1 is stored first when
     the database was made without the migration."""
-    latest = _latest(session)
-    if latest is None:
-        latest = _first()
-        session.add(latest)
-    saved = CreditReviewRules(
-        version=latest.version + 1,
-        rules=RuleSet(rules=data.rules).model_dump(mode="json")["rules"],
-        created_by=user,
-    )
-    session.add(saved)
-    session.flush()
-    return _public(saved, True)
+    rules = RuleSet(rules=data.rules).model_dump(mode="json")["rules"]
+    version = VERSIONS.next_number(session)
+    return VERSIONS.save(session, CreditReviewRules(version=version, rules=rules, created_by=user))
 
 
 def get_review_rules(session: Session, version: int) -> ReviewRulesPublic:
-    in_force = rules_in_force(session)[0] == version
-    saved = session.get(CreditReviewRules, version)
-    if saved is not None:
-        return _public(saved, in_force)
-    if version == FIRST_VERSION:
-        return _built_in(in_force)
-    raise NotFound(f"credit review rules version {version} do not exist")
+    return VERSIONS.get(session, version)

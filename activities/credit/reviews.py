@@ -36,7 +36,7 @@ from models.credit.reviews import (
     CustomerCreditHold,
     ReviewStatus,
 )
-from models.credit.scorecard import ScorecardSpec, score
+from models.credit.scorecard import ScorecardSpec, graded
 from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import RaiseApproval
 from models.master_data.customers import Customer
@@ -145,14 +145,14 @@ def make_review(
     scorecard_id, spec = context.card
     customer_id = customer.id or 0
     financials = context.financials.get(customer_id)
-    scored = score(spec, score_inputs(behaviour, financials, customer.currency))
+    points, grade = graded(spec, score_inputs(behaviour, financials, customer.currency))
     values: dict[str, Any] = {
         "customer_id": customer_id,
         "trigger": data.trigger,
         "as_of": data.as_of,
         "scorecard_id": scorecard_id,
-        "score": scored.score,
-        "grade": scored.grade,
+        "score": points,
+        "grade": grade,
         "utilisation": behaviour.utilisation,
         "days_beyond_terms": behaviour.month_days_beyond_terms,
         "status": ReviewStatus.NO_CHANGE,
@@ -165,7 +165,7 @@ def make_review(
     if customer_id in context.waiting:
         return values
     current = MonthFacts(
-        grade=scored.grade,
+        grade=grade,
         utilisation=behaviour.utilisation,
         days_beyond_terms=behaviour.month_days_beyond_terms,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from activities.paging import page
+from activities.policy_versions import PolicyVersions
 from activities.security.users import find_user
-from models.errors import InvalidInput, NotFound
+from models.errors import InvalidInput
 from models.sales.approval_policy import (
     DEFAULT_LEVELS,
     ApprovalLevelSpec,
@@ -14,17 +14,6 @@ from models.sales.approval_policy import (
     ApprovalPolicyCreate,
     ApprovalPolicyPublic,
 )
-
-
-def _latest(session: Session) -> ApprovalPolicy | None:
-    return session.exec(select(ApprovalPolicy).order_by(col(ApprovalPolicy.id).desc())).first()
-
-
-def levels_in_force(session: Session) -> list[ApprovalLevelSpec]:
-    latest = _latest(session)
-    if latest is None:
-        return list(DEFAULT_LEVELS)
-    return [ApprovalLevelSpec.model_validate(level) for level in latest.levels]
 
 
 def _public(policy: ApprovalPolicy, in_force: bool) -> ApprovalPolicyPublic:
@@ -38,18 +27,35 @@ def _public(policy: ApprovalPolicy, in_force: bool) -> ApprovalPolicyPublic:
     )
 
 
-def policy_in_force(session: Session) -> ApprovalPolicyPublic:
-    latest = _latest(session)
+def _default(in_force: bool) -> ApprovalPolicyPublic:
+    return ApprovalPolicyPublic(
+        id=None,
+        name="default",
+        levels=DEFAULT_LEVELS,
+        created_by="system",
+        created_at=None,
+        in_force=in_force,
+    )
+
+
+VERSIONS = PolicyVersions(
+    table=ApprovalPolicy,
+    key="id",
+    not_found="approval policy {} does not exist",
+    public=_public,
+    built_in=_default,
+)
+
+
+def levels_in_force(session: Session) -> list[ApprovalLevelSpec]:
+    latest = VERSIONS.latest(session)
     if latest is None:
-        return ApprovalPolicyPublic(
-            id=None,
-            name="default",
-            levels=DEFAULT_LEVELS,
-            created_by="system",
-            created_at=None,
-            in_force=True,
-        )
-    return _public(latest, True)
+        return list(DEFAULT_LEVELS)
+    return [ApprovalLevelSpec.model_validate(level) for level in latest.levels]
+
+
+def policy_in_force(session: Session) -> ApprovalPolicyPublic:
+    return VERSIONS.current(session)
 
 
 def save_policy(session: Session, data: ApprovalPolicyCreate, user: str) -> ApprovalPolicyPublic:
@@ -62,23 +68,14 @@ def save_policy(session: Session, data: ApprovalPolicyCreate, user: str) -> Appr
         levels=[level.model_dump(mode="json") for level in data.levels],
         created_by=user,
     )
-    session.add(policy)
-    session.flush()
-    return _public(policy, True)
+    return VERSIONS.save(session, policy)
 
 
 def get_policy(session: Session, policy_id: int) -> ApprovalPolicyPublic:
-    policy = session.get(ApprovalPolicy, policy_id)
-    if policy is None:
-        raise NotFound(f"approval policy {policy_id} does not exist")
-    latest = _latest(session)
-    return _public(policy, latest is not None and latest.id == policy.id)
+    return VERSIONS.get(session, policy_id)
 
 
 def list_policies(
     session: Session, limit: int, offset: int
 ) -> tuple[list[ApprovalPolicyPublic], int]:
-    latest = _latest(session)
-    query = select(ApprovalPolicy).order_by(col(ApprovalPolicy.id).desc())
-    rows, total = page(session, query, limit, offset)
-    return [_public(p, latest is not None and p.id == latest.id) for p in rows], total
+    return VERSIONS.listed(session, limit, offset)

@@ -147,7 +147,7 @@ def grade_for(spec: ScorecardSpec, score: int) -> Grade:
 def score(spec: ScorecardSpec, inputs: ScoreInputs) -> Score:
     """Every factor's points from its input (missing inputs score `missing`), their sum, the
     grade."""
-    # Built without validation: the values come from a validated scorecard (thousands a run).
+    # Built without validation: the values come from a validated scorecard.
     factors = [
         FactorPoints.model_construct(
             factor=item.factor,
@@ -159,6 +159,12 @@ def score(spec: ScorecardSpec, inputs: ScoreInputs) -> Score:
     ]
     total = sum(item.points for item in factors)
     return Score.model_construct(score=total, grade=grade_for(spec, total), factors=factors)
+
+
+def graded(spec: ScorecardSpec, inputs: ScoreInputs) -> tuple[int, Grade]:
+    """The score and grade of `score`, without each factor's points (thousands a run)."""
+    total = sum(item.points_for(inputs.get(item.factor)) for item in spec.factors)
+    return total, grade_for(spec, total)
 
 
 def _bands(*pairs: tuple[str | None, int]) -> list[Band]:

@@ -1,0 +1,124 @@
+"""The behaviour the monthly run reads for every customer at once is, factor by factor, the one a
+customer's credit profile and review read for that customer alone (one definition, both ways),
+for customers unlike each other, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from activities.credit.behaviour import behaviours
+from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
+from models.receivables.invoices import Invoice
+from tests import factories
+
+AS_OF = date(2026, 6, 30)
+
+
+def _promise(session: Session, invoice_id: int, status: PromiseStatus, n: int) -> None:
+    session.add(
+        PaymentPromise(
+            key=f"promise-{invoice_id}-{n}",
+            invoice_id=invoice_id,
+            promised_date=date(2026, 6, 1),
+            amount=Decimal("10.00"),
+            settled_before=Decimal(0),
+            status=status,
+            by="collector",
+            at=datetime(2026, 5, 1, tzinfo=UTC),
+        )
+    )
+
+
+def _dispute(session: Session, invoice_id: int, n: int, resolved: bool) -> None:
+    session.add(
+        InvoiceDispute(
+            key=f"dispute-{invoice_id}-{n}",
+            invoice_id=invoice_id,
+            reason="damaged",
+            opened_by="collector",
+            opened_at=datetime(2026, 4, 1, tzinfo=UTC),
+            resolved_at=datetime(2026, 4, 20, tzinfo=UTC) if resolved else None,
+        )
+    )
+
+
+def varied_customers(engine: Engine) -> dict[str, int]:
+    """A payer late and on time, one overdue across the window with dunning and no limit, one
+    with nothing, one with promises, disputes and credit, one with old debt only."""
+    payer = factories.customer(engine, "PAYER", credit_limit="1000.00")
+    late = factories.invoice(engine, payer.id, "100.00", due=date(2026, 3, 1))
+    on_time = factories.invoice(engine, payer.id, "300.00", due=date(2026, 6, 20))
+    factories.payment(
+        engine, payer.id, "110.00", received_on=date(2026, 3, 11), allocations={late.id: "110"}
+    )
+    factories.payment(
+        engine, payer.id, "330.00", received_on=date(2026, 6, 1), allocations={on_time.id: "330"}
+    )
+    factories.invoice(engine, payer.id, "50.00", due=date(2026, 7, 15))  # not due yet
+
+    overdue = factories.customer(engine, "OVERDUE", credit_limit="0.00")
+    dunned = factories.invoice(engine, overdue.id, "80.00", due=date(2026, 6, 20))
+    factories.invoice(engine, overdue.id, "200.00", due=date(2026, 5, 1))
+    factories.invoice(engine, overdue.id, "40.00", due=date(2025, 12, 1))
+
+    quiet = factories.customer(engine, "QUIET", credit_limit="500.00")
+
+    talker = factories.customer(engine, "TALKER", credit_limit="2000.00")
+    promised = factories.invoice(engine, talker.id, "500.00", due=date(2026, 4, 1))
+    credited = factories.invoice(engine, talker.id, "60.00", due=date(2026, 2, 1))
+
+    old = factories.customer(engine, "OLD", credit_limit="300.00")
+    factories.invoice(engine, old.id, "90.00", due=date(2025, 3, 1))  # before the window
+
+    with Session(engine) as session, session.begin():
+        row = session.get(Invoice, dunned.id)
+        assert row is not None
+        row.dunning_level = 2
+        won = session.get(Invoice, credited.id)
+        assert won is not None
+        won.credited = Decimal("10.00")
+        _promise(session, promised.id, PromiseStatus.KEPT, 1)
+        _promise(session, promised.id, PromiseStatus.BROKEN, 2)
+        _promise(session, promised.id, PromiseStatus.BROKEN, 3)
+        _dispute(session, promised.id, 1, resolved=True)  # lost: no credit on the invoice
+        _dispute(session, credited.id, 2, resolved=True)  # upheld: the invoice was credited
+        _dispute(session, promised.id, 3, resolved=False)
+    return {c.code: c.id for c in (payer, overdue, quiet, talker, old)}
+
+
+def test_every_customer_reads_the_same_alone_as_in_the_monthly_run(engine: Engine) -> None:
+    customers = varied_customers(engine)
+
+    with Session(engine) as session:
+        everyone = behaviours(session, AS_OF)
+        alone = {code: behaviours(session, AS_OF, [i])[i] for code, i in customers.items()}
+
+    for code, customer_id in customers.items():
+        assert alone[code].model_dump() == everyone[customer_id].model_dump(), code
+    payer, overdue, quiet = alone["PAYER"], alone["OVERDUE"], alone["QUIET"]
+    assert (payer.invoices_due, payer.late_share, payer.average_days_beyond_terms) == (
+        2,
+        Decimal("50.0"),
+        Decimal("5.0"),
+    )
+    assert (payer.open_receivables, payer.overdue, payer.utilisation) == (
+        Decimal("55.00"),
+        Decimal("0.00"),
+        Decimal("5.5"),
+    )
+    assert (overdue.invoices_due, overdue.highest_dunning_level, overdue.utilisation) == (
+        3,
+        2,
+        None,
+    )
+    assert (overdue.overdue_share, overdue.payment_trend) == (Decimal("100.0"), "improving")
+    assert (quiet.invoices_due, quiet.exposure, quiet.utilisation) == (0, Decimal("0.00"), 0)
+    talker = alone["TALKER"]
+    assert (talker.promises_kept, talker.promises_broken) == (1, 2)
+    assert (talker.disputes_opened, talker.disputes_lost) == (3, 1)
+    old = alone["OLD"]
+    assert (old.invoices_due, old.overdue, old.overdue_share) == (0, Decimal("99.00"), 100)
