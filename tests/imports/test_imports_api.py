@@ -57,7 +57,9 @@ async def test_bad_rows_are_listed_and_nothing_is_written(api: ApiClient, tmp_pa
 
     job = await api.get(f"/imports/{accepted.json()['id']}", Role.AUDITOR)
     assert job["status"] == "invalid"
-    assert job["errors"] == [{"row": 3, "column": "name", "message": "required: the cell is empty"}]
+    assert job["errors"] == [
+        {"row": 3, "column": "name", "message": "required: the cell is empty", "sheet": None}
+    ]
     assert await api.total("/customers") == 0
 
 
