@@ -35,10 +35,12 @@ from activities.imports.open_invoices import OpenInvoiceImport
 from activities.imports.pipeline import validate, write
 from activities.imports.progress import Progress
 from activities.imports.reading import ImportFile
+from activities.imports.spill import CheckedRows
 from activities.transaction import transaction
 from models.master_data.customers import Customer
-from models.outbox import OutboxMessage, OutboxState
-from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from models.outbox import OutboxKind, OutboxMessage, OutboxState
+from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind, InvoiceStatus
+from models.receivables.ledger import Account, LedgerEntry, LedgerLine
 from o2c.db import engine_for
 from o2c.relay import relay_once
 from o2c.settings import Settings
@@ -78,14 +80,16 @@ def _fresh(folder: Path, name: str) -> Engine:
 
 
 def _import(engine: Engine, path: Path, kind: KindImport) -> tuple[float, float, int]:
-    """Seconds validating, seconds writing, rows."""
+    """Seconds validating (the checked rows kept aside, as an import does), seconds writing,
+    rows."""
     source = ImportFile(path, path.name)
-    started = time.perf_counter()
-    checked = validate(engine, source, kind, Progress())
-    assert not checked.errors, checked.errors[:3]
-    validated = time.perf_counter()
-    with transaction(engine) as session:
-        write(session, source, kind, WriteContext(1, AS_OF, 1e9), Progress())
+    with CheckedRows() as kept:
+        started = time.perf_counter()
+        checked = validate(engine, source, kind, Progress(), kept.add)
+        assert not checked.errors, checked.errors[:3]
+        validated = time.perf_counter()
+        with transaction(engine) as session:
+            write(session, kept, kind, WriteContext(1, AS_OF, 1e9), Progress())
     return validated - started, time.perf_counter() - validated, checked.rows
 
 
@@ -118,14 +122,25 @@ def _plain_insert(engine: Engine, customers: int, invoices: int) -> tuple[float,
             )
     customers_took = time.perf_counter() - started
     started = time.perf_counter()
+    _plain_invoices(engine, customers, invoices, every_row=False)
+    return customers_took, time.perf_counter() - started
+
+
+def _plain_invoices(engine: Engine, customers: int, invoices: int, *, every_row: bool) -> None:
+    """The invoice rows as bare INSERTs in batches of 1,000; `every_row`: with every other row
+    an import writes for each (its instalment, ledger entry and two lines, outbox start), ids
+    given, nothing looked up."""
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         rows = _invoice_rows(invoices, customers)
         for first in range(0, invoices, 1000):
             batch = [next(rows) for _ in range(min(1000, invoices - first))]
+            ids = range(first + 1, first + 1 + len(batch))
             conn.execute(
                 insert(Invoice),
                 [
                     {
+                        "id": n,
                         "number": r[0],
                         "customer_id": 1 + int(r[1][1:]),
                         "currency": "CNY",
@@ -144,10 +159,42 @@ def _plain_insert(engine: Engine, customers: int, invoices: int) -> tuple[float,
                         "key": f"plain/{r[0]}",
                         "created_at": now,
                     }  # fmt: skip
-                    for r in batch
+                    for n, r in zip(ids, batch, strict=True)
                 ],
             )
-    return customers_took, time.perf_counter() - started
+            if every_row:
+                _plain_invoice_parts(conn, list(zip(ids, batch, strict=True)), now)
+
+
+def _plain_invoice_parts(conn: Any, batch: list[tuple[int, list[Any]]], now: datetime) -> None:
+    amount = Decimal("1200.00")
+    conn.execute(
+        insert(InvoiceInstalment),
+        [{"invoice_id": n, "seq": 1, "due_date": r[3], "amount": amount, "outstanding": amount}
+         for n, r in batch],
+    )  # fmt: skip
+    conn.execute(
+        insert(LedgerEntry),
+        [{"id": n, "key": f"invoice-{n}/opening-balance", "posted_on": r[2], "document": "invoice",
+          "document_id": n, "customer_id": 1 + int(r[1][1:]), "memo": f"opening balance {r[0]}",
+          "created_at": now} for n, r in batch],
+    )  # fmt: skip
+    conn.execute(
+        insert(LedgerLine),
+        [line for n, r in batch for line in (
+            {"entry_id": n, "account": Account.RECEIVABLES, "debit": amount, "credit": Decimal(0),
+             "invoice_id": n, "posted_on": r[2]},
+            {"entry_id": n, "account": Account.OPENING_BALANCE, "debit": Decimal(0),
+             "credit": amount, "invoice_id": None, "posted_on": r[2]})],
+    )  # fmt: skip
+    conn.execute(
+        insert(OutboxMessage),
+        [{"key": f"start:invoice-{n}/plain", "kind": OutboxKind.START_WORKFLOW,
+          "state": OutboxState.PENDING, "target": f"invoice-{n}", "name": "InvoiceCollection",
+          "payload": {"invoice_id": n, "customer_id": 1 + int(r[1][1:]), "due_date": str(r[3]),
+                      "outstanding": "1200.00", "start_at_level": 0},
+          "attempts": 0, "next_attempt_at": now, "created_at": now} for n, r in batch],
+    )  # fmt: skip
 
 
 async def _starts(engine: Engine, folder: Path, count: int) -> float:
@@ -204,6 +251,12 @@ def main(argv: list[str] | None = None) -> None:
         plain = _fresh(folder, "plain.db")
         plain_customers, plain_invoices = _plain_insert(plain, args.customers, args.invoices)
         plain.dispose()
+        plain = _fresh(folder, "plain-all.db")
+        _plain_insert(plain, args.customers, 0)
+        started = time.perf_counter()
+        _plain_invoices(plain, args.customers, args.invoices, every_row=True)
+        plain_every_row = time.perf_counter() - started
+        plain.dispose()
         engine = _fresh(folder, "import.db")
         c_check, c_write, c_rows = _import(engine, customers, CustomerImport())
         i_check, i_write, i_rows = _import(engine, invoices, OpenInvoiceImport())
@@ -218,11 +271,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"open invoices written:      {_rate(i_rows, i_write)} (ledger, instalments, starts)")
     print(f"open invoices plain INSERT: {_rate(i_rows, plain_invoices)}")
     print(f"ratio invoices write / plain INSERT:      {i_write / plain_invoices:.1f}x")
+    print(f"open invoices plain INSERT, every row:  {_rate(i_rows, plain_every_row)}")
+    print("  (invoice, instalment, ledger entry, 2 ledger lines, outbox start: 6 rows each)")
+    print(f"ratio invoices write / plain INSERT of every row: {i_write / plain_every_row:.1f}x")
     if args.starts:
         print(
             f"collection workflow starts: {starts:>10,.0f} /s (first {args.starts}, outbox relay)"
         )
-    print(f"peak memory:                {peak_mb:>10,.0f} MB")
+    print(f"peak memory:                {peak_mb:>10,.0f} MB (import and plain INSERTs)")
 
 
 if __name__ == "__main__":
