@@ -117,7 +117,7 @@ def _report(job: ImportJobPublic) -> None:
             )
     typer.echo(
         f"import {job.id}: {counts.rows} rows: {counts.created} created, {counts.updated} updated,"
-        f" {counts.unchanged} unchanged; {counts.workflows} collection workflows queued"
+        f" {counts.unchanged} unchanged; {counts.workflows} workflows queued"
     )
 
 
