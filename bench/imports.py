@@ -5,6 +5,7 @@ real Temporal dev server. Prints rows/s of validation, writing and workflow star
 process's peak memory (the files are streamed, never loaded whole).
 
     python -m bench imports [--customers 100000] [--invoices 1000000] [--starts 2000]
+        [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +39,7 @@ from activities.imports.progress import Progress
 from activities.imports.reading import ImportFile
 from activities.imports.spill import CheckedRows
 from activities.transaction import transaction
+from bench._databases import fresh_database, kind, targets
 from models.master_data.customers import Customer
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind, InvoiceStatus
@@ -73,8 +76,10 @@ def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> Path
     return path
 
 
-def _fresh(folder: Path, name: str) -> Engine:
-    engine = engine_for(f"sqlite:///{folder / name}")
+def _fresh(folder: Path, target: str, stack: ExitStack) -> Engine:
+    """A new, empty database of the kind `target` names (dropped when the run ends)."""
+    engine = engine_for(stack.enter_context(fresh_database(target, folder)))
+    stack.callback(engine.dispose)
     SQLModel.metadata.create_all(engine)
     return engine
 
@@ -239,8 +244,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--starts", type=int, default=2_000, help="0: no Temporal phase")
+    parser.add_argument("--database", default="sqlite", help="sqlite or postgresql")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    target = targets([args.database])[0]
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
         customers = _write_csv(
             folder / "customers.csv", CUSTOMER_HEADER, _customer_rows(args.customers)
@@ -248,21 +255,19 @@ def main(argv: list[str] | None = None) -> None:
         invoices = _write_csv(
             folder / "invoices.csv", INVOICE_HEADER, _invoice_rows(args.invoices, args.customers)
         )
-        plain = _fresh(folder, "plain.db")
+        plain = _fresh(folder, target, stack)
         plain_customers, plain_invoices = _plain_insert(plain, args.customers, args.invoices)
-        plain.dispose()
-        plain = _fresh(folder, "plain-all.db")
+        plain = _fresh(folder, target, stack)
         _plain_insert(plain, args.customers, 0)
         started = time.perf_counter()
         _plain_invoices(plain, args.customers, args.invoices, every_row=True)
         plain_every_row = time.perf_counter() - started
-        plain.dispose()
-        engine = _fresh(folder, "import.db")
+        engine = _fresh(folder, target, stack)
         c_check, c_write, c_rows = _import(engine, customers, CustomerImport())
         i_check, i_write, i_rows = _import(engine, invoices, OpenInvoiceImport())
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         starts = asyncio.run(_starts(engine, folder, args.starts)) if args.starts else 0.0
-        engine.dispose()
+    print(f"database:                   {kind(target)}")
     print(f"customers validated:        {_rate(c_rows, c_check)}")
     print(f"customers written:          {_rate(c_rows, c_write)}")
     print(f"customers plain INSERT:     {_rate(c_rows, plain_customers)}")
