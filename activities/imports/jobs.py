@@ -166,7 +166,7 @@ def _check_all(
     database and the rows of the sheets before it."""
     earlier = Earlier()
     checked = []
-    for part in parts:
+    for position, part in enumerate(parts, start=1):
         kind = IMPORTS[part.kind]()
         rows = stack.enter_context(CheckedRows())
 
@@ -174,9 +174,11 @@ def _check_all(
             rows.add(row)
             earlier.add(part.kind, row)
 
+        # What the last part brings, no part after it looks up.
+        keep_row = rows.add if position == len(parts) else keep
         progress.begin(f"validating {part.kind.value}")
         try:
-            result = validate(engine, part.source, kind, progress, keep, earlier)
+            result = validate(engine, part.source, kind, progress, keep_row, earlier)
         except FileRefused as refusal:
             checked.append(_Checked(part, kind, rows, ImportCounts(), part.located(refusal.errors)))
             continue
