@@ -5,6 +5,7 @@ real Temporal dev server. Prints rows/s of validation, writing and workflow star
 process's peak memory (the files are streamed, never loaded whole).
 
     python -m bench imports [--customers 100000] [--invoices 1000000] [--starts 2000]
+        [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,10 +37,13 @@ from activities.imports.open_invoices import OpenInvoiceImport
 from activities.imports.pipeline import validate, write
 from activities.imports.progress import Progress
 from activities.imports.reading import ImportFile
+from activities.imports.spill import CheckedRows
 from activities.transaction import transaction
+from bench._databases import fresh_database, kind, targets
 from models.master_data.customers import Customer
-from models.outbox import OutboxMessage, OutboxState
-from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from models.outbox import OutboxKind, OutboxMessage, OutboxState
+from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind, InvoiceStatus
+from models.receivables.ledger import Account, LedgerEntry, LedgerLine
 from o2c.db import engine_for
 from o2c.relay import relay_once
 from o2c.settings import Settings
@@ -71,21 +76,25 @@ def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> Path
     return path
 
 
-def _fresh(folder: Path, name: str) -> Engine:
-    engine = engine_for(f"sqlite:///{folder / name}")
+def _fresh(folder: Path, target: str, stack: ExitStack) -> Engine:
+    """A new, empty database of the kind `target` names (dropped when the run ends)."""
+    engine = engine_for(stack.enter_context(fresh_database(target, folder)))
+    stack.callback(engine.dispose)
     SQLModel.metadata.create_all(engine)
     return engine
 
 
 def _import(engine: Engine, path: Path, kind: KindImport) -> tuple[float, float, int]:
-    """Seconds validating, seconds writing, rows."""
+    """Seconds validating (the checked rows kept aside, as an import does), seconds writing,
+    rows."""
     source = ImportFile(path, path.name)
-    started = time.perf_counter()
-    checked = validate(engine, source, kind, Progress())
-    assert not checked.errors, checked.errors[:3]
-    validated = time.perf_counter()
-    with transaction(engine) as session:
-        write(session, source, kind, WriteContext(1, AS_OF, 1e9), Progress())
+    with CheckedRows() as kept:
+        started = time.perf_counter()
+        checked = validate(engine, source, kind, Progress(), kept.add)
+        assert not checked.errors, checked.errors[:3]
+        validated = time.perf_counter()
+        with transaction(engine) as session:
+            write(session, kept, kind, WriteContext(1, AS_OF, 1e9), Progress())
     return validated - started, time.perf_counter() - validated, checked.rows
 
 
@@ -118,14 +127,25 @@ def _plain_insert(engine: Engine, customers: int, invoices: int) -> tuple[float,
             )
     customers_took = time.perf_counter() - started
     started = time.perf_counter()
+    _plain_invoices(engine, customers, invoices, every_row=False)
+    return customers_took, time.perf_counter() - started
+
+
+def _plain_invoices(engine: Engine, customers: int, invoices: int, *, every_row: bool) -> None:
+    """The invoice rows as bare INSERTs in batches of 1,000; `every_row`: with every other row
+    an import writes for each (its instalment, ledger entry and two lines, outbox start), ids
+    given, nothing looked up."""
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         rows = _invoice_rows(invoices, customers)
         for first in range(0, invoices, 1000):
             batch = [next(rows) for _ in range(min(1000, invoices - first))]
+            ids = range(first + 1, first + 1 + len(batch))
             conn.execute(
                 insert(Invoice),
                 [
                     {
+                        "id": n,
                         "number": r[0],
                         "customer_id": 1 + int(r[1][1:]),
                         "currency": "CNY",
@@ -144,10 +164,42 @@ def _plain_insert(engine: Engine, customers: int, invoices: int) -> tuple[float,
                         "key": f"plain/{r[0]}",
                         "created_at": now,
                     }  # fmt: skip
-                    for r in batch
+                    for n, r in zip(ids, batch, strict=True)
                 ],
             )
-    return customers_took, time.perf_counter() - started
+            if every_row:
+                _plain_invoice_parts(conn, list(zip(ids, batch, strict=True)), now)
+
+
+def _plain_invoice_parts(conn: Any, batch: list[tuple[int, list[Any]]], now: datetime) -> None:
+    amount = Decimal("1200.00")
+    conn.execute(
+        insert(InvoiceInstalment),
+        [{"invoice_id": n, "seq": 1, "due_date": r[3], "amount": amount, "outstanding": amount}
+         for n, r in batch],
+    )  # fmt: skip
+    conn.execute(
+        insert(LedgerEntry),
+        [{"id": n, "key": f"invoice-{n}/opening-balance", "posted_on": r[2], "document": "invoice",
+          "document_id": n, "customer_id": 1 + int(r[1][1:]), "memo": f"opening balance {r[0]}",
+          "created_at": now} for n, r in batch],
+    )  # fmt: skip
+    conn.execute(
+        insert(LedgerLine),
+        [line for n, r in batch for line in (
+            {"entry_id": n, "account": Account.RECEIVABLES, "debit": amount, "credit": Decimal(0),
+             "invoice_id": n, "posted_on": r[2]},
+            {"entry_id": n, "account": Account.OPENING_BALANCE, "debit": Decimal(0),
+             "credit": amount, "invoice_id": None, "posted_on": r[2]})],
+    )  # fmt: skip
+    conn.execute(
+        insert(OutboxMessage),
+        [{"key": f"start:invoice-{n}/plain", "kind": OutboxKind.START_WORKFLOW,
+          "state": OutboxState.PENDING, "target": f"invoice-{n}", "name": "InvoiceCollection",
+          "payload": {"invoice_id": n, "customer_id": 1 + int(r[1][1:]), "due_date": str(r[3]),
+                      "outstanding": "1200.00", "start_at_level": 0},
+          "attempts": 0, "next_attempt_at": now, "created_at": now} for n, r in batch],
+    )  # fmt: skip
 
 
 async def _starts(engine: Engine, folder: Path, count: int) -> float:
@@ -192,8 +244,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--starts", type=int, default=2_000, help="0: no Temporal phase")
+    parser.add_argument("--database", default="sqlite", help="sqlite or postgresql")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    target = targets([args.database])[0]
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
         customers = _write_csv(
             folder / "customers.csv", CUSTOMER_HEADER, _customer_rows(args.customers)
@@ -201,15 +255,19 @@ def main(argv: list[str] | None = None) -> None:
         invoices = _write_csv(
             folder / "invoices.csv", INVOICE_HEADER, _invoice_rows(args.invoices, args.customers)
         )
-        plain = _fresh(folder, "plain.db")
+        plain = _fresh(folder, target, stack)
         plain_customers, plain_invoices = _plain_insert(plain, args.customers, args.invoices)
-        plain.dispose()
-        engine = _fresh(folder, "import.db")
+        plain = _fresh(folder, target, stack)
+        _plain_insert(plain, args.customers, 0)
+        started = time.perf_counter()
+        _plain_invoices(plain, args.customers, args.invoices, every_row=True)
+        plain_every_row = time.perf_counter() - started
+        engine = _fresh(folder, target, stack)
         c_check, c_write, c_rows = _import(engine, customers, CustomerImport())
         i_check, i_write, i_rows = _import(engine, invoices, OpenInvoiceImport())
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         starts = asyncio.run(_starts(engine, folder, args.starts)) if args.starts else 0.0
-        engine.dispose()
+    print(f"database:                   {kind(target)}")
     print(f"customers validated:        {_rate(c_rows, c_check)}")
     print(f"customers written:          {_rate(c_rows, c_write)}")
     print(f"customers plain INSERT:     {_rate(c_rows, plain_customers)}")
@@ -218,11 +276,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"open invoices written:      {_rate(i_rows, i_write)} (ledger, instalments, starts)")
     print(f"open invoices plain INSERT: {_rate(i_rows, plain_invoices)}")
     print(f"ratio invoices write / plain INSERT:      {i_write / plain_invoices:.1f}x")
+    print(f"open invoices plain INSERT, every row:  {_rate(i_rows, plain_every_row)}")
+    print("  (invoice, instalment, ledger entry, 2 ledger lines, outbox start: 6 rows each)")
+    print(f"ratio invoices write / plain INSERT of every row: {i_write / plain_every_row:.1f}x")
     if args.starts:
         print(
             f"collection workflow starts: {starts:>10,.0f} /s (first {args.starts}, outbox relay)"
         )
-    print(f"peak memory:                {peak_mb:>10,.0f} MB")
+    print(f"peak memory:                {peak_mb:>10,.0f} MB (import and plain INSERTs)")
 
 
 if __name__ == "__main__":

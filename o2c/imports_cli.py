@@ -1,6 +1,8 @@
 """`o2c import KIND FILE`, `o2c import-template KIND OUT`, `o2c export KIND OUT`: customers,
-products and open invoices from the old system, with a progress bar, every bad row listed,
-nothing written unless the whole file is good; and back out in the same files."""
+products, stock, price lists, open invoices and orders from the old system (one kind, or `all`:
+a workbook with a sheet per kind), with a progress bar, every bad row listed, nothing written
+unless every row is good; a run a crash stopped goes on when run again; and back out in the
+same files."""
 
 from __future__ import annotations
 
@@ -12,19 +14,22 @@ from typing import Annotated
 import typer
 
 from activities.imports.exports import export_file
-from activities.imports.jobs import open_job, run_import
+from activities.imports.interrupted import resumable_job
+from activities.imports.jobs import committed_kinds, open_job, run_import
 from activities.imports.progress import RUNNING, Progress
 from activities.imports.reading import ImportFile, file_sha256
 from activities.imports.templates import template_xlsx
 from activities.transaction import run_command
 from models.imports.jobs import ImportJobPublic, ImportStatus
-from models.imports.kinds import ImportKind
+from models.imports.kinds import ImportKind, JobKind
 from o2c.db import engine_for
 from o2c.settings import get_settings
 
 
 def import_file(
-    kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
+    kind: Annotated[
+        JobKind, typer.Argument(help="What the file holds; all: a workbook, a sheet per kind.")
+    ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".csv or .xlsx")],
     dry_run: Annotated[bool, typer.Option(help="Check every row, write nothing.")] = False,
     as_of: Annotated[
@@ -35,19 +40,26 @@ def import_file(
     ] = None,
     user: Annotated[str, typer.Option(help="Who runs the import (audit trail).")] = "system",
 ) -> None:
-    """Import a file: check every row first, then write all of it in one transaction."""
+    """Import a file: check every row first, then write each kind in one transaction. Run
+    again after a crash, it goes on after the kinds already committed."""
     settings = get_settings()
     engine = engine_for(settings.sqlalchemy_url)
-    job = run_command(
-        engine,
-        open_job,
-        kind=kind,
-        file_name=file.name,
-        file_sha256=file_sha256(file),
-        user=user,
-        dry_run=dry_run,
-        as_of=date.fromisoformat(as_of) if as_of else date.today(),
-    )
+    sha256 = file_sha256(file)
+    job = None if dry_run else run_command(engine, resumable_job, kind.value, sha256)
+    if job is not None:
+        done = ", ".join(committed_kinds(job.steps))
+        typer.echo(f"resuming import {job.id}: {done} committed before; going on with the rest")
+    else:
+        job = run_command(
+            engine,
+            open_job,
+            kind=kind,
+            file_name=file.name,
+            file_sha256=sha256,
+            user=user,
+            dry_run=dry_run,
+            as_of=date.fromisoformat(as_of) if as_of else date.today(),
+        )
     source = ImportFile(file, file.name, encoding, settings.import_max_bytes)
     progress = RUNNING.setdefault(job.id, Progress())
     result: list[ImportJobPublic] = []
@@ -89,21 +101,28 @@ def _report(job: ImportJobPublic) -> None:
         )
         raise typer.Exit(1)
     if job.status == ImportStatus.FAILED:
-        typer.echo(f"import {job.id} failed, nothing written: {job.failure}", err=True)
+        written = "" if job.steps else ", nothing written"
+        typer.echo(f"import {job.id} failed{written}: {job.failure}", err=True)
         raise typer.Exit(1)
     if job.dry_run:
         typer.echo(f"import {job.id}: {counts.rows} rows checked, all good (dry run: not written)")
         return
     for change in job.changes:
         typer.echo(f"changed {change['key']}: {', '.join(change['changed'])}")
+    if len(job.steps) > 1:
+        for step in job.steps:
+            typer.echo(
+                f"  {step['kind']}: {step['rows']} rows, {step['created']} created,"
+                f" {step['updated']} updated, {step['unchanged']} unchanged"
+            )
     typer.echo(
         f"import {job.id}: {counts.rows} rows: {counts.created} created, {counts.updated} updated,"
-        f" {counts.unchanged} unchanged; {counts.workflows} collection workflows queued"
+        f" {counts.unchanged} unchanged; {counts.workflows} workflows queued"
     )
 
 
 def import_template(
-    kind: Annotated[ImportKind, typer.Argument(help="Which kind's template.")],
+    kind: Annotated[JobKind, typer.Argument(help="Which kind's template (all: every kind).")],
     out: Annotated[Path, typer.Argument(help="Where to write the .xlsx.")],
 ) -> None:
     """Write the .xlsx template of a kind: the header, one example row, each column's rule."""

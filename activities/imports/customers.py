@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, refuse
 from activities.imports.upsert import MasterData, create_or_update
@@ -26,6 +27,9 @@ class CustomerImport:
     def prepare(self, session: Session) -> None:
         query = select(Customer.code, Customer.currency)
         self.currencies = {code: currency for code, currency in session.exec(query).all()}
+
+    def include(self, earlier: Earlier) -> None:
+        """Customers refer to nothing else."""
 
     def check(self, number: int, row: dict[str, object]) -> tuple[CustomerCreate, frozenset[str]]:
         cells = filled(row)

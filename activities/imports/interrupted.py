@@ -1,6 +1,7 @@
 """Imports whose process died while they ran: found when the API starts, marked failed with
-what happened, and run again on request from the upload kept with the job. Nothing of them was
-committed: each kind is written in one transaction."""
+what happened, and run again on request from the upload kept with the job (or, for `o2c
+import`, by running the command again). Each kind is written in one transaction that records
+it on the job: a retry goes on with the kinds not committed yet, nothing is written twice."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from activities.imports.jobs import get_job, to_public
+from activities.imports.jobs import (
+    failure_after,
+    get_job,
+    step_counts,
+    to_public,
+    total_counts,
+)
 from activities.imports.runner import THIS_PROCESS, runner_is_gone
 from activities.transaction import run_command
 from models.base import utcnow
 from models.errors import Conflict
-from models.imports.jobs import ImportCounts, ImportJob, ImportJobPublic, ImportStatus
+from models.imports.jobs import ImportJob, ImportJobPublic, ImportStatus
 
 INTERRUPTED = "interrupted; nothing was written, run it again"
+INTERRUPTED_AFTER = "interrupted"
 LOG = logging.getLogger(__name__)
 RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
 
@@ -30,7 +38,8 @@ def fail_interrupted(session: Session) -> list[int]:
     for job in session.exec(query).all():
         if not runner_is_gone(job.runner):
             continue
-        job.status, job.failure, job.finished_at = ImportStatus.FAILED, INTERRUPTED, utcnow()
+        failure = failure_after(INTERRUPTED_AFTER, job.steps) if job.steps else INTERRUPTED
+        job.status, job.failure, job.finished_at = ImportStatus.FAILED, failure, utcnow()
         session.add(job)
         failed.append(job.id or 0)
     session.flush()
@@ -57,9 +66,40 @@ def reopen_job(session: Session, job_id: int) -> tuple[ImportJobPublic, Path]:
     kept = Path(job.stored_file) if job.stored_file else None
     if kept is None or not kept.exists():
         raise Conflict(f"the file of import {job_id} is no longer kept; upload it again")
-    job.status, job.failure, job.finished_at = ImportStatus.VALIDATING, None, None
-    job.counts, job.errors, job.changes = ImportCounts().model_dump(), [], []
-    job.runner = THIS_PROCESS
+    restart(job)
     session.add(job)
     session.flush()
     return to_public(job), kept
+
+
+def restart(job: ImportJob) -> None:
+    """Back to `validating` under this process; the kinds committed (`steps`), their counts and
+    changes stay, and the run goes on after them."""
+    job.status, job.failure, job.finished_at = ImportStatus.VALIDATING, None, None
+    job.counts, job.errors = total_counts(step_counts(job.steps)).model_dump(), []
+    job.changes = job.changes if job.steps else []
+    job.runner = THIS_PROCESS
+
+
+def resumable_job(session: Session, kind: str, sha256: str) -> ImportJobPublic | None:
+    """The latest job of this file and kind that a crash or failure stopped after it committed
+    some kinds, restarted under this process; None when there is none (a fresh import). A job
+    left running by a dead process of this host is failed first."""
+    fail_interrupted(session)
+    query = (
+        select(ImportJob)
+        .where(
+            ImportJob.kind == kind,
+            ImportJob.file_sha256 == sha256,
+            ImportJob.status == ImportStatus.FAILED,
+            col(ImportJob.dry_run).is_(False),
+        )
+        .order_by(col(ImportJob.id).desc())
+    )
+    job = session.exec(query).first()
+    if job is None or not job.steps:
+        return None
+    restart(job)
+    session.add(job)
+    session.flush()
+    return to_public(job)

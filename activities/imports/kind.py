@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlmodel import Session
 
 from models.imports.kinds import Column
+
+if TYPE_CHECKING:
+    from activities.imports.earlier import Earlier
 
 
 @dataclass
@@ -45,6 +48,9 @@ class KindImport(Protocol):
 
     def prepare(self, session: Session) -> None:
         """Load what the row checks look up (existing keys, referenced records)."""
+
+    def include(self, earlier: Earlier) -> None:
+        """Add what the earlier sheets of the same upload bring to what `prepare` loaded."""
 
     def check(self, number: int, row: dict[str, object]) -> Any:
         """The row as the write takes it, or RowRefused."""

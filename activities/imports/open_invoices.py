@@ -17,6 +17,7 @@ from activities.collection.dunning import (
     terms_for_class,
     terms_for_customer,
 )
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, referenced, refuse
 from activities.imports.starts import OUTBOX, ThrottledStarts
@@ -63,6 +64,11 @@ class OpenInvoiceImport:
             .where(col(Invoice.key).startswith("import/"))
         ).all()
         self.imported = {n: (c, Decimal(t), Decimal(p)) for n, c, t, p in invoices}
+
+    def include(self, earlier: Earlier) -> None:
+        """The upload's customers, as the rows may name them (their ids come at the write)."""
+        for code, customer in earlier.customers.items():
+            self.customers.setdefault(code, (0, customer.currency))
 
     def check(self, number: int, row: dict[str, object]) -> OpeningInvoice:
         cells = filled(row)

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from sqlmodel import Session, col, select
 
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, referenced, refuse
 from activities.imports.starts import OUTBOX, ThrottledStarts
@@ -50,6 +51,16 @@ class OpenOrderImport:
         self.customers = {code: (id_ or 0, currency) for code, id_, currency in session.exec(query)}
         self.whole_units = dict(session.exec(select(Product.sku, Product.whole_units)).all())
         self.orders = {}
+
+    def include(self, earlier: Earlier) -> None:
+        """The upload's products, and its customers that are (or stay) active."""
+        self.whole_units.update(earlier.products)
+        for code, customer in earlier.customers.items():
+            stored = self.customers.get(code)
+            if customer.active is False:
+                self.customers.pop(code, None)
+            elif customer.active or stored is None:
+                self.customers[code] = (stored[0] if stored else 0, customer.currency)
 
     def check(self, number: int, row: dict[str, object]) -> OpenOrderLine:
         cells = filled(row)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, refuse
 from activities.sales.price_lists import add_items, create_price_list
@@ -79,6 +80,11 @@ class PriceListImport:
         for name, item in items:
             key = f"{name}/{item.sku}/{plain(item.min_quantity)}/{item.valid_from}"
             self.prices[key] = (item.unit_price, item.valid_to)
+
+    def include(self, earlier: Earlier) -> None:
+        self.skus.update(earlier.products)
+        for code in earlier.customers:
+            self.customers.setdefault(code, 0)
 
     def check(self, number: int, row: dict[str, object]) -> PriceRow:
         errors: list[RowError] = []

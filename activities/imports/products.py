@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells
 from activities.imports.upsert import MasterData, create_or_update
@@ -25,6 +26,9 @@ class ProductImport:
     columns = PRODUCT_COLUMNS
 
     def prepare(self, session: Session) -> None:
+        """Products refer to nothing else."""
+
+    def include(self, earlier: Earlier) -> None:
         """Products refer to nothing else."""
 
     def check(self, number: int, row: dict[str, object]) -> tuple[ProductCreate, frozenset[str]]:

@@ -48,6 +48,7 @@ class ImportFile:
     name: str
     encoding: str | None = None  # None: detected
     max_bytes: int = 200 * 1024 * 1024
+    sheet: str | None = None  # an .xlsx workbook's sheet; None: the first
 
     @property
     def is_xlsx(self) -> bool:
@@ -201,39 +202,48 @@ def _unquoted(cell: str) -> str:
 
 
 def _xlsx_rows(source: ImportFile) -> Iterator[tuple[int, list[object]]]:
-    merged = _merged_ranges(source.path)
-    if merged:
-        first = merged[0]
-        row = int(re.sub(r"[A-Z]", "", first.split(":")[0]))
-        message = f"merged cells ({', '.join(merged[:5])}): unmerge them and fill every cell"
-        raise refused(row, None, message)
+    book = _workbook(source.path)
     try:
-        book = load_workbook(source.path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise refused(0, None, f"not a readable .xlsx file: {exc}") from exc
-    try:
-        sheet = book.worksheets[0]
+        sheet = book[source.sheet] if source.sheet else book.worksheets[0]
+        merged = _merged_ranges(source.path, sheet._worksheet_path)  # type: ignore[union-attr]
+        if merged:
+            first = merged[0]
+            row = int(re.sub(r"[A-Z]", "", first.split(":")[0]))
+            message = f"merged cells ({', '.join(merged[:5])}): unmerge them and fill every cell"
+            raise refused(row, None, message)
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             yield number, [_value(cell) for cell in cells]
     finally:
         book.close()
 
 
-def _merged_ranges(path: Path) -> list[str]:
+def _workbook(path: Path) -> Any:
+    try:
+        return load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise refused(0, None, f"not a readable .xlsx file: {exc}") from exc
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheets, in its order."""
+    book = _workbook(path)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _merged_ranges(path: Path, sheet_xml: str) -> list[str]:
     """openpyxl's read-only sheets do not say which cells are merged: the sheet's XML does (its
     <mergeCells> come after the data), read in chunks."""
     found: dict[str, None] = {}  # a merge the chunk boundary shows twice counts once
     try:
-        with zipfile.ZipFile(path) as archive:
-            sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-            if not sheets:
-                return []
-            with archive.open(sheets[0]) as xml:
-                tail = b""
-                for chunk in iter(lambda: xml.read(1024 * 1024), b""):
-                    block = tail + chunk
-                    found.update((m.decode(), None) for m in MERGE.findall(block))
-                    tail = block[-200:]
-    except zipfile.BadZipFile as exc:
+        with zipfile.ZipFile(path) as archive, archive.open(sheet_xml) as xml:
+            tail = b""
+            for chunk in iter(lambda: xml.read(1024 * 1024), b""):
+                block = tail + chunk
+                found.update((m.decode(), None) for m in MERGE.findall(block))
+                tail = block[-200:]
+    except (zipfile.BadZipFile, KeyError) as exc:
         raise refused(0, None, f"not a readable .xlsx file: {exc}") from exc
     return list(found)

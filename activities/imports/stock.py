@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from activities.fulfilment.stock_ledger import ensure_level, lock_levels, record_move
 from activities.fulfilment.warehouses import require_warehouse
+from activities.imports.earlier import Earlier
 from activities.imports.kind import WriteContext, Written
 from activities.imports.row_checks import build, filled, read_cells, refuse
 from models.fields import Code
@@ -49,6 +50,9 @@ class StockImport:
             col(StockMove.key).startswith(f"{OPENING}/")
         )
         self.opened = {key: Decimal(quantity) for key, quantity in session.exec(moves).all() if key}
+
+    def include(self, earlier: Earlier) -> None:
+        self.whole_units.update(earlier.products)
 
     def check(self, number: int, row: dict[str, object]) -> OpeningStock:
         errors: list[RowError] = []

@@ -43,12 +43,18 @@ class MasterData:
     def table(self) -> Table:
         return self.model.__table__  # type: ignore[attr-defined,no-any-return]
 
-    def new_row(self, row: BaseModel) -> dict[str, Any]:
+    def defaults(self, row: type[BaseModel]) -> dict[str, Any]:
+        """The table model's defaults (created_at) for what a row of this type does not give,
+        worked out once for a batch: its rows are created in one transaction, at one time."""
+        return {
+            name: self.model.model_fields[name].get_default(call_default_factory=True)
+            for name in _defaulted(self.model, row)
+        }
+
+    def new_row(self, row: BaseModel, defaults: Mapping[str, Any]) -> dict[str, Any]:
         """The row's columns as the table model would hold them: what the file gave, the
-        model's defaults (created_at) for the rest, and the derived columns."""
-        values = row.model_dump()
-        for name in _defaulted(self.model, type(row)):
-            values[name] = self.model.model_fields[name].get_default(call_default_factory=True)
+        model's defaults for the rest, and the derived columns."""
+        values = {**defaults, **row.model_dump()}
         values.update(self.derived(values))
         return values
 
@@ -73,6 +79,7 @@ def create_or_update(
         for found in connection.execute(select(table).where(key_column.in_(keys)))
     }
     written = Written()
+    defaults = master.defaults(type(batch[0][0])) if batch else {}
     created: dict[str, dict[str, Any]] = {}
     # In the file's order, so the audit trail lists them as row-by-row writes would.
     planned: list[tuple[str, Mapping[str, Any] | None, dict[str, Any]]] = []
@@ -80,7 +87,7 @@ def create_or_update(
         key = getattr(row, master.key)
         found = existing.get(key)
         if found is None:
-            created[key] = master.new_row(row)
+            created[key] = master.new_row(row, defaults)
             planned.append((key, None, created[key]))
             continue
         changed = changed_fields(found, row, given & master.updatable)

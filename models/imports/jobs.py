@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
 from models.base import optional_timestamp_field, timestamp_field
-from models.imports.kinds import ImportKind
+from models.imports.kinds import JobKind
 
 # A file with more bad rows than this lists the first ones and counts the rest.
 ERRORS_KEPT = 1000
@@ -27,14 +27,18 @@ class ImportStatus(StrEnum):
 
 
 class RowError(BaseModel):
-    """One refused cell (or the whole file: row 0), as the person who fixes it reads it."""
+    """One refused cell (or the whole file: row 0), as the person who fixes it reads it; in a
+    workbook with a sheet per kind, `sheet` names the sheet."""
 
     row: int
     column: str | None = None
     message: str
+    sheet: str | None = None
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"
+        if self.sheet:
+            where = f"sheet {self.sheet}, {where if self.row else 'the sheet'}"
         return (
             f"{where}, column {self.column}: {self.message}"
             if self.column
@@ -55,7 +59,7 @@ class ImportJob(SQLModel, table=True):
     __tablename__ = "import_job"
     id: int | None = Field(default=None, primary_key=True)
     # Plain text, not database enums: a kind added later needs no migration.
-    kind: ImportKind = Field(sa_column=Column(String(32), nullable=False))
+    kind: JobKind = Field(sa_column=Column(String(32), nullable=False))
     file_name: str = Field(max_length=255)
     file_sha256: str = Field(max_length=64, index=True)
     user: str = Field(max_length=64)
@@ -79,6 +83,11 @@ class ImportJob(SQLModel, table=True):
     runner: str | None = Field(default=None, max_length=200)
     # The upload an API import reads, kept while it runs and after it failed, for a retry.
     stored_file: str | None = Field(default=None, max_length=500)
+    # Each kind committed so far, with its counts ({"kind", "rows", "created", ...}), in the
+    # order written: a retry after a crash goes on with the kinds after them.
+    steps: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = timestamp_field()
     finished_at: datetime | None = optional_timestamp_field()
 
@@ -94,7 +103,7 @@ class ImportProgress(BaseModel):
 
 class ImportJobPublic(SQLModel):
     id: int
-    kind: ImportKind
+    kind: JobKind
     file_name: str
     file_sha256: str
     user: str
@@ -108,6 +117,7 @@ class ImportJobPublic(SQLModel):
     errors_file: str | None = None
     created_at: datetime
     finished_at: datetime | None
+    steps: list[dict[str, Any]] = []
     progress: ImportProgress | None = None
     workflows_started: int | None = None
 

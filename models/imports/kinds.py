@@ -16,6 +16,29 @@ class ImportKind(StrEnum):
     OPEN_ORDERS = "open-orders"
 
 
+class JobKind(StrEnum):
+    """What an import job reads: one kind's file, or `all`, a workbook with a sheet per kind."""
+
+    CUSTOMERS = "customers"
+    PRODUCTS = "products"
+    OPEN_INVOICES = "open-invoices"
+    STOCK = "stock"
+    PRICE_LISTS = "price-lists"
+    OPEN_ORDERS = "open-orders"
+    ALL = "all"
+
+
+# The order a go-live upload is written in: each kind after those it refers to.
+WRITE_ORDER: tuple[ImportKind, ...] = (
+    ImportKind.CUSTOMERS,
+    ImportKind.PRODUCTS,
+    ImportKind.PRICE_LISTS,
+    ImportKind.STOCK,
+    ImportKind.OPEN_INVOICES,
+    ImportKind.OPEN_ORDERS,
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

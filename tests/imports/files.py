@@ -15,7 +15,7 @@ from activities.imports.jobs import open_job, run_import
 from activities.imports.reading import ImportFile, file_sha256
 from activities.transaction import run_command
 from models.imports.jobs import ImportJobPublic
-from models.imports.kinds import ImportKind
+from models.imports.kinds import ImportKind, JobKind
 
 TODAY = date(2026, 11, 30)
 
@@ -44,7 +44,7 @@ def xlsx_file(path: Path, rows: Sequence[Sequence[object]], merge: str | None = 
 
 def imported(
     engine: Engine,
-    kind: ImportKind,
+    kind: ImportKind | JobKind,
     path: Path,
     *,
     dry_run: bool = False,
@@ -65,3 +65,17 @@ def imported(
     )
     source = ImportFile(path, path.name, encoding, max_bytes)
     return run_import(engine, job.id, source, starts_per_second=1000)
+
+
+def workbook_file(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    """A workbook with a sheet per name, in the order given: a go-live upload of all kinds."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path

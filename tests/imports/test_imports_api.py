@@ -23,7 +23,7 @@ async def upload(api: ApiClient, path: Path, role: Role = Role.FINANCE, **form: 
             "POST",
             "/imports",
             role,
-            data={"kind": "customers", **form},
+            data={"kind": "customers"} | form,
             files={"file": (path.name, handle, "text/csv")},
         )
 
@@ -57,7 +57,9 @@ async def test_bad_rows_are_listed_and_nothing_is_written(api: ApiClient, tmp_pa
 
     job = await api.get(f"/imports/{accepted.json()['id']}", Role.AUDITOR)
     assert job["status"] == "invalid"
-    assert job["errors"] == [{"row": 3, "column": "name", "message": "required: the cell is empty"}]
+    assert job["errors"] == [
+        {"row": 3, "column": "name", "message": "required: the cell is empty", "sheet": None}
+    ]
     assert await api.total("/customers") == 0
 
 
@@ -129,3 +131,36 @@ async def test_refused_xlsx_comes_back_with_an_errors_column(
     assert rows_back[0][-1] == "errors"
     assert rows_back[1][-1] in (None, "")
     assert rows_back[2][-1] == "credit_limit: 'x' is not a number"
+
+
+async def test_a_go_live_workbook_goes_in_as_kind_all_and_its_template_has_a_sheet_per_kind(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    template = await api.call("GET", "/imports/templates/all", Role.FINANCE)
+    assert template.status_code == 200
+    sheets = load_workbook(io.BytesIO(template.content), read_only=True).sheetnames
+    assert sheets == [
+        "customers",
+        "products",
+        "price-lists",
+        "stock",
+        "open-invoices",
+        "open-orders",
+        "rules",
+    ]
+    path = tmp_path / "go-live.xlsx"
+    path.write_bytes(template.content)  # the template's example rows refer to each other
+
+    accepted = await upload(api, path, kind="all")
+
+    assert accepted.status_code == 202, accepted.text
+    job = await api.get(f"/imports/{accepted.json()['id']}", Role.FINANCE)
+    assert (job["kind"], job["status"], job["errors"]) == ("all", "done", [])
+    assert [(step["kind"], step["created"]) for step in job["steps"]] == [
+        ("customers", 1),
+        ("products", 1),
+        ("price-lists", 1),
+        ("stock", 1),
+        ("open-invoices", 1),
+        ("open-orders", 1),
+    ]

@@ -146,7 +146,7 @@ def test_importing_the_same_open_orders_twice_changes_nothing(
 def test_an_order_whose_lines_run_into_the_next_batch_is_one_order(
     engine: Engine, tmp_path: Path, catalogue: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("activities.imports.pipeline.BATCH", 1)
+    monkeypatch.setattr("activities.imports.spill.BATCH", 1)
     job = imported(engine, ImportKind.OPEN_ORDERS, csv_file(tmp_path / "orders.csv", ROWS))
 
     assert job.status == "done", job.errors

@@ -1,5 +1,6 @@
-"""Imports from the old system: upload a file (checked, then written all or nothing in the
-background), follow its job, download each kind's template."""
+"""Imports from the old system: upload a file (checked, then written kind by kind, each all or
+nothing, in the background), follow its job, retry it after a failure, download each kind's
+template."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from api.downloads import download
 from models.errors import NotFound
 from models.fields import IdParam
 from models.imports.jobs import ImportAccepted, ImportJobPublic, ImportStatus
-from models.imports.kinds import ImportKind
+from models.imports.kinds import JobKind
 from models.security.users import Role
 from notifications.tables import XLSX
 from o2c.settings import Settings
@@ -33,7 +34,7 @@ IMPORTERS = require(Role.FINANCE)
 
 @router.post("", status_code=202, dependencies=[IMPORTERS])
 async def start_import(
-    kind: Annotated[ImportKind, Form()],
+    kind: Annotated[JobKind, Form()],
     file: UploadFile,
     db: DatabaseDep,
     settings: SettingsDep,
@@ -43,7 +44,8 @@ async def start_import(
     as_of: Annotated[date | None, Form()] = None,
 ) -> ImportAccepted:
     """Checks every row, then (unless `dry_run` or a bad row) writes the file in one
-    transaction; `GET /imports/{id}` follows it."""
+    transaction per kind (`all`: an .xlsx with a sheet per kind, every sheet checked before
+    any is written); `GET /imports/{id}` follows it."""
     name = Path(file.filename or "upload").name
     folder = settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,8 +71,9 @@ async def start_import(
 async def retry_import(
     import_id: IdParam, db: DatabaseDep, settings: SettingsDep, background: BackgroundTasks
 ) -> ImportAccepted:
-    """A failed import (one a crash interrupted, too) run again from its kept upload; 409 when
-    the job is not failed or its file is gone."""
+    """A failed import (one a crash interrupted, too) run again from its kept upload, going on
+    after the kinds it committed (`steps`); 409 when the job is not failed or its file is
+    gone."""
     job, kept = await db.run(reopen_job, import_id)
     source = ImportFile(kept, job.file_name, None, settings.import_max_bytes)
     background.add_task(_import_then_discard, db, job.id, source, settings)
@@ -86,8 +89,9 @@ def _import_then_discard(db: Database, job_id: int, source: ImportFile, settings
 
 
 @router.get("/templates/{kind}", dependencies=[reader(Role.FINANCE)])
-async def template(kind: ImportKind) -> Response:
-    """An .xlsx with the header row, one example row and a sheet of each column's rule."""
+async def template(kind: JobKind) -> Response:
+    """An .xlsx with the header row, one example row and a sheet of each column's rule (`all`:
+    a sheet per kind)."""
     return download(template_xlsx(kind), XLSX, f"o2c-{kind.value}-template.xlsx")
 
 
