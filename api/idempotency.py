@@ -32,6 +32,7 @@ from api.pages.session import COOKIE as SESSION_COOKIE
 from api.security import token_holder
 from models.base import utcnow
 from models.outbox import IdempotentResponse
+from models.security.users import User
 from o2c.settings import Settings
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
@@ -74,7 +75,10 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         if isinstance(claimed, IdempotentResponse):
             page = request.url.path.startswith("/app/")
             return _earlier_answer(claimed, digest, "text/html" if page else "application/json")
-        keyed = KeyedRequest(*claimed, request.scope)
+        user, scope, claimed_digest, claimed_at = claimed
+        keyed = KeyedRequest(
+            scope, claimed_digest, claimed_at, request.scope, token=token, caller=user
+        )
         reset = keyed_request.set(keyed)
         try:
             response = await call_next(request)
@@ -98,10 +102,11 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
 
     def _claim(
         self, token: str, path: str, key: str, digest: str
-    ) -> tuple[str, str, datetime] | IdempotentResponse | None:
+    ) -> tuple[User, str, str, datetime] | IdempotentResponse | None:
         """In one transaction: the active user the token names (None leaves the refusal to the
-        route), then the claim on (user, path, key); returns the claim's scope, the body's digest
-        and the claim's time when this request may run, else the earlier request's row."""
+        route), then the claim on (user, path, key); returns the user, the claim's scope, the
+        body's digest and the claim's time when this request may run, else the earlier request's
+        row."""
         with transaction(self.engine) as session:
             user = token_holder(session, self.settings, token)
             if user is None:
@@ -113,7 +118,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             try:
                 with session.begin_nested():
                     session.add(claim)
-                return scope, digest, claim.created_at
+                return user, scope, digest, claim.created_at
             except IntegrityError:
                 pass
             earlier = session.exec(
@@ -133,7 +138,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
                 .values(created_at=now)
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                return scope, digest, now
+                return user, scope, digest, now
             return earlier
 
     def _keep(self, keyed: KeyedRequest, status_code: int, body: str) -> None:

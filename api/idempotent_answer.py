@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from models.errors import Conflict
 from models.outbox import IdempotentResponse
+from models.security.users import User
 
 IN_PROGRESS = 0
 # Kept when the command's result is not the route's answer; the answer read afterwards replaces it.
@@ -30,6 +31,10 @@ class KeyedRequest:
     digest: str  # hash of the body
     claimed_at: datetime  # the claim's created_at: whoever takes an abandoned claim over moves it
     asgi_scope: MutableMapping[str, Any]  # the route is in it once routing has happened
+    # The active user the token named when the claim was taken, in the claim's transaction: the
+    # route's caller when the route reads the same token (api/deps.py), not read a second time.
+    token: str = ""
+    caller: User | None = None
     answered: bool = field(default=False)
     kept: tuple[int, str] | None = None  # the status and body the command kept with its commit
     status_of: Callable[[Any], int] | None = None  # for routes whose status depends on the result
