@@ -7,6 +7,7 @@ from collections.abc import Callable, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -100,9 +101,15 @@ def _answer(request: KeyedRequest, result: object) -> tuple[int, str]:
     model = getattr(route, "response_model", None)
     if model is None:
         return status_code, "" if status_code == 204 else UNKEPT_ANSWER
-    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    adapter = _adapter(model)
     try:
         value = adapter.validate_python(result, from_attributes=True)
     except ValidationError:
         return status_code, UNKEPT_ANSWER
     return status_code, adapter.dump_json(value).decode()
+
+
+@lru_cache(maxsize=512)
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    """Built once per response model: building one costs more than the answer it writes."""
+    return TypeAdapter(model)
