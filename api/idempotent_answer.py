@@ -84,6 +84,8 @@ def keep_answer(session: Session, result: object) -> None:
             col(IdempotentResponse.created_at) == request.claimed_at,
         )
         .values(status_code=status_code, body=body)
+        # The claim is never loaded in the command's session: nothing there to bring up to date.
+        .execution_options(synchronize_session=False)
     )
     if kept.rowcount != 1:  # type: ignore[attr-defined]
         # A retry took the claim over as abandoned: only one of the two may commit.
