@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from activities.transaction import transaction
 from api.idempotent_answer import IN_PROGRESS, KeyedRequest, keyed_request
@@ -32,6 +32,7 @@ from api.pages.session import COOKIE as SESSION_COOKIE
 from api.security import token_holder
 from models.base import utcnow
 from models.outbox import IdempotentResponse
+from models.security.users import User
 from o2c.settings import Settings
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
@@ -55,53 +56,64 @@ def command_key(request: Request, user: str, kind: str) -> str:
     return f"api/{kind}/{uuid.uuid4()}"
 
 
-class IdempotencyMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, engine: Engine, settings: Settings) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class IdempotencyMiddleware:
+    """Plain ASGI (no task and streams per request, as Starlette's BaseHTTPMiddleware has): the
+    answer is collected as the application sends it, kept or released, then sent on."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, settings: Settings) -> None:
+        self.app = app
         self.engine = engine
         self.settings = settings
         self.abandoned_after = timedelta(seconds=settings.idempotency_abandon_seconds)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         key = request.headers.get("idempotency-key")
         token = _token(request)
-        if request.method not in WRITE_METHODS or not key or not token:
-            return await call_next(request)  # without a token the route answers 401
-        digest = hashlib.sha256(await request.body()).hexdigest()
-        claimed = await run_in_threadpool(self._claim, token, request.url.path, key, digest)
+        if not key or not token:
+            await self.app(scope, receive, send)  # without a token the route answers 401
+            return
+        body = await _whole_body(receive)
+        again = _replay(body, receive)
+        digest = hashlib.sha256(body).hexdigest()
+        path = request.url.path
+        claimed = await run_in_threadpool(self._claim, token, path, key, digest)
         if claimed is None:
-            return await call_next(request)  # the route answers 401; nothing to keep or replay
+            await self.app(scope, again, send)  # the route answers 401; nothing to keep or replay
+            return
         if isinstance(claimed, IdempotentResponse):
-            page = request.url.path.startswith("/app/")
-            return _earlier_answer(claimed, digest, "text/html" if page else "application/json")
-        keyed = KeyedRequest(*claimed, request.scope)
+            page = path.startswith("/app/")
+            media_type = "text/html" if page else "application/json"
+            await _earlier_answer(claimed, digest, media_type)(scope, again, send)
+            return
+        user, claim_scope, claimed_digest, claimed_at = claimed
+        keyed = KeyedRequest(claim_scope, claimed_digest, claimed_at, scope, token, user)
+        answer = _Answer()
         reset = keyed_request.set(keyed)
         try:
-            response = await call_next(request)
-            chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
+            await self.app(scope, again, answer.collect)
         except BaseException:
             await run_in_threadpool(self._release, keyed)
             raise
         finally:
             keyed_request.reset(reset)
-        content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
-        if response.status_code < 500:
-            await run_in_threadpool(self._keep, keyed, response.status_code, content.decode())
+        content = b"".join(answer.chunks)
+        if answer.status < 500:
+            await run_in_threadpool(self._keep, keyed, answer.status, content.decode())
         else:
             await run_in_threadpool(self._release, keyed)
-        return Response(
-            content,
-            status_code=response.status_code,
-            headers=dict(response.headers),
-            media_type=response.media_type,
-        )
+        await answer.send_on(send, content)
 
     def _claim(
         self, token: str, path: str, key: str, digest: str
-    ) -> tuple[str, str, datetime] | IdempotentResponse | None:
+    ) -> tuple[User, str, str, datetime] | IdempotentResponse | None:
         """In one transaction: the active user the token names (None leaves the refusal to the
-        route), then the claim on (user, path, key); returns the claim's scope, the body's digest
-        and the claim's time when this request may run, else the earlier request's row."""
+        route), then the claim on (user, path, key); returns the user, the claim's scope, the
+        body's digest and the claim's time when this request may run, else the earlier request's
+        row."""
         with transaction(self.engine) as session:
             user = token_holder(session, self.settings, token)
             if user is None:
@@ -113,7 +125,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             try:
                 with session.begin_nested():
                     session.add(claim)
-                return scope, digest, claim.created_at
+                return user, scope, digest, claim.created_at
             except IntegrityError:
                 pass
             earlier = session.exec(
@@ -133,7 +145,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
                 .values(created_at=now)
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                return scope, digest, now
+                return user, scope, digest, now
             return earlier
 
     def _keep(self, keyed: KeyedRequest, status_code: int, body: str) -> None:
@@ -156,6 +168,57 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
                     *_ours(keyed), col(IdempotentResponse.status_code) == IN_PROGRESS
                 )
             )
+
+
+class _Answer:
+    """The application's answer, held until it is kept."""
+
+    def __init__(self) -> None:
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+
+    async def collect(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+    @property
+    def status(self) -> int:
+        if self.start is None:
+            raise RuntimeError("the application ended without answering")
+        return int(self.start["status"])
+
+    async def send_on(self, send: Send, content: bytes) -> None:
+        assert self.start is not None
+        await send(self.start)
+        await send({"type": "http.response.body", "body": content, "more_body": False})
+
+
+async def _whole_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body once more for the application, then the connection's own messages."""
+    replayed = False
+
+    async def again() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return again
 
 
 def _token(request: Request) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -16,6 +17,7 @@ from sqlmodel import Session, col
 
 from models.errors import Conflict
 from models.outbox import IdempotentResponse
+from models.security.users import User
 
 IN_PROGRESS = 0
 # Kept when the command's result is not the route's answer; the answer read afterwards replaces it.
@@ -30,6 +32,10 @@ class KeyedRequest:
     digest: str  # hash of the body
     claimed_at: datetime  # the claim's created_at: whoever takes an abandoned claim over moves it
     asgi_scope: MutableMapping[str, Any]  # the route is in it once routing has happened
+    # The active user the token named when the claim was taken, in the claim's transaction: the
+    # route's caller when the route reads the same token (api/deps.py), not read a second time.
+    token: str = ""
+    caller: User | None = None
     answered: bool = field(default=False)
     kept: tuple[int, str] | None = None  # the status and body the command kept with its commit
     status_of: Callable[[Any], int] | None = None  # for routes whose status depends on the result
@@ -78,6 +84,8 @@ def keep_answer(session: Session, result: object) -> None:
             col(IdempotentResponse.created_at) == request.claimed_at,
         )
         .values(status_code=status_code, body=body)
+        # The claim is never loaded in the command's session: nothing there to bring up to date.
+        .execution_options(synchronize_session=False)
     )
     if kept.rowcount != 1:  # type: ignore[attr-defined]
         # A retry took the claim over as abandoned: only one of the two may commit.
@@ -95,9 +103,15 @@ def _answer(request: KeyedRequest, result: object) -> tuple[int, str]:
     model = getattr(route, "response_model", None)
     if model is None:
         return status_code, "" if status_code == 204 else UNKEPT_ANSWER
-    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    adapter = _adapter(model)
     try:
         value = adapter.validate_python(result, from_attributes=True)
     except ValidationError:
         return status_code, UNKEPT_ANSWER
     return status_code, adapter.dump_json(value).decode()
+
+
+@lru_cache(maxsize=512)
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    """Built once per response model: building one costs more than the answer it writes."""
+    return TypeAdapter(model)

@@ -1,5 +1,10 @@
 """The API's link to Temporal: connected on first use (the API starts even while Temporal is
-down), and the outbox relay run right after each command that queued workflow messages."""
+down), and the outbox relay run right after each command that queued workflow messages.
+
+Commands answered at the same moment share relay passes: one pass at a time per process, and a
+command that committed while a pass runs waits for the next, which starts when that one ends and
+delivers what every command before it queued. Fifty orders at once then cost a few passes (two
+transactions and the Temporal calls each), not fifty passes racing for the same rows."""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ class TemporalLink:
         self._client: Client | None = None
         self._lock = asyncio.Lock()
         self._down_until = 0.0
+        self._passing: asyncio.Task[None] | None = None  # the pass under way
+        self._next_pass: asyncio.Task[None] | None = None  # the one the callers now wait for
         self.engine = engine
         self.task_queue = task_queue
 
@@ -50,7 +57,21 @@ class TemporalLink:
         return self._client
 
     async def flush_outbox(self) -> None:
-        """Best effort now; whatever fails stays pending for the worker's relay."""
+        """Best effort now, in a pass that starts after the caller's commit; whatever fails
+        stays pending for the worker's relay."""
+        if time.monotonic() < self._down_until:
+            return
+        loop = asyncio.get_running_loop()
+        if self._next_pass is None or self._next_pass.get_loop() is not loop:
+            self._next_pass = asyncio.create_task(self._pass_after(self._passing))
+        # A caller that goes away (its client hung up) leaves the pass to the others.
+        await asyncio.shield(self._next_pass)
+
+    async def _pass_after(self, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None and previous.get_loop() is asyncio.get_running_loop():
+            await asyncio.wait([previous])
+        # From here on, commands that finish wait for the pass after this one.
+        self._passing, self._next_pass = self._next_pass, None
         if time.monotonic() < self._down_until:
             return
         try:

@@ -1,5 +1,11 @@
 """The bench's HTTP clients on a running stack: keyed writes timed one by one, spread over the
-stack's API processes in turn, and the latency figures of a batch of them."""
+stack's API processes in turn, and the latency figures of a batch of them.
+
+Two ways to load the API: `timed` keeps `concurrency` requests in flight, each client sending
+its next the moment the last is answered (a closed loop: it finds the saturation throughput, and
+its latency is about clients / throughput); `at_rate` sends at a stated arrival rate, each
+request timed from the moment it was due to be sent, so a request that waited for its client to
+be free counts its wait (no coordinated omission)."""
 
 from __future__ import annotations
 
@@ -21,15 +27,25 @@ class Timings:
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall: float = 0.0
+    cpu: float = 0.0  # CPU seconds the API processes used meanwhile
 
-    def line(self, what: str) -> str:
+    def p99(self) -> float:
+        return self.percentiles()[2]
+
+    def percentiles(self) -> tuple[float, float, float]:
+        """p50, p95 and p99 in milliseconds."""
         cuts = statistics.quantiles(self.seconds, n=100, method="inclusive")
         p50, p95, p99 = (cuts[q - 1] * 1000 for q in (50, 95, 99))
+        return p50, p95, p99
+
+    def line(self, what: str) -> str:
+        p50, p95, p99 = self.percentiles()
         rate = len(self.seconds) / self.wall if self.wall else 0.0
+        cpu = self.cpu / len(self.seconds) * 1000 if self.seconds else 0.0
         return (
-            f"  {what:<15} {len(self.seconds):5d} requests {rate:7.1f}/s   p50 {p50:6.0f} ms"
-            f"   p95 {p95:6.0f} ms   p99 {p99:6.0f} ms   errors {len(self.errors)}"
-            + (f" (first: {self.errors[0]})" if self.errors else "")
+            f"  {what:<24} {len(self.seconds):5d} requests {rate:7.1f}/s   p50 {p50:6.0f} ms"
+            f"   p95 {p95:6.0f} ms   p99 {p99:6.0f} ms   API CPU {cpu:5.1f} ms/request"
+            f"   errors {len(self.errors)}" + (f" (first: {self.errors[0]})" if self.errors else "")
         )
 
 
@@ -66,26 +82,62 @@ class Desk:
     async def timed(
         self, role: str, path: str, bodies: list[dict[str, Any]], key: str, concurrency: int
     ) -> Timings:
-        """Each body POSTed once, `concurrency` at a time; 201 is the expected answer."""
+        """Each body POSTed once, `concurrency` at a time, each client sending its next as soon as
+        its last is answered (closed loop); 201 is the expected answer."""
         timings = Timings()
         gate = asyncio.Semaphore(concurrency)
 
         async def one(number: int, body: dict[str, Any]) -> None:
             async with gate:
-                started = time.perf_counter()
-                try:
-                    answer = await self.post(role, path, body, f"{key}-{number}")
-                    problem = None if answer.status_code == 201 else answer.text[:200]
-                except httpx.HTTPError as exc:
-                    problem = f"{type(exc).__name__}: {exc}"
-                timings.seconds.append(time.perf_counter() - started)
-                if problem:
-                    timings.errors.append(problem)
+                await self._send(timings, role, path, body, f"{key}-{number}", time.perf_counter())
 
         began = time.perf_counter()
         await asyncio.gather(*(one(n, body) for n, body in enumerate(bodies)))
         timings.wall = time.perf_counter() - began
         return timings
+
+    async def at_rate(
+        self,
+        role: str,
+        path: str,
+        bodies: list[dict[str, Any]],
+        key: str,
+        clients: int,
+        rate: float,
+    ) -> Timings:
+        """Each body POSTed once, request n due at n / `rate` seconds, spread over `clients`
+        clients in turn (open model); each timed from when it was due, not from when its client
+        got round to sending it."""
+        timings = Timings()
+        began = time.perf_counter()
+
+        async def client(first: int) -> None:
+            for number in range(first, len(bodies), clients):
+                due = began + number / rate
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                await self._send(timings, role, path, bodies[number], f"{key}-{number}", due)
+
+        await asyncio.gather(*(client(first) for first in range(min(clients, len(bodies)))))
+        timings.wall = time.perf_counter() - began
+        return timings
+
+    async def _send(
+        self,
+        timings: Timings,
+        role: str,
+        path: str,
+        body: dict[str, Any],
+        key: str,
+        since: float,
+    ) -> None:
+        try:
+            answer = await self.post(role, path, body, key)
+            problem = None if answer.status_code == 201 else answer.text[:200]
+        except httpx.HTTPError as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        timings.seconds.append(time.perf_counter() - since)
+        if problem:
+            timings.errors.append(problem)
 
 
 READ_ATTEMPTS = 3

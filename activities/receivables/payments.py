@@ -276,7 +276,9 @@ def record_payment(
         late_days=late_days,
     )
     release_fitting_holds(session, data.customer_id, data.received_on, f"payment {data.reference}")
-    return payment_public(session, payment.id, written_off=differences)
+    # Its allocations are the ones just written, in that order: not read back under the lock.
+    allocations = [(invoice.id or 0, amount) for invoice, amount in chosen]
+    return _public(payment, allocations, written_off=differences)
 
 
 def payment_public(
@@ -290,7 +292,15 @@ def payment_public(
         .where(PaymentAllocation.payment_id == payment_id)
         .order_by(col(PaymentAllocation.id))
     ).all()
-    allocations = [AllocationPublic(invoice_id=x.invoice_id, amount=x.amount) for x in rows]
+    return _public(payment, [(x.invoice_id, x.amount) for x in rows], written_off)
+
+
+def _public(
+    payment: Payment,
+    allocated: list[tuple[int, Decimal]],
+    written_off: list[tuple[Invoice, Decimal]] | None = None,
+) -> PaymentPublic:
+    allocations = [AllocationPublic(invoice_id=i, amount=amount) for i, amount in allocated]
     differences = [
         AllocationPublic(invoice_id=i.id or 0, amount=amount) for i, amount in written_off or []
     ]

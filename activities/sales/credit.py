@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from activities.master_data.customers import get_customer
@@ -51,11 +51,6 @@ class CreditCheckResult(BaseModel):
     hold_days: int = 14
 
 
-def _sum(session: Session, query) -> Decimal:  # type: ignore[no-untyped-def]
-    value = session.exec(query).one()
-    return Decimal(value) if value is not None else ZERO
-
-
 def class_policy(session: Session, credit_class: str) -> CreditClassPolicyBase:
     found = session.exec(
         select(CreditClassPolicy).where(CreditClassPolicy.credit_class == credit_class)
@@ -63,36 +58,29 @@ def class_policy(session: Session, credit_class: str) -> CreditClassPolicyBase:
     return found or DEFAULT_POLICY
 
 
-def _overdue(session: Session, customer_id: int, due_before: date) -> Decimal:
-    return _sum(
-        session,
-        select(func.sum(Invoice.outstanding)).where(
-            Invoice.customer_id == customer_id,
-            col(Invoice.outstanding) > 0,
-            col(Invoice.due_date) < due_before,
-        ),
-    )
-
-
 def customer_credit(
     session: Session, customer_id: int, as_of: date, exclude_order: int | None = None
 ) -> CustomerCredit:
     customer = get_customer(session, customer_id)
-    receivables = _sum(
-        session,
-        select(func.sum(Invoice.outstanding)).where(
-            Invoice.customer_id == customer_id, col(Invoice.outstanding) > 0
-        ),
-    )
-    overdue = _overdue(session, customer_id, as_of)
     policy = class_policy(session, customer.credit_class)
-    blocking = _overdue(session, customer_id, as_of - timedelta(days=policy.overdue_days_allowed))
+    due_before_policy = as_of - timedelta(days=policy.overdue_days_allowed)
     orders_query = select(func.sum(SalesOrder.total)).where(
         SalesOrder.customer_id == customer_id, col(SalesOrder.status).in_(UNINVOICED)
     )
     if exclude_order is not None:
         orders_query = orders_query.where(SalesOrder.id != exclude_order)
-    open_orders = _sum(session, orders_query)
+    # Every sum in one statement: a credit decision holds the customer's row while it reads them.
+    sums = session.exec(
+        select(
+            func.sum(Invoice.outstanding),
+            func.sum(case((col(Invoice.due_date) < as_of, Invoice.outstanding))),
+            func.sum(case((col(Invoice.due_date) < due_before_policy, Invoice.outstanding))),
+            orders_query.scalar_subquery(),
+        ).where(Invoice.customer_id == customer_id, col(Invoice.outstanding) > 0)
+    ).one()
+    receivables, overdue, blocking, open_orders = (
+        Decimal(value) if value is not None else ZERO for value in sums
+    )
     exposure = receivables + open_orders
     if blocking > 0:
         status = CreditStatus.BLOCKED

@@ -60,12 +60,13 @@ def all_public(session: Session, orders: list[SalesOrder]) -> list[OrderPublic]:
     )
     for line in session.exec(query).all() if orders else []:
         lines[line.order_id].append(OrderLinePublic.model_validate(line))
-    return [
-        OrderPublic.model_validate(
-            order, update={"workflow_id": order.workflow_id, "lines": lines[order.id or 0]}
-        )
-        for order in orders
-    ]
+    return [_public(order, lines[order.id or 0]) for order in orders]
+
+
+def _public(order: SalesOrder, lines: list[OrderLinePublic]) -> OrderPublic:
+    return OrderPublic.model_validate(
+        order, update={"workflow_id": order.workflow_id, "lines": lines}
+    )
 
 
 def create_order(session: Session, data: OrderCreate, user: str, today: date) -> OrderPublic:
@@ -121,7 +122,8 @@ def create_order(session: Session, data: OrderCreate, user: str, today: date) ->
         ).model_dump(mode="json"),
     )
     session.flush()
-    return to_public(session, order)
+    # Its lines are the ones just written: no need to read them back.
+    return _public(order, [OrderLinePublic.model_validate(line) for line in lines])
 
 
 def change_status(session: Session, change: StatusChangeInput) -> None:

@@ -47,9 +47,11 @@ def test_imports_bench_prints_each_rate_beside_the_plain_insert() -> None:
 def test_api_bench_prints_latencies_lifecycles_and_its_checks() -> None:
     out = _bench(
         "api", "--requests", "4", "--lifecycles", "2", "--concurrency", "4", "--customers", "2",
-        "--database", "sqlite",
+        "--database", "sqlite", "--rate", "20",
     )  # fmt: skip
     assert "POST /orders" in out and "POST /payments" in out and "p99" in out
+    assert "closed loop" in out and "at 20/s" in out and "ms/request" in out
+    assert "highest arrival rate tried with p99 <= 100 ms" in out
     assert "errors 0" in out and "lifecycles via HTTP" in out
     assert "checks:                ok" in out and "done twice:            nothing" in out
 

@@ -140,7 +140,8 @@ async def test_claim_left_by_a_crash_before_commit_is_taken_over_once_abandoned(
 
     assert soon.status_code == 409
     assert "still running" in soon.json()["detail"]
-    assert (later.status_code, later.json()["id"]) == (201, 1)
+    assert later.status_code == 201
+    # One payment, the retry's (the dead attempt may have used up id 1 of PostgreSQL's sequence).
     assert rows(engine, Payment) == 1
 
 
