@@ -7,7 +7,6 @@ import asyncio
 import os
 import resource
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,12 +63,12 @@ THREAD_KINDS = (
 OTHER_THREADS = "Temporal core and other threads"
 
 
-def cpu_by_thread() -> Counter[str]:
+def cpu_by_thread() -> dict[str, float]:
     """CPU seconds each kind of thread of this process has used so far (THREAD_KINDS; Linux
     /proc, nothing elsewhere). Threads that ended meanwhile are not counted."""
     names = {thread.native_id: thread.name for thread in threading.enumerate()}
     tick = os.sysconf("SC_CLK_TCK")
-    used: Counter[str] = Counter()
+    used: dict[str, float] = {}
     tasks = "/proc/self/task"
     for tid in os.listdir(tasks) if os.path.isdir(tasks) else []:
         try:
@@ -79,7 +78,7 @@ def cpu_by_thread() -> Counter[str]:
             continue
         name = names.get(int(tid), "")
         kind = next((k for prefix, k in THREAD_KINDS if name.startswith(prefix)), OTHER_THREADS)
-        used[kind] += (int(fields[11]) + int(fields[12])) / tick
+        used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return used
 
 

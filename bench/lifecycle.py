@@ -50,7 +50,7 @@ from models.receivables.invoices import Invoice
 from models.receivables.payments import AllocationRequest, PaymentCreate
 from models.sales.messages import Decision
 from models.sales.order_requests import OrderCreate, OrderLineCreate
-from models.sales.order_status import SHIPPING
+from models.sales.order_status import SHIPPING, OrderStatus
 from models.sales.orders import SalesOrder
 from models.workflow_ids import order_workflow_id
 from o2c.db import engine_for
@@ -111,6 +111,11 @@ async def _wait_for(engine: Engine, query: Callable[[Session], T | None]) -> T:
             return found
         await asyncio.sleep(pause)
         pause = min(pause * 1.5, 0.1)
+
+
+def _order_status(session: Session, order_id: int) -> str | None:
+    order = session.get(SalesOrder, order_id)
+    return order.status if order else None
 
 
 def _invoice_total(session: Session, invoice_id: int) -> Decimal:
@@ -174,6 +179,10 @@ async def o2c_rate(
             allocations=[AllocationRequest(invoice_id=invoice_id, amount=total)],
         )
         await asyncio.to_thread(run_command, engine, payments.record_payment, payment, "finance")
+        # Issue 11's open finding: an order once read `delivered` while its shipment was only
+        # dispatched. Every order is looked at here, just before its delivery.
+        before = await asyncio.to_thread(run_query, engine, _order_status, order.id)
+        assert before != OrderStatus.DELIVERED, f"order {order.id} delivered before its delivery"
         await asyncio.to_thread(
             run_command, engine, shipments.deliver_shipment, shipment_id, now, "wh"
         )
@@ -219,7 +228,7 @@ async def measure(run: Run) -> list[str]:
                         env.client, engine, run.orders, run.concurrency, run.customers
                     )
                 cpu = cpu_seconds() - cpu
-                threads = cpu_by_thread() - threads
+                threads = {k: v - threads.get(k, 0.0) for k, v in cpu_by_thread().items()}
                 outbox = await drained_outbox(engine)
                 relay.cancel()
             failed = await failed_workflows(env.client)
