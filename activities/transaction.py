@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+from temporalio import activity
 
 from activities.security.audit_trail import watch_changes
 
@@ -29,10 +30,23 @@ class WriteInReadOnlyTransaction(RuntimeError):
 
 
 @contextmanager
+def _whole() -> Iterator[None]:
+    """In a thread-pool activity, Temporal raises a cancellation (the step's timeout) in the
+    thread at whatever line it is on: inside SQLAlchemy's or the write turn's own bookkeeping
+    it left the SQLite write turn taken (every later command waited for it) or a mapper half
+    configured. A transaction runs to its commit or rollback; the cancellation follows it."""
+    if activity.in_activity():
+        with activity.shield_thread_cancel_exception():
+            yield
+    else:
+        yield
+
+
+@contextmanager
 def transaction(engine: Engine, *, rerunnable: bool = False) -> Iterator[Session]:
     """`rerunnable`: the caller runs the whole transaction again when it fails as stale
     (`run_command`), so it need not wait for its write turn before it writes."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with _whole(), Session(engine, expire_on_commit=False) as session, session.begin():
         if rerunnable:
             session.connection(execution_options={WRITES_ON_DEMAND: True})
         watch_changes(session)  # every change to an audited table leaves its audit row
@@ -42,7 +56,7 @@ def transaction(engine: Engine, *, rerunnable: bool = False) -> Iterator[Session
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A transaction that only reads: a consistent snapshot, never a write."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with _whole(), Session(engine, expire_on_commit=False) as session, session.begin():
         session.info[READS_ONLY] = True
         session.connection(execution_options={READS_ONLY: True})
         yield session

@@ -4,7 +4,9 @@ history events and activities (regular and local) across its workflows, and CPU 
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +51,35 @@ def commits(engine: Engine) -> Iterator[list[object]]:
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+# What each of the process's threads does, by the start of its name (see o2c/worker.py).
+THREAD_KINDS = (
+    ("MainThread", "event loop (SDK, payloads, gRPC)"),
+    ("o2c-activity", "activities"),
+    ("temporal_workflow", "workflow code"),
+    ("asyncio", "bench's commands and the relay"),
+)
+OTHER_THREADS = "Temporal core and other threads"
+
+
+def cpu_by_thread() -> dict[str, float]:
+    """CPU seconds each kind of thread of this process has used so far (THREAD_KINDS; Linux
+    /proc, nothing elsewhere). Threads that ended meanwhile are not counted."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    tasks = "/proc/self/task"
+    for tid in os.listdir(tasks) if os.path.isdir(tasks) else []:
+        try:
+            with open(f"{tasks}/{tid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(tid), "")
+        kind = next((k for prefix, k in THREAD_KINDS if name.startswith(prefix)), OTHER_THREADS)
+        used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 @dataclass(frozen=True)

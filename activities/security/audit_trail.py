@@ -191,8 +191,20 @@ def _bulk_event(mapper: Mapper[Any], table: str, write: BulkWrite) -> dict[str, 
     return _event(table, entity_id, AuditAction.UPDATED, changed_before, changed_after)
 
 
+# The session info key of a session whose flushes are audited (`watch_changes`).
+WATCHED = "o2c_audit_watched"
+
+
 def watch_changes(session: Session) -> None:
-    event.listen(session, "after_flush", record_flushed_changes)
+    """A flag, not a listener of its own: listening on each new session cost more CPU than the
+    command's own statements; the one listener below serves every watched session."""
+    session.info[WATCHED] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _record_if_watched(session: Session, flush: UOWTransaction) -> None:
+    if session.info.get(WATCHED):
+        record_flushed_changes(session, flush)
 
 
 def record_login(session: ModelSession, username: str, succeeded: bool) -> None:
