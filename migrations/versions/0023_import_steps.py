@@ -1,8 +1,8 @@
 """import steps: an import job records each kind it committed, so a retry after a crash goes on
 from the next one
 
-Revision ID: 0022_import_steps
-Revises: 0021_credit_review_rules
+Revision ID: 0023_import_steps
+Revises: 0022_data_key_upkeep
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0022_import_steps"
-down_revision = "0021_credit_review_rules"
+revision = "0023_import_steps"
+down_revision = "0022_data_key_upkeep"
 branch_labels = None
 depends_on = None
 
