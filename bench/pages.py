@@ -4,11 +4,20 @@ render time of the dashboard, the approver inbox and, where they exist, the orde
 order's page and the collector worklist (a page that answers 404 is skipped, saying so), each
 beside a plain SELECT of the rows it shows, measured in the same run.
 
+The plain SELECT reads exactly what the page shows, in plain SQL (no ORM), one query per table:
+the inbox's count and its 50 tasks as the page filters them, with their orders, customers' names
+and order lines; the order list's count and its 25 newest orders with their customers' names; an
+order with its customer, lines, approvals, credit holds, shipments (and their lines), invoices
+(and their lines and instalments) and timeline; the collector's 50 open tasks with their
+invoices and each customer's contact and open items. (Until Nov 2026 the inbox, list and
+worklist baselines read 50 rows of one table, and the order page's only the order's row.)
+
     python -m bench pages [--orders 10000] [--invoices 100000] [--renders 30] [--only sqlite]
 
 The history is what a company of that size carries: invoices over five years, almost all paid
 (their ledger has the payment), those of the last 90 days mostly open, 1% of older ones still
-owed; orders over two years, those of the last month still moving.
+owed; orders over two years, those of the last month still moving; the collector has an open
+task for each of 50 overdue invoices.
 The first render of each page is printed too: the dashboard keeps the figures it read for
 O2C_DASHBOARD_REFRESH_SECONDS, so that one reads them and the timed renders show them.
 Targets: p95 <= 150 ms and <= 5x the plain query."""
@@ -49,7 +58,16 @@ from o2c.settings import Settings
 TODAY = date.today()
 CHUNK = 50_000
 PASSWORD = "bench-password-1"
-LOADED = ("customer", "invoice", "ledger_entry", "ledger_line", "sales_order", "approval_task")
+LOADED = (
+    "customer",
+    "invoice",
+    "ledger_entry",
+    "ledger_line",
+    "sales_order",
+    "approval_task",
+    "collection_task",
+)
+TASKS = 50  # the collector's open tasks: one page of their worklist
 ORDER_COLUMNS = (
     "id, number, customer_id, status, currency, subtotal, tax, total, order_date, created_by, "
     "created_at, revision, fulfilment_policy"
@@ -165,6 +183,15 @@ def _insert(
     raw.close()
 
 
+# A collection task for each of the collector's overdue invoices, as many as a page shows.
+COLLECTOR_TASKS = (
+    "INSERT INTO collection_task (id, key, invoice_id, customer_id, assignee, status, level, "
+    "escalated, rotation, opened_at) SELECT id, 'bench-task-' || id, id, customer_id, "
+    "'collector', 'OPEN', 1, FALSE, FALSE, CURRENT_TIMESTAMP FROM invoice "
+    f"WHERE status = 'OPEN' AND due_date < '{TODAY.isoformat()}' ORDER BY id LIMIT {TASKS}"
+)
+
+
 def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
     """The schema and its users, the rows loaded without secondary indexes, built after."""
     started = time.perf_counter()
@@ -193,6 +220,7 @@ def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
 
     _insert(engine, batches())
     with engine.begin() as conn:
+        conn.execute(text(COLLECTOR_TASKS))
         for table in tables:
             for index in table.indexes:
                 index.create(conn)
@@ -201,9 +229,27 @@ def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
     return time.perf_counter() - started
 
 
+# The approver's inbox as the page reads it (activities/sales/approvals.py `inbox`): the tasks
+# named to them or their role, of orders still waiting at that revision, not their own, not
+# already decided by them; oldest first.
+INBOX_FROM = "FROM approval_task t JOIN sales_order o ON o.id = t.order_id"
+INBOX_WHERE = (
+    "WHERE t.status = 'PENDING' AND (t.user = 'approver' OR t.role IN ('approver') "
+    "OR t.escalated_to IN ('approver')) AND o.status = 'PENDING_APPROVAL' "
+    "AND o.revision = t.revision AND o.created_by != 'approver' AND NOT EXISTS "
+    "(SELECT 1 FROM approval a WHERE a.order_id = t.order_id AND a.revision = t.revision "
+    "AND a.decided_by = 'approver')"
+)
+INBOX_PAGE = "ORDER BY t.created_at, t.id LIMIT 50"
+WORKLIST = "FROM collection_task t WHERE t.assignee = 'collector' AND t.status = 'OPEN'"
+
+
 def screens(first_open_order: int) -> list[Screen]:
+    """Each page's plain SELECT reads exactly the rows the page shows: every table it shows rows
+    of, the count it pages by and the customers' names (one query per table, no ORM)."""
     year_ago = (TODAY - timedelta(days=365)).isoformat()
     booked = f"SELECT order_date, currency, total FROM sales_order WHERE order_date >= '{year_ago}'"
+    order = f"order_id = {first_open_order}"
     return [
         Screen(
             "dashboard (finance)",
@@ -228,25 +274,60 @@ def screens(first_open_order: int) -> list[Screen]:
             "approver inbox",
             "/app/inbox",
             "approver",
-            ["SELECT * FROM approval_task WHERE status = 'PENDING' ORDER BY id LIMIT 50"],
+            [
+                f"SELECT count(*) {INBOX_FROM} {INBOX_WHERE}",
+                "SELECT t.id, t.order_id, t.level, t.name, o.number, o.total, o.currency, "
+                f"o.order_date, o.created_by, c.name {INBOX_FROM} "
+                f"JOIN customer c ON c.id = o.customer_id {INBOX_WHERE} {INBOX_PAGE}",
+                "SELECT * FROM order_line WHERE order_id IN "
+                f"(SELECT t.order_id {INBOX_FROM} {INBOX_WHERE} {INBOX_PAGE}) "
+                "ORDER BY order_id, line_no",
+            ],
         ),
         Screen(
             "order list",
             "/app/orders",
             "sales",
-            ["SELECT * FROM sales_order ORDER BY id DESC LIMIT 50"],
+            [
+                "SELECT count(*) FROM sales_order",
+                "SELECT o.id, o.number, o.status, o.order_date, o.requested_date, o.total, "
+                "o.currency, c.name FROM sales_order o JOIN customer c ON c.id = o.customer_id "
+                "ORDER BY o.id DESC LIMIT 25",
+            ],
         ),
         Screen(
             "order page",
             f"/app/orders/{first_open_order}",
             "sales",
-            [f"SELECT * FROM sales_order WHERE id = {first_open_order}"],
+            [
+                "SELECT * FROM sales_order o JOIN customer c ON c.id = o.customer_id "
+                f"WHERE o.id = {first_open_order}",
+                f"SELECT * FROM order_line WHERE {order} ORDER BY line_no",
+                f"SELECT * FROM approval WHERE {order} ORDER BY id",
+                f"SELECT * FROM credit_hold WHERE {order} ORDER BY id",
+                f"SELECT * FROM shipment WHERE {order} ORDER BY id",
+                "SELECT * FROM shipment_line WHERE shipment_id IN "
+                f"(SELECT id FROM shipment WHERE {order})",
+                f"SELECT * FROM invoice WHERE {order} ORDER BY id",
+                "SELECT * FROM invoice_line WHERE invoice_id IN "
+                f"(SELECT id FROM invoice WHERE {order})",
+                "SELECT * FROM invoice_instalment WHERE invoice_id IN "
+                f"(SELECT id FROM invoice WHERE {order})",
+                f"SELECT * FROM order_event WHERE {order} ORDER BY at, id",
+            ],
         ),
         Screen(
             "collector worklist",
             "/app/worklist",
             "collector",
-            ["SELECT * FROM invoice WHERE outstanding != 0 ORDER BY due_date LIMIT 50"],
+            [
+                "SELECT * FROM collection_task t JOIN invoice i ON i.id = t.invoice_id "
+                f"WHERE t.id IN (SELECT t.id {WORKLIST})",
+                "SELECT c.id, c.name, c.email, c.phone, c.language, c.currency, count(*), "
+                "sum(i.outstanding) FROM customer c JOIN invoice i ON i.customer_id = c.id "
+                f"AND i.outstanding > 0 WHERE c.id IN (SELECT t.customer_id {WORKLIST}) "
+                "GROUP BY c.id, c.name, c.email, c.phone, c.language, c.currency",
+            ],
         ),
     ]
 

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from activities.reports.files import FileFormat, table_file
-from api.deps import DatabaseDep, SettingsDep
 from api.downloads import download
-from api.pages.access import DASHBOARD, PageForbidden, page_user
+from api.pages.access import DASHBOARD, PageDatabase, PageForbidden, PageSettings, page_user
 from api.pages.dashboard_cache import figures_cache
 from api.pages.dashboard_charts import charts
 from api.pages.dashboard_figures import EVERYTHING, TILES
@@ -27,7 +26,7 @@ CHARTS = EVERYTHING - {TILES}
 
 @router.get("", response_class=HTMLResponse)
 async def dashboard(
-    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
+    db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
 ) -> HTMLResponse:
     cache = figures_cache(screen.request, screen.settings.dashboard_refresh_seconds)
     reading = await db.run(cache.read, screen.user, date.today(), EVERYTHING)
@@ -45,8 +44,8 @@ async def dashboard(
 async def chart_workbook(
     chart: str,
     request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
+    db: PageDatabase,
+    settings: PageSettings,
     user: Annotated[User, Depends(page_user(DASHBOARD))],
 ) -> Response:
     """The numbers of one chart as a workbook, headed in the reader's language: the numbers the
