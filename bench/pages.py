@@ -18,8 +18,10 @@ The history is what a company of that size carries: invoices over five years, al
 (their ledger has the payment), those of the last 90 days mostly open, 1% of older ones still
 owed; orders over two years, those of the last month still moving; the collector has an open
 task for each of 50 overdue invoices.
-The first render of each page is printed too: the dashboard keeps the figures it read for
-O2C_DASHBOARD_REFRESH_SECONDS, so that one reads them and the timed renders show them.
+The app is started as a server starts it, which reads the dashboards' figures (the time is
+printed); the first render of each page is printed too, and for the dashboards the render just
+after the figures expire (O2C_DASHBOARD_REFRESH_SECONDS), which shows the kept figures while they
+are read again behind it (that reading's time is printed too).
 Targets: p95 <= 150 ms and <= 5x the plain query."""
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -349,12 +351,30 @@ async def _logged_in(app: Any, username: str) -> httpx.AsyncClient:
 
 async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]:
     app = create_app(settings, engine)
+    async with app.router.lifespan_context(app):  # as a server starts it: figures read
+        started = time.perf_counter()
+        await app.state.dashboard_warming
+        lines = [f"  dashboards' figures read at start in {time.perf_counter() - started:.1f} s"]
+        return lines + await _renders(app, engine, renders)
+
+
+def _expire(app: Any) -> None:
+    """Makes the kept dashboard figures older than the refresh time."""
+    cache = app.state.dashboard_figures
+    cache.readings = {
+        key: replace(kept, read_at=kept.read_at - cache.keep - timedelta(seconds=1))
+        for key, kept in cache.readings.items()
+    }
+
+
+async def _renders(app: Any, engine: Engine, renders: int) -> list[str]:
     with engine.connect() as conn:
         first = conn.execute(text("SELECT min(id) FROM sales_order WHERE status != 'CLOSED'"))
         open_order = first.scalar() or 1
     lines = []
     for screen in screens(open_order):
         client = await _logged_in(app, screen.username)
+        expired = ""
         try:
             started = time.perf_counter()
             answer = await client.get(screen.path)
@@ -373,6 +393,15 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
                     for query in screen.plain:
                         conn.execute(text(query)).all()
                 plains.append(time.perf_counter() - started)
+            if screen.path == "/app":
+                _expire(app)
+                started = time.perf_counter()
+                await client.get(screen.path)
+                expired = f" | after expiry {(time.perf_counter() - started) * 1000:.0f} ms"
+                started = time.perf_counter()
+                for refresh in list(app.state.dashboard_figures.refreshes.values()):
+                    await refresh
+                expired += f" (read again behind it in {time.perf_counter() - started:.1f} s)"
         finally:
             await client.aclose()
         p50, p95 = statistics.median(pages) * 1000, percentile(pages, 0.95) * 1000
@@ -381,7 +410,7 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
         lines.append(
             f"  {screen.name:<22} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms | plain SELECT p50 "
             f"{q50:7.1f} ms  p95 {q95:7.1f} ms | ratio p95 x{p95 / q95:.2f} | {verdict} | "
-            f"first render {first_ms:.0f} ms"
+            f"first render {first_ms:.0f} ms{expired}"
         )
     return lines
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from activities.reports.files import FileFormat, table_file
 from api.downloads import download
-from api.pages.access import DASHBOARD, PageDatabase, PageForbidden, PageSettings, page_user
+from api.pages.access import DASHBOARD, PageDatabase, PageForbidden, page_user
 from api.pages.dashboard_cache import figures_cache
 from api.pages.dashboard_charts import charts
 from api.pages.dashboard_figures import EVERYTHING, TILES
@@ -28,8 +28,8 @@ CHARTS = EVERYTHING - {TILES}
 async def dashboard(
     db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
 ) -> HTMLResponse:
-    cache = figures_cache(screen.request, screen.settings.dashboard_refresh_seconds)
-    reading = await db.run(cache.read, screen.user, date.today(), EVERYTHING)
+    cache = figures_cache(screen.request.app)
+    reading = await cache.read(db, screen.user, date.today(), EVERYTHING)
     _ = translations(known(screen.user.language)).gettext
     figures = reading.figures
     context = {
@@ -45,7 +45,6 @@ async def chart_workbook(
     chart: str,
     request: Request,
     db: PageDatabase,
-    settings: PageSettings,
     user: Annotated[User, Depends(page_user(DASHBOARD))],
 ) -> Response:
     """The numbers of one chart as a workbook, headed in the reader's language: the numbers the
@@ -53,8 +52,7 @@ async def chart_workbook(
     if chart not in CHARTS:
         raise HTTPException(404, detail="no such chart")
     today = date.today()
-    cache = figures_cache(request, settings.dashboard_refresh_seconds)
-    reading = await db.run(cache.read, user, today, frozenset({chart}))
+    reading = await figures_cache(request.app).read(db, user, today, frozenset({chart}))
     drawn = [c for c in charts(reading.figures, translations(known(user.language)).gettext)]
     found = next((c for c in drawn if c.key == chart), None)
     if found is None:
