@@ -41,6 +41,9 @@ def render(
         # request carries its own reader's catalog, the shared environment none.
         "gettext": catalog.gettext,
         "ngettext": catalog.ngettext,
+        # What the extension's own _() does, without it: its _() takes the context, so each call
+        # in a loop copied the whole context (a third of a long list's render).
+        "_": catalog.gettext,
         "language": language,
         "html_lang": HTML_LANG[language],
         "languages": LANGUAGES,
