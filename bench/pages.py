@@ -4,13 +4,24 @@ render time of the dashboard, the approver inbox and, where they exist, the orde
 order's page and the collector worklist (a page that answers 404 is skipped, saying so), each
 beside a plain SELECT of the rows it shows, measured in the same run.
 
+The plain SELECT reads exactly what the page shows, in plain SQL (no ORM), one query per table:
+the inbox's count and its 50 tasks as the page filters them, with their orders, customers' names
+and order lines; the order list's count and its 25 newest orders with their customers' names; an
+order with its customer, lines, approvals, credit holds, shipments (and their lines), invoices
+(and their lines and instalments) and timeline; the collector's 50 open tasks with their
+invoices and each customer's contact and open items. (Until Nov 2026 the inbox, list and
+worklist baselines read 50 rows of one table, and the order page's only the order's row.)
+
     python -m bench pages [--orders 10000] [--invoices 100000] [--renders 30] [--only sqlite]
 
 The history is what a company of that size carries: invoices over five years, almost all paid
 (their ledger has the payment), those of the last 90 days mostly open, 1% of older ones still
-owed; orders over two years, those of the last month still moving.
-The first render of each page is printed too: the dashboard keeps the figures it read for
-O2C_DASHBOARD_REFRESH_SECONDS, so that one reads them and the timed renders show them.
+owed; orders over two years, those of the last month still moving; the collector has an open
+task for each of 50 overdue invoices.
+The app is started as a server starts it, which reads the dashboards' figures (the time is
+printed); the first render of each page is printed too, and for the dashboards the render just
+after the figures expire (O2C_DASHBOARD_REFRESH_SECONDS), which shows the kept figures while they
+are read again behind it (that reading's time is printed too).
 Targets: p95 <= 150 ms and <= 5x the plain query."""
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,7 +60,16 @@ from o2c.settings import Settings
 TODAY = date.today()
 CHUNK = 50_000
 PASSWORD = "bench-password-1"
-LOADED = ("customer", "invoice", "ledger_entry", "ledger_line", "sales_order", "approval_task")
+LOADED = (
+    "customer",
+    "invoice",
+    "ledger_entry",
+    "ledger_line",
+    "sales_order",
+    "approval_task",
+    "collection_task",
+)
+TASKS = 50  # the collector's open tasks: one page of their worklist
 ORDER_COLUMNS = (
     "id, number, customer_id, status, currency, subtotal, tax, total, order_date, created_by, "
     "created_at, revision, fulfilment_policy"
@@ -165,6 +185,15 @@ def _insert(
     raw.close()
 
 
+# A collection task for each of the collector's overdue invoices, as many as a page shows.
+COLLECTOR_TASKS = (
+    "INSERT INTO collection_task (id, key, invoice_id, customer_id, assignee, status, level, "
+    "escalated, rotation, opened_at) SELECT id, 'bench-task-' || id, id, customer_id, "
+    "'collector', 'OPEN', 1, FALSE, FALSE, CURRENT_TIMESTAMP FROM invoice "
+    f"WHERE status = 'OPEN' AND due_date < '{TODAY.isoformat()}' ORDER BY id LIMIT {TASKS}"
+)
+
+
 def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
     """The schema and its users, the rows loaded without secondary indexes, built after."""
     started = time.perf_counter()
@@ -193,6 +222,7 @@ def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
 
     _insert(engine, batches())
     with engine.begin() as conn:
+        conn.execute(text(COLLECTOR_TASKS))
         for table in tables:
             for index in table.indexes:
                 index.create(conn)
@@ -201,9 +231,27 @@ def build(engine: Engine, orders: int, invoices: int, customers: int) -> float:
     return time.perf_counter() - started
 
 
+# The approver's inbox as the page reads it (activities/sales/approvals.py `inbox`): the tasks
+# named to them or their role, of orders still waiting at that revision, not their own, not
+# already decided by them; oldest first.
+INBOX_FROM = "FROM approval_task t JOIN sales_order o ON o.id = t.order_id"
+INBOX_WHERE = (
+    "WHERE t.status = 'PENDING' AND (t.user = 'approver' OR t.role IN ('approver') "
+    "OR t.escalated_to IN ('approver')) AND o.status = 'PENDING_APPROVAL' "
+    "AND o.revision = t.revision AND o.created_by != 'approver' AND NOT EXISTS "
+    "(SELECT 1 FROM approval a WHERE a.order_id = t.order_id AND a.revision = t.revision "
+    "AND a.decided_by = 'approver')"
+)
+INBOX_PAGE = "ORDER BY t.created_at, t.id LIMIT 50"
+WORKLIST = "FROM collection_task t WHERE t.assignee = 'collector' AND t.status = 'OPEN'"
+
+
 def screens(first_open_order: int) -> list[Screen]:
+    """Each page's plain SELECT reads exactly the rows the page shows: every table it shows rows
+    of, the count it pages by and the customers' names (one query per table, no ORM)."""
     year_ago = (TODAY - timedelta(days=365)).isoformat()
     booked = f"SELECT order_date, currency, total FROM sales_order WHERE order_date >= '{year_ago}'"
+    order = f"order_id = {first_open_order}"
     return [
         Screen(
             "dashboard (finance)",
@@ -228,25 +276,60 @@ def screens(first_open_order: int) -> list[Screen]:
             "approver inbox",
             "/app/inbox",
             "approver",
-            ["SELECT * FROM approval_task WHERE status = 'PENDING' ORDER BY id LIMIT 50"],
+            [
+                f"SELECT count(*) {INBOX_FROM} {INBOX_WHERE}",
+                "SELECT t.id, t.order_id, t.level, t.name, o.number, o.total, o.currency, "
+                f"o.order_date, o.created_by, c.name {INBOX_FROM} "
+                f"JOIN customer c ON c.id = o.customer_id {INBOX_WHERE} {INBOX_PAGE}",
+                "SELECT * FROM order_line WHERE order_id IN "
+                f"(SELECT t.order_id {INBOX_FROM} {INBOX_WHERE} {INBOX_PAGE}) "
+                "ORDER BY order_id, line_no",
+            ],
         ),
         Screen(
             "order list",
             "/app/orders",
             "sales",
-            ["SELECT * FROM sales_order ORDER BY id DESC LIMIT 50"],
+            [
+                "SELECT count(*) FROM sales_order",
+                "SELECT o.id, o.number, o.status, o.order_date, o.requested_date, o.total, "
+                "o.currency, c.name FROM sales_order o JOIN customer c ON c.id = o.customer_id "
+                "ORDER BY o.id DESC LIMIT 25",
+            ],
         ),
         Screen(
             "order page",
             f"/app/orders/{first_open_order}",
             "sales",
-            [f"SELECT * FROM sales_order WHERE id = {first_open_order}"],
+            [
+                "SELECT * FROM sales_order o JOIN customer c ON c.id = o.customer_id "
+                f"WHERE o.id = {first_open_order}",
+                f"SELECT * FROM order_line WHERE {order} ORDER BY line_no",
+                f"SELECT * FROM approval WHERE {order} ORDER BY id",
+                f"SELECT * FROM credit_hold WHERE {order} ORDER BY id",
+                f"SELECT * FROM shipment WHERE {order} ORDER BY id",
+                "SELECT * FROM shipment_line WHERE shipment_id IN "
+                f"(SELECT id FROM shipment WHERE {order})",
+                f"SELECT * FROM invoice WHERE {order} ORDER BY id",
+                "SELECT * FROM invoice_line WHERE invoice_id IN "
+                f"(SELECT id FROM invoice WHERE {order})",
+                "SELECT * FROM invoice_instalment WHERE invoice_id IN "
+                f"(SELECT id FROM invoice WHERE {order})",
+                f"SELECT * FROM order_event WHERE {order} ORDER BY at, id",
+            ],
         ),
         Screen(
             "collector worklist",
             "/app/worklist",
             "collector",
-            ["SELECT * FROM invoice WHERE outstanding != 0 ORDER BY due_date LIMIT 50"],
+            [
+                "SELECT * FROM collection_task t JOIN invoice i ON i.id = t.invoice_id "
+                f"WHERE t.id IN (SELECT t.id {WORKLIST})",
+                "SELECT c.id, c.name, c.email, c.phone, c.language, c.currency, count(*), "
+                "sum(i.outstanding) FROM customer c JOIN invoice i ON i.customer_id = c.id "
+                f"AND i.outstanding > 0 WHERE c.id IN (SELECT t.customer_id {WORKLIST}) "
+                "GROUP BY c.id, c.name, c.email, c.phone, c.language, c.currency",
+            ],
         ),
     ]
 
@@ -268,12 +351,30 @@ async def _logged_in(app: Any, username: str) -> httpx.AsyncClient:
 
 async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]:
     app = create_app(settings, engine)
+    async with app.router.lifespan_context(app):  # as a server starts it: figures read
+        started = time.perf_counter()
+        await app.state.dashboard_warming
+        lines = [f"  dashboards' figures read at start in {time.perf_counter() - started:.1f} s"]
+        return lines + await _renders(app, engine, renders)
+
+
+def _expire(app: Any) -> None:
+    """Makes the kept dashboard figures older than the refresh time."""
+    cache = app.state.dashboard_figures
+    cache.readings = {
+        key: replace(kept, read_at=kept.read_at - cache.keep - timedelta(seconds=1))
+        for key, kept in cache.readings.items()
+    }
+
+
+async def _renders(app: Any, engine: Engine, renders: int) -> list[str]:
     with engine.connect() as conn:
         first = conn.execute(text("SELECT min(id) FROM sales_order WHERE status != 'CLOSED'"))
         open_order = first.scalar() or 1
     lines = []
     for screen in screens(open_order):
         client = await _logged_in(app, screen.username)
+        expired = ""
         try:
             started = time.perf_counter()
             answer = await client.get(screen.path)
@@ -292,6 +393,15 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
                     for query in screen.plain:
                         conn.execute(text(query)).all()
                 plains.append(time.perf_counter() - started)
+            if screen.path == "/app":
+                _expire(app)
+                started = time.perf_counter()
+                await client.get(screen.path)
+                expired = f" | after expiry {(time.perf_counter() - started) * 1000:.0f} ms"
+                started = time.perf_counter()
+                for refresh in list(app.state.dashboard_figures.refreshes.values()):
+                    await refresh
+                expired += f" (read again behind it in {time.perf_counter() - started:.1f} s)"
         finally:
             await client.aclose()
         p50, p95 = statistics.median(pages) * 1000, percentile(pages, 0.95) * 1000
@@ -300,7 +410,7 @@ async def measure(engine: Engine, settings: Settings, renders: int) -> list[str]
         lines.append(
             f"  {screen.name:<22} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms | plain SELECT p50 "
             f"{q50:7.1f} ms  p95 {q95:7.1f} ms | ratio p95 x{p95 / q95:.2f} | {verdict} | "
-            f"first render {first_ms:.0f} ms"
+            f"first render {first_ms:.0f} ms{expired}"
         )
     return lines
 

@@ -40,6 +40,7 @@ from api.pages import (
     warehouse_actions,
     worklist,
 )
+from api.pages.dashboard_cache import warm_on_start
 
 STATIC = Path(__file__).parent.parent / "static"
 PAGE_GROUPS = (
@@ -80,3 +81,4 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router, prefix="/app", tags=["pages"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     refusals.install(app)
+    warm_on_start(app)

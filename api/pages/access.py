@@ -11,10 +11,12 @@ from fastapi import Depends, Request
 
 from activities.security.audit_context import act_as
 from activities.security.audit_trail import record_role_denial
-from api.deps import DatabaseDep, SettingsDep
+from api.deps import Database, get_database, get_settings_dep, get_temporal_link
 from api.pages.i18n import N_
 from api.pages.session import csrf_valid, session_holder
+from api.temporal_link import TemporalLink
 from models.security.users import Role, User
+from o2c.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -154,12 +156,48 @@ class PageForbidden(Exception):
         self.reason = reason
 
 
-async def session_user(request: Request, db: DatabaseDep, settings: SettingsDep) -> User:
-    user = await db.run(session_holder, request, settings)
+# The pages' dependencies take only the request and read the app's database and settings off
+# it: FastAPI runs a plain `def` dependency (as api/deps.py's getters) on a worker thread, a
+# thread hop each that a page paid on every request for two attribute reads.
+async def page_database(request: Request) -> Database:
+    return get_database(request)
+
+
+async def page_settings(request: Request) -> Settings:
+    return get_settings_dep(request)
+
+
+async def page_temporal(request: Request) -> TemporalLink:
+    return get_temporal_link(request)
+
+
+PageDatabase = Annotated[Database, Depends(page_database)]
+PageSettings = Annotated[Settings, Depends(page_settings)]
+PageTemporal = Annotated[TemporalLink, Depends(page_temporal)]
+
+
+async def logged_in(request: Request) -> User:
+    """The person whose session the request carries (read with their user in one query)."""
+    settings = get_settings_dep(request)
+    user = await get_database(request).run(session_holder, request, settings)
     if user is None:
         raise LoginRequired
     act_as(user.username)
     return user
+
+
+async def allowed_to(page: Page, request: Request) -> User:
+    """The logged-in person, if `page` is for one of their roles; a refusal is recorded."""
+    user = await logged_in(request)
+    if not page.allows(user):
+        db = get_database(request)
+        await db.run(record_role_denial, user.username, request.method, request.url.path)
+        raise PageForbidden(N_("This page is not open to your roles."))
+    return user
+
+
+async def session_user(request: Request) -> User:
+    return await logged_in(request)
 
 
 SessionUser = Annotated[User, Depends(session_user)]
@@ -168,22 +206,18 @@ SessionUser = Annotated[User, Depends(session_user)]
 def page_user(page: Page) -> Callable[..., Awaitable[User]]:
     """The logged-in person, if `page` is for one of their roles."""
 
-    async def check(user: SessionUser, request: Request, db: DatabaseDep) -> User:
-        if not page.allows(user):
-            await db.run(record_role_denial, user.username, request.method, request.url.path)
-            raise PageForbidden(N_("This page is not open to your roles."))
-        return user
+    async def check(request: Request) -> User:
+        return await allowed_to(page, request)
 
     return check
 
 
 def form_user(page: Page) -> Callable[..., Awaitable[User]]:
     """As `page_user`, for a request that changes something: it must carry the CSRF token."""
-    allowed = page_user(page)
 
-    # A default, not an annotation: annotations are read as text, where `allowed` is unknown.
-    async def check(request: Request, settings: SettingsDep, user: User = Depends(allowed)) -> User:
-        if not await csrf_valid(request, settings):
+    async def check(request: Request) -> User:
+        user = await allowed_to(page, request)
+        if not await csrf_valid(request, get_settings_dep(request)):
             raise PageForbidden(
                 N_("The form was stale or not sent by o2c. Reload the page and retry.")
             )

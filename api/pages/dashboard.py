@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from activities.reports.files import FileFormat, table_file
-from api.deps import DatabaseDep, SettingsDep
 from api.downloads import download
-from api.pages.access import DASHBOARD, PageForbidden, page_user
+from api.pages.access import DASHBOARD, PageDatabase, PageForbidden, page_user
 from api.pages.dashboard_cache import figures_cache
 from api.pages.dashboard_charts import charts
 from api.pages.dashboard_figures import EVERYTHING, TILES
@@ -27,10 +26,10 @@ CHARTS = EVERYTHING - {TILES}
 
 @router.get("", response_class=HTMLResponse)
 async def dashboard(
-    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
+    db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(DASHBOARD))]
 ) -> HTMLResponse:
-    cache = figures_cache(screen.request, screen.settings.dashboard_refresh_seconds)
-    reading = await db.run(cache.read, screen.user, date.today(), EVERYTHING)
+    cache = figures_cache(screen.request.app)
+    reading = await cache.read(db, screen.user, date.today(), EVERYTHING)
     _ = translations(known(screen.user.language)).gettext
     figures = reading.figures
     context = {
@@ -45,8 +44,7 @@ async def dashboard(
 async def chart_workbook(
     chart: str,
     request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
+    db: PageDatabase,
     user: Annotated[User, Depends(page_user(DASHBOARD))],
 ) -> Response:
     """The numbers of one chart as a workbook, headed in the reader's language: the numbers the
@@ -54,8 +52,7 @@ async def chart_workbook(
     if chart not in CHARTS:
         raise HTTPException(404, detail="no such chart")
     today = date.today()
-    cache = figures_cache(request, settings.dashboard_refresh_seconds)
-    reading = await db.run(cache.read, user, today, frozenset({chart}))
+    reading = await figures_cache(request.app).read(db, user, today, frozenset({chart}))
     drawn = [c for c in charts(reading.figures, translations(known(user.language)).gettext)]
     found = next((c for c in drawn if c.key == chart), None)
     if found is None:

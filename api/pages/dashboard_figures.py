@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from activities.reports.collection_effectiveness import (
     CollectionEffectiveness,
@@ -68,17 +68,27 @@ class Figures:
     waiting: int | None = None
 
 
+# Which reports a person reads (receivables, order book, credit): everyone with the same
+# answer sees the same figures.
+Sources = tuple[bool, bool, bool]
+
+
 def read_figures(
     session: Session, user: User, today: date, parts: frozenset[str] = EVERYTHING
 ) -> Figures:
-    figures = read_reports(session, user, today, parts)
+    figures = read_reports(session, sources(user), today, parts)
     figures.waiting = waiting_for(session, user, parts)
     return figures
 
 
-def sources(user: User) -> tuple[bool, bool, bool]:
+def sources(user: User) -> Sources:
     """Which reports this person reads: the same for everyone with the same answer."""
     return may_read(user, RECEIVABLES), may_read(user, ORDER_BOOK), may_read(user, CREDIT)
+
+
+def active_sources(session: Session) -> set[Sources]:
+    """The sets of reports the active people read, each once."""
+    return {sources(user) for user in session.exec(select(User).where(col(User.active))).all()}
 
 
 def waiting_for(session: Session, user: User, parts: frozenset[str]) -> int | None:
@@ -88,19 +98,20 @@ def waiting_for(session: Session, user: User, parts: frozenset[str]) -> int | No
     return None
 
 
-def read_reports(session: Session, user: User, today: date, parts: frozenset[str]) -> Figures:
-    """Every figure but the waiting orders: those of the reports this person may read."""
+def read_reports(session: Session, who: Sources, today: date, parts: frozenset[str]) -> Figures:
+    """Every figure but the waiting orders: those of the reports `who` reads."""
+    receivables, order_book, credit = who
     figures = Figures()
-    if may_read(user, RECEIVABLES) and parts & {TILES, AGEING, OVERDUE}:
+    if receivables and parts & {TILES, AGEING, OVERDUE}:
         figures.ageing = largest_balances(session, today, DEFAULT_BUCKETS, TOP_CUSTOMERS)
         if TILES in parts:
             figures.dso = dso_report(session, today, DSO_DAYS)
             figures.effectiveness = collection_effectiveness(session, figures.ageing, CEI_DAYS)
-    if may_read(user, ORDER_BOOK):
+    if order_book:
         if parts & {TILES, SALES}:
             figures.bookings = monthly_bookings(session, today, SALES_MONTHS)
         if STATUSES in parts:
             figures.statuses = orders_by_status(session)
-    if may_read(user, CREDIT) and CREDIT_USE in parts:
+    if credit and CREDIT_USE in parts:
         figures.credit = largest_exposures(session, TOP_CUSTOMERS)
     return figures

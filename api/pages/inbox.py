@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from activities.sales import approvals, orders
-from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
-from api.pages.access import INBOX, form_user
+from api.pages.access import INBOX, PageDatabase, PageSettings, PageTemporal, form_user
 from api.pages.actions import attempt
 from api.pages.customer_names import customer_names
 from api.pages.rendering import render
@@ -45,7 +44,7 @@ def inbox_rows(session: Session, user: User, offset: int) -> tuple[list[InboxRow
 
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox(
-    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(INBOX))], offset: int = 0
+    db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(INBOX))], offset: int = 0
 ) -> HTMLResponse:
     rows, total = await db.run(inbox_rows, screen.user, max(offset, 0))
     context = {"rows": rows, "total": total, "offset": offset, "page_size": PAGE_SIZE}
@@ -56,9 +55,9 @@ async def inbox(
 async def decision(
     order_id: IdParam,
     request: Request,
-    db: DatabaseDep,
-    link: TemporalLinkDep,
-    settings: SettingsDep,
+    db: PageDatabase,
+    link: PageTemporal,
+    settings: PageSettings,
     user: Annotated[User, Depends(form_user(INBOX))],
     verdict: Annotated[Literal["approve", "reject"], Form()],
     comment: Annotated[str, Form(max_length=2000)] = "",

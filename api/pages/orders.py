@@ -18,8 +18,7 @@ from activities.master_data.customers import get_customer, list_customers
 from activities.reports.order_detail import order_detail
 from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
-from api.deps import DatabaseDep
-from api.pages.access import ORDER_ENTRY, ORDERS
+from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
 from api.pages.customer_names import customer_names
 from api.pages.form_errors import field_errors
 from api.pages.orders_form import TypedLine
@@ -134,7 +133,7 @@ def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, st
 @router.get("/orders", response_class=HTMLResponse)
 async def order_list(
     request: Request,
-    db: DatabaseDep,
+    db: PageDatabase,
     screen: Annotated[Screen, Depends(screen_of(ORDERS))],
     offset: int = 0,
 ) -> HTMLResponse:
@@ -161,7 +160,7 @@ async def order_list(
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
 async def customer_choices(
-    db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(ORDERS))], q: str = ""
+    db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(ORDERS))], q: str = ""
 ) -> HTMLResponse:
     """The customer filter's choices: those whose name or code holds what was typed (as
     `GET /customers?q=`), a few at a time."""
@@ -172,7 +171,7 @@ async def customer_choices(
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)
 async def order_page(
-    order_id: IdParam, db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(ORDERS))]
+    order_id: IdParam, db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(ORDERS))]
 ) -> HTMLResponse:
     try:
         view = await db.run(order_view, order_id)

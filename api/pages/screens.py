@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SettingsDep
-from api.pages.access import Page, page_user
+from api.deps import get_settings_dep
+from api.pages.access import Page, allowed_to
 from api.pages.rendering import render
 from models.security.users import User
 from o2c.settings import Settings
@@ -28,13 +28,11 @@ class Screen:
 
 
 def screen_of(page: Page) -> Callable[..., Awaitable[Screen]]:
-    """The screen of `page` for the person at it, who must be one the page is for."""
-    allowed = page_user(page)
+    """The screen of `page` for the person at it, who must be one the page is for: one
+    dependency that takes only the request, so FastAPI solves nothing more per request."""
 
-    # A default, not an annotation: annotations are read as text, where `allowed` is unknown.
-    async def open_screen(
-        request: Request, settings: SettingsDep, user: User = Depends(allowed)
-    ) -> Screen:
-        return Screen(request, settings, user)
+    async def open_screen(request: Request) -> Screen:
+        user = await allowed_to(page, request)
+        return Screen(request, get_settings_dep(request), user)
 
     return open_screen

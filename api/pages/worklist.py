@@ -13,8 +13,7 @@ from pydantic import ValidationError
 
 from activities.collection import worklist as worklist_use_cases
 from activities.receivables.invoices import get_invoice
-from api.deps import DatabaseDep, SettingsDep, TemporalLinkDep
-from api.pages.access import WORKLIST, form_user
+from api.pages.access import WORKLIST, PageDatabase, PageSettings, PageTemporal, form_user
 from api.pages.finance_forms import as_input
 from api.pages.form_errors import attempt_at_field, field_errors
 from api.pages.i18n import N_
@@ -43,7 +42,7 @@ OUTCOMES = {
 }
 
 
-async def sla_due(link: TemporalLinkDep, entries: list[WorklistEntry]) -> dict[int, datetime]:
+async def sla_due(link: PageTemporal, entries: list[WorklistEntry]) -> dict[int, datetime]:
     """When each task's SLA falls (a reminder, then escalation), as its invoice's collection
     workflow keeps it; a task whose workflow does not answer shows none, and the page still
     shows."""
@@ -65,8 +64,8 @@ async def sla_due(link: TemporalLinkDep, entries: list[WorklistEntry]) -> dict[i
 
 @router.get("/worklist", response_class=HTMLResponse)
 async def worklist(
-    db: DatabaseDep,
-    link: TemporalLinkDep,
+    db: PageDatabase,
+    link: PageTemporal,
     screen: Annotated[Screen, Depends(screen_of(WORKLIST))],
     offset: int = 0,
 ) -> HTMLResponse:
@@ -83,7 +82,7 @@ async def worklist(
     return screen.show("app/worklist.html", context)
 
 
-async def _panel(db: DatabaseDep, task_id: int) -> dict[str, Any]:
+async def _panel(db: PageDatabase, task_id: int) -> dict[str, Any]:
     entry = await db.run(worklist_use_cases.worklist_entry, task_id, date.today())
     invoice = await db.run(get_invoice, entry.task.invoice_id)
     return {
@@ -99,8 +98,8 @@ async def _panel(db: DatabaseDep, task_id: int) -> dict[str, Any]:
 @router.get("/worklist/{task_id}", response_class=HTMLResponse)
 async def task_page(
     task_id: IdParam,
-    db: DatabaseDep,
-    link: TemporalLinkDep,
+    db: PageDatabase,
+    link: PageTemporal,
     screen: Annotated[Screen, Depends(screen_of(WORKLIST))],
 ) -> HTMLResponse:
     context = await _panel(db, task_id)
@@ -112,9 +111,9 @@ async def task_page(
 async def record_outcome(
     task_id: IdParam,
     request: Request,
-    db: DatabaseDep,
-    link: TemporalLinkDep,
-    settings: SettingsDep,
+    db: PageDatabase,
+    link: PageTemporal,
+    settings: PageSettings,
     user: Annotated[User, Depends(form_user(WORKLIST))],
 ) -> HTMLResponse:
     form = await request.form()

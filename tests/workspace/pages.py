@@ -33,6 +33,7 @@ class Person:
         base_url: str = "http://o2c.test",
     ) -> None:
         app = create_app(settings, engine, temporal)
+        self.app = app
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)
 
     async def log_in(self, username: str, password: str = PASSWORD) -> httpx.Response:

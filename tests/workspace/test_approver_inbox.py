@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from models.sales.approvals import ApprovalTask
 from models.sales.orders import OrderPublic
 from o2c.settings import Settings
 from tests import factories
 from tests.support.orders import events_of, status
+from tests.support.polling import eventually, reading
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
 
@@ -27,7 +30,16 @@ async def waiting_order(flow: Flow, sqlite_engine: Engine) -> OrderPublic:
     customer = factories.customer(sqlite_engine)
     order = factories.order(sqlite_engine, customer.id, quantity=3, user="rep")
     await flow.pending_order(order.id)
+    # The order waits for approval from its entry; its inbox row comes when the workflow has
+    # notified the approvers (a page asked sooner rightly shows nothing yet).
+    await eventually(reading(approval_tasks, sqlite_engine, order.id), lambda n: n == 1)
     return order
+
+
+def approval_tasks(engine: Engine, order_id: int) -> int:
+    with Session(engine) as session:
+        found = session.exec(select(ApprovalTask).where(ApprovalTask.order_id == order_id))
+        return len(found.all())
 
 
 @pytest.fixture

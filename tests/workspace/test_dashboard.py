@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from activities.security.users import set_language
+from api.pages.dashboard_cache import FiguresCache
 from models.security.users import Role
 from tests import factories
 from tests.workspace.pages import Person
@@ -90,6 +91,29 @@ async def test_the_page_shows_its_figures_as_of_when_they_were_read_and_keeps_th
     again = (await finance.open("/app")).text
     # Read a moment ago: the same figures, saying when they were read.
     assert kpi(again, "open-USD") == "1,210.00" and read_at.group(0) in again
+
+
+async def test_once_the_figures_are_old_the_page_shows_them_while_new_ones_are_read(
+    person: Callable[[], Person], sqlite_engine: Engine
+) -> None:
+    two_invoices_one_overdue(sqlite_engine)
+    finance = person()
+    now = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    cache = FiguresCache(60, clock=lambda: now)
+    finance.app.state.dashboard_figures = cache
+    await finance.log_in("finance")
+    home = (await finance.open("/app")).text
+    assert kpi(home, "open-USD") == "1,210.00" and "Figures as of 06:00:00 UTC." in home
+    factories.payment(sqlite_engine, 1, "550.00", received_on=TODAY)
+    now += timedelta(minutes=1)
+    # Older than the refresh time: answered at once with the kept figures, as of their time,
+    # while one reading of the new ones runs behind it.
+    stale = (await finance.open("/app")).text
+    assert kpi(stale, "open-USD") == "1,210.00" and "Figures as of 06:00:00 UTC." in stale
+    for refresh in list(cache.refreshes.values()):
+        await refresh
+    fresh = (await finance.open("/app")).text
+    assert kpi(fresh, "open-USD") == "660.00" and "Figures as of 06:01:00 UTC." in fresh
 
 
 async def test_each_chart_downloads_as_a_workbook_with_the_numbers_of_its_table(

@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from activities.reports.ageing import ageing_report
 from activities.reports.largest_balances import largest_balances
 from activities.security.users import find_user
+from api.deps import Database
+from api.main import create_app
 from api.pages.dashboard_cache import FiguresCache
-from api.pages.dashboard_figures import EVERYTHING, read_figures
+from api.pages.dashboard_figures import EVERYTHING, read_figures, sources
 from models.reports.ageing import DEFAULT_BUCKETS, AgeingBasis
+from models.security.users import User
 from tests import factories
+from tests.support.settings import make_settings
 
 
 def test_the_largest_balances_agree_with_the_ageing_report(engine: Engine) -> None:
@@ -65,7 +70,9 @@ def test_finance_figures_come_out_exact_on_either_database(engine: Engine) -> No
     ]
 
 
-def test_kept_figures_are_read_again_once_older_than_the_refresh_time(engine: Engine) -> None:
+async def test_kept_figures_are_shown_while_they_are_read_again_in_the_background(
+    engine: Engine,
+) -> None:
     today = date.today()
     factories.one_user_per_role(engine)
     acme = factories.customer(engine)
@@ -73,22 +80,50 @@ def test_kept_figures_are_read_again_once_older_than_the_refresh_time(engine: En
     factories.invoice(engine, acme.id, "1000.00", due=today - timedelta(days=45))
     now = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
     cache = FiguresCache(60, clock=lambda: now)
+    db = Database(engine)
+    with Session(engine) as session:
+        finance = find_user(session, "finance")
+    assert finance is not None
 
-    def open_receivables() -> tuple[Decimal, datetime]:
-        with Session(engine) as session:
-            finance = find_user(session, "finance")
-            assert finance is not None
-            reading = cache.read(session, finance, today, EVERYTHING)
+    async def open_receivables() -> tuple[Decimal, datetime]:
+        reading = await cache.read(db, finance, today, EVERYTHING)
         assert reading.figures.ageing is not None
         return reading.figures.ageing.totals[0].total, reading.read_at
 
-    assert open_receivables() == (Decimal("1100.00"), now)
+    assert await open_receivables() == (Decimal("1100.00"), now)  # none kept: read at once
     factories.payment(engine, acme.id, "550.00", received_on=today)
-    read_at = now
+    first = now
     now += timedelta(seconds=59)
-    assert open_receivables() == (Decimal("1100.00"), read_at)  # as of the first reading
+    assert await open_receivables() == (Decimal("1100.00"), first)  # as of the first reading
+    assert not cache.refreshes
     now += timedelta(seconds=1)
-    assert open_receivables() == (Decimal("550.00"), now)  # a minute on: read again
+    # A minute on: the visit still shows the kept figures, as of when they were read, and
+    # one reading starts behind it; asking again meanwhile starts no second one.
+    assert await open_receivables() == (Decimal("1100.00"), first)
+    key = (sources(finance), today, EVERYTHING)
+    assert cache.refresh(db, key) is cache.refresh(db, key)
+    await cache.refresh(db, key)
+    assert not cache.refreshes
+    assert await open_receivables() == (Decimal("550.00"), now)  # the new reading
     with Session(engine) as session:  # and exact: what the ageing report says now
         report = ageing_report(session, today, AgeingBasis.DUE_DATE, DEFAULT_BUCKETS)
     assert report.totals[0].total == Decimal("550.00")
+
+
+async def test_the_app_reads_every_active_persons_figures_when_it_starts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    today = date.today()
+    factories.one_user_per_role(engine)
+    factories.invoice(engine, factories.customer(engine).id, "1000.00", due=today)
+    app = create_app(make_settings(tmp_path), engine)
+    async with app.router.lifespan_context(app):
+        await app.state.dashboard_warming
+    cache: FiguresCache = app.state.dashboard_figures
+    with Session(engine) as session:
+        users = session.exec(select(User)).all()
+        wanted = {(sources(user), today, EVERYTHING) for user in users}
+    assert set(cache.readings) == wanted
+    finance = next(user for user in users if user.username == "finance")
+    kept = cache.readings[sources(finance), today, EVERYTHING].figures.ageing
+    assert kept is not None and kept.totals[0].total == Decimal("1100.00")
