@@ -137,11 +137,6 @@ class Settings(BaseSettings):
     credit_review_day: int = Field(
         1, ge=1, le=28, description="Day of the month the credit review Schedule scores everyone."
     )
-    credit_review_work_mem: str = Field(
-        "64MB",
-        pattern=r"^[0-9]+(kB|MB|GB)$",
-        description="PostgreSQL work_mem of the monthly credit review's grouped reads.",
-    )
     credit_alert_digest_above: int = Field(
         ALERT_DIGEST_ABOVE,
         ge=0,

@@ -43,7 +43,6 @@ from models.money import ZERO, quantize
 from models.receivables.invoices import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus
 from models.receivables.payments import PaymentAllocation
 from models.sales.orders import SalesOrder
-from o2c.settings import get_settings
 
 
 def _among(column: Any, customer_ids: list[int] | None) -> list[ColumnElement[bool]]:
@@ -192,22 +191,11 @@ def _disputes(
     }
 
 
-def _grouping_in_memory(session: Session) -> None:
-    """On PostgreSQL, lets this transaction's grouped reads of every customer hash in memory
-    (`O2C_CREDIT_REVIEW_WORK_MEM`) rather than sort on disk at the server's default 4 MB."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(func.set_config("work_mem", get_settings().credit_review_work_mem, True))
-        )
-
-
 def behaviours(
     session: Session, as_of: date, customer_ids: list[int] | None = None
 ) -> dict[int, Behaviour]:
     """Every customer's behaviour (or these customers'): one grouped query per group of factors,
     the same for one customer (the profile, a review) as for all of them (the monthly run)."""
-    if customer_ids is None:
-        _grouping_in_memory(session)
     since = datetime.combine(as_of - WINDOW, time(), UTC)
     customers = session.execute(
         select(col(Customer.id), col(Customer.credit_limit), col(Customer.created_at)).where(
