@@ -1,0 +1,80 @@
+"""The monthly run, as the Schedule's activity runs it for every customer at once: each review
+kept, and for a proposal the CreditReviewWorkflow start queued in the outbox, the same message a
+single review queues; a customer whose proposal waits is scored but proposed nothing again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from activities.credit.review_run import review_everyone
+from activities.transaction import transaction
+from models.credit.messages import CREDIT_REVIEW_WORKFLOW, ReviewAllInput, StartReviewInput
+from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
+from models.outbox import OutboxKind, OutboxMessage, OutboxState
+from models.workflow_ids import credit_review_workflow_id
+from tests import factories
+
+MONTH_ENDS = (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31))
+
+
+def run(engine: Engine, as_of: date) -> tuple[int, int]:
+    with transaction(engine) as session:
+        done = review_everyone(session, ReviewAllInput(as_of=as_of))
+    return done.reviewed, done.proposals
+
+
+def test_the_monthly_run_keeps_every_review_and_queues_each_proposals_workflow(
+    engine: Engine,
+) -> None:
+    late = factories.customer(engine, "LATE", credit_limit="10000.00")
+    quiet = factories.customer(engine, "QUIET", credit_limit="500.00")
+    runs = []
+    for month_end in MONTH_ENDS:  # pays each month's invoice 20 days late
+        due = month_end.replace(day=5)
+        owed = factories.invoice(engine, late.id, "1000.00", due=due)
+        factories.payment(
+            engine,
+            late.id,
+            "1100.00",
+            received_on=due + timedelta(20),
+            allocations={owed.id: "1100"},
+        )
+        runs.append(run(engine, month_end))
+    runs.append(run(engine, MONTH_ENDS[-1] + timedelta(1)))  # again, while the proposal waits
+
+    assert runs == [(2, 0), (2, 0), (2, 1), (2, 0)]
+    with Session(engine) as session:
+        reviews = session.exec(select(CreditReview).order_by(col(CreditReview.id))).all()
+        messages = session.exec(
+            select(OutboxMessage).where(OutboxMessage.name == CREDIT_REVIEW_WORKFLOW)
+        ).all()
+    assert len(reviews) == 8
+    third = {r.customer_id: r for r in reviews if r.as_of == MONTH_ENDS[-1]}
+    assert {i: r.status for i, r in third.items()} == {
+        late.id: ReviewStatus.OPEN,
+        quiet.id: ReviewStatus.NO_CHANGE,
+    }
+    proposal = third[late.id]
+    assert (proposal.rule, proposal.proposed_hold, proposal.trigger) == (
+        "pays late three months running",
+        True,
+        ReviewTrigger.SCHEDULE,
+    )
+    (message,) = messages
+    workflow_id = credit_review_workflow_id(late.id)
+    assert (message.key, message.kind, message.state) == (
+        f"start:{workflow_id}/review-{proposal.id}",
+        OutboxKind.START_WORKFLOW,
+        OutboxState.PENDING,
+    )
+    assert (message.target, message.name, message.attempts) == (
+        workflow_id,
+        CREDIT_REVIEW_WORKFLOW,
+        0,
+    )
+    assert StartReviewInput.model_validate(message.payload) == StartReviewInput(
+        customer_id=late.id, trigger=ReviewTrigger.SCHEDULE, review_id=proposal.id
+    )
