@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -30,6 +31,7 @@ NONCE_BYTES = 12
 INDEX_KEY_ID = "index"
 INDEX_KEY_PREFIX = f"{INDEX_KEY_ID}-"
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+T = TypeVar("T", str, bytes)  # what an encrypted column holds in Python
 
 
 class DataKeyError(Exception):
@@ -190,45 +192,52 @@ def blind_index_candidates(normalised: str, ring: Keyring | None = None) -> list
     ]
 
 
-class EncryptedText(TypeDecorator[str]):
+class _SealedColumn(TypeDecorator[T]):
+    """A column of `kind` values stored as text sealed by `sealed` and opened by `opened`, with
+    `where` ("table.column") bound into each value."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(
+        self,
+        where: str,
+        kind: type[T],
+        sealed: Callable[[T, str], str],
+        opened: Callable[[str, str], T],
+    ) -> None:
+        super().__init__()
+        self.where = where
+        self.kind: type[T] = kind
+        self.sealed: Callable[[T, str], str] = sealed
+        self.opened: Callable[[str, str], T] = opened
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.sealed(self.kind(value), self.where)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> T | None:
+        return None if value is None else self.opened(value, self.where)
+
+    @property
+    def python_type(self) -> type[T]:
+        return self.kind
+
+
+class EncryptedText(_SealedColumn[str]):
     """A text column stored encrypted with the process's keyring; `where` ("table.column") is
     bound into each value. Equality in SQL cannot work on it: compare a blind index instead."""
 
-    impl = Text
     cache_ok = True
 
     def __init__(self, where: str) -> None:
-        super().__init__()
-        self.where = where
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else encrypt(str(value), self.where)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else decrypt(value, self.where)
-
-    @property
-    def python_type(self) -> type[str]:
-        return str
+        super().__init__(where, str, encrypt, decrypt)
 
 
-class EncryptedBytes(TypeDecorator[bytes]):
+class EncryptedBytes(_SealedColumn[bytes]):
     """Bytes (a rendered PDF) stored as text encrypted like `EncryptedText`'s values, so one
     keyring, one check at start-up and one rotation cover both."""
 
-    impl = Text
     cache_ok = True
 
     def __init__(self, where: str) -> None:
-        super().__init__()
-        self.where = where
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else seal(bytes(value), self.where)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
-        return None if value is None else unseal(value, self.where)
-
-    @property
-    def python_type(self) -> type[bytes]:
-        return bytes
+        super().__init__(where, bytes, seal, unseal)
