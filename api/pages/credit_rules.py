@@ -5,7 +5,7 @@ credit manager a form that saves a new version through the same use case as
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,7 +14,6 @@ from sqlmodel import Session
 from activities.credit import review_rule_versions
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import CREDIT_RULES, Page, form_user
-from api.pages.actions import attempt
 from api.pages.credit_rules_form import (
     RULES,
     field,
@@ -22,10 +21,10 @@ from api.pages.credit_rules_form import (
     typed_from,
     typed_in,
 )
-from api.pages.form_errors import FORM, whole_number
+from api.pages.form_errors import whole_number
 from api.pages.i18n import N_
-from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
+from api.pages.version_form import VersionForm
 from models.credit.review_rule_versions import ReviewRulesPublic
 from models.credit.scorecard import Grade
 from models.fields import MAX_ID
@@ -51,18 +50,13 @@ def _versions(session: Session, offset: int) -> tuple[ReviewRulesPublic, list[Re
     return in_force, older
 
 
-def form_context(
-    typed: list[dict[str, Any]], errors: dict[str, str], problem: str | None
-) -> dict[str, Any]:
-    return {
-        "typed": typed,
-        "errors": errors,
-        "problem": problem,
-        "grades": [grade.value for grade in Grade],
-        "field": field,
-        "rules_field": RULES,
-        "form_field": FORM,
-    }
+RULES_FORM = VersionForm(
+    versions_path=CREDIT_RULES.path,
+    template="app/credit_rules_form.html",
+    read=read_rules,
+    save=review_rule_versions.save_review_rules,
+    names={"grades": [grade.value for grade in Grade], "field": field, "rules_field": RULES},
+)
 
 
 @router.get("/credit/review-rules", response_class=HTMLResponse)
@@ -79,7 +73,7 @@ async def review_rules_page(
         "page_size": PAGE_SIZE,
         "more": in_force.version - 1 > offset + PAGE_SIZE,
         "can_edit": RULES_EDITORS.allows(screen.user),
-        **form_context(typed_from(in_force.rules), {}, None),
+        **RULES_FORM.context(typed_from(in_force.rules)),
     }
     return screen.show("app/credit_rules.html", context)
 
@@ -94,12 +88,4 @@ async def save_review_rules(
     form = await request.form()
     rows = whole_number(str(form.get("rows") or ""))
     typed = typed_in(form, rows if isinstance(rows, int) else 0)
-    body, errors = read_rules(typed)
-    problem = None
-    if body is not None:
-        saving = db.run(review_rule_versions.save_review_rules, body, user.username)
-        problem = await attempt(request, saving)
-        if problem is None:
-            return HTMLResponse("", headers={"HX-Redirect": CREDIT_RULES.path})
-    context = form_context(typed, errors, problem)
-    return render(request, "app/credit_rules_form.html", settings, user, context)
+    return await RULES_FORM.send(request, db, settings, user, typed)

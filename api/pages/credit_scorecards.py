@@ -4,7 +4,7 @@ same use case as `POST /credit-scorecards`, starting from the version in force."
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,7 +13,6 @@ from sqlmodel import Session
 from activities.credit import scorecards
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import CREDIT_SCORECARDS, Page, form_user
-from api.pages.actions import attempt
 from api.pages.credit_labels import FACTORS
 from api.pages.credit_scorecard_form import (
     FACTORS as FACTORS_FIELD,
@@ -27,10 +26,9 @@ from api.pages.credit_scorecard_form import (
     typed_from,
     typed_in,
 )
-from api.pages.form_errors import FORM
 from api.pages.i18n import N_
-from api.pages.rendering import render
 from api.pages.screens import Screen, screen_of
+from api.pages.version_form import VersionForm
 from models.credit.scorecard import Factor, Grade
 from models.credit.scorecard_versions import ScorecardPublic
 from models.fields import MAX_ID
@@ -52,21 +50,20 @@ def _versions(session: Session, offset: int) -> tuple[ScorecardPublic, list[Scor
     return scorecards.current_scorecard(session), versions, total
 
 
-def form_context(
-    typed: dict[str, str], errors: dict[str, str], problem: str | None
-) -> dict[str, Any]:
-    return {
-        "typed": typed,
-        "errors": errors,
-        "problem": problem,
+SCORECARD_FORM = VersionForm(
+    versions_path=CREDIT_SCORECARDS.path,
+    template="app/credit_scorecard_form.html",
+    read=read_scorecard,
+    save=scorecards.save_scorecard,
+    names={
         "factors": [(f.value, FACTORS[f]) for f in Factor],
         "grades": [g.value for g in Grade],
         "bands_field": bands_field,
         "missing_field": missing_field,
         "grade_field": grade_field,
         "factors_field": FACTORS_FIELD,
-        "form_field": FORM,
-    }
+    },
+)
 
 
 @router.get("/credit/scorecards", response_class=HTMLResponse)
@@ -85,7 +82,7 @@ async def scorecards_page(
         "labels": FACTORS,
         "bands_text": bands_text,
         "can_edit": SCORECARD_EDITORS.allows(screen.user),
-        **form_context(typed_from(in_force), {}, None),
+        **SCORECARD_FORM.context(typed_from(in_force)),
     }
     return screen.show("app/credit_scorecards.html", context)
 
@@ -98,11 +95,4 @@ async def save_scorecard(
     user: Annotated[User, Depends(form_user(SCORECARD_EDITORS))],
 ) -> Response:
     typed = typed_in(await request.form())
-    body, errors = read_scorecard(typed)
-    problem = None
-    if body is not None:
-        problem = await attempt(request, db.run(scorecards.save_scorecard, body, user.username))
-        if problem is None:
-            return HTMLResponse("", headers={"HX-Redirect": CREDIT_SCORECARDS.path})
-    context = form_context(typed, errors, problem)
-    return render(request, "app/credit_scorecard_form.html", settings, user, context)
+    return await SCORECARD_FORM.send(request, db, settings, user, typed)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from o2c.settings import Settings
 from tests import factories
 from tests.fixtures.api import UNREACHABLE_TEMPORAL
+from tests.support.api_client import ApiClient, api_client
 from tests.support.settings import make_settings
 from tests.support.workflows import Flow
 from tests.workspace.pages import Person
@@ -57,3 +58,18 @@ async def cm(flow: Flow, sqlite_engine: Engine, live_settings: Settings) -> Asyn
     await person.log_in("cm")
     yield person
     await person.aclose()
+
+
+@pytest.fixture
+async def page_api(sqlite_engine: Engine, page_settings: Settings) -> AsyncIterator[ApiClient]:
+    """The API on the pages' database, to compare what both show."""
+    async with api_client(sqlite_engine, page_settings) as client:
+        yield client
+
+
+@pytest.fixture
+async def manager(person: Callable[[], Person]) -> Person:
+    """The credit manager at a browser, logged in (the pages' database, Temporal unreachable)."""
+    someone = person()
+    await someone.log_in("credit_manager")
+    return someone

@@ -9,37 +9,21 @@ import html
 import io
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from models.security.users import Role
-from o2c.settings import Settings
 from tests import factories
 from tests.credit.test_credit_reports import two_customers
-from tests.support.api_client import ApiClient, api_client
+from tests.support.api_client import ApiClient
 from tests.workspace.pages import Person, csrf_of
 
 AS_OF = "as_of=2026-06-30"
 PERIOD = "from=2026-01-01&to=2026-06-30"
-
-
-@pytest.fixture
-async def api(sqlite_engine: Engine, page_settings: Settings) -> AsyncIterator[ApiClient]:
-    """The API on the pages' database, to compare what both show."""
-    async with api_client(sqlite_engine, page_settings) as client:
-        yield client
-
-
-@pytest.fixture
-async def manager(person: Callable[[], Person]) -> Person:
-    someone = person()
-    await someone.log_in("credit_manager")
-    return someone
 
 
 def row_of(page: str, attribute: str, value: str) -> list[str]:
@@ -62,10 +46,12 @@ def amount(value: str, currency: str = "USD") -> str:
 
 
 async def test_the_credit_report_shows_the_api_figures_and_exports_its_files(
-    sqlite_engine: Engine, manager: Person, api: ApiClient
+    sqlite_engine: Engine, manager: Person, page_api: ApiClient
 ) -> None:
     two_customers(sqlite_engine)
-    report = await api.get("/reports/credit", Role.CREDIT_MANAGER, params={"as_of": "2026-06-30"})
+    report = await page_api.get(
+        "/reports/credit", Role.CREDIT_MANAGER, params={"as_of": "2026-06-30"}
+    )
 
     page = await manager.open(f"/app/credit/reports?{AS_OF}")
 
@@ -88,7 +74,7 @@ async def test_the_credit_report_shows_the_api_figures_and_exports_its_files(
         link = f'href="/app/credit/reports/export?format={fmt}&amp;as_of=2026-06-30"'
         assert link in page.text
     as_csv = await manager.open(f"/app/credit/reports/export?format=csv&{AS_OF}")
-    api_csv = await api.call(
+    api_csv = await page_api.call(
         "GET",
         "/reports/credit",
         Role.CREDIT_MANAGER,
@@ -101,10 +87,10 @@ async def test_the_credit_report_shows_the_api_figures_and_exports_its_files(
 
 
 async def test_the_risk_list_shows_the_api_risk_list(
-    sqlite_engine: Engine, manager: Person, api: ApiClient
+    sqlite_engine: Engine, manager: Person, page_api: ApiClient
 ) -> None:
     two_customers(sqlite_engine)
-    risky = await api.get("/reports/credit-risk", Role.FINANCE, params={"as_of": "2026-06-30"})
+    risky = await page_api.get("/reports/credit-risk", Role.FINANCE, params={"as_of": "2026-06-30"})
 
     page = await manager.open(f"/app/credit/reports/risk?{AS_OF}")
 
@@ -129,10 +115,10 @@ async def test_the_risk_list_shows_the_api_risk_list(
 
 
 async def test_the_distribution_draws_a_chart_and_its_numbers_are_the_api_report(
-    sqlite_engine: Engine, manager: Person, api: ApiClient
+    sqlite_engine: Engine, manager: Person, page_api: ApiClient
 ) -> None:
     two_customers(sqlite_engine)
-    report = await api.get(
+    report = await page_api.get(
         "/reports/customer-distribution",
         Role.FINANCE,
         params={"as_of": "2026-06-30", "by": "region"},
@@ -173,10 +159,10 @@ async def test_the_distribution_draws_a_chart_and_its_numbers_are_the_api_report
 
 
 async def test_the_bad_debt_ratio_shows_the_api_rows_and_a_backwards_period_says_why(
-    sqlite_engine: Engine, manager: Person, api: ApiClient
+    sqlite_engine: Engine, manager: Person, page_api: ApiClient
 ) -> None:
     two_customers(sqlite_engine)
-    report = await api.get(
+    report = await page_api.get(
         "/reports/bad-debt", Role.CREDIT_MANAGER, params={"from": "2026-01-01", "to": "2026-06-30"}
     )
 
@@ -193,7 +179,7 @@ async def test_the_bad_debt_ratio_shows_the_api_rows_and_a_backwards_period_says
             f"{row['ratio_pct']} %",
         ]
     as_csv = await manager.open(f"/app/credit/reports/bad-debt/export?format=csv&{PERIOD}")
-    api_csv = await api.call(
+    api_csv = await page_api.call(
         "GET",
         "/reports/bad-debt",
         Role.CREDIT_MANAGER,

@@ -7,35 +7,19 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy.engine import Engine
 
 from models.security.users import Role
-from o2c.settings import Settings
-from tests.support.api_client import ApiClient, api_client
+from tests.support.api_client import ApiClient
 from tests.workspace.pages import Person
 
 SCORECARDS = "/app/credit/scorecards"
 RULES = "/app/credit/review-rules"
 # The built-in days-beyond-terms bands with 5 points less at the top: the weights sum to 95.
 FIVE_SHORT = "0:15, 5:14, 15:10, 30:5, 60:2, 0"
-
-
-@pytest.fixture
-async def api(sqlite_engine: Engine, page_settings: Settings) -> AsyncIterator[ApiClient]:
-    async with api_client(sqlite_engine, page_settings) as client:
-        yield client
-
-
-@pytest.fixture
-async def manager(person: Callable[[], Person]) -> Person:
-    someone = person()
-    await someone.log_in("credit_manager")
-    return someone
 
 
 def form_fields(page: str, form_id: str) -> dict[str, Any]:
@@ -64,7 +48,7 @@ def error_beside(answer: httpx.Response, field: str) -> str:
 
 
 async def test_a_scorecard_whose_weights_miss_100_is_named_beside_the_factors_and_not_saved(
-    manager: Person, api: ApiClient
+    manager: Person, page_api: ApiClient
 ) -> None:
     page = await manager.open(SCORECARDS)
     assert page.status_code == 200
@@ -86,13 +70,13 @@ async def test_a_scorecard_whose_weights_miss_100_is_named_beside_the_factors_an
     grades = {**fields, "name": "grades", "grade-E": "10"}
     floor = await manager.submit(page, SCORECARDS, key="card-3", **grades)
     assert "grades: A to E, falling floors, E from 0" in error_beside(floor, "grades")
-    assert (await api.get("/credit-scorecards", Role.CREDIT_MANAGER))["total"] == 0
-    current = await api.get("/credit-scorecards/current", Role.CREDIT_MANAGER)
+    assert (await page_api.get("/credit-scorecards", Role.CREDIT_MANAGER))["total"] == 0
+    current = await page_api.get("/credit-scorecards/current", Role.CREDIT_MANAGER)
     assert current["id"] is None and current["name"] == "default"
 
 
 async def test_a_good_scorecard_becomes_the_version_in_force_once_on_a_double_click(
-    manager: Person, api: ApiClient
+    manager: Person, page_api: ApiClient
 ) -> None:
     page = await manager.open(SCORECARDS)
     fields = form_fields(page.text, "scorecard-form")
@@ -109,9 +93,9 @@ async def test_a_good_scorecard_becomes_the_version_in_force_once_on_a_double_cl
 
     assert saved.headers["HX-Redirect"] == SCORECARDS
     assert again.status_code == 200 and again.headers["Idempotent-Replay"] == "true"
-    listed = await api.get("/credit-scorecards", Role.FINANCE)
+    listed = await page_api.get("/credit-scorecards", Role.FINANCE)
     assert listed["total"] == 1  # the second click replayed the first answer
-    current = await api.get("/credit-scorecards/current", Role.FINANCE)
+    current = await page_api.get("/credit-scorecards/current", Role.FINANCE)
     assert (current["name"], current["in_force"], current["created_by"]) == (
         "stricter on lateness",
         True,
@@ -143,7 +127,7 @@ async def test_readers_see_the_scorecards_and_rules_without_the_form_and_may_not
 
 
 async def test_review_rules_refused_beside_their_row_then_a_new_version_is_in_force(
-    manager: Person, api: ApiClient
+    manager: Person, page_api: ApiClient
 ) -> None:
     page = await manager.open(RULES)
     assert page.status_code == 200 and 'data-version="1"' in page.text
@@ -163,7 +147,7 @@ async def test_review_rules_refused_beside_their_row_then_a_new_version_is_in_fo
     typo = await manager.submit(page, RULES, key="r-3", **wrong)
     assert error_beside(typo, "rules-3-utilisation_above")
     assert 'value="lots"' in typo.text
-    assert (await api.get("/credit-review-rules", Role.FINANCE))["version"] == 1
+    assert (await page_api.get("/credit-review-rules", Role.FINANCE))["version"] == 1
 
     watch = {
         **fields,
@@ -176,7 +160,7 @@ async def test_review_rules_refused_beside_their_row_then_a_new_version_is_in_fo
     saved = await manager.submit(page, RULES, key="r-4", **watch)
 
     assert saved.headers["HX-Redirect"] == RULES
-    in_force = await api.get("/credit-review-rules", Role.FINANCE)
+    in_force = await page_api.get("/credit-review-rules", Role.FINANCE)
     assert in_force["version"] == 2 and in_force["created_by"] == "credit_manager"
     assert [rule["name"] for rule in in_force["rules"]] == [
         "steady payer near its limit",
