@@ -21,7 +21,6 @@ from api.pages.credit_rules_form import (
     typed_from,
     typed_in,
 )
-from api.pages.form_errors import whole_number
 from api.pages.i18n import N_
 from api.pages.screens import Screen, screen_of
 from api.pages.version_form import VersionForm
@@ -36,6 +35,7 @@ PAGE_SIZE = 10
 RULES_EDITORS = Page(
     "credit-rules-edit", CREDIT_RULES.path, N_("Review rules"), frozenset({Role.CREDIT_MANAGER})
 )
+RulesEditor = Annotated[User, Depends(form_user(RULES_EDITORS))]
 
 
 def _versions(session: Session, offset: int) -> tuple[ReviewRulesPublic, list[ReviewRulesPublic]]:
@@ -51,8 +51,9 @@ def _versions(session: Session, offset: int) -> tuple[ReviewRulesPublic, list[Re
 
 
 RULES_FORM = VersionForm(
-    versions_path=CREDIT_RULES.path,
+    editors=RULES_EDITORS,
     template="app/credit_rules_form.html",
+    typed_in=typed_in,
     read=read_rules,
     save=review_rule_versions.save_review_rules,
     names={"grades": [grade.value for grade in Grade], "field": field, "rules_field": RULES},
@@ -72,20 +73,13 @@ async def review_rules_page(
         "offset": offset,
         "page_size": PAGE_SIZE,
         "more": in_force.version - 1 > offset + PAGE_SIZE,
-        "can_edit": RULES_EDITORS.allows(screen.user),
-        **RULES_FORM.context(typed_from(in_force.rules)),
+        **RULES_FORM.offered_to(screen.user, typed_from(in_force.rules)),
     }
     return screen.show("app/credit_rules.html", context)
 
 
 @router.post("/credit/review-rules", response_class=HTMLResponse)
 async def save_review_rules(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: Annotated[User, Depends(form_user(RULES_EDITORS))],
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: RulesEditor
 ) -> Response:
-    form = await request.form()
-    rows = whole_number(str(form.get("rows") or ""))
-    typed = typed_in(form, rows if isinstance(rows, int) else 0)
-    return await RULES_FORM.send(request, db, settings, user, typed)
+    return await RULES_FORM.send(request, db, settings, user)

@@ -50,8 +50,11 @@ def blank() -> dict[str, Any]:
     return {**{name: "" for name in TEXT_FIELDS}, "when_grades": [], "hold": False}
 
 
-def typed_in(form: Any, count: int) -> list[dict[str, Any]]:
-    """The rows of a sent form (`form` a multi-valued form: the grades are ticked boxes)."""
+def typed_in(form: Any) -> list[dict[str, Any]]:
+    """The rows of a sent form, as many as its `rows` says (`form` a multi-valued form: the
+    grades are ticked boxes)."""
+    sent = whole_number(str(form.get("rows") or ""))
+    count = sent if isinstance(sent, int) else 0
     rows = []
     for index in range(min(max(count, 0), MAX_ROWS + BLANK_ROWS)):
         row: dict[str, Any] = {

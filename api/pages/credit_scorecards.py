@@ -43,6 +43,7 @@ SCORECARD_EDITORS = Page(
     N_("Scorecards"),
     frozenset({Role.CREDIT_MANAGER}),
 )
+ScorecardEditor = Annotated[User, Depends(form_user(SCORECARD_EDITORS))]
 
 
 def _versions(session: Session, offset: int) -> tuple[ScorecardPublic, list[ScorecardPublic], int]:
@@ -51,8 +52,9 @@ def _versions(session: Session, offset: int) -> tuple[ScorecardPublic, list[Scor
 
 
 SCORECARD_FORM = VersionForm(
-    versions_path=CREDIT_SCORECARDS.path,
+    editors=SCORECARD_EDITORS,
     template="app/credit_scorecard_form.html",
+    typed_in=typed_in,
     read=read_scorecard,
     save=scorecards.save_scorecard,
     names={
@@ -81,18 +83,13 @@ async def scorecards_page(
         "page_size": PAGE_SIZE,
         "labels": FACTORS,
         "bands_text": bands_text,
-        "can_edit": SCORECARD_EDITORS.allows(screen.user),
-        **SCORECARD_FORM.context(typed_from(in_force)),
+        **SCORECARD_FORM.offered_to(screen.user, typed_from(in_force)),
     }
     return screen.show("app/credit_scorecards.html", context)
 
 
 @router.post("/credit/scorecards", response_class=HTMLResponse)
 async def save_scorecard(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: Annotated[User, Depends(form_user(SCORECARD_EDITORS))],
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: ScorecardEditor
 ) -> Response:
-    typed = typed_in(await request.form())
-    return await SCORECARD_FORM.send(request, db, settings, user, typed)
+    return await SCORECARD_FORM.send(request, db, settings, user)

@@ -13,8 +13,10 @@ from typing import Any, Generic, TypeVar
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.deps import Database
+from api.pages.access import Page
 from api.pages.actions import attempt
 from api.pages.form_errors import FORM
 from api.pages.rendering import render
@@ -27,8 +29,9 @@ Body = TypeVar("Body")  # the API's request body
 
 @dataclass(frozen=True)
 class VersionForm(Generic[Typed, Body]):
-    versions_path: str  # the page of versions, shown once a new one is saved
+    editors: Page  # who may save a version; its path is the page of versions
     template: str  # the form alone, sent back in place with its refusals
+    typed_in: Callable[[FormData], Typed]  # the fields of a sent form, as typed
     read: Callable[[Typed], tuple[Body | None, dict[str, str]]]
     save: Callable[[Session, Body, str], object]  # the API's use case: body, by whom
     names: Mapping[str, Any]  # what else the template uses: field names, choices
@@ -46,15 +49,21 @@ class VersionForm(Generic[Typed, Body]):
             "form_field": FORM,
         }
 
+    def offered_to(self, user: User, typed: Typed) -> dict[str, Any]:
+        """The page of versions' part about the form: whether `user` may save a version, and
+        the form filled in with `typed` (the version in force, to start from)."""
+        return {"can_edit": self.editors.allows(user), **self.context(typed)}
+
     async def send(
-        self, request: Request, db: Database, settings: Settings, user: User, typed: Typed
+        self, request: Request, db: Database, settings: Settings, user: User
     ) -> Response:
-        """What the POST of the form answers for `typed`."""
+        """What the POST of the form answers: a redirect to the page of versions once saved."""
+        typed = self.typed_in(await request.form())
         body, errors = self.read(typed)
         problem = None
         if body is not None:
             problem = await attempt(request, db.run(self.save, body, user.username))
             if problem is None:
-                return HTMLResponse("", headers={"HX-Redirect": self.versions_path})
+                return HTMLResponse("", headers={"HX-Redirect": self.editors.path})
         context = self.context(typed, errors, problem)
         return render(request, self.template, settings, user, context)
