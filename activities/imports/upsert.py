@@ -21,7 +21,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import ARRAY, Connection, Table, any_, bindparam, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
 
 from activities.imports.kind import Written
@@ -82,7 +83,7 @@ def create_or_update(
     keys = [getattr(row, master.key) for row, _ in batch]
     existing = {
         getattr(found, master.key): found
-        for found in connection.execute(select(table).where(key_column.in_(keys)))
+        for found in connection.execute(select(table).where(_among(connection, key_column, keys)))
     }
     written = Written()
     defaults = master.defaults(type(batch[0][0])) if batch else {}
@@ -109,6 +110,17 @@ def create_or_update(
     writes = [BulkWrite(before["id"], changed, before) for before, changed in updates]
     record_bulk_writes(session, master.model, writes)
     return written
+
+
+def _among(
+    connection: Connection, column: ColumnElement[Any], keys: list[Any]
+) -> ColumnElement[bool]:
+    """`column IN keys`; on PostgreSQL `column = ANY(:keys)`, one array parameter: the driver
+    turned an IN of a batch's 1,000 parameters into SQL at each call, a sixth of what writing
+    the batch's new rows took."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam("keys", keys, type_=ARRAY(column.type)))
+    return column.in_(keys)
 
 
 def _update(
