@@ -15,13 +15,14 @@ writing the rows themselves (docs/go-live.md)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ARRAY, Connection, Table, any_, bindparam, select
+from sqlalchemy import ARRAY, Connection, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
 
@@ -113,14 +114,16 @@ def create_or_update(
 
 
 def _among(
-    connection: Connection, column: ColumnElement[Any], keys: list[Any]
+    connection: Connection, column: ColumnElement[Any], keys: list[str]
 ) -> ColumnElement[bool]:
-    """`column IN keys`; on PostgreSQL `column = ANY(:keys)`, one array parameter: the driver
-    turned an IN of a batch's 1,000 parameters into SQL at each call, a sixth of what writing
-    the batch's new rows took."""
+    """`column IN keys`, the keys as one parameter: on PostgreSQL `column = ANY(:keys)`, an
+    array; on SQLite `column IN (SELECT value FROM json_each(:keys))`. An IN of a batch's 1,000
+    parameters was compiled again at each call: about 15 us a row on PostgreSQL (its driver),
+    3 us on SQLite, against 1 to 2 us this way."""
     if connection.dialect.name == "postgresql":
         return column == any_(bindparam("keys", keys, type_=ARRAY(column.type)))
-    return column.in_(keys)
+    listed = func.json_each(bindparam("keys", json.dumps(keys)))
+    return column.in_(select(literal_column("value")).select_from(listed))
 
 
 def _update(
