@@ -3,8 +3,8 @@ exists updates what the file gives and differs, and the change is reported by ke
 
 One query finds the batch's existing rows, one INSERT writes the new ones, one UPDATE per set of
 changed columns the changed ones. The column types encrypt what is personal, as on every write;
-`derived` sets the columns computed from others (a customer's blind indexes), by the same
-function the ORM's write uses.
+`derived` sets the columns computed from others (a customer's blind indexes) to what the ORM's
+write sets them to.
 
 The audit trail: each changed row leaves its own `updated` row, with the masked before and
 after the master-data use case's flush would leave (activities/security/audit_trail.py), all

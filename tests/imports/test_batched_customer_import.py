@@ -13,12 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from activities.imports.customers import batch_blind_indexes
 from activities.imports.pipeline import BATCH
 from activities.master_data.customers import create_customer, list_customers, update_customer
 from activities.security.audit_chain import verify_chain
 from activities.transaction import run_command
 from models.imports.kinds import ImportKind
-from models.master_data.customers import CustomerCreate, CustomerUpdate
+from models.master_data.customers import CustomerCreate, CustomerUpdate, blind_indexes
 from models.security.audit import AuditEvent
 from tests.imports.files import csv_file, imported
 
@@ -140,3 +141,13 @@ def test_an_imported_change_is_audited_and_encrypted_as_the_use_case_writes_it(
         found, _ = list_customers(session, 10, 0, search="gb123456789")
     assert sorted(c.code for c in found) == ["BYAPI", "BYFILE"]
     assert chain_intact(engine)
+
+
+def test_a_batch_hashes_e_mail_and_tax_id_as_every_write_does() -> None:
+    for values in [
+        {"email": "Jane.Doe@Private-Mail.example ", "tax_id": "de 123.456-789"},
+        {"email": "ap1@bench.example", "tax_id": None},
+        {"email": "", "tax_id": " "},
+        {"email": "客户@例子.example", "tax_id": "GB 123 4567 89"},
+    ]:
+        assert batch_blind_indexes(values) == blind_indexes(values)
