@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from activities.security.audit_chain import verify_chain
 from models.imports.kinds import ImportKind
 from models.master_data.customers import Customer
 from models.master_data.products import Product
@@ -122,26 +123,56 @@ def test_one_bad_row_leaves_every_row_unwritten(engine: Engine, tmp_path: Path) 
     assert stored(engine) == []
 
 
+def audit_events(engine: Engine) -> list[AuditEvent]:
+    with Session(engine) as session:
+        return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all())
+
+
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_audit_trail_records_the_import_with_its_file_hash_and_user(
     engine: Engine, tmp_path: Path
 ) -> None:
+    """One `imported` event for the import's new customers, not one each; a later file that
+    changes a customer leaves that customer's `updated` row with before and after as well."""
     path = csv_file(tmp_path / "customers.csv", [HEADER, *ROWS])
 
     job = imported(engine, ImportKind.CUSTOMERS, path)
 
-    with Session(engine) as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.action == "imported")).one()
-        created = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "customer")).all()
-    assert (event.actor, event.entity_id) == ("migrator", str(job.id))
-    after = json.loads(event.after or "{}")
-    assert (after["sha256"], after["file"], after["created"]) == (
-        job.file_sha256,
-        "customers.csv",
-        3,
+    [event] = audit_events(engine)
+    assert (event.action, event.entity_type, event.entity_id) == (
+        "imported",
+        "import_job",
+        str(job.id),
     )
+    assert event.actor == "migrator"
+    after = json.loads(event.after or "{}")
+    assert (after["kind"], after["file"], after["sha256"]) == (
+        "customers",
+        "customers.csv",
+        job.file_sha256,
+    )
+    assert (after["created"], after["updated"], after["unchanged"]) == (3, 0, 0)
     assert len(job.file_sha256) == 64
-    assert {e.actor for e in created} == {"migrator"} and len(created) == 3
+
+    changed = [[*ROWS[0][:4], "2,000,000.00", "30"], ROWS[1], ROWS[2]]
+    again = imported(
+        engine, ImportKind.CUSTOMERS, csv_file(tmp_path / "changed.csv", [HEADER, *changed])
+    )
+
+    first, update, second = audit_events(engine)
+    assert first.id == event.id
+    assert (update.action, update.entity_type, update.actor) == ("updated", "customer", "migrator")
+    assert json.loads(update.before or "") == {"credit_limit": "1234567.5000"}
+    assert json.loads(update.after or "") == {"credit_limit": "2000000.00"}
+    counts = json.loads(second.after or "{}")
+    assert (second.entity_id, second.actor, counts["sha256"]) == (
+        str(again.id),
+        "migrator",
+        again.file_sha256,
+    )
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (0, 1, 2)
+    with Session(engine) as session:
+        assert verify_chain(session).intact
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
