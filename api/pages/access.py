@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 
@@ -190,10 +190,15 @@ async def allowed_to(page: Page, request: Request) -> User:
     """The logged-in person, if `page` is for one of their roles; a refusal is recorded."""
     user = await logged_in(request)
     if not page.allows(user):
-        db = get_database(request)
-        await db.run(record_role_denial, user.username, request.method, request.url.path)
-        raise PageForbidden(N_("This page is not open to your roles."))
+        await refuse(request, user)
     return user
+
+
+async def refuse(request: Request, user: User) -> NoReturn:
+    """The 403 page for a person whose roles the page is not for; the refusal is recorded."""
+    db = get_database(request)
+    await db.run(record_role_denial, user.username, request.method, request.url.path)
+    raise PageForbidden(N_("This page is not open to your roles."))
 
 
 async def session_user(request: Request) -> User:
