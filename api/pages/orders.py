@@ -23,8 +23,9 @@ from activities.sales.amendments import AMENDABLE
 from api.deps import get_settings_dep
 from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
 from api.pages.form_errors import field_errors
+from api.pages.i18n import known
 from api.pages.orders_form import TypedLine
-from api.pages.orders_labels import order_words
+from api.pages.orders_labels import order_words, status_labels
 from api.pages.screens import Drawing, Screen, screen_of, shown
 from models.errors import NotFound
 from models.fields import IdParam
@@ -179,7 +180,7 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
     offset = max(offset, 0)
     kept = urlencode({k: v for k, v in typed.items() if v})
 
-    def read(session: Session, _user: User) -> Drawing:
+    def read(session: Session, user: User) -> Drawing:
         rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
         context = {
             "rows": rows,
@@ -191,7 +192,7 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
             "customer": chosen_customer(session, chosen),
             "statuses": list(OrderStatus),
             "kept": kept,
-            **order_words(),
+            "status_labels": status_labels(known(user.language)),
         }
         return Drawing("app/orders_list.html", context)
 

@@ -18,8 +18,7 @@ from activities.transaction import reading
 from api.deps import get_database, get_settings_dep
 from api.pages.access import LoginRequired, Page, allowed_to, refuse
 from api.pages.rendering import render
-from api.pages.session import session_token
-from api.security import token_holder
+from api.pages.session import page_holder, session_token
 from models.security.users import User
 from o2c.settings import Settings
 
@@ -70,7 +69,7 @@ async def read_for(
 
     def answer() -> tuple[User | None, T | None]:
         with reading(engine) as session:
-            user = token_holder(session, settings, token) if token else None
+            user = page_holder(session, settings, token) if token else None
             if user is None or not page.allows(user):
                 return user, None
             return user, read(session, user)
