@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
 from activities.sales import approvals
@@ -34,6 +34,18 @@ ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 LINE: Table = OrderLine.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
 LINE_COLUMNS = ("order_id", "sku", "description", "quantity", "unit_price", "total")
+# The orders' heads with their customers' names, and their lines: built once, run per page.
+HEADS = (
+    select(ORDER.c.id, ORDER.c.number, ORDER.c.total, ORDER.c.currency, ORDER.c.order_date)
+    .add_columns(CUSTOMER.c.name)
+    .join_from(ORDER, CUSTOMER, CUSTOMER.c.id == ORDER.c.customer_id)
+    .where(ORDER.c.id.in_(bindparam("ids", expanding=True)))
+)
+LINES = (
+    select(*(LINE.c[name] for name in LINE_COLUMNS))
+    .where(LINE.c.order_id.in_(bindparam("ids", expanding=True)))
+    .order_by(LINE.c.order_id, LINE.c.line_no)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +86,9 @@ def inbox_rows(session: Session, user: User, offset: int) -> tuple[list[InboxRow
         return [], total
     ids = list({task.order_id for task in tasks})
     read = session.connection().execute
-    heads = read(
-        select(ORDER.c.id, ORDER.c.number, ORDER.c.total, ORDER.c.currency, ORDER.c.order_date)
-        .add_columns(CUSTOMER.c.name)
-        .join_from(ORDER, CUSTOMER, CUSTOMER.c.id == ORDER.c.customer_id)
-        .where(ORDER.c.id.in_(ids))
-    ).all()
+    heads = read(HEADS, {"ids": ids}).all()
     lines: dict[int, list[InboxLine]] = {order_id: [] for order_id in ids}
-    for line in read(
-        select(*(LINE.c[name] for name in LINE_COLUMNS))
-        .where(LINE.c.order_id.in_(ids))
-        .order_by(LINE.c.order_id, LINE.c.line_no)
-    ):
+    for line in read(LINES, {"ids": ids}):
         price, amount = quantize(line.unit_price), quantize(line.total)
         lines[line.order_id].append(
             InboxLine(line.sku, line.description, line.quantity, price, amount)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Table, func, select
+from sqlalchemy import ColumnElement, Table, bindparam, func, select
 from sqlmodel import Session
 
 from activities.master_data.customers import get_customer, list_customers
@@ -44,6 +44,16 @@ CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
 ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
 LISTED = ("id", "number", "status", "order_date", "requested_date", "total", "currency")
+# The list's two statements, built once (building them cost more than running them): every
+# request runs them as they are, a filter adds its conditions to a copy.
+COUNTED = select(func.count()).select_from(ORDER)
+SHOWN = (
+    select(*(ORDER.c[name] for name in LISTED), CUSTOMER.c.name.label("customer"))
+    .join_from(ORDER, CUSTOMER, CUSTOMER.c.id == ORDER.c.customer_id)
+    .order_by(ORDER.c.id.desc())
+    .limit(PAGE_SIZE)
+    .offset(bindparam("offset"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +93,7 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
     it, order dates and totals inclusive), each order with its customer's name: the columns the
     list shows, read in one query, and the count (the same filter, counted on the table itself,
     which an index answers, not on a subquery of the rows)."""
-    order, customer = ORDER, CUSTOMER
+    order = ORDER
     wanted: list[ColumnElement[bool]] = []
     if chosen.status:
         wanted.append(order.c.status == chosen.status)
@@ -98,15 +108,8 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
     if chosen.total_max is not None:
         wanted.append(order.c.total <= chosen.total_max)
     read = session.connection().execute
-    total = read(select(func.count()).select_from(order).where(*wanted)).scalar_one()
-    shown = (
-        select(*(order.c[name] for name in LISTED), customer.c.name.label("customer"))
-        .join_from(order, customer, customer.c.id == order.c.customer_id)
-        .where(*wanted)
-        .order_by(order.c.id.desc())
-        .limit(PAGE_SIZE)
-        .offset(offset)
-    )
+    counted, shown = (COUNTED.where(*wanted), SHOWN.where(*wanted)) if wanted else (COUNTED, SHOWN)
+    total = read(counted).scalar_one()
     listed = [
         ListedOrder(
             row.id,
@@ -118,7 +121,7 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
             row.currency,
             row.customer,
         )
-        for row in read(shown)
+        for row in read(shown, {"offset": offset})
     ]
     return listed, total
 

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from fastapi import Request, Response
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
 from api.security import read_token, signing_key, token_holder, user_token
@@ -18,6 +18,7 @@ COOKIE = "o2c_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 USERS: Table = User.__table__  # type: ignore[attr-defined]
+HOLDER = select(USERS).where(USERS.c.username == bindparam("username"))  # built once
 
 
 def open_session(response: Response, settings: Settings, user: User) -> None:
@@ -50,8 +51,7 @@ def page_holder(session: Session, settings: Settings, token: str) -> User | None
     claims = read_token(settings, token)
     if claims is None:
         return None
-    found = session.connection().execute(select(USERS).where(USERS.c.username == claims.username))
-    row = found.first()
+    row = session.connection().execute(HOLDER, {"username": claims.username}).first()
     if row is None or not row.active or row.token_version != claims.version:
         return None
     return User.model_construct(**row._mapping)
