@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, Table, bindparam, func, select
 from sqlmodel import Session
 
-from activities.master_data.customers import get_customer, list_customers
+from activities.master_data.customers import list_customers
 from activities.reports.order_detail import order_detail
 from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
@@ -44,6 +44,7 @@ CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
 ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
 LISTED = ("id", "number", "status", "order_date", "requested_date", "total", "currency")
+NAMED = select(CUSTOMER.c.name, CUSTOMER.c.code).where(CUSTOMER.c.id == bindparam("id"))
 # The list's two statements, built once (building them cost more than running them): every
 # request runs them as they are, a filter adds its conditions to a copy.
 COUNTED = select(func.count()).select_from(ORDER)
@@ -84,8 +85,17 @@ class OrderFilter(BaseModel):
 @dataclass(frozen=True)
 class OrderView:
     order: OrderDetail
-    customer: CustomerPublic
+    customer: OrderCustomer
     events: list[OrderEventPublic]
+
+
+@dataclass(frozen=True)
+class OrderCustomer:
+    """What an order's page shows of its customer (read without their personal data, which
+    is decrypted on every read)."""
+
+    name: str
+    code: str
 
 
 def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
@@ -135,7 +145,8 @@ def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | N
 def order_view(session: Session, order_id: int) -> OrderView:
     """The API's order detail (`GET /orders/{id}`) with its customer and timeline."""
     detail = order_detail(session, order_id)
-    customer = CustomerPublic.model_validate(get_customer(session, detail.customer_id))
+    named = session.connection().execute(NAMED, {"id": detail.customer_id}).one()
+    customer = OrderCustomer(named.name, named.code)
     return OrderView(detail, customer, orders.timeline(session, order_id))
 
 
