@@ -70,14 +70,14 @@ async def read_for(
     def answer() -> tuple[User | None, T | None]:
         with reading(engine) as session:
             user = page_holder(session, settings, token) if token else None
-            if user is None or not page.allows(user):
-                return user, None
-            return user, read(session, user)
+            if user is None:
+                return None, None
+            act_as(user.username)  # the request's audit context, shared with the thread's
+            return user, read(session, user) if page.allows(user) else None
 
     user, found = await run_in_threadpool(answer)
     if user is None:
         raise LoginRequired
-    act_as(user.username)
     if not page.allows(user):
         await refuse(request, user)
     return user, found  # type: ignore[return-value]  # read for an allowed user
