@@ -84,6 +84,9 @@ def create_app(
     # Last added, so outermost: refusals of the middlewares inside get the headers too.
     app.add_middleware(SecurityHeadersMiddleware, https=settings.session_cookie_secure)
 
+    # The pages first: a request is matched against the routes in order, and going past the
+    # API's ~300 cost a page ~0.7 ms; an API request goes past the pages' fewer.
+    pages.install(app)
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(utf8_json)])
     for module in (
         auth,
@@ -126,7 +129,6 @@ def create_app(
         v1.include_router(module.router)
     app.include_router(v1)
     ui.install(app, settings)
-    pages.install(app)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

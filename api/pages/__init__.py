@@ -48,6 +48,7 @@ PAGE_GROUPS = (
     language,
     dashboard,
     inbox,
+    worklist,  # the busiest pages first: each request is matched against them in this order
     orders_entry,  # before orders: /orders/new is not an order's id
     orders,
     orders_changes,
@@ -72,7 +73,6 @@ PAGE_GROUPS = (
     finance_credit_notes,
     finance_write_offs,
     finance_reports,
-    worklist,
 )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 
@@ -27,7 +28,10 @@ class Page:
     roles: frozenset[Role]  # admin may open every page
 
     def allows(self, user: User) -> bool:
-        return bool(user.role_set & (self.roles | {Role.ADMIN}))
+        return self.opens_to(user.role_set)
+
+    def opens_to(self, held: frozenset[Role]) -> bool:
+        return bool(held & (self.roles | {Role.ADMIN}))
 
 
 EVERYONE = frozenset(Role)
@@ -140,8 +144,14 @@ PAGES = (
 )
 
 
-def navigation(user: User) -> list[Page]:
-    return [page for page in PAGES if page.allows(user)]
+def navigation(user: User) -> tuple[Page, ...]:
+    return _navigation(user.role_set)
+
+
+@lru_cache(maxsize=64)
+def _navigation(held: frozenset[Role]) -> tuple[Page, ...]:
+    """Drawn on every page: worked out once per combination of roles."""
+    return tuple(page for page in PAGES if page.opens_to(held))
 
 
 class LoginRequired(Exception):
@@ -190,10 +200,15 @@ async def allowed_to(page: Page, request: Request) -> User:
     """The logged-in person, if `page` is for one of their roles; a refusal is recorded."""
     user = await logged_in(request)
     if not page.allows(user):
-        db = get_database(request)
-        await db.run(record_role_denial, user.username, request.method, request.url.path)
-        raise PageForbidden(N_("This page is not open to your roles."))
+        await refuse(request, user)
     return user
+
+
+async def refuse(request: Request, user: User) -> NoReturn:
+    """The 403 page for a person whose roles the page is not for; the refusal is recorded."""
+    db = get_database(request)
+    await db.run(record_role_denial, user.username, request.method, request.url.path)
+    raise PageForbidden(N_("This page is not open to your roles."))
 
 
 async def session_user(request: Request) -> User:

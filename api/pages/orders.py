@@ -6,37 +6,69 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import ColumnElement, Table, bindparam, func, select
 from sqlmodel import Session
 
-from activities.master_data.customers import get_customer, list_customers
+from activities.master_data.customers import list_customers
 from activities.reports.order_detail import order_detail
 from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
+from api.deps import get_settings_dep
 from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
-from api.pages.customer_names import customer_names
 from api.pages.form_errors import field_errors
+from api.pages.i18n import known
 from api.pages.orders_form import TypedLine
-from api.pages.orders_labels import order_words
-from api.pages.screens import Screen, screen_of
+from api.pages.orders_labels import order_words, status_labels
+from api.pages.screens import Drawing, Screen, screen_of, shown
 from models.errors import NotFound
 from models.fields import IdParam
 from models.master_data.customers import Customer, CustomerPublic
-from models.money import Amount
+from models.money import Amount, quantize
 from models.sales.order_detail import OrderDetail
 from models.sales.order_status import CANCELLABLE, OrderStatus
-from models.sales.orders import OrderEventPublic, OrderPublic
+from models.sales.orders import OrderEventPublic, SalesOrder
 from models.security.users import User
 from o2c.settings import Settings
 
 router = APIRouter()
 PAGE_SIZE = 25
 CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
+# The columns the list shows.
+ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
+CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
+LISTED = ("id", "number", "status", "order_date", "requested_date", "total", "currency")
+NAMED = select(CUSTOMER.c.name, CUSTOMER.c.code).where(CUSTOMER.c.id == bindparam("id"))
+# The list's two statements, built once (building them cost more than running them): every
+# request runs them as they are, a filter adds its conditions to a copy.
+COUNTED = select(func.count()).select_from(ORDER)
+SHOWN = (
+    select(*(ORDER.c[name] for name in LISTED), CUSTOMER.c.name.label("customer"))
+    .join_from(ORDER, CUSTOMER, CUSTOMER.c.id == ORDER.c.customer_id)
+    .order_by(ORDER.c.id.desc())
+    .limit(PAGE_SIZE)
+    .offset(bindparam("offset"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedOrder:
+    """An order as the list shows it; its total as the API gives it (`Amount`: two places)."""
+
+    id: int
+    number: str
+    status: OrderStatus
+    order_date: date
+    requested_date: date | None
+    total: Decimal
+    currency: str
+    customer: str
 
 
 class OrderFilter(BaseModel):
@@ -51,44 +83,70 @@ class OrderFilter(BaseModel):
 
 
 @dataclass(frozen=True)
-class OrderRow:
-    order: OrderPublic
-    customer: str
-
-
-@dataclass(frozen=True)
 class OrderView:
     order: OrderDetail
-    customer: CustomerPublic
+    customer: OrderCustomer
     events: list[OrderEventPublic]
 
 
-def order_rows(
-    session: Session, chosen: OrderFilter, offset: int
-) -> tuple[list[OrderRow], int, CustomerPublic | None]:
-    """A page of the API's order list, each order with its customer's name; and the customer
-    filtered by, if one is."""
-    found, total = orders.list_orders(
-        session,
-        PAGE_SIZE,
-        offset,
-        chosen.status,
-        chosen.customer_id,
-        placed_from=chosen.placed_from,
-        placed_to=chosen.placed_to,
-        total_min=chosen.total_min,
-        total_max=chosen.total_max,
-    )
-    names = customer_names(session, {order.customer_id for order in found})
-    chosen_one = session.get(Customer, chosen.customer_id) if chosen.customer_id else None
-    customer = CustomerPublic.model_validate(chosen_one) if chosen_one else None
-    return [OrderRow(order, names[order.customer_id]) for order in found], total, customer
+@dataclass(frozen=True)
+class OrderCustomer:
+    """What an order's page shows of its customer (read without their personal data, which
+    is decrypted on every read)."""
+
+    name: str
+    code: str
+
+
+def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
+    """A page of the API's order list (`GET /orders`: newest first, each filter given narrows
+    it, order dates and totals inclusive), each order with its customer's name: the columns the
+    list shows, read in one query, and the count (the same filter, counted on the table itself,
+    which an index answers, not on a subquery of the rows)."""
+    order = ORDER
+    wanted: list[ColumnElement[bool]] = []
+    if chosen.status:
+        wanted.append(order.c.status == chosen.status)
+    if chosen.customer_id:
+        wanted.append(order.c.customer_id == chosen.customer_id)
+    if chosen.placed_from is not None:
+        wanted.append(order.c.order_date >= chosen.placed_from)
+    if chosen.placed_to is not None:
+        wanted.append(order.c.order_date <= chosen.placed_to)
+    if chosen.total_min is not None:
+        wanted.append(order.c.total >= chosen.total_min)
+    if chosen.total_max is not None:
+        wanted.append(order.c.total <= chosen.total_max)
+    read = session.connection().execute
+    counted, shown = (COUNTED.where(*wanted), SHOWN.where(*wanted)) if wanted else (COUNTED, SHOWN)
+    total = read(counted).scalar_one()
+    listed = [
+        ListedOrder(
+            row.id,
+            row.number,
+            row.status,
+            row.order_date,
+            row.requested_date,
+            quantize(row.total),
+            row.currency,
+            row.customer,
+        )
+        for row in read(shown, {"offset": offset})
+    ]
+    return listed, total
+
+
+def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | None:
+    """The customer the list is filtered by, if one is."""
+    found = session.get(Customer, chosen.customer_id) if chosen.customer_id else None
+    return CustomerPublic.model_validate(found) if found else None
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
     """The API's order detail (`GET /orders/{id}`) with its customer and timeline."""
     detail = order_detail(session, order_id)
-    customer = CustomerPublic.model_validate(get_customer(session, detail.customer_id))
+    named = session.connection().execute(NAMED, {"id": detail.customer_id}).one()
+    customer = OrderCustomer(named.name, named.code)
     return OrderView(detail, customer, orders.timeline(session, order_id))
 
 
@@ -131,31 +189,28 @@ def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, st
 
 
 @router.get("/orders", response_class=HTMLResponse)
-async def order_list(
-    request: Request,
-    db: PageDatabase,
-    screen: Annotated[Screen, Depends(screen_of(ORDERS))],
-    offset: int = 0,
-) -> HTMLResponse:
+async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
     chosen, typed, errors = _filter(request)
     offset = max(offset, 0)
-    rows, total, customer = await db.run(order_rows, chosen, offset)
-    if errors:
-        rows, total = [], 0
     kept = urlencode({k: v for k, v in typed.items() if v})
-    context = {
-        "rows": rows,
-        "total": total,
-        "offset": offset,
-        "page_size": PAGE_SIZE,
-        "typed": typed,
-        "errors": errors,
-        "customer": customer,
-        "statuses": list(OrderStatus),
-        "kept": kept,
-        **order_words(),
-    }
-    return screen.show("app/orders_list.html", context)
+
+    def read(session: Session, user: User) -> Drawing:
+        rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
+        context = {
+            "rows": rows,
+            "total": total,
+            "offset": offset,
+            "page_size": PAGE_SIZE,
+            "typed": typed,
+            "errors": errors,
+            "customer": chosen_customer(session, chosen),
+            "statuses": list(OrderStatus),
+            "kept": kept,
+            "status_labels": status_labels(known(user.language)),
+        }
+        return Drawing("app/orders_list.html", context)
+
+    return await shown(request, ORDERS, read)
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
@@ -170,13 +225,14 @@ async def customer_choices(
 
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)
-async def order_page(
-    order_id: IdParam, db: PageDatabase, screen: Annotated[Screen, Depends(screen_of(ORDERS))]
-) -> HTMLResponse:
-    try:
-        view = await db.run(order_view, order_id)
-    except NotFound:
-        page = screen.show("app/orders_missing.html", {"order_id": order_id})
-        page.status_code = 404
-        return page
-    return screen.show("app/orders_order.html", order_context(view, screen.settings, screen.user))
+async def order_page(request: Request, order_id: IdParam) -> HTMLResponse:
+    settings = get_settings_dep(request)
+
+    def read(session: Session, user: User) -> Drawing:
+        try:
+            view = order_view(session, order_id)
+        except NotFound:
+            return Drawing("app/orders_missing.html", {"order_id": order_id}, 404)
+        return Drawing("app/orders_order.html", order_context(view, settings, user))
+
+    return await shown(request, ORDERS, read)

@@ -3,7 +3,9 @@ database keeps codes); translated where shown."""
 
 from __future__ import annotations
 
-from api.pages.i18n import N_
+from functools import lru_cache
+
+from api.pages.i18n import N_, translations
 from models.sales.order_status import OrderStatus
 
 S = OrderStatus
@@ -42,6 +44,14 @@ EVENT_WORDS: dict[str, str] = {
     "tracking": N_("Tracking update"),
     "returned": N_("Returned"),
 }
+
+
+@lru_cache(maxsize=8)
+def status_labels(language: str) -> dict[str, str]:
+    """Each state's word in `language`: a list draws one per row and one per filter choice, each
+    looked up and translated once per language, not once per use."""
+    gettext = translations(language).gettext
+    return {status: gettext(word) for status, word in STATUS_WORDS.items()}
 
 
 def order_words() -> dict[str, dict[str, str]]:

@@ -7,15 +7,18 @@ import hashlib
 import hmac
 
 from fastapi import Request, Response
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
-from api.security import signing_key, token_holder, user_token
+from api.security import read_token, signing_key, token_holder, user_token
 from models.security.users import User
 from o2c.settings import Settings
 
 COOKIE = "o2c_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+USERS: Table = User.__table__  # type: ignore[attr-defined]
+HOLDER = select(USERS).where(USERS.c.username == bindparam("username"))  # built once
 
 
 def open_session(response: Response, settings: Settings, user: User) -> None:
@@ -40,6 +43,18 @@ def close_session(response: Response, settings: Settings) -> None:
 
 def session_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
+
+
+def page_holder(session: Session, settings: Settings, token: str) -> User | None:
+    """As `token_holder` (the active user a valid, unrevoked token names), the user read in one
+    plain query: a page asks on every request, and the ORM's select cost it ~0.1 ms more."""
+    claims = read_token(settings, token)
+    if claims is None:
+        return None
+    row = session.connection().execute(HOLDER, {"username": claims.username}).first()
+    if row is None or not row.active or row.token_version != claims.version:
+        return None
+    return User.model_construct(**row._mapping)
 
 
 def session_holder(session: Session, request: Request, settings: Settings) -> User | None:

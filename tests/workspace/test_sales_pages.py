@@ -12,7 +12,9 @@ from datetime import date
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from activities.security.users import set_language
 from models.sales.orders import OrderPublic
 from o2c.settings import Settings
 from tests import factories
@@ -24,7 +26,11 @@ from tests.workspace.pages import Person
 
 def rows_of(page: httpx.Response) -> list[str]:
     """The order numbers in the list, top to bottom."""
-    return re.findall(r'<tr data-order="([^"]+)">', page.text)
+    return rows_of_text(page.text)
+
+
+def rows_of_text(page: str) -> list[str]:
+    return re.findall(r'<tr data-order="([^"]+)">', page)
 
 
 def field_error(page: httpx.Response, field_id: str) -> str:
@@ -76,6 +82,27 @@ async def test_the_order_list_filters_by_status_customer_dates_and_total(
     assert rows_of(wrong) == []
     assert "not a number" in field_error(wrong, "total_min")
     assert 'value="lots"' in wrong.text  # what was typed stays in the filter
+
+
+async def test_the_order_list_names_the_states_in_each_readers_language(
+    person: Callable[[], Person], sqlite_engine: Engine
+) -> None:
+    """The list's state words are translated once per language and kept: each reader still
+    reads their own, in the rows and in the status filter."""
+    factories.product(sqlite_engine, price="10.00")
+    beta = factories.customer(sqlite_engine, "BETA", credit_limit="50.00")
+    held = factories.order(sqlite_engine, beta.id, quantity=9)  # over the limit: on hold
+    on_hold = {"zh_Hant": "信用凍結", "zh_Hans": "信用冻结", "en": "Credit hold"}
+    for language, words in on_hold.items():
+        with Session(sqlite_engine) as session, session.begin():
+            set_language(session, "sales", language)
+        reader = person()
+        await reader.log_in("sales")
+        listed = (await reader.open("/app/orders")).text
+        assert rows_of_text(listed) == [held.number]
+        assert f'status-credit_hold">{words}</span>' in listed, language
+        assert f'<option value="credit_hold">{words}</option>' in listed, language
+        await reader.aclose()
 
 
 async def test_the_customer_filter_offers_the_customers_matching_what_is_typed(
