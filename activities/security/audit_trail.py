@@ -230,6 +230,7 @@ def record_duty_refusal(
 
 def record_import(session: ModelSession, job_id: int, actor: str, summary: dict[str, Any]) -> None:
     """An import written: its kind, its file's name and SHA-256, what it created and changed
-    (each created or changed record leaves its own row too)."""
+    (a changed record leaves its own row too; the records it created are counted here, not
+    written a row each)."""
     event = _event("import_job", str(job_id), AuditAction.IMPORTED, None, summary, actor=actor)
     append(session.connection(), [event])
