@@ -10,7 +10,7 @@ from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
-from activities.credit.reviews import make_review, review_context
+from activities.credit.reviews import CreditTerms, make_review, review_context
 from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
@@ -31,19 +31,27 @@ _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
-    customers = session.exec(
-        select(Customer).where(Customer.status == CustomerStatus.ACTIVE).order_by(col(Customer.id))
-    ).all()
+    customers = [
+        CreditTerms(customer_id or 0, limit, credit_class, currency)
+        for customer_id, limit, credit_class, currency in session.connection().execute(
+            select(
+                col(Customer.id),
+                col(Customer.credit_limit),
+                col(Customer.credit_class),
+                col(Customer.currency),
+            )
+            .where(Customer.status == CustomerStatus.ACTIVE)
+            .order_by(col(Customer.id))
+        )
+    ]
     seen = behaviours(session, data.as_of)
     context = review_context(session, data.as_of, None)
     made = [
         make_review(
             customer,
-            seen[customer.id or 0],
+            seen[customer.id],
             context,
-            ReviewInput(
-                customer_id=customer.id or 0, trigger=ReviewTrigger.SCHEDULE, as_of=data.as_of
-            ),
+            ReviewInput(customer_id=customer.id, trigger=ReviewTrigger.SCHEDULE, as_of=data.as_of),
         )
         for customer in customers
     ]

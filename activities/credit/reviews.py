@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -137,13 +138,31 @@ def month_facts(as_of: date, current: MonthFacts, earlier: list[CreditReview]) -
     return months
 
 
+@dataclass(frozen=True, slots=True)
+class CreditTerms:
+    """What a review reads of its customer: the credit terms as they stand. The monthly run
+    reads these four columns of every customer (not whole customers, whose contact details are
+    decrypted as they load)."""
+
+    id: int
+    credit_limit: Decimal
+    credit_class: str
+    currency: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> CreditTerms:
+        return cls(
+            customer.id or 0, customer.credit_limit, customer.credit_class, customer.currency
+        )
+
+
 def make_review(
-    customer: Customer, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
+    customer: CreditTerms, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
 ) -> dict[str, Any]:
     """The customer scored and what the rules propose (nothing while another proposal waits),
     as the review's column values: the monthly run inserts thousands at once."""
     scorecard_id, spec = context.card
-    customer_id = customer.id or 0
+    customer_id = customer.id
     financials = context.financials.get(customer_id)
     points, grade = graded(spec, score_inputs(behaviour, financials, customer.currency))
     values: dict[str, Any] = {
@@ -192,7 +211,7 @@ def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> Re
         customer = get_customer(session, data.customer_id)
         behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
         context = review_context(session, data.as_of, [data.customer_id])
-        review = CreditReview(**make_review(customer, behaviour, context, data))
+        review = CreditReview(**make_review(CreditTerms.of(customer), behaviour, context, data))
         session.add(review)
         session.flush()
     return ReviewOpened(

@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum
 
-from pydantic import BaseModel
-
 WINDOW = timedelta(days=365)
 RECENT = timedelta(days=91)
 MONTH = timedelta(days=30)
@@ -28,7 +26,8 @@ class InvoicePayment:
         return max(0, (paid - self.due_date).days)
 
 
-class PaymentRecord(BaseModel):
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
     invoices_due: int = 0
     average_days: Decimal | None = None
     weighted_days: Decimal | None = None
@@ -56,6 +55,15 @@ class PaymentSums:
             self.total + other.total,
         )
 
+    def __sub__(self, other: PaymentSums) -> PaymentSums:
+        return PaymentSums(
+            self.invoices - other.invoices,
+            self.late - other.late,
+            self.days - other.days,
+            self.weighted - other.weighted,
+            self.total - other.total,
+        )
+
     def weighted_days(self) -> Decimal | None:
         if not self.invoices or self.total <= 0:
             return None
@@ -81,10 +89,16 @@ def period_of(due_date: date, as_of: date) -> Period:
 def record_from(sums: dict[Period, PaymentSums]) -> PaymentRecord:
     month = sums.get(Period.LAST_MONTH, PaymentSums())
     recent = month + sums.get(Period.REST_OF_RECENT, PaymentSums())
-    earlier = sums.get(Period.EARLIER, PaymentSums())
-    every = recent + earlier
+    return record_of(recent + sums.get(Period.EARLIER, PaymentSums()), recent, month)
+
+
+def record_of(every: PaymentSums, recent: PaymentSums, month: PaymentSums) -> PaymentRecord:
+    """The record from the sums over every invoice due in the window, those due in the last 3
+    months and those due in the last 30 days (each a part of the one before it; only `every`'s
+    late count and days are read)."""
     if not every.invoices:
         return PaymentRecord()
+    earlier = every - recent
     now, before = recent.weighted_days(), earlier.weighted_days()
     return PaymentRecord(
         invoices_due=every.invoices,
