@@ -24,8 +24,8 @@ from models.outbox import OutboxKind, OutboxMessage
 from models.workflow_ids import credit_review_workflow_id
 
 _BATCH = 1000  # keys per IN list
-# Inserted through the tables (Core), not the ORM's bulk path: the same rows, 20,000 of them in
-# 0.55 s where the ORM took 1.6 to 1.9 s on PostgreSQL.
+# Inserted through the tables, not the ORM's bulk path: the same rows, 20,000 of them in 0.55 s
+# where the ORM took 1.6 to 1.9 s on PostgreSQL (and through COPY there now: `_insert_all`).
 _REVIEWS: Table = CreditReview.__table__  # type: ignore[attr-defined]
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
@@ -56,11 +56,38 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
         for customer in customers
     ]
     unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
-    if unchanged:  # most customers: kept in one statement, their ids not needed
-        session.execute(insert(_REVIEWS), unchanged)
+    if unchanged:  # most customers: kept at once, their ids not needed
+        _insert_all(session, _REVIEWS, unchanged)
     proposed = [values for values in made if values["status"] == ReviewStatus.OPEN]
     _start_workflows(session, _kept(session, proposed))
     return ReviewAllResult(reviewed=len(customers), proposals=len(proposed))
+
+
+def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows with the same columns inserted at once: on PostgreSQL through COPY (20,000 reviews
+    in about a fifth of the time the batched INSERT took), each value converted for the column
+    as an INSERT converts it (money, enums by name); elsewhere one INSERT executed many times."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    assert all(row.keys() == rows[0].keys() for row in rows)
+    converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    driver: Any = conn.connection.driver_connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    value if convert is None else convert(value)
+                    for convert, value in zip(converters, row.values(), strict=True)
+                ]
+            )
 
 
 def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, int]]:
