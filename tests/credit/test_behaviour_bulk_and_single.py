@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from activities.credit.behaviour import behaviours
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
+from models.credit.profile import Behaviour
 from models.receivables.invoices import Invoice
 from tests import factories
 
@@ -99,6 +100,9 @@ def test_every_customer_reads_the_same_alone_as_in_the_monthly_run(engine: Engin
 
     for code, customer_id in customers.items():
         assert alone[code].model_dump() == everyone[customer_id].model_dump(), code
+        # Built without validation: the same as the validated model, field for field.
+        assert Behaviour.model_validate(alone[code].model_dump()) == alone[code], code
+        assert alone[code].model_fields_set == set(Behaviour.model_fields)
     payer, overdue, quiet = alone["PAYER"], alone["OVERDUE"], alone["QUIET"]
     assert (payer.invoices_due, payer.late_share, payer.average_days_beyond_terms) == (
         2,
