@@ -64,11 +64,12 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
 
 
 def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows with the same columns inserted at once: on PostgreSQL through COPY (20,000 reviews
-    in about a fifth of the time the batched INSERT took), each value converted for the column
-    as an INSERT converts it (money, enums by name); elsewhere one INSERT executed many times."""
+    """Rows with the same columns inserted at once: on PostgreSQL (psycopg) through COPY (20,000
+    reviews in 0.28-0.41 s, the INSERT executed many times 0.70-0.86 s, alternated), each value
+    converted for its column as an INSERT converts it (money, enums by name); elsewhere one
+    INSERT executed many times."""
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
+    if (conn.dialect.name, conn.dialect.driver) != ("postgresql", "psycopg"):
         conn.execute(insert(table), rows)
         return
     names = list(rows[0])
