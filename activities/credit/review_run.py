@@ -4,6 +4,7 @@ outbox) for every customer whose review proposes a change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -15,7 +16,6 @@ from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
     ReviewAllResult,
-    ReviewInput,
     StartReviewInput,
 )
 from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
@@ -47,12 +47,7 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
     seen = behaviours(session, data.as_of)
     context = review_context(session, data.as_of, None)
     made = [
-        make_review(
-            customer,
-            seen[customer.id],
-            context,
-            ReviewInput(customer_id=customer.id, trigger=ReviewTrigger.SCHEDULE, as_of=data.as_of),
-        )
+        make_review(customer, seen[customer.id], context, ReviewTrigger.SCHEDULE, data.as_of)
         for customer in customers
     ]
     unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
@@ -74,7 +69,7 @@ def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     names = list(rows[0])
     assert all(row.keys() == rows[0].keys() for row in rows)
-    converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    converters = [_memo(table.c[name].type.bind_processor(conn.dialect)) for name in names]
     quote = conn.dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     driver: Any = conn.connection.driver_connection
@@ -84,11 +79,31 @@ def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     ):
         for row in rows:
             copy.write_row(
-                [
-                    value if convert is None else convert(value)
-                    for convert, value in zip(converters, row.values(), strict=True)
-                ]
+                [convert(value) for convert, value in zip(converters, row.values(), strict=True)]
             )
+
+
+def _memo(convert: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """A column's bind conversion, each distinct value converted once (a run's reviews share a
+    few grades, statuses, flags, limits and ratios); no conversion: the value itself. Equal
+    values convert to equal column values (an enum or its name, `Decimal("1.0")` and
+    `Decimal("1.00")`, one instant in two time zones)."""
+    if convert is None:
+        return _same
+    done: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = result = convert(value)
+            return result
+
+    return converted
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, int]]:
