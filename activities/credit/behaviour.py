@@ -4,6 +4,7 @@ monthly review scores them all): payment days, dunning, promises, disputes, expo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,8 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, col
 
 from activities.sales.credit import UNINVOICED
@@ -176,9 +179,12 @@ def _payments(
     }
 
 
+OpenAmounts = dict[int, tuple[Decimal, Decimal]]  # open receivables and overdue, per customer
+
+
 def _open_amounts(
     session: Session, customer_ids: list[int] | None, as_of: date
-) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, Decimal]]:
+) -> tuple[OpenAmounts, dict[int, Decimal]]:
     """Per customer: open receivables and the overdue part of them, in one pass over the open
     invoices (the partial index `ix_invoice_open` covers it), and open orders."""
     overdue = case((col(Invoice.due_date) < as_of, col(Invoice.outstanding)), else_=0)
@@ -275,6 +281,37 @@ def _planner(session: Session, everyone: bool, settings: dict[str, str]) -> Iter
         conn.execute(text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
 
 
+def _apart(session: Session) -> Engine | None:
+    """The engine to read every customer's open amounts from on a connection of its own while
+    this one reads the payment days: only on PostgreSQL, in a READ COMMITTED transaction that
+    has written nothing yet, where the other connection's statement sees the same committed rows
+    as this one's next statement would, and while the pool has a connection to spare within its
+    size (no waiting on one)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or not isinstance(bind, Engine):
+        return None
+    pool = bind.pool
+    if isinstance(pool, QueuePool) and pool.checkedout() >= pool.size():
+        return None
+    written, isolation = (
+        session.connection()
+        .execute(
+            text("SELECT txid_current_if_assigned(), current_setting('transaction_isolation')")
+        )
+        .one()
+    )
+    return bind if written is None and isolation == "read committed" else None
+
+
+def _open_amounts_apart(engine: Engine, as_of: date) -> tuple[OpenAmounts, dict[int, Decimal]]:
+    with (
+        Session(engine) as other,
+        other.begin(),
+        _planner(other, True, EVERYONE_READ | OPEN_AMOUNTS_READ),
+    ):
+        return _open_amounts(other, None, as_of)
+
+
 def behaviours(
     session: Session, as_of: date, customer_ids: list[int] | None = None
 ) -> dict[int, Behaviour]:
@@ -291,10 +328,15 @@ def behaviours(
         .all()
     )
     everyone = customer_ids is None
-    with _planner(session, everyone, EVERYONE_READ):
+    apart = _apart(session) if everyone else None
+    with ThreadPoolExecutor(1) as pool, _planner(session, everyone, EVERYONE_READ):
+        beside = None if apart is None else pool.submit(_open_amounts_apart, apart, as_of)
         invoices = _payments(session, customer_ids, as_of)
-        with _planner(session, everyone, OPEN_AMOUNTS_READ):
-            receivables, orders = _open_amounts(session, customer_ids, as_of)
+        if beside is not None:
+            receivables, orders = beside.result()
+        else:
+            with _planner(session, everyone, OPEN_AMOUNTS_READ):
+                receivables, orders = _open_amounts(session, customer_ids, as_of)
         promises = _promises(session, customer_ids, since)
         disputes = _disputes(session, customer_ids, since)
     found: dict[int, Behaviour] = {}

@@ -152,6 +152,25 @@ def _payments_of(session: Session, customer_id: int) -> list[InvoicePayment]:
     return found
 
 
+def test_the_monthly_run_sees_what_its_own_transaction_changed(engine: Engine) -> None:
+    # On PostgreSQL the run reads the open amounts on a second connection beside the payment
+    # days, but not once its transaction has written: that connection would not see the write.
+    customers = varied_customers(engine)
+    overdue = customers["OVERDUE"]
+
+    with Session(engine) as session, session.begin():
+        invoice = session.exec(select(Invoice).where(Invoice.customer_id == overdue)).first()
+        assert invoice is not None
+        invoice.outstanding = Decimal("1.00")
+        session.add(invoice)
+        session.flush()
+        everyone = behaviours(session, AS_OF)
+        alone = behaviours(session, AS_OF, [overdue])[overdue]
+
+    assert everyone[overdue].open_receivables == alone.open_receivables
+    assert everyone[overdue].model_dump() == alone.model_dump()
+
+
 def test_the_payment_days_summed_in_sql_are_those_of_each_invoice(engine: Engine) -> None:
     """The grouped query (the window, its last 3 months and last 30 days summed per customer)
     gives the record the pure `payment_record` makes invoice by invoice."""
