@@ -125,6 +125,12 @@ class ScorecardSpec(SQLModel):
         return self
 
     @cached_property
+    def grades_by_score(self) -> tuple[Grade, ...]:
+        """`grade_for` each score from 0 to 100 (the points of a version never sum to more),
+        once per version."""
+        return tuple(grade_for(self, total) for total in range(TOTAL_POINTS + 1))
+
+    @cached_property
     def banded(self) -> tuple[tuple[Factor, tuple[Decimal, ...], tuple[int, ...], int], ...]:
         """Each factor's band limits (rising, validated), its bands' points and its `missing`,
         once per version: `graded` finds a value's band by bisection, thousands a run."""
@@ -183,7 +189,7 @@ def graded(spec: ScorecardSpec, inputs: ScoreInputs) -> tuple[int, Grade]:
     for factor, limits, points, missing in spec.banded:
         value = inputs.get(factor)
         total += missing if value is None else points[bisect_left(limits, value)]
-    return total, grade_for(spec, total)
+    return total, spec.grades_by_score[total]
 
 
 def _bands(*pairs: tuple[str | None, int]) -> list[Band]:
