@@ -4,18 +4,18 @@ outbox) for every customer whose review proposes a change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
-from activities.credit.reviews import make_review, review_context
+from activities.credit.reviews import CreditTerms, make_review, review_context
 from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
     ReviewAllResult,
-    ReviewInput,
     StartReviewInput,
 )
 from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
@@ -24,35 +24,86 @@ from models.outbox import OutboxKind, OutboxMessage
 from models.workflow_ids import credit_review_workflow_id
 
 _BATCH = 1000  # keys per IN list
-# Inserted through the tables (Core), not the ORM's bulk path: the same rows, 20,000 of them in
-# 0.55 s where the ORM took 1.6 to 1.9 s on PostgreSQL.
+# Inserted through the tables, not the ORM's bulk path: the same rows, 20,000 of them in 0.55 s
+# where the ORM took 1.6 to 1.9 s on PostgreSQL (and through COPY there now: `_insert_all`).
 _REVIEWS: Table = CreditReview.__table__  # type: ignore[attr-defined]
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
-    customers = session.exec(
-        select(Customer).where(Customer.status == CustomerStatus.ACTIVE).order_by(col(Customer.id))
-    ).all()
+    customers = [
+        CreditTerms(customer_id or 0, limit, credit_class, currency)
+        for customer_id, limit, credit_class, currency in session.connection().execute(
+            select(
+                col(Customer.id),
+                col(Customer.credit_limit),
+                col(Customer.credit_class),
+                col(Customer.currency),
+            )
+            .where(Customer.status == CustomerStatus.ACTIVE)
+            .order_by(col(Customer.id))
+        )
+    ]
     seen = behaviours(session, data.as_of)
     context = review_context(session, data.as_of, None)
     made = [
-        make_review(
-            customer,
-            seen[customer.id or 0],
-            context,
-            ReviewInput(
-                customer_id=customer.id or 0, trigger=ReviewTrigger.SCHEDULE, as_of=data.as_of
-            ),
-        )
+        make_review(customer, seen[customer.id], context, ReviewTrigger.SCHEDULE, data.as_of)
         for customer in customers
     ]
     unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
-    if unchanged:  # most customers: kept in one statement, their ids not needed
-        session.execute(insert(_REVIEWS), unchanged)
+    if unchanged:  # most customers: kept at once, their ids not needed
+        _insert_all(session, _REVIEWS, unchanged)
     proposed = [values for values in made if values["status"] == ReviewStatus.OPEN]
     _start_workflows(session, _kept(session, proposed))
     return ReviewAllResult(reviewed=len(customers), proposals=len(proposed))
+
+
+def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows with the same columns inserted at once: on PostgreSQL (psycopg) through COPY (20,000
+    reviews in 0.28-0.41 s, the INSERT executed many times 0.70-0.86 s, alternated), each value
+    converted for its column as an INSERT converts it (money, enums by name); elsewhere one
+    INSERT executed many times."""
+    conn = session.connection()
+    if (conn.dialect.name, conn.dialect.driver) != ("postgresql", "psycopg"):
+        conn.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    assert all(row.keys() == rows[0].keys() for row in rows)
+    converters = [_memo(table.c[name].type.bind_processor(conn.dialect)) for name in names]
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    driver: Any = conn.connection.driver_connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [convert(value) for convert, value in zip(converters, row.values(), strict=True)]
+            )
+
+
+def _memo(convert: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """A column's bind conversion, each distinct value converted once (a run's reviews share a
+    few grades, statuses, flags, limits and ratios); no conversion: the value itself. Equal
+    values convert to equal column values (an enum or its name, `Decimal("1.0")` and
+    `Decimal("1.00")`, one instant in two time zones)."""
+    if convert is None:
+        return _same
+    done: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = result = convert(value)
+            return result
+
+    return converted
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -35,6 +36,7 @@ from models.credit.reviews import (
     CreditReviewPublic,
     CustomerCreditHold,
     ReviewStatus,
+    ReviewTrigger,
 )
 from models.credit.scorecard import ScorecardSpec, graded
 from models.errors import Conflict, NotFound
@@ -137,19 +139,41 @@ def month_facts(as_of: date, current: MonthFacts, earlier: list[CreditReview]) -
     return months
 
 
+@dataclass(frozen=True, slots=True)
+class CreditTerms:
+    """What a review reads of its customer: the credit terms as they stand. The monthly run
+    reads these four columns of every customer (not whole customers, whose contact details are
+    decrypted as they load)."""
+
+    id: int
+    credit_limit: Decimal
+    credit_class: str
+    currency: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> CreditTerms:
+        return cls(
+            customer.id or 0, customer.credit_limit, customer.credit_class, customer.currency
+        )
+
+
 def make_review(
-    customer: Customer, behaviour: Behaviour, context: ReviewContext, data: ReviewInput
+    customer: CreditTerms,
+    behaviour: Behaviour,
+    context: ReviewContext,
+    trigger: ReviewTrigger,
+    as_of: date,
 ) -> dict[str, Any]:
     """The customer scored and what the rules propose (nothing while another proposal waits),
     as the review's column values: the monthly run inserts thousands at once."""
     scorecard_id, spec = context.card
-    customer_id = customer.id or 0
+    customer_id = customer.id
     financials = context.financials.get(customer_id)
     points, grade = graded(spec, score_inputs(behaviour, financials, customer.currency))
     values: dict[str, Any] = {
         "customer_id": customer_id,
-        "trigger": data.trigger,
-        "as_of": data.as_of,
+        "trigger": trigger,
+        "as_of": as_of,
         "scorecard_id": scorecard_id,
         "score": points,
         "grade": grade,
@@ -164,12 +188,14 @@ def make_review(
     }
     if customer_id in context.waiting:
         return values
-    current = MonthFacts(
+    # Built without validation (thousands a run): the values are the score's and the
+    # behaviour's own.
+    current = MonthFacts.model_construct(
         grade=grade,
         utilisation=behaviour.utilisation,
         days_beyond_terms=behaviour.month_days_beyond_terms,
     )
-    months = month_facts(data.as_of, current, context.earlier.get(customer_id, []))
+    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     rule_set_version, rules = context.rules
     proposal = propose(rules, months, customer.credit_limit, customer.currency)
     if proposal is not None:
@@ -192,7 +218,8 @@ def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> Re
         customer = get_customer(session, data.customer_id)
         behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
         context = review_context(session, data.as_of, [data.customer_id])
-        review = CreditReview(**make_review(customer, behaviour, context, data))
+        terms = CreditTerms.of(customer)
+        review = CreditReview(**make_review(terms, behaviour, context, data.trigger, data.as_of))
         session.add(review)
         session.flush()
     return ReviewOpened(

@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum
 
-from pydantic import BaseModel
-
 WINDOW = timedelta(days=365)
 RECENT = timedelta(days=91)
 MONTH = timedelta(days=30)
@@ -28,7 +26,8 @@ class InvoicePayment:
         return max(0, (paid - self.due_date).days)
 
 
-class PaymentRecord(BaseModel):
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
     invoices_due: int = 0
     average_days: Decimal | None = None
     weighted_days: Decimal | None = None
@@ -56,10 +55,23 @@ class PaymentSums:
             self.total + other.total,
         )
 
+    def __sub__(self, other: PaymentSums) -> PaymentSums:
+        return PaymentSums(
+            self.invoices - other.invoices,
+            self.late - other.late,
+            self.days - other.days,
+            self.weighted - other.weighted,
+            self.total - other.total,
+        )
+
     def weighted_days(self) -> Decimal | None:
-        if not self.invoices or self.total <= 0:
-            return None
-        return (self.weighted / self.total).quantize(ONE_PLACE)
+        return _weighted_days(self.invoices, self.weighted, self.total)
+
+
+def _weighted_days(invoices: int, weighted: Decimal, total: Decimal) -> Decimal | None:
+    if not invoices or total <= 0:
+        return None
+    return (weighted / total).quantize(ONE_PLACE)
 
 
 class Period(IntEnum):
@@ -81,18 +93,39 @@ def period_of(due_date: date, as_of: date) -> Period:
 def record_from(sums: dict[Period, PaymentSums]) -> PaymentRecord:
     month = sums.get(Period.LAST_MONTH, PaymentSums())
     recent = month + sums.get(Period.REST_OF_RECENT, PaymentSums())
-    earlier = sums.get(Period.EARLIER, PaymentSums())
-    every = recent + earlier
-    if not every.invoices:
+    return record_of(recent + sums.get(Period.EARLIER, PaymentSums()), recent, month)
+
+
+def record_of(every: PaymentSums, recent: PaymentSums, month: PaymentSums) -> PaymentRecord:
+    """The record from the sums over every invoice due in the window, those due in the last 3
+    months and those due in the last 30 days (each a part of the one before it; only `every`'s
+    late count and days are read)."""
+    return record_of_row(
+        (every.invoices, every.late, every.days, every.weighted, every.total),
+        (recent.invoices, recent.weighted, recent.total),
+        (month.invoices, month.weighted, month.total),
+    )
+
+
+def record_of_row(
+    every: tuple[int, int, int, Decimal, Decimal],
+    recent: tuple[int, Decimal, Decimal],
+    month: tuple[int, Decimal, Decimal],
+) -> PaymentRecord:
+    """`record_of` from the sums as plain tuples, as SQL returns them (20,000 customers a run):
+    every (invoices, late, days, weighted, total), recent and month (invoices, weighted, total)."""
+    invoices, late, days, weighted, total = every
+    if not invoices:
         return PaymentRecord()
-    now, before = recent.weighted_days(), earlier.weighted_days()
+    now = _weighted_days(*recent)
+    before = _weighted_days(invoices - recent[0], weighted - recent[1], total - recent[2])
     return PaymentRecord(
-        invoices_due=every.invoices,
-        average_days=(Decimal(every.days) / every.invoices).quantize(ONE_PLACE),
-        weighted_days=every.weighted_days(),
-        late_share=(Decimal(100) * every.late / every.invoices).quantize(ONE_PLACE),
+        invoices_due=invoices,
+        average_days=(Decimal(days) / invoices).quantize(ONE_PLACE),
+        weighted_days=_weighted_days(invoices, weighted, total),
+        late_share=(Decimal(100) * late / invoices).quantize(ONE_PLACE),
         trend_days=None if now is None or before is None else now - before,
-        month_days=month.weighted_days(),
+        month_days=_weighted_days(*month),
     )
 
 

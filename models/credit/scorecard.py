@@ -5,6 +5,7 @@ policy); `score` is a pure function, so a credit manager sees every factor's poi
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -123,6 +124,26 @@ class ScorecardSpec(SQLModel):
             raise ValueError("grades: A to E, falling floors, E from 0")
         return self
 
+    @cached_property
+    def grades_by_score(self) -> tuple[Grade, ...]:
+        """`grade_for` each score from 0 to 100 (the points of a version never sum to more),
+        once per version."""
+        return tuple(grade_for(self, total) for total in range(TOTAL_POINTS + 1))
+
+    @cached_property
+    def banded(self) -> tuple[tuple[Factor, tuple[Decimal, ...], tuple[int, ...], int], ...]:
+        """Each factor's band limits (rising, validated), its bands' points and its `missing`,
+        once per version: `graded` finds a value's band by bisection, thousands a run."""
+        return tuple(
+            (
+                item.factor,
+                tuple(band.upto for band in item.bands[:-1] if band.upto is not None),
+                tuple(band.points for band in item.bands),
+                item.missing,
+            )
+            for item in self.factors
+        )
+
 
 ScoreInputs = dict[Factor, Decimal | None]
 
@@ -162,9 +183,13 @@ def score(spec: ScorecardSpec, inputs: ScoreInputs) -> Score:
 
 
 def graded(spec: ScorecardSpec, inputs: ScoreInputs) -> tuple[int, Grade]:
-    """The score and grade of `score`, without each factor's points (thousands a run)."""
-    total = sum(item.points_for(inputs.get(item.factor)) for item in spec.factors)
-    return total, grade_for(spec, total)
+    """The score and grade of `score`, without each factor's points (thousands a run): the
+    first band whose limit is at least the value, as `points_for` finds it walking the bands."""
+    total = 0
+    for factor, limits, points, missing in spec.banded:
+        value = inputs.get(factor)
+        total += missing if value is None else points[bisect_left(limits, value)]
+    return total, spec.grades_by_score[total]
 
 
 def _bands(*pairs: tuple[str | None, int]) -> list[Band]:

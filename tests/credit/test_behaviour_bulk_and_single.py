@@ -8,11 +8,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
-from models.receivables.invoices import Invoice
+from models.credit.payment_days import InvoicePayment, payment_record
+from models.credit.profile import Behaviour
+from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
+from models.receivables.payments import PaymentAllocation
 from tests import factories
 
 AS_OF = date(2026, 6, 30)
@@ -99,6 +102,9 @@ def test_every_customer_reads_the_same_alone_as_in_the_monthly_run(engine: Engin
 
     for code, customer_id in customers.items():
         assert alone[code].model_dump() == everyone[customer_id].model_dump(), code
+        # Built without validation: the same as the validated model, field for field.
+        assert Behaviour.model_validate(alone[code].model_dump()) == alone[code], code
+        assert alone[code].model_fields_set == set(Behaviour.model_fields)
     payer, overdue, quiet = alone["PAYER"], alone["OVERDUE"], alone["QUIET"]
     assert (payer.invoices_due, payer.late_share, payer.average_days_beyond_terms) == (
         2,
@@ -122,3 +128,87 @@ def test_every_customer_reads_the_same_alone_as_in_the_monthly_run(engine: Engin
     assert (talker.disputes_opened, talker.disputes_lost) == (3, 1)
     old = alone["OLD"]
     assert (old.invoices_due, old.overdue, old.overdue_share) == (0, Decimal("99.00"), 100)
+
+
+def _payments_of(session: Session, customer_id: int) -> list[InvoicePayment]:
+    """The customer's invoices as the pure `payment_record` takes them: settled on the last
+    allocation (or on time) once nothing is owed, else still open."""
+    found = []
+    for invoice in session.exec(
+        select(Invoice).where(
+            Invoice.customer_id == customer_id,
+            Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.status != InvoiceStatus.VOID,
+        )
+    ):
+        days = session.exec(
+            select(col(PaymentAllocation.allocated_on)).where(
+                PaymentAllocation.invoice_id == invoice.id,
+                col(PaymentAllocation.reversed_on).is_(None),
+            )
+        ).all()
+        settled = max(days, default=invoice.due_date) if invoice.outstanding <= 0 else None
+        found.append(InvoicePayment(invoice.due_date, invoice.total, settled))
+    return found
+
+
+def test_the_monthly_run_sees_what_its_own_transaction_changed(engine: Engine) -> None:
+    # On PostgreSQL the run reads the open amounts on a second connection beside the payment
+    # days, but not once its transaction has written: that connection would not see the write.
+    customers = varied_customers(engine)
+    overdue = customers["OVERDUE"]
+
+    with Session(engine) as session, session.begin():
+        invoice = session.exec(select(Invoice).where(Invoice.customer_id == overdue)).first()
+        assert invoice is not None
+        invoice.outstanding = Decimal("1.00")
+        session.add(invoice)
+        session.flush()
+        everyone = behaviours(session, AS_OF)
+        alone = behaviours(session, AS_OF, [overdue])[overdue]
+
+    assert everyone[overdue].open_receivables == alone.open_receivables
+    assert everyone[overdue].model_dump() == alone.model_dump()
+
+
+def test_the_payment_days_summed_in_sql_are_those_of_each_invoice(engine: Engine) -> None:
+    """The grouped query (the window, its last 3 months and last 30 days summed per customer)
+    gives the record the pure `payment_record` makes invoice by invoice."""
+    customers = varied_customers(engine)
+    extra = factories.customer(engine, "SPREAD", credit_limit="5000.00")
+    for n, (due, amount) in enumerate(
+        [(date(2026, 6, 25), "70.00"), (date(2026, 5, 10), "130.00"), (date(2025, 9, 1), "45.50")]
+    ):
+        owed = factories.invoice(engine, extra.id, amount, due=due)
+        if n == 1:
+            factories.payment(
+                engine,
+                extra.id,
+                amount,
+                received_on=date(2026, 6, 2),
+                allocations={owed.id: amount},
+            )
+    customers["SPREAD"] = extra.id
+
+    with Session(engine) as session:
+        everyone = behaviours(session, AS_OF)
+        for code, customer_id in customers.items():
+            record = payment_record(_payments_of(session, customer_id), AS_OF)
+            seen = everyone[customer_id]
+            assert (
+                seen.invoices_due,
+                seen.average_days_beyond_terms,
+                seen.weighted_days_beyond_terms,
+                seen.month_days_beyond_terms,
+                seen.late_share,
+                seen.trend_days,
+            ) == (
+                record.invoices_due,
+                record.average_days,
+                record.weighted_days,
+                record.month_days,
+                record.late_share,
+                record.trend_days,
+            ), code
+    assert everyone[extra.id].trend_days is not None
+    assert everyone[extra.id].month_days_beyond_terms is not None

@@ -5,13 +5,20 @@ single review queues; a customer whose proposal waits is scored but proposed not
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from activities.credit.review_run import review_everyone
+from activities.credit.reviews import ReviewConfig, get_review_row, open_review
 from activities.transaction import transaction
-from models.credit.messages import CREDIT_REVIEW_WORKFLOW, ReviewAllInput, StartReviewInput
+from models.credit.messages import (
+    CREDIT_REVIEW_WORKFLOW,
+    ReviewAllInput,
+    ReviewInput,
+    StartReviewInput,
+)
 from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.workflow_ids import credit_review_workflow_id
@@ -78,3 +85,29 @@ def test_the_monthly_run_keeps_every_review_and_queues_each_proposals_workflow(
     assert StartReviewInput.model_validate(message.payload) == StartReviewInput(
         customer_id=late.id, trigger=ReviewTrigger.SCHEDULE, review_id=proposal.id
     )
+
+
+def test_a_review_the_monthly_run_keeps_reads_back_as_one_made_alone(engine: Engine) -> None:
+    """The run writes its reviews in bulk (COPY on PostgreSQL), each value converted as the
+    ORM converts it: money, enums, dates and flags read back the same."""
+    payer = factories.customer(engine, "PAYER", credit_limit="1234.50")
+    factories.customer(engine, "NONE", credit_limit="0.00")
+    owed = factories.invoice(engine, payer.id, "987.65", due=date(2026, 3, 5))
+    factories.payment(
+        engine, payer.id, "987.65", received_on=date(2026, 3, 17), allocations={owed.id: "987.65"}
+    )
+    as_of = date(2026, 3, 31)
+    run(engine, as_of)
+    with transaction(engine) as session:
+        kept = session.exec(select(CreditReview).order_by(col(CreditReview.customer_id))).all()
+        for review in kept:
+            data = ReviewInput(
+                customer_id=review.customer_id, trigger=ReviewTrigger.SCHEDULE, as_of=as_of
+            )
+            alone = get_review_row(session, open_review(session, data, ReviewConfig()).review_id)
+            compared = set(CreditReview.model_fields) - {"id", "created_at"}
+            assert review.model_dump(include=compared) == alone.model_dump(include=compared)
+    assert [(r.limit_before, r.utilisation, r.days_beyond_terms) for r in kept] == [
+        (Decimal("1234.5000"), Decimal("8.0000"), Decimal("26.0000")),
+        (Decimal("0.0000"), None, None),
+    ]

@@ -22,14 +22,19 @@ from models.credit.scorecard import (
     FactorSpec,
     Grade,
     ScorecardSpec,
+    graded,
     score,
 )
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "credit.md"
 AS_OF = date(2026, 6, 30)
 
+# The band limits themselves, so that a value on a limit is tried as often as one beside it.
+LIMITS = sorted({b.upto for f in DEFAULT_SCORECARD.factors for b in f.bands if b.upto is not None})
 values = st.one_of(
-    st.none(), st.decimals(min_value=-100, max_value=1000, places=1, allow_nan=False)
+    st.none(),
+    st.sampled_from(LIMITS),
+    st.decimals(min_value=-100, max_value=1000, places=1, allow_nan=False),
 )
 inputs = st.fixed_dictionaries({factor: values for factor in Factor})
 deltas = st.decimals(min_value=0, max_value=500, places=1)
@@ -89,6 +94,15 @@ def test_the_score_lies_between_0_and_100_and_its_grade_follows(
     assert 0 <= result.score <= 100
     floors = {g.grade: g.min_score for g in DEFAULT_SCORECARD.grades}
     assert result.score >= floors[result.grade]
+
+
+@given(inputs)
+def test_the_run_s_score_and_grade_are_those_of_the_full_score(
+    given_inputs: dict[Factor, Decimal | None],
+) -> None:
+    result = score(DEFAULT_SCORECARD, given_inputs)
+
+    assert graded(DEFAULT_SCORECARD, given_inputs) == (result.score, result.grade)
 
 
 @given(inputs, st.sampled_from(list(Factor)), deltas)
