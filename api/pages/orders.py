@@ -7,23 +7,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Table, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Table, bindparam, func, select
 from sqlmodel import Session
 
 from activities.master_data.customers import list_customers
-from activities.reports.order_detail import order_detail
-from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
 from api.deps import get_settings_dep
 from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
 from api.pages.form_errors import field_errors
 from api.pages.i18n import known
+from api.pages.orders_detail import order_rows as order_rows_of
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import order_words, status_labels
 from api.pages.screens import Drawing, Screen, screen_of, shown
@@ -31,9 +31,8 @@ from models.errors import NotFound
 from models.fields import IdParam
 from models.master_data.customers import Customer, CustomerPublic
 from models.money import Amount, quantize
-from models.sales.order_detail import OrderDetail
 from models.sales.order_status import CANCELLABLE, OrderStatus
-from models.sales.orders import OrderEventPublic, SalesOrder
+from models.sales.orders import SalesOrder
 from models.security.users import User
 from o2c.settings import Settings
 
@@ -44,7 +43,6 @@ CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
 ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
 LISTED = ("id", "number", "status", "order_date", "requested_date", "total", "currency")
-NAMED = select(CUSTOMER.c.name, CUSTOMER.c.code).where(CUSTOMER.c.id == bindparam("id"))
 # The list's two statements, built once (building them cost more than running them): every
 # request runs them as they are, a filter adds its conditions to a copy.
 COUNTED = select(func.count()).select_from(ORDER)
@@ -84,18 +82,12 @@ class OrderFilter(BaseModel):
 
 @dataclass(frozen=True)
 class OrderView:
-    order: OrderDetail
-    customer: OrderCustomer
-    events: list[OrderEventPublic]
+    """What an order's page shows: the order's rows (`orders_detail`), its customer's name and
+    code (read without their personal data, which is decrypted on every read), its timeline."""
 
-
-@dataclass(frozen=True)
-class OrderCustomer:
-    """What an order's page shows of its customer (read without their personal data, which
-    is decrypted on every read)."""
-
-    name: str
-    code: str
+    order: SimpleNamespace
+    customer: SimpleNamespace
+    events: list[Row[Any]]
 
 
 def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
@@ -143,11 +135,10 @@ def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | N
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
-    """The API's order detail (`GET /orders/{id}`) with its customer and timeline."""
-    detail = order_detail(session, order_id)
-    named = session.connection().execute(NAMED, {"id": detail.customer_id}).one()
-    customer = OrderCustomer(named.name, named.code)
-    return OrderView(detail, customer, orders.timeline(session, order_id))
+    """What the API's order detail (`GET /orders/{id}`) gives of what the page shows, with the
+    order's customer and timeline."""
+    order, customer = order_rows_of(session, order_id)
+    return OrderView(order, customer, order.events)
 
 
 def temporal_ui_link(settings: Settings, workflow_id: str) -> str:
@@ -235,4 +226,5 @@ async def order_page(request: Request, order_id: IdParam) -> HTMLResponse:
             return Drawing("app/orders_missing.html", {"order_id": order_id}, 404)
         return Drawing("app/orders_order.html", order_context(view, settings, user))
 
-    return await shown(request, ORDERS, read)
+    # Its rows by primary key and by the order's id through an index: bounded by one order.
+    return await shown(request, ORDERS, read, bounded=True)
