@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -20,10 +20,11 @@ from sqlmodel import Session
 from activities.master_data.customers import list_customers
 from activities.sales.amendments import AMENDABLE
 from api.deps import get_settings_dep
+from api.pages import formats
 from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
 from api.pages.form_errors import field_errors
 from api.pages.i18n import known
-from api.pages.orders_detail import order_rows as order_rows_of
+from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import order_words, status_labels
 from api.pages.screens import Drawing, Screen, screen_of, shown
@@ -67,6 +68,37 @@ class ListedOrder:
     total: Decimal
     currency: str
     customer: str
+
+
+class ListedRow(NamedTuple):
+    """A row of the list as drawn: its cells written out in the reader's language, once, in
+    Python (a template's per-row attribute lookups and format calls were most of the draw)."""
+
+    id: int
+    number: str
+    customer: str
+    status: str
+    label: str
+    placed: str
+    requested: str
+    total: str
+
+
+def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
+    labels = status_labels(language)
+    return [
+        ListedRow(
+            row.id,
+            row.number,
+            row.customer,
+            row.status.value,
+            labels[row.status],
+            formats.day(row.order_date, language),
+            formats.day(row.requested_date, language),
+            formats.money(row.total, row.currency, language),
+        )
+        for row in rows
+    ]
 
 
 class OrderFilter(BaseModel):
@@ -137,7 +169,7 @@ def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | N
 def order_view(session: Session, order_id: int) -> OrderView:
     """What the API's order detail (`GET /orders/{id}`) gives of what the page shows, with the
     order's customer and timeline."""
-    order, customer = order_rows_of(session, order_id)
+    order, customer = order_page_rows(session, order_id)
     return OrderView(order, customer, order.events)
 
 
@@ -187,8 +219,9 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
 
     def read(session: Session, user: User) -> Drawing:
         rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
+        language = known(user.language)
         context = {
-            "rows": rows,
+            "rows": listed_rows(rows, language),
             "total": total,
             "offset": offset,
             "page_size": PAGE_SIZE,
@@ -197,7 +230,7 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
             "customer": chosen_customer(session, chosen),
             "statuses": list(OrderStatus),
             "kept": kept,
-            "status_labels": status_labels(known(user.language)),
+            "status_labels": status_labels(language),
         }
         return Drawing("app/orders_list.html", context)
 

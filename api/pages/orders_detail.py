@@ -82,7 +82,7 @@ def _shown(row: Row[Any], money: tuple[str, ...]) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def order_rows(session: Session, order_id: int) -> tuple[SimpleNamespace, SimpleNamespace]:
+def order_page_rows(session: Session, order_id: int) -> tuple[SimpleNamespace, SimpleNamespace]:
     """The order as its page shows it (its lines, approvals, shipments and invoices as lists of
     rows), and its customer's name and code; NotFound for no such order."""
     read = session.connection().execute
