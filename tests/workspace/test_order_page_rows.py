@@ -14,6 +14,7 @@ from activities.sales.orders import timeline
 from api.pages.orders_detail import (
     APPROVALS,
     EVENTS,
+    HEAD,
     HEAD_COLUMNS,
     INVOICES,
     LINES,
@@ -55,3 +56,15 @@ def test_the_order_page_shows_what_the_order_detail_answers(sqlite_engine: Engin
     assert shown(order.shipments, SHIPMENTS) == shown(detail.shipments, SHIPMENTS)
     assert shown(order.invoices, INVOICES) == shown(detail.invoices, INVOICES)
     assert shown(order.events, EVENTS) == shown(events, EVENTS)
+
+
+def test_the_order_page_reads_by_primary_key_and_indexes_only(sqlite_engine: Engine) -> None:
+    """It reads on the event loop on SQLite, which holds only while every read is bounded by
+    the one order: no statement of the page scans a table."""
+    explain = "EXPLAIN QUERY PLAN "
+    with sqlite_engine.connect() as connection:
+        for statement in (HEAD, LINES, APPROVALS, SHIPMENTS, INVOICES, EVENTS):
+            compiled = statement.compile(sqlite_engine)
+            steps = connection.exec_driver_sql(explain + str(compiled), (1,)).all()
+            plan = [step[-1] for step in steps]
+            assert all(step.startswith(("SEARCH", "USE TEMP B-TREE")) for step in plan), plan
