@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, Row, Table, bindparam, func, select
 from sqlmodel import Session
@@ -40,6 +41,9 @@ from o2c.settings import Settings
 router = APIRouter()
 PAGE_SIZE = 25
 CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
+# The deepest page whose rows the list reads on the event loop on SQLite (`bounded_list`): its
+# rows are walked newest first by primary key up to the page, so their cost grows with it.
+BOUNDED_OFFSET = 100 * PAGE_SIZE
 # The columns the list shows.
 ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
@@ -82,6 +86,25 @@ class ListedRow(NamedTuple):
     placed: str
     requested: str
     total: str
+
+
+# A row of the list's table, written in Python with its cells escaped: in the template's loop
+# each row's nine outputs were escaped and yielded one by one (~0.18 ms a draw of 25 rows).
+ROW_HTML = (
+    '    <tr data-order="{1}">\n'
+    '      <td><a href="/app/orders/{0}">{1}</a></td>\n'
+    "      <td>{2}</td>\n"
+    '      <td><span class="status status-{3}">{4}</span></td>\n'
+    "      <td>{5}</td>\n"
+    "      <td>{6}</td>\n"
+    '      <td class="num">{7}</td>\n'
+    "    </tr>\n"
+)
+
+
+def table_rows(rows: list[ListedRow]) -> Markup:
+    """The table's rows as HTML, every cell escaped."""
+    return Markup("".join(ROW_HTML.format(*map(escape, row)) for row in rows))
 
 
 def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
@@ -202,6 +225,17 @@ def order_context(view: OrderView, settings: Settings, user: User, **forms: Any)
     return {**context, **forms}
 
 
+def bounded_list(chosen: OrderFilter, offset: int) -> bool:
+    """Whether the list's reads are bounded by an index whatever the table holds, so that they
+    may run on the event loop on SQLite (`screens.read_for`): no filter or only the customer's
+    (the count on an index, the page by primary key or by the customer's index, newest first,
+    up to a page not deeper than `BOUNDED_OFFSET`). A status filter's count walks every order
+    of that status (3.5 ms at 100,000 orders), a date or amount filter scans the table: those
+    keep the worker thread."""
+    unbounded = chosen.model_dump(exclude={"customer_id"}, exclude_none=True)
+    return not unbounded and offset <= BOUNDED_OFFSET
+
+
 def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, str]]:
     """The filters asked for, what was typed (kept in the form), and a message per wrong one."""
     typed = {name: request.query_params.get(name, "").strip() for name in OrderFilter.model_fields}
@@ -221,7 +255,7 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
         rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
         language = known(user.language)
         context = {
-            "rows": listed_rows(rows, language),
+            "rows": table_rows(listed_rows(rows, language)),
             "total": total,
             "offset": offset,
             "page_size": PAGE_SIZE,
@@ -234,7 +268,7 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
         }
         return Drawing("app/orders_list.html", context)
 
-    return await shown(request, ORDERS, read)
+    return await shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
