@@ -7,23 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from types import SimpleNamespace
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Table, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Table, bindparam, func, select
 from sqlmodel import Session
 
 from activities.master_data.customers import list_customers
-from activities.reports.order_detail import order_detail
-from activities.sales import orders
 from activities.sales.amendments import AMENDABLE
 from api.deps import get_settings_dep
+from api.pages import formats
 from api.pages.access import ORDER_ENTRY, ORDERS, PageDatabase
 from api.pages.form_errors import field_errors
 from api.pages.i18n import known
+from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import order_words, status_labels
 from api.pages.screens import Drawing, Screen, screen_of, shown
@@ -31,20 +33,21 @@ from models.errors import NotFound
 from models.fields import IdParam
 from models.master_data.customers import Customer, CustomerPublic
 from models.money import Amount, quantize
-from models.sales.order_detail import OrderDetail
 from models.sales.order_status import CANCELLABLE, OrderStatus
-from models.sales.orders import OrderEventPublic, SalesOrder
+from models.sales.orders import SalesOrder
 from models.security.users import User
 from o2c.settings import Settings
 
 router = APIRouter()
 PAGE_SIZE = 25
 CUSTOMER_CHOICES = 10  # the customers offered as the customer filter is typed
+# The deepest page whose rows the list reads on the event loop on SQLite (`bounded_list`): its
+# rows are walked newest first by primary key up to the page, so their cost grows with it.
+BOUNDED_OFFSET = 100 * PAGE_SIZE
 # The columns the list shows.
 ORDER: Table = SalesOrder.__table__  # type: ignore[attr-defined]
 CUSTOMER: Table = Customer.__table__  # type: ignore[attr-defined]
 LISTED = ("id", "number", "status", "order_date", "requested_date", "total", "currency")
-NAMED = select(CUSTOMER.c.name, CUSTOMER.c.code).where(CUSTOMER.c.id == bindparam("id"))
 # The list's two statements, built once (building them cost more than running them): every
 # request runs them as they are, a filter adds its conditions to a copy.
 COUNTED = select(func.count()).select_from(ORDER)
@@ -71,6 +74,56 @@ class ListedOrder:
     customer: str
 
 
+class ListedRow(NamedTuple):
+    """A row of the list as drawn: its cells written out in the reader's language, once, in
+    Python (a template's per-row attribute lookups and format calls were most of the draw)."""
+
+    id: int
+    number: str
+    customer: str
+    status: str
+    label: str
+    placed: str
+    requested: str
+    total: str
+
+
+# A row of the list's table, written in Python with its cells escaped: in the template's loop
+# each row's nine outputs were escaped and yielded one by one (~0.18 ms a draw of 25 rows).
+ROW_HTML = (
+    '    <tr data-order="{1}">\n'
+    '      <td><a href="/app/orders/{0}">{1}</a></td>\n'
+    "      <td>{2}</td>\n"
+    '      <td><span class="status status-{3}">{4}</span></td>\n'
+    "      <td>{5}</td>\n"
+    "      <td>{6}</td>\n"
+    '      <td class="num">{7}</td>\n'
+    "    </tr>\n"
+)
+
+
+def table_rows(rows: list[ListedRow]) -> Markup:
+    """The table's rows as HTML, every cell escaped."""
+    return Markup("".join(ROW_HTML.format(*map(escape, row)) for row in rows))
+
+
+def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
+    labels = status_labels(language)
+    return [
+        ListedRow(
+            row.id,
+            row.number,
+            row.customer,
+            row.status.value,
+            labels[row.status],
+            formats.day(row.order_date, language),
+            formats.day(row.requested_date, language),
+            formats.money(row.total, row.currency, language),
+        )
+        for row in rows
+    ]
+
+
 class OrderFilter(BaseModel):
     """The list's filters as query parameters; each given one narrows the list."""
 
@@ -84,18 +137,12 @@ class OrderFilter(BaseModel):
 
 @dataclass(frozen=True)
 class OrderView:
-    order: OrderDetail
-    customer: OrderCustomer
-    events: list[OrderEventPublic]
+    """What an order's page shows: the order's rows (`orders_detail`), its customer's name and
+    code (read without their personal data, which is decrypted on every read), its timeline."""
 
-
-@dataclass(frozen=True)
-class OrderCustomer:
-    """What an order's page shows of its customer (read without their personal data, which
-    is decrypted on every read)."""
-
-    name: str
-    code: str
+    order: SimpleNamespace
+    customer: SimpleNamespace
+    events: list[Row[Any]]
 
 
 def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
@@ -143,11 +190,10 @@ def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | N
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
-    """The API's order detail (`GET /orders/{id}`) with its customer and timeline."""
-    detail = order_detail(session, order_id)
-    named = session.connection().execute(NAMED, {"id": detail.customer_id}).one()
-    customer = OrderCustomer(named.name, named.code)
-    return OrderView(detail, customer, orders.timeline(session, order_id))
+    """What the API's order detail (`GET /orders/{id}`) gives of what the page shows, with the
+    order's customer and timeline."""
+    order, customer = order_page_rows(session, order_id)
+    return OrderView(order, customer, order.events)
 
 
 def temporal_ui_link(settings: Settings, workflow_id: str) -> str:
@@ -179,6 +225,17 @@ def order_context(view: OrderView, settings: Settings, user: User, **forms: Any)
     return {**context, **forms}
 
 
+def bounded_list(chosen: OrderFilter, offset: int) -> bool:
+    """Whether the list's reads are bounded by an index whatever the table holds, so that they
+    may run on the event loop on SQLite (`screens.read_for`): no filter or only the customer's
+    (the count on an index, the page by primary key or by the customer's index, newest first,
+    up to a page not deeper than `BOUNDED_OFFSET`). A status filter's count walks every order
+    of that status (3.5 ms at 100,000 orders), a date or amount filter scans the table: those
+    keep the worker thread."""
+    unbounded = chosen.model_dump(exclude={"customer_id"}, exclude_none=True)
+    return not unbounded and offset <= BOUNDED_OFFSET
+
+
 def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, str]]:
     """The filters asked for, what was typed (kept in the form), and a message per wrong one."""
     typed = {name: request.query_params.get(name, "").strip() for name in OrderFilter.model_fields}
@@ -196,8 +253,9 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
 
     def read(session: Session, user: User) -> Drawing:
         rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
+        language = known(user.language)
         context = {
-            "rows": rows,
+            "rows": table_rows(listed_rows(rows, language)),
             "total": total,
             "offset": offset,
             "page_size": PAGE_SIZE,
@@ -206,11 +264,11 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
             "customer": chosen_customer(session, chosen),
             "statuses": list(OrderStatus),
             "kept": kept,
-            "status_labels": status_labels(known(user.language)),
+            "status_labels": status_labels(language),
         }
         return Drawing("app/orders_list.html", context)
 
-    return await shown(request, ORDERS, read)
+    return await shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
@@ -235,4 +293,5 @@ async def order_page(request: Request, order_id: IdParam) -> HTMLResponse:
             return Drawing("app/orders_missing.html", {"order_id": order_id}, 404)
         return Drawing("app/orders_order.html", order_context(view, settings, user))
 
-    return await shown(request, ORDERS, read)
+    # Its rows by primary key and by the order's id through an index: bounded by one order.
+    return await shown(request, ORDERS, read, bounded=True)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine, QueuePool
 from sqlmodel import Session
 
 from activities.security.audit_context import act_as
@@ -55,14 +56,26 @@ class Drawing:
     status_code: int = 200
 
 
+def _inline(engine: Engine) -> bool:
+    """Whether a bounded read may run on the event loop: on SQLite (in-process; in WAL mode a
+    reader waits for no writer) while the pool has a connection to spare, so taking one cannot
+    wait for a worker thread to give one back."""
+    pool = engine.pool
+    if engine.dialect.name != "sqlite" or not isinstance(pool, QueuePool):
+        return False
+    return pool.checkedout() < pool.size() + pool._max_overflow - 1  # noqa: SLF001
+
+
 async def read_for(
-    request: Request, page: Page, read: Callable[[Session, User], T]
+    request: Request, page: Page, read: Callable[[Session, User], T], *, bounded: bool = False
 ) -> tuple[User, T]:
     """The person at `page` and what `read` reads for them, in one trip to a worker thread: their
     session and the page's rows in one read-only transaction. Each await of a worker thread (a
     thread hop) cost a page ~0.1 ms, more on a busy machine; a page that looked the session up
     in one and read in another paid it twice. No session: the login page; roles the page is not
-    for: the 403 page, the refusal recorded, as `allowed_to`."""
+    for: the 403 page, the refusal recorded, as `allowed_to`. A `bounded` read (a few rows by
+    primary key or an index, whatever the request asks) runs on the event loop on SQLite: the
+    hop cost such a page as much as its read (docs/workspace.md, render benchmark)."""
     settings = get_settings_dep(request)
     engine = get_database(request).engine
     token = session_token(request)
@@ -75,7 +88,7 @@ async def read_for(
             act_as(user.username)  # the request's audit context, shared with the thread's
             return user, read(session, user) if page.allows(user) else None
 
-    user, found = await run_in_threadpool(answer)
+    user, found = answer() if bounded and _inline(engine) else await run_in_threadpool(answer)
     if user is None:
         raise LoginRequired
     if not page.allows(user):
@@ -84,9 +97,10 @@ async def read_for(
 
 
 async def shown(
-    request: Request, page: Page, read: Callable[[Session, User], Drawing]
+    request: Request, page: Page, read: Callable[[Session, User], Drawing], *, bounded: bool = False
 ) -> HTMLResponse:
-    """`page` for the person at it, as `read_for` reads it, drawn in the same worker thread."""
+    """`page` for the person at it, as `read_for` reads it, drawn in the same worker thread (or
+    on the event loop with a `bounded` read on SQLite)."""
     settings = get_settings_dep(request)
 
     def drawn(session: Session, user: User) -> HTMLResponse:
@@ -94,5 +108,5 @@ async def shown(
         context, status_code = drawing.context, drawing.status_code
         return render(request, drawing.template, settings, user, context, status_code)
 
-    _, response = await read_for(request, page, drawn)
+    _, response = await read_for(request, page, drawn, bounded=bounded)
     return response
