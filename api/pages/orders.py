@@ -27,7 +27,7 @@ from api.pages.form_errors import field_errors
 from api.pages.i18n import known
 from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
-from api.pages.orders_labels import order_words, status_labels
+from api.pages.orders_labels import escaped_labels, order_words, status_labels
 from api.pages.screens import Drawing, Screen, screen_of, shown
 from models.errors import NotFound
 from models.fields import IdParam
@@ -103,17 +103,21 @@ ROW_HTML = (
 
 
 def table_rows(rows: list[ListedRow]) -> Markup:
-    """The table's rows as HTML, every cell escaped."""
-    return Markup("".join(ROW_HTML.format(*map(escape, row)) for row in rows))
+    """The table's rows as HTML, from cells `listed_rows` made safe to write."""
+    return Markup("".join(ROW_HTML.format(*row) for row in rows))
 
 
 def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
-    labels = status_labels(language)
+    """Each row's cells as HTML text: what people typed (the order's number, the customer's
+    name) escaped, the state's word escaped once per language; the id, the state's code, the
+    dates and the amount are written by o2c's own formatters (digits, separators, month names,
+    ISO codes) and carry nothing to escape."""
+    labels = escaped_labels(language)
     return [
         ListedRow(
             row.id,
-            row.number,
-            row.customer,
+            escape(row.number),
+            escape(row.customer),
             row.status.value,
             labels[row.status],
             formats.day(row.order_date, language),

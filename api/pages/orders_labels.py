@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from markupsafe import escape
+
 from api.pages.i18n import N_, translations
 from models.sales.order_status import OrderStatus
 
@@ -52,6 +54,12 @@ def status_labels(language: str) -> dict[str, str]:
     looked up and translated once per language, not once per use."""
     gettext = translations(language).gettext
     return {status: gettext(word) for status, word in STATUS_WORDS.items()}
+
+
+@lru_cache(maxsize=8)
+def escaped_labels(language: str) -> dict[str, str]:
+    """`status_labels` made safe to write into HTML as they are."""
+    return {status: str(escape(word)) for status, word in status_labels(language).items()}
 
 
 def order_words() -> dict[str, dict[str, str]]:

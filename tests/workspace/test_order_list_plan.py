@@ -14,9 +14,10 @@ from api.pages.orders import (
     COUNTED,
     ORDER,
     SHOWN,
-    ListedRow,
+    ListedOrder,
     OrderFilter,
     bounded_list,
+    listed_rows,
     table_rows,
 )
 from models.sales.order_status import OrderStatus
@@ -57,12 +58,22 @@ def test_a_status_date_or_amount_filter_or_a_deep_page_keeps_the_worker_thread()
     assert not bounded_list(OrderFilter(), BOUNDED_OFFSET + 1)
 
 
-def test_the_rows_written_in_python_escape_every_cell() -> None:
-    row = ListedRow(7, "SO-<7>", 'A & "B" <i>', "OPEN", "Open <now>", "1/2", "", "$1 & 2")
-    html = str(table_rows([row]))
+def test_the_rows_written_in_python_escape_what_people_typed() -> None:
+    typed = ListedOrder(
+        7,
+        "SO-<7>",
+        OrderStatus.APPROVED,
+        date(2026, 11, 2),
+        None,
+        Decimal("1234.5"),
+        "USD",
+        'A & "B" <i>',
+    )
+    html = str(table_rows(listed_rows([typed], "en")))
     assert '<tr data-order="SO-&lt;7&gt;">' in html
     assert '<a href="/app/orders/7">SO-&lt;7&gt;</a>' in html
     assert "<td>A &amp; &#34;B&#34; &lt;i&gt;</td>" in html
-    assert '<span class="status status-OPEN">Open &lt;now&gt;</span>' in html
-    assert '<td class="num">$1 &amp; 2</td>' in html
+    assert '<span class="status status-approved">Approved</span>' in html
+    assert "<td>Nov 2, 2026</td>" in html
+    assert '<td class="num">1,234.50 USD</td>' in html
     assert "<i>" not in html
