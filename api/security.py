@@ -71,12 +71,16 @@ def read_token(settings: Settings, token: str) -> TokenClaims | None:
     return TokenClaims(subject, version)
 
 
+def holds(user: User | None, claims: TokenClaims) -> bool:
+    """Whether `user`, read by the name `claims` give, is their token's holder: active, and the
+    token not revoked since (its version is the user's)."""
+    return user is not None and user.active and user.token_version == claims.version
+
+
 def token_holder(session: Session, settings: Settings, token: str) -> User | None:
     """The active user a valid, unrevoked token names; else None."""
     claims = read_token(settings, token)
     if claims is None:
         return None
     user = find_user(session, claims.username)
-    if user is None or not user.active or user.token_version != claims.version:
-        return None
-    return user
+    return user if holds(user, claims) else None

@@ -10,7 +10,7 @@ from fastapi import Request, Response
 from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
-from api.security import read_token, signing_key, token_holder, user_token
+from api.security import holds, read_token, signing_key, token_holder, user_token
 from models.security.users import User
 from o2c.settings import Settings
 
@@ -52,9 +52,8 @@ def page_holder(session: Session, settings: Settings, token: str) -> User | None
     if claims is None:
         return None
     row = session.connection().execute(HOLDER, {"username": claims.username}).first()
-    if row is None or not row.active or row.token_version != claims.version:
-        return None
-    return User.model_construct(**row._mapping)
+    user = None if row is None else User.model_construct(**row._mapping)
+    return user if holds(user, claims) else None
 
 
 def session_holder(session: Session, request: Request, settings: Settings) -> User | None:
