@@ -13,13 +13,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from api.deps import Database, SettingsDep
+from api.deps import Database
 from api.pages.access import Page
 from api.pages.entity_history import entity_history
 from api.pages.form_errors import attempt_on_fields, read_form
 from api.pages.rendering import render
 from api.pages.screens import Screen
 from models.security.users import User
+from o2c.settings import Settings
 
 Body = TypeVar("Body", bound=BaseModel)
 Saved = TypeVar("Saved")
@@ -31,13 +32,13 @@ class RecordPage:
     editors: Page  # who may create and change one (as the API's routes allow)
 
     @property
-    def _page(self) -> str:
+    def _page_template(self) -> str:
         return f"app/{self.kind}s_edit.html"
 
     def blank(self, screen: Screen, values: dict[str, Any]) -> HTMLResponse:
         """The form for a new record, with its defaults."""
         context = {self.kind: None, "values": values, "errors": {}, "can_edit": True}
-        return screen.show(self._page, context)
+        return screen.show(self._page_template, context)
 
     async def details(
         self,
@@ -57,12 +58,12 @@ class RecordPage:
             "can_edit": self.editors.allows(user),
             "history": await entity_history(db, user, self.kind, record_id),
         }
-        return screen.show(self._page, context)
+        return screen.show(self._page_template, context)
 
     def refused(
         self,
         request: Request,
-        settings: SettingsDep,
+        settings: Settings,
         user: User,
         record: BaseModel | None,
         values: dict[str, Any],
