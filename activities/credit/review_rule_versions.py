@@ -3,6 +3,8 @@ Until one is saved, version 1 is the built-in `DEFAULT_RULES` (the migration sto
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from activities.policy_versions import PolicyVersions
@@ -15,41 +17,25 @@ from models.credit.review_rule_versions import (
 from models.credit.review_rules import DEFAULT_RULES, ProposalRule, RuleSet
 
 
-def _first() -> CreditReviewRules:
+def _built_in() -> CreditReviewRules:
     """Version 1 as the migration stores it."""
     rules = RuleSet(rules=DEFAULT_RULES).model_dump(mode="json")["rules"]
     return CreditReviewRules(version=FIRST_VERSION, rules=rules, created_by="system")
 
 
-def _public(saved: CreditReviewRules, in_force: bool) -> ReviewRulesPublic:
-    return ReviewRulesPublic(
-        version=saved.version,
-        rules=RuleSet.model_validate({"rules": saved.rules}).rules,
-        created_by=saved.created_by,
-        created_at=saved.created_at,
-        in_force=in_force,
-    )
-
-
-def _built_in(in_force: bool) -> ReviewRulesPublic:
-    """Version 1 while the database holds no version (made without the migration)."""
-    return ReviewRulesPublic(
-        version=FIRST_VERSION,
-        rules=DEFAULT_RULES,
-        created_by="system",
-        created_at=None,
-        in_force=in_force,
-    )
+def _holds(saved: CreditReviewRules) -> dict[str, Any]:
+    return {"version": saved.version, "rules": RuleSet.model_validate({"rules": saved.rules}).rules}
 
 
 VERSIONS = PolicyVersions(
     table=CreditReviewRules,
     key="version",
     not_found="credit review rules version {} do not exist",
-    public=_public,
+    public=ReviewRulesPublic,
+    holds=_holds,
     built_in=_built_in,
     built_in_key=FIRST_VERSION,
-    first=_first,
+    numbered_here=True,
 )
 
 

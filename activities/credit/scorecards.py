@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from activities.policy_versions import PolicyVersions
@@ -9,37 +11,23 @@ from models.credit.scorecard import DEFAULT_SCORECARD, ScorecardSpec
 from models.credit.scorecard_versions import CreditScorecard, ScorecardCreate, ScorecardPublic
 
 
-def _public(card: CreditScorecard, in_force: bool) -> ScorecardPublic:
+def _built_in() -> CreditScorecard:
+    rules = DEFAULT_SCORECARD.model_dump(mode="json")
+    return CreditScorecard(name="default", rules=rules, created_by="system")
+
+
+def _holds(card: CreditScorecard) -> dict[str, Any]:
     spec = ScorecardSpec.model_validate(card.rules)
-    return ScorecardPublic(
-        id=card.id,
-        name=card.name,
-        factors=spec.factors,
-        grades=spec.grades,
-        created_by=card.created_by,
-        created_at=card.created_at,
-        in_force=in_force,
-    )
-
-
-def _default(in_force: bool) -> ScorecardPublic:
-    return ScorecardPublic(
-        id=None,
-        name="default",
-        factors=DEFAULT_SCORECARD.factors,
-        grades=DEFAULT_SCORECARD.grades,
-        created_by="system",
-        created_at=None,
-        in_force=in_force,
-    )
+    return {"id": card.id, "name": card.name, "factors": spec.factors, "grades": spec.grades}
 
 
 VERSIONS = PolicyVersions(
     table=CreditScorecard,
     key="id",
     not_found="credit scorecard {} does not exist",
-    public=_public,
-    built_in=_default,
+    public=ScorecardPublic,
+    holds=_holds,
+    built_in=_built_in,
 )
 
 
@@ -60,10 +48,6 @@ def save_scorecard(session: Session, data: ScorecardCreate, user: str) -> Scorec
     spec = ScorecardSpec(factors=data.factors, grades=data.grades)
     card = CreditScorecard(name=data.name, rules=spec.model_dump(mode="json"), created_by=user)
     return VERSIONS.save(session, card)
-
-
-def get_scorecard(session: Session, scorecard_id: int) -> ScorecardPublic:
-    return VERSIONS.get(session, scorecard_id)
 
 
 def list_scorecards(session: Session, limit: int, offset: int) -> tuple[list[ScorecardPublic], int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from activities.policy_versions import PolicyVersions
@@ -16,34 +18,26 @@ from models.sales.approval_policy import (
 )
 
 
-def _public(policy: ApprovalPolicy, in_force: bool) -> ApprovalPolicyPublic:
-    return ApprovalPolicyPublic(
-        id=policy.id,
-        name=policy.name,
-        levels=[ApprovalLevelSpec.model_validate(level) for level in policy.levels],
-        created_by=policy.created_by,
-        created_at=policy.created_at,
-        in_force=in_force,
-    )
+def _built_in() -> ApprovalPolicy:
+    levels = [level.model_dump(mode="json") for level in DEFAULT_LEVELS]
+    return ApprovalPolicy(name="default", levels=levels, created_by="system")
 
 
-def _default(in_force: bool) -> ApprovalPolicyPublic:
-    return ApprovalPolicyPublic(
-        id=None,
-        name="default",
-        levels=DEFAULT_LEVELS,
-        created_by="system",
-        created_at=None,
-        in_force=in_force,
-    )
+def _levels(policy: ApprovalPolicy) -> list[ApprovalLevelSpec]:
+    return [ApprovalLevelSpec.model_validate(level) for level in policy.levels]
+
+
+def _holds(policy: ApprovalPolicy) -> dict[str, Any]:
+    return {"id": policy.id, "name": policy.name, "levels": _levels(policy)}
 
 
 VERSIONS = PolicyVersions(
     table=ApprovalPolicy,
     key="id",
     not_found="approval policy {} does not exist",
-    public=_public,
-    built_in=_default,
+    public=ApprovalPolicyPublic,
+    holds=_holds,
+    built_in=_built_in,
 )
 
 
@@ -51,11 +45,7 @@ def levels_in_force(session: Session) -> list[ApprovalLevelSpec]:
     latest = VERSIONS.latest(session)
     if latest is None:
         return list(DEFAULT_LEVELS)
-    return [ApprovalLevelSpec.model_validate(level) for level in latest.levels]
-
-
-def policy_in_force(session: Session) -> ApprovalPolicyPublic:
-    return VERSIONS.current(session)
+    return _levels(latest)
 
 
 def save_policy(session: Session, data: ApprovalPolicyCreate, user: str) -> ApprovalPolicyPublic:
@@ -69,13 +59,3 @@ def save_policy(session: Session, data: ApprovalPolicyCreate, user: str) -> Appr
         created_by=user,
     )
     return VERSIONS.save(session, policy)
-
-
-def get_policy(session: Session, policy_id: int) -> ApprovalPolicyPublic:
-    return VERSIONS.get(session, policy_id)
-
-
-def list_policies(
-    session: Session, limit: int, offset: int
-) -> tuple[list[ApprovalPolicyPublic], int]:
-    return VERSIONS.listed(session, limit, offset)

@@ -13,10 +13,9 @@ from starlette.datastructures import FormData
 from activities.master_data.customers import get_customer
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import CUSTOMERS, Page, form_user
-from api.pages.entity_history import entity_history
-from api.pages.form_errors import attempt_on_fields, read_form, whole_number
+from api.pages.form_errors import whole_number
 from api.pages.i18n import N_
-from api.pages.rendering import render
+from api.pages.master_data_form import RecordPage, land_on, save_form
 from api.pages.screens import Screen, screen_of
 from api.routes.master_data.customers import create_customer, update_customer
 from models.fields import IdParam
@@ -31,6 +30,7 @@ CUSTOMER_EDITORS = Page(
     N_("Customers"),
     frozenset({Role.SALES, Role.FINANCE, Role.CREDIT_MANAGER}),
 )
+CUSTOMER_PAGE = RecordPage("customer", CUSTOMER_EDITORS)
 Editor = Annotated[User, Depends(form_user(CUSTOMER_EDITORS))]
 CREATED_ONLY = ("code", "currency")
 CHANGED_ONLY = ("status",)
@@ -71,31 +71,12 @@ def _as_sent(typed: dict[str, str], creating: bool) -> dict[str, Any]:
     return sent
 
 
-def _show(
-    request: Request,
-    settings: SettingsDep,
-    user: User,
-    template: str,
-    customer: CustomerPublic | None,
-    values: dict[str, Any],
-    errors: dict[str, str],
-) -> HTMLResponse:
-    context = {
-        "customer": customer,
-        "values": values,
-        "errors": errors,
-        "can_edit": CUSTOMER_EDITORS.allows(user),
-    }
-    return render(request, template, settings, user, context)
-
-
 @router.get("/customers/new", response_class=HTMLResponse)
 async def new_customer(
     screen: Annotated[Screen, Depends(screen_of(CUSTOMER_EDITORS))],
 ) -> HTMLResponse:
     defaults = {"currency": "USD", "payment_terms_days": 30, "credit_class": "standard"}
-    context = {"customer": None, "values": defaults, "errors": {}, "can_edit": True}
-    return screen.show("app/customers_edit.html", context)
+    return CUSTOMER_PAGE.blank(screen, defaults)
 
 
 @router.post("/customers/new", response_class=HTMLResponse)
@@ -103,35 +84,23 @@ async def create(
     request: Request, db: DatabaseDep, settings: SettingsDep, user: Editor
 ) -> Response:
     typed = _typed(await request.form(), creating=True)
-    body, errors = read_form(CustomerCreate, _as_sent(typed, creating=True))
-    if body is not None:
-        made: list[CustomerPublic] = []
-
-        async def created() -> None:
-            made.append(await create_customer(body, db, user))
-
-        errors = await attempt_on_fields(request, created())
-        if not errors:
-            return HTMLResponse("", headers={"HX-Redirect": f"/app/customers/{made[0].id}"})
-    return _show(request, settings, user, "app/customers_form.html", None, typed, errors)
+    sent = _as_sent(typed, creating=True)
+    made, errors = await save_form(
+        request, CustomerCreate, sent, lambda body: create_customer(body, db, user)
+    )
+    if made is not None:
+        return land_on(f"/app/customers/{made.id}")
+    return CUSTOMER_PAGE.refused(request, settings, user, None, typed, errors)
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 async def customer_details(
     customer_id: IdParam, db: DatabaseDep, screen: Annotated[Screen, Depends(screen_of(CUSTOMERS))]
 ) -> HTMLResponse:
-    """The customer's details, editable by those who may change them; its history for those
-    who may read the audit trail."""
     customer = CustomerPublic.model_validate(await db.run(get_customer, customer_id))
     values = customer.model_dump(mode="json")
-    context = {
-        "customer": customer,
-        "values": {k: ("" if v is None else v) for k, v in values.items()},
-        "errors": {},
-        "can_edit": CUSTOMER_EDITORS.allows(screen.user),
-        "history": await entity_history(db, screen.user, "customer", customer_id),
-    }
-    return screen.show("app/customers_edit.html", context)
+    shown = {k: ("" if v is None else v) for k, v in values.items()}
+    return await CUSTOMER_PAGE.details(screen, db, customer_id, customer, shown)
 
 
 @router.post("/customers/{customer_id}", response_class=HTMLResponse)
@@ -140,11 +109,14 @@ async def change(
 ) -> Response:
     customer = CustomerPublic.model_validate(await db.run(get_customer, customer_id))
     typed = _typed(await request.form(), creating=False)
-    body, errors = read_form(CustomerUpdate, _as_sent(typed, creating=False))
-    if body is not None:
-        changing = update_customer(customer_id, body, db, user, settings, Response())
-        errors = await attempt_on_fields(request, changing)
-        if not errors:
-            return HTMLResponse("", headers={"HX-Redirect": f"/app/customers/{customer_id}"})
+    sent = _as_sent(typed, creating=False)
+    changed, errors = await save_form(
+        request,
+        CustomerUpdate,
+        sent,
+        lambda body: update_customer(customer_id, body, db, user, settings, Response()),
+    )
+    if changed is not None:
+        return land_on(f"/app/customers/{customer_id}")
     values = {**typed, "code": customer.code, "currency": customer.currency}
-    return _show(request, settings, user, "app/customers_form.html", customer, values, errors)
+    return CUSTOMER_PAGE.refused(request, settings, user, customer, values, errors)

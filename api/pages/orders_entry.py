@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from activities.master_data.customers import list_customers
-from api.deps import CommandsDep, DatabaseDep, SettingsDep
+from api.deps import CommandsDep, Database, DatabaseDep, SettingsDep
 from api.pages.access import ORDER_ENTRY, form_user
 from api.pages.actions import attempt
 from api.pages.form_errors import field_errors
@@ -41,19 +41,54 @@ def _customer_id(text: str) -> int | None:
     return int(text) if text.strip().isdigit() else None
 
 
-def _form(
-    draft_: Draft, typed: list[TypedLine], requested_date: str, customer_query: str, extra_row: bool
-) -> dict[str, Any]:
-    rows = list(typed)
-    if extra_row or not rows:
-        rows.append(TypedLine())
-    return {
-        "draft": draft_,
-        "rows": rows,
-        "requested_date": requested_date,
-        "customer_query": customer_query,
-        "errors": draft_.errors,
-    }
+def lines_typed(
+    sku: Typed = None, quantity: Typed = None, discount_pct: Typed = None, unit_price: Typed = None
+) -> list[TypedLine]:
+    """The order lines a form sent, as typed (read by FastAPI as a dependency)."""
+    return typed_lines(sku, quantity, discount_pct, unit_price)
+
+
+LinesTyped = Annotated[list[TypedLine], Depends(lines_typed)]
+
+
+class OrderForm:
+    """What the order form sent (read by FastAPI as a dependency): the customer, the requested
+    date and the lines as typed."""
+
+    def __init__(
+        self,
+        lines: LinesTyped,
+        customer_id: Annotated[str, Form()] = "",
+        customer_query: Annotated[str, Form()] = "",
+        requested_date: Annotated[str, Form()] = "",
+    ) -> None:
+        self.customer_id = customer_id
+        self.customer_query = customer_query
+        self.requested_date = requested_date
+        self.lines = lines
+
+    async def priced(
+        self, db: Database, chosen: int | None, extra_row: bool
+    ) -> tuple[Draft, dict[str, Any]]:
+        """The lines priced for the `chosen` customer (nothing saved), and the form showing them."""
+        priced = await db.run(draft, chosen, self.lines, date.today())
+        return priced, self.shown(priced, extra_row)
+
+    def shown(self, draft_: Draft, extra_row: bool) -> dict[str, Any]:
+        rows = list(self.lines)
+        if extra_row or not rows:
+            rows.append(TypedLine())
+        return {
+            "draft": draft_,
+            "rows": rows,
+            "requested_date": self.requested_date,
+            "customer_query": self.customer_query,
+            "errors": draft_.errors,
+        }
+
+
+Sent = Annotated[OrderForm, Depends()]
+Enterer = Annotated[User, Depends(form_user(ORDER_ENTRY))]
 
 
 def _show(request: Request, settings: SettingsDep, user: User, context: dict[str, Any]) -> Response:
@@ -64,7 +99,7 @@ def _show(request: Request, settings: SettingsDep, user: User, context: dict[str
 
 @router.get("/orders/new", response_class=HTMLResponse)
 async def new_order(screen: Annotated[Screen, Depends(screen_of(ORDER_ENTRY))]) -> HTMLResponse:
-    return screen.show("app/orders_new.html", _form(Draft(), [], "", "", extra_row=False))
+    return screen.show("app/orders_new.html", OrderForm([]).shown(Draft(), extra_row=False))
 
 
 @router.get("/orders/new/customers", response_class=HTMLResponse)
@@ -84,22 +119,14 @@ async def preview(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
-    user: Annotated[User, Depends(form_user(ORDER_ENTRY))],
-    customer_id: Annotated[str, Form()] = "",
+    user: Enterer,
+    sent: Sent,
     pick_customer: Annotated[str, Form()] = "",
-    customer_query: Annotated[str, Form()] = "",
-    requested_date: Annotated[str, Form()] = "",
     add_line: Annotated[str, Form()] = "",
-    sku: Typed = None,
-    quantity: Typed = None,
-    discount_pct: Typed = None,
-    unit_price: Typed = None,
 ) -> Response:
     """The form again with its lines priced and the chosen customer's credit: nothing saved."""
-    typed = typed_lines(sku, quantity, discount_pct, unit_price)
-    chosen = _customer_id(pick_customer or customer_id)
-    priced = await db.run(draft, chosen, typed, date.today())
-    context = _form(priced, typed, requested_date, customer_query, extra_row=bool(add_line))
+    chosen = _customer_id(pick_customer or sent.customer_id)
+    _, context = await sent.priced(db, chosen, extra_row=bool(add_line))
     # Re-priced while typing: only the priced lines are swapped in, so the problems go there.
     context["live"] = request.headers.get("HX-Trigger") == "lines-editor"
     return _show(request, settings, user, context)
@@ -111,22 +138,17 @@ async def enter_order(
     db: DatabaseDep,
     commands: CommandsDep,
     settings: SettingsDep,
-    user: Annotated[User, Depends(form_user(ORDER_ENTRY))],
-    customer_id: Annotated[str, Form()] = "",
-    customer_query: Annotated[str, Form()] = "",
-    requested_date: Annotated[str, Form()] = "",
-    sku: Typed = None,
-    quantity: Typed = None,
-    discount_pct: Typed = None,
-    unit_price: Typed = None,
+    user: Enterer,
+    sent: Sent,
 ) -> Response:
-    typed = typed_lines(sku, quantity, discount_pct, unit_price)
-    chosen = _customer_id(customer_id)
-    priced = await db.run(draft, chosen, typed, date.today())
-    context = _form(priced, typed, requested_date, customer_query, extra_row=False)
-    fields: dict[str, Any] = {"customer_id": chosen or customer_id, "lines": lines_payload(typed)}
-    if requested_date:
-        fields["requested_date"] = requested_date
+    chosen = _customer_id(sent.customer_id)
+    priced, context = await sent.priced(db, chosen, extra_row=False)
+    fields: dict[str, Any] = {
+        "customer_id": chosen or sent.customer_id,
+        "lines": lines_payload(sent.lines),
+    }
+    if sent.requested_date:
+        fields["requested_date"] = sent.requested_date
     try:
         order = OrderCreate.model_validate(fields)
     except ValidationError as wrong:

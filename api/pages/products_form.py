@@ -4,7 +4,7 @@ it names, with what was typed kept."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,10 +13,8 @@ from starlette.datastructures import FormData
 from activities.master_data.products import get_product
 from api.deps import DatabaseDep, SettingsDep
 from api.pages.access import PRODUCTS, Page, form_user
-from api.pages.entity_history import entity_history
-from api.pages.form_errors import attempt_on_fields, read_form
 from api.pages.i18n import N_
-from api.pages.rendering import render
+from api.pages.master_data_form import RecordPage, land_on, save_form
 from api.pages.screens import Screen, screen_of
 from api.routes.master_data.products import create_product, update_product
 from models.fields import IdParam
@@ -28,6 +26,7 @@ router = APIRouter()
 PRODUCT_EDITORS = Page(
     "products", "/app/products", N_("Products"), frozenset({Role.SALES, Role.FINANCE})
 )
+PRODUCT_PAGE = RecordPage("product", PRODUCT_EDITORS)
 Editor = Annotated[User, Depends(form_user(PRODUCT_EDITORS))]
 CHANGEABLE = ("name", "unit", "unit_price", "tax_rate")
 
@@ -37,25 +36,11 @@ def _typed(form: FormData) -> dict[str, str]:
     return {name: str(form.get(name, ""))[:200] for name in names}
 
 
-def _show(
-    request: Request,
-    settings: SettingsDep,
-    user: User,
-    product: ProductPublic | None,
-    values: dict[str, Any],
-    errors: dict[str, str],
-) -> HTMLResponse:
-    context = {"product": product, "values": values, "errors": errors, "can_edit": True}
-    return render(request, "app/products_form.html", settings, user, context)
-
-
 @router.get("/products/new", response_class=HTMLResponse)
 async def new_product(
     screen: Annotated[Screen, Depends(screen_of(PRODUCT_EDITORS))],
 ) -> HTMLResponse:
-    values = {"unit": "ea", "tax_rate": "0", "whole_units": "on"}
-    context = {"product": None, "values": values, "errors": {}, "can_edit": True}
-    return screen.show("app/products_edit.html", context)
+    return PRODUCT_PAGE.blank(screen, {"unit": "ea", "tax_rate": "0", "whole_units": "on"})
 
 
 @router.post("/products/new", response_class=HTMLResponse)
@@ -64,12 +49,16 @@ async def create(
 ) -> Response:
     typed = _typed(await request.form())
     sent = {k: v for k, v in typed.items() if v.strip() and k != "whole_units"}
-    body, errors = read_form(ProductCreate, {**sent, "whole_units": bool(typed["whole_units"])})
-    if body is not None:
-        errors = await attempt_on_fields(request, create_product(body, db))
-        if not errors:
-            return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
-    return _show(request, settings, user, None, typed, errors)
+    whole_units = bool(typed["whole_units"])
+    made, errors = await save_form(
+        request,
+        ProductCreate,
+        {**sent, "whole_units": whole_units},
+        lambda body: create_product(body, db),
+    )
+    if made is not None:
+        return land_on("/app/products")
+    return PRODUCT_PAGE.refused(request, settings, user, None, typed, errors)
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)
@@ -79,14 +68,7 @@ async def product_details(
     product = ProductPublic.model_validate(await db.run(get_product, product_id))
     values = product.model_dump(mode="json")
     values["whole_units"] = "on" if product.whole_units else ""
-    context = {
-        "product": product,
-        "values": values,
-        "errors": {},
-        "can_edit": PRODUCT_EDITORS.allows(screen.user),
-        "history": await entity_history(db, screen.user, "product", product_id),
-    }
-    return screen.show("app/products_edit.html", context)
+    return await PRODUCT_PAGE.details(screen, db, product_id, product, values)
 
 
 @router.post("/products/{product_id}", response_class=HTMLResponse)
@@ -95,14 +77,15 @@ async def change(
 ) -> Response:
     product = ProductPublic.model_validate(await db.run(get_product, product_id))
     typed = _typed(await request.form())
-    body, errors = read_form(ProductUpdate, {name: typed[name] for name in CHANGEABLE})
-    if body is not None:
-        errors = await attempt_on_fields(request, update_product(product_id, body, db))
-        if not errors:
-            return HTMLResponse("", headers={"HX-Redirect": "/app/products"})
+    sent = {name: typed[name] for name in CHANGEABLE}
+    changed, errors = await save_form(
+        request, ProductUpdate, sent, lambda body: update_product(product_id, body, db)
+    )
+    if changed is not None:
+        return land_on("/app/products")
     values = {
         **typed,
         "sku": product.sku,
         "whole_units": "on" if product.whole_units else "",
     }
-    return _show(request, settings, user, product, values, errors)
+    return PRODUCT_PAGE.refused(request, settings, user, product, values, errors)
