@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.credit.behaviour import behaviours
+import activities.credit.behaviour as behaviour_module
+from activities.credit.behaviour import behaviours, behaviours_in_turn
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
 from models.credit.payment_days import InvoicePayment, payment_record
 from models.credit.profile import Behaviour
@@ -212,3 +214,24 @@ def test_the_payment_days_summed_in_sql_are_those_of_each_invoice(engine: Engine
             ), code
     assert everyone[extra.id].trend_days is not None
     assert everyone[extra.id].month_days_beyond_terms is not None
+
+
+def test_the_monthly_run_read_a_few_customers_at_a_time_reads_the_same(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the monthly run reads the payment days a range of customers at a time on a
+    second connection (`behaviours_in_turn`): in ranges of two customers here, each customer's
+    behaviour is the one read alone, and every customer comes once, in id order."""
+    customers = varied_customers(engine)
+    monkeypatch.setattr(behaviour_module, "RANGE_SIZE", 2)
+
+    with Session(engine) as session:
+        parts = list(behaviours_in_turn(session, AS_OF))
+        alone = {i: behaviours(session, AS_OF, [i])[i] for i in customers.values()}
+
+    if engine.dialect.name == "postgresql":
+        assert [len(part) for part in parts] == [2, 2, 1]
+    seen = [(customer_id, b) for part in parts for customer_id, b in part.items()]
+    assert [customer_id for customer_id, _ in seen] == sorted(customers.values())
+    for customer_id, b in seen:
+        assert b.model_dump() == alone[customer_id].model_dump(), customer_id
