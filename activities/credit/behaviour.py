@@ -41,7 +41,7 @@ from models.credit.payment_days import (
     record_of_row,
     share,
 )
-from models.credit.profile import Behaviour, trend_of
+from models.credit.profile import Behaviour, BehaviourFacts, trend_of
 from models.master_data.customers import Customer
 from models.money import ZERO
 from models.receivables.invoices import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus
@@ -339,20 +339,21 @@ def behaviours(
 ) -> dict[int, Behaviour]:
     """Every customer's behaviour (or these customers'): one grouped query per group of factors,
     the same for one customer (the profile, a review) as for all of them (the monthly run)."""
-    found: dict[int, Behaviour] = {}
-    for part in behaviours_in_turn(session, as_of, customer_ids):
-        found.update(part)
-    return found
+    return {
+        customer_id: facts.behaviour()
+        for part in behaviours_in_turn(session, as_of, customer_ids)
+        for customer_id, facts in part.items()
+    }
 
 
 def behaviours_in_turn(
     session: Session, as_of: date, customer_ids: list[int] | None = None
-) -> Iterator[dict[int, Behaviour]]:
-    """`behaviours`, in parts by customer id, in id order. For every customer on PostgreSQL
-    (`_apart`) the payment days are read a range of customers at a time on a connection of their
-    own, the next range while the caller works on this one's behaviours (two cores busy, not
-    one then the other); this session reads nothing more once the first part is given. Else
-    one part of them all."""
+) -> Iterator[dict[int, BehaviourFacts]]:
+    """`behaviours`, their values (`BehaviourFacts`), in parts by customer id, in id order.
+    For every customer on PostgreSQL (`_apart`) the payment days are read a range of customers
+    at a time on a connection of their own, the next range while the caller works on this
+    one's behaviours (two cores busy, not one then the other); this session reads nothing more
+    once the first part is given. Else one part of them all."""
     since = datetime.combine(as_of - WINDOW, time(), UTC)
     customers = (
         session.connection()
@@ -405,11 +406,11 @@ class _Made:
 
     def part(
         self, rows: Iterator[Any], invoices: PaymentDays, last: int | None
-    ) -> dict[int, Behaviour]:
+    ) -> dict[int, BehaviourFacts]:
         """The customers of `rows` up to id `last` (None: all of them) with these payment days."""
         as_of, receivables, orders = self.as_of, self.receivables, self.orders
         promises, disputes = self.promises, self.disputes
-        found: dict[int, Behaviour] = {}
+        found: dict[int, BehaviourFacts] = {}
         for customer_id, limit, created_at in rows:
             assert customer_id is not None
             record, dunning = invoices.get(customer_id, (NO_RECORD, 0))
@@ -417,28 +418,27 @@ class _Made:
             exposure = open_ar + orders.get(customer_id, ZERO)
             kept, broken = promises.get(customer_id, (0, 0))
             opened, lost = disputes.get(customer_id, (0, 0))
-            # Built without validation (thousands a run): counts, and amounts quantized as the
-            # model's own validation would.
-            found[customer_id] = Behaviour.model_construct(
-                invoices_due=record.invoices_due,
-                average_days_beyond_terms=record.average_days,
-                weighted_days_beyond_terms=record.weighted_days,
-                month_days_beyond_terms=record.month_days,
-                late_share=record.late_share,
-                highest_dunning_level=dunning,
-                promises_kept=kept,
-                promises_broken=broken,
-                disputes_opened=opened,
-                disputes_lost=lost,
-                credit_limit=_cents(limit),
-                exposure=_cents(exposure),
-                utilisation=share(exposure, limit),
-                open_receivables=_cents(open_ar),
-                overdue=_cents(overdue),
-                overdue_share=share(overdue, open_ar) or ZERO,
-                trend_days=record.trend_days,
-                payment_trend=trend_of(record.trend_days),
-                tenure_months=months_between(created_at.date(), as_of),
+            # Amounts quantized as the model's own validation would (`BehaviourFacts`' order).
+            found[customer_id] = BehaviourFacts(
+                record.invoices_due,
+                record.average_days,
+                record.weighted_days,
+                record.month_days,
+                record.late_share,
+                dunning,
+                kept,
+                broken,
+                opened,
+                lost,
+                _cents(limit),
+                _cents(exposure),
+                share(exposure, limit),
+                _cents(open_ar),
+                _cents(overdue),
+                share(overdue, open_ar) or ZERO,
+                record.trend_days,
+                trend_of(record.trend_days),
+                months_between(created_at.date(), as_of),
             )
             if customer_id == last:
                 break

@@ -29,7 +29,7 @@ from models.credit.messages import (
     ReviewOpened,
     Verdict,
 )
-from models.credit.profile import Behaviour, score_inputs
+from models.credit.profile import Behaviour, BehaviourFacts, score_inputs
 from models.credit.review_rules import MonthFacts, ProposalRule, propose
 from models.credit.reviews import (
     CreditReview,
@@ -159,7 +159,7 @@ class CreditTerms:
 
 def make_review(
     customer: CreditTerms,
-    behaviour: Behaviour,
+    behaviour: Behaviour | BehaviourFacts,
     context: ReviewContext,
     trigger: ReviewTrigger,
     as_of: date,

@@ -15,7 +15,7 @@ import activities.credit.behaviour as behaviour_module
 from activities.credit.behaviour import behaviours, behaviours_in_turn
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
 from models.credit.payment_days import InvoicePayment, payment_record
-from models.credit.profile import Behaviour
+from models.credit.profile import Behaviour, BehaviourFacts
 from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
 from models.receivables.payments import PaymentAllocation
 from tests import factories
@@ -234,4 +234,8 @@ def test_the_monthly_run_read_a_few_customers_at_a_time_reads_the_same(
     seen = [(customer_id, b) for part in parts for customer_id, b in part.items()]
     assert [customer_id for customer_id, _ in seen] == sorted(customers.values())
     for customer_id, b in seen:
-        assert b.model_dump() == alone[customer_id].model_dump(), customer_id
+        assert b._asdict() == alone[customer_id].model_dump(), customer_id
+
+
+def test_the_values_the_monthly_run_makes_are_those_of_the_model_field_for_field() -> None:
+    assert BehaviourFacts._fields == tuple(Behaviour.model_fields)
