@@ -3,6 +3,7 @@ monthly review scores them all): payment days, dunning, promises, disputes, expo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -252,6 +253,9 @@ OPEN_AMOUNTS_READ = {"enable_hashagg": "off"}
 RANGE_READ = {"jit": "off", "max_parallel_workers_per_gather": "0"}
 # Customers a range of the payment days covers (20,000 customers: ten ranges).
 RANGE_SIZE = 2_000
+# Connections reading the ranges, each every `READERS`th range: the database's work on both
+# cores while the run's own work, lighter, waits for the next range.
+READERS = 2
 
 
 @contextmanager
@@ -275,16 +279,16 @@ def _planner(session: Session, everyone: bool, settings: dict[str, str]) -> Iter
 
 
 def _apart(session: Session) -> Engine | None:
-    """The engine to read every customer's payment days from on a connection of its own while
+    """The engine to read every customer's payment days from on connections of their own while
     this one reads the rest and the caller works on the ranges read before: only on PostgreSQL,
-    in a READ COMMITTED transaction that has written nothing yet, where the other connection
-    sees the same committed rows as this one's next statement would, and while the pool has a
-    connection to spare within its size (no waiting on one)."""
+    in a READ COMMITTED transaction that has written nothing yet (the others read in its
+    snapshot, which holds no rows of its own then), and while the pool has `READERS`
+    connections to spare within its size (no waiting on one)."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql" or not isinstance(bind, Engine):
         return None
     pool = bind.pool
-    if isinstance(pool, QueuePool) and pool.checkedout() >= pool.size():
+    if isinstance(pool, QueuePool) and pool.size() - pool.checkedout() < READERS:
         return None
     written, isolation = (
         session.connection()
@@ -309,19 +313,32 @@ def _ranges(customer_ids: list[int], size: int) -> Ranges:
     ]
 
 
+def _snapshot(session: Session) -> str:
+    """This transaction's snapshot, for others to read the same committed rows in."""
+    snapshot = session.connection().execute(text("SELECT pg_export_snapshot()")).scalar_one()
+    assert re.fullmatch(r"[0-9A-F-]+", snapshot), snapshot
+    return str(snapshot)
+
+
 def _payments_apart(
-    engine: Engine, ranges: Ranges, as_of: date, out: Queue[PaymentDays | BaseException | None]
+    engine: Engine,
+    snapshot: str,
+    ranges: Ranges,
+    as_of: date,
+    out: Queue[PaymentDays | BaseException | None],
 ) -> None:
-    """Each range's payment days, in order, into `out` as they are read (one REPEATABLE READ
-    transaction: every range sees the same committed rows); an error instead, if one comes."""
+    """Each range's payment days, in order, into `out` as they are read, in the run's snapshot
+    (a REPEATABLE READ transaction importing it: the rows the run's transaction saw); an error
+    instead, if one comes."""
     try:
         with (
             Session(engine.execution_options(isolation_level="REPEATABLE READ")) as other,
             other.begin(),
-            _planner(other, True, RANGE_READ),
         ):
-            for within in ranges:
-                out.put(_payments(other, None, as_of, within))
+            other.connection().execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            with _planner(other, True, RANGE_READ):
+                for within in ranges:
+                    out.put(_payments(other, None, as_of, within))
         out.put(_DONE)
     except BaseException as error:  # handed to the reader, which raises it
         out.put(error)
@@ -351,9 +368,10 @@ def behaviours_in_turn(
 ) -> Iterator[dict[int, BehaviourFacts]]:
     """`behaviours`, their values (`BehaviourFacts`), in parts by customer id, in id order.
     For every customer on PostgreSQL (`_apart`) the payment days are read a range of customers
-    at a time on a connection of their own, the next range while the caller works on this
-    one's behaviours (two cores busy, not one then the other); this session reads nothing more
-    once the first part is given. Else one part of them all."""
+    at a time on connections of their own (`READERS`, in this transaction's snapshot), the next
+    ranges while the caller works on this one's behaviours (both cores busy, not one then the
+    other); this session reads nothing more once the first part is given. Else one part of them
+    all."""
     since = datetime.combine(as_of - WINDOW, time(), UTC)
     customers = (
         session.connection()
@@ -366,25 +384,33 @@ def behaviours_in_turn(
     )
     everyone = customer_ids is None
     apart = _apart(session) if everyone and customers else None
-    with ThreadPoolExecutor(1) as pool:
-        ranges = _ranges([row[0] or 0 for row in customers], RANGE_SIZE)
-        out: Queue[PaymentDays | BaseException | None] = Queue()
+    ranges = _ranges([row[0] or 0 for row in customers], RANGE_SIZE)
+    outs: list[Queue[PaymentDays | BaseException | None]] = [
+        Queue() for _ in range(1 if apart is None else READERS)
+    ]
+    with ThreadPoolExecutor(READERS) as pool:
         if apart is not None:
-            reading = pool.submit(_payments_apart, apart, ranges, as_of, out)
+            snapshot = _snapshot(session)
+            for n, out in enumerate(outs):
+                pool.submit(_payments_apart, apart, snapshot, ranges[n::READERS], as_of, out)
         with _planner(session, everyone, EVERYONE_READ):
             if apart is None:
-                out.put(_payments(session, customer_ids, as_of))
-                out.put(_DONE)
+                outs[0].put(_payments(session, customer_ids, as_of))
+                outs[0].put(_DONE)
             with _planner(session, everyone, OPEN_AMOUNTS_READ):
                 receivables, orders = _open_amounts(session, customer_ids, as_of)
             promises = _promises(session, customer_ids, since)
             disputes = _disputes(session, customer_ids, since)
         made = _Made(as_of, receivables, orders, promises, disputes)
         rows = iter(customers)
-        for n, invoices in enumerate(_read_in_turn(out)):
-            yield made.part(rows, invoices, ranges[n][1] if apart is not None else None)
-        if apart is not None:
-            reading.result()
+        turns = [_read_in_turn(out) for out in outs]
+        if apart is None:
+            yield made.part(rows, next(turns[0]), None)
+        else:
+            for n, (_, last) in enumerate(ranges):
+                yield made.part(rows, next(turns[n % READERS]), last)
+        for turn in turns:  # each reader's end (or its error, raised)
+            assert next(turn, None) is None
 
 
 class _Made:
