@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -18,15 +19,29 @@ from activities.receivables.unapplied_credit import apply_credit
 from activities.receivables.write_offs import write_off_invoice
 from models.credit.payment_days import payment_record
 from models.receivables.invoices import Invoice
-from models.receivables.payments import CreditApplication, PaymentReverse
+from models.receivables.payments import CreditApplication, PaymentPublic, PaymentReverse
 from models.receivables.write_offs import WriteOffCreate
 from tests import factories
-from tests.credit.test_behaviour_bulk_and_single import AS_OF, _payments_of
+from tests.credit.test_behaviour_bulk_and_single import (
+    AS_OF,
+    _payments_of,
+    payment_days,
+    record_days,
+)
 
 
 def _settled_on(engine: Engine, invoice_id: int) -> date | None:
     with Session(engine) as session:
         return session.exec(select(Invoice.settled_on).where(Invoice.id == invoice_id)).one()
+
+
+def _pay(
+    engine: Engine, customer_id: int, amount: str, on: date, invoice_id: int, **options: Any
+) -> PaymentPublic:
+    """A payment of `amount` received `on`, all of it allocated to the invoice."""
+    return factories.payment(
+        engine, customer_id, amount, received_on=on, allocations={invoice_id: amount}, **options
+    )
 
 
 def test_each_posting_keeps_the_day_an_invoice_counts_as_paid(engine: Engine) -> None:
@@ -45,29 +60,11 @@ def test_each_posting_keeps_the_day_an_invoice_counts_as_paid(engine: Engine) ->
     }
 
     # Paid in two parts: settled on the second.
-    factories.payment(
-        engine,
-        customer.id,
-        "50.00",
-        received_on=date(2026, 3, 5),
-        allocations={invoice["twice"]: "50"},
-    )
+    _pay(engine, customer.id, "50.00", date(2026, 3, 5), invoice["twice"])
     assert _settled_on(engine, invoice["twice"]) is None
-    factories.payment(
-        engine,
-        customer.id,
-        "60.00",
-        received_on=date(2026, 3, 20),
-        allocations={invoice["twice"]: "60"},
-    )
+    _pay(engine, customer.id, "60.00", date(2026, 3, 20), invoice["twice"])
     # Partly paid, the rest credited later: paid on its payment, not on the credit note.
-    factories.payment(
-        engine,
-        customer.id,
-        "60.00",
-        received_on=date(2026, 4, 10),
-        allocations={invoice["credited"]: "60"},
-    )
+    _pay(engine, customer.id, "60.00", date(2026, 4, 10), invoice["credited"])
     with Session(engine) as session, session.begin():
         issue_credit_note(
             session,
@@ -88,25 +85,19 @@ def test_each_posting_keeps_the_day_an_invoice_counts_as_paid(engine: Engine) ->
             "wo-settles",
         )
     # Paid, then the payment bounced: open again.
-    bounced = factories.payment(
-        engine,
-        customer.id,
-        "110.00",
-        received_on=date(2026, 5, 20),
-        allocations={invoice["bounced"]: "110"},
-    )
+    bounced = _pay(engine, customer.id, "110.00", date(2026, 5, 20), invoice["bounced"])
     assert _settled_on(engine, invoice["bounced"]) == date(2026, 5, 20)
     with Session(engine) as session, session.begin():
         reverse_payment(
             session, bounced.id, PaymentReverse(reason="bounced"), "finance", date(2026, 6, 2)
         )
     # Paid 2.00 short, the difference written off with the payment.
-    factories.payment(
+    _pay(
         engine,
         customer.id,
         "108.00",
-        received_on=date(2026, 5, 25),
-        allocations={invoice["short"]: "108"},
+        date(2026, 5, 25),
+        invoice["short"],
         write_off_difference=True,
     )
     # Settled by credit the customer had with us, applied later.
@@ -134,21 +125,7 @@ def test_each_posting_keeps_the_day_an_invoice_counts_as_paid(engine: Engine) ->
         alone = behaviours(session, AS_OF, [customer.id])[customer.id]
         record = payment_record(_payments_of(session, customer.id), AS_OF)
     assert alone.model_dump() == seen.model_dump()
-    assert (
-        seen.invoices_due,
-        seen.average_days_beyond_terms,
-        seen.weighted_days_beyond_terms,
-        seen.month_days_beyond_terms,
-        seen.late_share,
-        seen.trend_days,
-    ) == (
-        record.invoices_due,
-        record.average_days,
-        record.weighted_days,
-        record.month_days,
-        record.late_share,
-        record.trend_days,
-    )
+    assert payment_days(seen) == record_days(record)
     # twice 19 days late, credited 9, bounced open again (60 days), short 10, from_credit 9,
     # open 10 so far, written off 0.
     assert (seen.invoices_due, seen.average_days_beyond_terms) == (7, Decimal("16.7"))
