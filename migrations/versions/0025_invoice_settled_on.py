@@ -2,7 +2,7 @@
 invoice, so the credit behaviour's payment days read it from the covering index
 `ix_invoice_credit` instead of grouping every payment allocation
 
-Revision ID: 0026_invoice_settled_on
+Revision ID: 0025_invoice_settled_on
 Revises: 0024_credit_speed
 Create Date: 2026-11-30 16:00:00
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_invoice_settled_on"
+revision = "0025_invoice_settled_on"
 down_revision = "0024_credit_speed"
 branch_labels = None
 depends_on = None
