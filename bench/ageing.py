@@ -35,26 +35,50 @@ TODAY = date.today()
 LOADED = ("customer", "invoice", "ledger_entry", "ledger_line")
 
 
+Rows = list[tuple[Any, ...]]
+
+
+def _late_days(rng: random.Random) -> int:
+    """How many days after its due date a customer of the history paid: most on time or a little
+    early, some a few weeks late, a few months late."""
+    spread = rng.random()
+    if spread < 0.6:
+        return -rng.randint(0, 10)
+    return rng.randint(1, 30) if spread < 0.9 else rng.randint(31, 120)
+
+
 def _rows(
-    invoices: int, customers: int, money: Callable[[int], Any], seed: int = 1
-) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-    """Chunks of (invoice, ledger entry, ledger line) rows in column order, dates as ISO text
-    and money (from whole cents) in the database's own representation."""
+    invoices: int, customers: int, money: Callable[[int], Any], seed: int = 1, paid: bool = False
+) -> Iterator[tuple[Rows, Rows, Rows, Rows, Rows]]:
+    """Chunks of (invoice, ledger entry, ledger line, payment, payment allocation) rows in column
+    order, dates as ISO text and money (from whole cents) in the database's own representation.
+    With `paid`, a history: an invoice its customer paid by today (nearly all of those due long
+    enough ago) is paid in full by a payment of its own, allocated to it on the day received; the
+    others are open or partly paid as without it (their part payments allocated too)."""
     rng = random.Random(seed)
     now = datetime.now(UTC).isoformat(sep=" ")
     day = [(TODAY - timedelta(days=n)).isoformat() for n in range(-60, 461)]  # day[60 + n]
     zero = money(0)
     entry_id = line_id = 0
     for start in range(0, invoices, CHUNK):
-        invs: list[tuple[Any, ...]] = []
-        entries: list[tuple[Any, ...]] = []
-        lines: list[tuple[Any, ...]] = []
+        invs: Rows = []
+        entries: Rows = []
+        lines: Rows = []
+        payments: Rows = []
+        allocations: Rows = []
         for invoice_id in range(start + 1, min(start + CHUNK, invoices) + 1):
             customer_id = rng.randint(1, customers)
             age = rng.randint(0, 400)
-            issued, due = day[60 + age], day[60 + age - rng.choice((0, 14, 30, 30, 60))]
+            due_age = age - rng.choice((0, 14, 30, 30, 60))
+            issued, due = day[60 + age], day[60 + due_age]
             total = rng.randint(1_000, 500_000)
-            paid = total * rng.randint(10, 90) // 100 if rng.random() < 0.25 else 0
+            # paid in full this many days ago (history only; never before issue, 3 % never)
+            settled_age = min(age, due_age - _late_days(rng)) if paid else -1
+            if settled_age >= 0 and rng.random() < 0.97:
+                part = total
+            else:
+                settled_age = -1
+                part = total * rng.randint(10, 90) // 100 if rng.random() < 0.25 else 0
             number = f"INV-{issued[:4]}-{invoice_id:07d}"
             invs.append(
                 (
@@ -67,15 +91,16 @@ def _rows(
                     money(total),
                     zero,
                     money(total),
-                    money(paid),
+                    money(part),
                     zero,
                     zero,
-                    money(total - paid),
-                    "PARTIALLY_PAID" if paid else "OPEN",
+                    money(total - part),
+                    "PAID" if part == total else "PARTIALLY_PAID" if part else "OPEN",
                     0,
                     f"bench/{invoice_id}",
                     now,
                     "INVOICE",
+                    *((day[60 + settled_age] if settled_age >= 0 else None,) if paid else ()),
                 )
             )
             entry_id += 1
@@ -96,8 +121,27 @@ def _rows(
             )
             lines.append((line_id + 2, entry_id, "REVENUE", zero, money(total), None, issued))
             line_id += 2
-            if paid:  # received some days after issue, never after today
-                received = day[60 + max(0, age - rng.randint(0, 60))]
+            if part:  # received some days after issue, never after today
+                if settled_age >= 0:
+                    received = day[60 + settled_age]
+                else:
+                    received = day[60 + max(0, age - rng.randint(0, 60))]
+                if paid:
+                    payments.append(
+                        (
+                            invoice_id,
+                            customer_id,
+                            money(part),
+                            zero,
+                            "USD",
+                            received,
+                            f"bench/{invoice_id}",
+                            "BANK",
+                            "bench",
+                            now,
+                        )
+                    )
+                    allocations.append((invoice_id, invoice_id, invoice_id, money(part), received))
                 entry_id += 1
                 entries.append(
                     (
@@ -111,12 +155,12 @@ def _rows(
                         now,
                     )
                 )
-                lines.append((line_id + 1, entry_id, "CASH", money(paid), zero, None, received))
+                lines.append((line_id + 1, entry_id, "CASH", money(part), zero, None, received))
                 lines.append(
-                    (line_id + 2, entry_id, "RECEIVABLES", zero, money(paid), invoice_id, received)
+                    (line_id + 2, entry_id, "RECEIVABLES", zero, money(part), invoice_id, received)
                 )
                 line_id += 2
-        yield invs, entries, lines
+        yield invs, entries, lines, payments, allocations
 
 
 def _customer_rows(customers: int) -> list[tuple[Any, ...]]:
@@ -151,13 +195,31 @@ INVOICE_COLUMNS = (
 )
 ENTRY_COLUMNS = "id, key, posted_on, document, document_id, customer_id, memo, created_at"
 LINE_COLUMNS = "id, entry_id, account, debit, credit, invoice_id, posted_on"
+PAYMENT_COLUMNS = (
+    "id, customer_id, amount, unapplied, currency, received_on, reference, method, "
+    "created_by, created_at"
+)
+ALLOCATION_COLUMNS = "id, payment_id, invoice_id, amount, allocated_on"
+PAID = (*LOADED, "payment", "payment_allocation")  # the tables a paid history loads
 
 
 def _placeholders(columns: str) -> str:
     return ", ".join("?" * len(columns.split(",")))
 
 
-def load_sqlite(engine: Engine, invoices: int, customers: int) -> None:
+def _tables(
+    paid: bool, invs: Rows, entries: Rows, lines: Rows, payments: Rows, allocations: Rows
+) -> list[tuple[str, str, Rows]]:
+    return [
+        ("invoice", f"{INVOICE_COLUMNS}, settled_on" if paid else INVOICE_COLUMNS, invs),
+        ("ledger_entry", ENTRY_COLUMNS, entries),
+        ("ledger_line", LINE_COLUMNS, lines),
+        ("payment", PAYMENT_COLUMNS, payments),
+        ("payment_allocation", ALLOCATION_COLUMNS, allocations),
+    ]
+
+
+def load_sqlite(engine: Engine, invoices: int, customers: int, paid: bool = False) -> None:
     raw = engine.raw_connection()
     cursor = raw.cursor()
     cursor.execute("BEGIN")
@@ -165,12 +227,10 @@ def load_sqlite(engine: Engine, invoices: int, customers: int) -> None:
         f"INSERT INTO customer ({CUSTOMER_COLUMNS}) VALUES ({_placeholders(CUSTOMER_COLUMNS)})",
         _customer_rows(customers),
     )
-    for invs, entries, lines in _rows(invoices, customers, lambda cents: cents * 100):
-        for table, columns, rows in (
-            ("invoice", INVOICE_COLUMNS, invs),
-            ("ledger_entry", ENTRY_COLUMNS, entries),
-            ("ledger_line", LINE_COLUMNS, lines),
-        ):
+    for chunk in _rows(invoices, customers, lambda cents: cents * 100, paid=paid):
+        for table, columns, rows in _tables(paid, *chunk):
+            if not rows:
+                continue
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({_placeholders(columns)})", rows
             )
@@ -178,7 +238,7 @@ def load_sqlite(engine: Engine, invoices: int, customers: int) -> None:
     raw.close()
 
 
-def load_postgresql(engine: Engine, invoices: int, customers: int) -> None:
+def load_postgresql(engine: Engine, invoices: int, customers: int, paid: bool = False) -> None:
     raw = engine.raw_connection()
     cursor: Any = raw.cursor()
 
@@ -188,25 +248,26 @@ def load_postgresql(engine: Engine, invoices: int, customers: int) -> None:
                 stream.write_row(row)
 
     copy("customer", CUSTOMER_COLUMNS, _customer_rows(customers))
-    for invs, entries, lines in _rows(invoices, customers, lambda c: f"{c // 100}.{c % 100:02d}"):
-        copy("invoice", INVOICE_COLUMNS, invs)
-        copy("ledger_entry", ENTRY_COLUMNS, entries)
-        copy("ledger_line", LINE_COLUMNS, lines)
+    for chunk in _rows(invoices, customers, lambda c: f"{c // 100}.{c % 100:02d}", paid=paid):
+        for table, columns, rows in _tables(paid, *chunk):
+            if rows:
+                copy(table, columns, rows)
     raw.commit()
     raw.close()
 
 
-def build(engine: Engine, invoices: int, customers: int) -> float:
-    """The schema, loaded without its secondary indexes, which are built afterwards."""
+def build(engine: Engine, invoices: int, customers: int, paid: bool = False) -> float:
+    """The schema, loaded without its secondary indexes, which are built afterwards. `paid`: a
+    history, most invoices paid in full with their payments and allocations (`_rows`)."""
     started = time.perf_counter()
     SQLModel.metadata.create_all(engine)
-    tables = [SQLModel.metadata.tables[name] for name in LOADED]
+    tables = [SQLModel.metadata.tables[name] for name in (PAID if paid else LOADED)]
     with engine.begin() as conn:
         for table in tables:
             for index in table.indexes:
                 index.drop(conn)
     loader = load_sqlite if engine.dialect.name == "sqlite" else load_postgresql
-    loader(engine, invoices, customers)
+    loader(engine, invoices, customers, paid)
     with engine.begin() as conn:
         for table in tables:
             for index in table.indexes:

@@ -5,12 +5,13 @@ outbox) for every customer whose review proposes a change."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
-from activities.credit.behaviour import behaviours
+from activities.credit.behaviour import behaviours_in_turn
 from activities.credit.reviews import CreditTerms, make_review, review_context
 from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
@@ -44,16 +45,38 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
             .order_by(col(Customer.id))
         )
     ]
-    seen = behaviours(session, data.as_of)
-    context = review_context(session, data.as_of, None)
-    made = [
-        make_review(customer, seen[customer.id], context, ReviewTrigger.SCHEDULE, data.as_of)
-        for customer in customers
-    ]
-    unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
-    if unchanged:  # most customers: kept at once, their ids not needed
-        _insert_all(session, _REVIEWS, unchanged)
-    proposed = [values for values in made if values["status"] == ReviewStatus.OPEN]
+    as_of = data.as_of
+    context = review_context(session, as_of, None)
+    proposed: list[dict[str, Any]] = []
+    waiting = iter(customers)
+    customer = next(waiting, None)
+    # A part of the customers at a time, in id order: their reviews made while the behaviour of
+    # the next part is read beside (`behaviours_in_turn`), and on PostgreSQL kept (`COPY`, on
+    # this session's connection, by a thread of its own: this one does not touch the session
+    # until it is done) while the next part's are made.
+    beside = session.get_bind().dialect.name == "postgresql"
+    with ThreadPoolExecutor(1) as writer:
+        writing: Future[None] | None = None
+        for seen in behaviours_in_turn(session, as_of):
+            made = []
+            while customer is not None and customer.id in seen:
+                behaviour = seen[customer.id]
+                made.append(
+                    make_review(customer, behaviour, context, ReviewTrigger.SCHEDULE, as_of)
+                )
+                customer = next(waiting, None)
+            proposed += [values for values in made if values["status"] == ReviewStatus.OPEN]
+            unchanged = [values for values in made if values["status"] != ReviewStatus.OPEN]
+            if writing is not None:
+                writing.result()
+                writing = None
+            if unchanged and beside:  # most customers: kept at once, their ids not needed
+                writing = writer.submit(_insert_all, session, _REVIEWS, unchanged)
+            elif unchanged:
+                _insert_all(session, _REVIEWS, unchanged)
+        if writing is not None:
+            writing.result()
+    assert customer is None, "every active customer has a behaviour"
     _start_workflows(session, _kept(session, proposed))
     return ReviewAllResult(reviewed=len(customers), proposals=len(proposed))
 

@@ -29,7 +29,7 @@ from models.credit.messages import (
     ReviewOpened,
     Verdict,
 )
-from models.credit.profile import Behaviour, score_inputs
+from models.credit.profile import Behaviour, BehaviourFacts, score_inputs
 from models.credit.review_rules import MonthFacts, ProposalRule, propose
 from models.credit.reviews import (
     CreditReview,
@@ -159,7 +159,7 @@ class CreditTerms:
 
 def make_review(
     customer: CreditTerms,
-    behaviour: Behaviour,
+    behaviour: Behaviour | BehaviourFacts,
     context: ReviewContext,
     trigger: ReviewTrigger,
     as_of: date,
@@ -188,13 +188,7 @@ def make_review(
     }
     if customer_id in context.waiting:
         return values
-    # Built without validation (thousands a run): the values are the score's and the
-    # behaviour's own.
-    current = MonthFacts.model_construct(
-        grade=grade,
-        utilisation=behaviour.utilisation,
-        days_beyond_terms=behaviour.month_days_beyond_terms,
-    )
+    current = MonthFacts(grade, behaviour.utilisation, behaviour.month_days_beyond_terms)
     months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     rule_set_version, rules = context.rules
     proposal = propose(rules, months, customer.credit_limit, customer.currency)

@@ -3,6 +3,7 @@ keep its instalments and status in step, and tell its collection workflow throug
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -15,7 +16,7 @@ from models.outbox import OutboxKind
 from models.receivables.credit_notes import CreditNote
 from models.receivables.instalments import open_per_instalment
 from models.receivables.invoices import Invoice, InvoiceInstalment, InvoiceKind
-from models.receivables.payments import Payment
+from models.receivables.payments import Payment, PaymentAllocation
 from models.sales.messages import (
     INVOICE_COLLECTION_WORKFLOW,
     SETTLEMENT_SIGNAL,
@@ -35,6 +36,16 @@ def instalments_of(session: Session, invoice_id: int) -> list[InvoiceInstalment]
     return list(session.exec(query.order_by(col(InvoiceInstalment.seq))).all())
 
 
+def last_paid_on(session: Session, invoice_id: int) -> date | None:
+    """The day of the invoice's last payment allocation not reversed (the one this posting
+    added included: it is flushed first), if any."""
+    return session.exec(
+        select(func.max(PaymentAllocation.allocated_on)).where(
+            PaymentAllocation.invoice_id == invoice_id, col(PaymentAllocation.reversed_on).is_(None)
+        )
+    ).one()
+
+
 def change_invoice(
     session: Session,
     invoice: Invoice,
@@ -44,7 +55,8 @@ def change_invoice(
     credited: Decimal = ZERO,
     written_off: Decimal = ZERO,
 ) -> None:
-    """Apply one document's effect; outstanding never goes below zero."""
+    """Apply one document's effect; outstanding never goes below zero. Settled, the invoice
+    keeps the day its last payment allocation was made (`Invoice.settled_on`); reopened, none."""
     was_settled = invoice.outstanding <= 0
     invoice.paid += paid
     invoice.credited += credited
@@ -55,6 +67,9 @@ def change_invoice(
             f"invoice {invoice.number} would have {shown(invoice.outstanding)} outstanding",
             field="amount",
         )
+    invoice.settled_on = (
+        last_paid_on(session, invoice.id or 0) if invoice.outstanding <= 0 else None
+    )
     session.add(invoice)
     rows = instalments_of(session, invoice.id or 0)
     opens = open_per_instalment([r.amount for r in rows], invoice.total - invoice.outstanding)

@@ -12,7 +12,7 @@ from models.receivables.invoices import Invoice
 
 # Carried in the index's leaf entries on PostgreSQL (not part of its key): what the payment
 # days query reads besides the key.
-CREDIT_READ_COLUMNS = ["id", "kind", "status", "total", "outstanding", "dunning_level"]
+CREDIT_READ_COLUMNS = ["kind", "status", "total", "outstanding", "settled_on", "dunning_level"]
 
 INVOICE_CREDIT_INDEX = Index(
     "ix_invoice_credit",

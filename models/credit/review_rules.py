@@ -5,6 +5,7 @@ of each month come from the reviews kept (models/credit/reviews.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
@@ -14,12 +15,13 @@ from models.fields import Line
 from models.money import DecimalStr, quantize
 
 
-class MonthFacts(SQLModel):
-    """One month of a customer's credit: the last review in it."""
+class MonthFacts(NamedTuple):
+    """One month of a customer's credit: the last review in it (a plain tuple: the monthly run
+    makes one for every customer, from values a review already holds)."""
 
     grade: Grade
-    utilisation: DecimalStr | None
-    days_beyond_terms: DecimalStr | None  # weighted, invoices due in the 30 days before
+    utilisation: Decimal | None
+    days_beyond_terms: Decimal | None  # weighted, invoices due in the 30 days before
 
 
 class ProposalRule(SQLModel):

@@ -48,6 +48,10 @@ class Invoice(SQLModel, table=True):
     credited: Decimal = money_field()
     written_off: Decimal = money_field()
     outstanding: Decimal = money_field()
+    # Once nothing is owed: the day of its last payment allocation not reversed (None when
+    # none paid it: credited or written off); None again when it reopens. The credit
+    # behaviour's payment days read it (`activities/receivables/invoice_balance.py` keeps it).
+    settled_on: date | None = None
     status: InvoiceStatus = Field(default=InvoiceStatus.OPEN, index=True)
     dunning_level: int = 0
     kind: InvoiceKind = Field(default=InvoiceKind.INVOICE, max_length=16)

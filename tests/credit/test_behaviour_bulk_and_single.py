@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.credit.behaviour import behaviours
+import activities.credit.behaviour as behaviour_module
+from activities.credit.behaviour import behaviours, behaviours_in_turn
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
-from models.credit.payment_days import InvoicePayment, payment_record
-from models.credit.profile import Behaviour
+from models.credit.payment_days import InvoicePayment, PaymentRecord, payment_record
+from models.credit.profile import Behaviour, BehaviourFacts
 from models.receivables.invoices import Invoice, InvoiceKind, InvoiceStatus
 from models.receivables.payments import PaymentAllocation
 from tests import factories
@@ -152,6 +154,25 @@ def _payments_of(session: Session, customer_id: int) -> list[InvoicePayment]:
     return found
 
 
+# The payment days of a behaviour read, each beside its name in a `PaymentRecord`.
+PAYMENT_DAYS = {
+    "invoices_due": "invoices_due",
+    "average_days_beyond_terms": "average_days",
+    "weighted_days_beyond_terms": "weighted_days",
+    "month_days_beyond_terms": "month_days",
+    "late_share": "late_share",
+    "trend_days": "trend_days",
+}
+
+
+def payment_days(seen: Behaviour) -> tuple[object, ...]:
+    return tuple(getattr(seen, name) for name in PAYMENT_DAYS)
+
+
+def record_days(record: PaymentRecord) -> tuple[object, ...]:
+    return tuple(getattr(record, name) for name in PAYMENT_DAYS.values())
+
+
 def test_the_monthly_run_sees_what_its_own_transaction_changed(engine: Engine) -> None:
     # On PostgreSQL the run reads the open amounts on a second connection beside the payment
     # days, but not once its transaction has written: that connection would not see the write.
@@ -194,21 +215,31 @@ def test_the_payment_days_summed_in_sql_are_those_of_each_invoice(engine: Engine
         everyone = behaviours(session, AS_OF)
         for code, customer_id in customers.items():
             record = payment_record(_payments_of(session, customer_id), AS_OF)
-            seen = everyone[customer_id]
-            assert (
-                seen.invoices_due,
-                seen.average_days_beyond_terms,
-                seen.weighted_days_beyond_terms,
-                seen.month_days_beyond_terms,
-                seen.late_share,
-                seen.trend_days,
-            ) == (
-                record.invoices_due,
-                record.average_days,
-                record.weighted_days,
-                record.month_days,
-                record.late_share,
-                record.trend_days,
-            ), code
+            assert payment_days(everyone[customer_id]) == record_days(record), code
     assert everyone[extra.id].trend_days is not None
     assert everyone[extra.id].month_days_beyond_terms is not None
+
+
+def test_the_monthly_run_read_a_few_customers_at_a_time_reads_the_same(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the monthly run reads the payment days a range of customers at a time on a
+    second connection (`behaviours_in_turn`): in ranges of two customers here, each customer's
+    behaviour is the one read alone, and every customer comes once, in id order."""
+    customers = varied_customers(engine)
+    monkeypatch.setattr(behaviour_module, "RANGE_SIZE", 2)
+
+    with Session(engine) as session:
+        parts = list(behaviours_in_turn(session, AS_OF))
+        alone = {i: behaviours(session, AS_OF, [i])[i] for i in customers.values()}
+
+    if engine.dialect.name == "postgresql":
+        assert [len(part) for part in parts] == [2, 2, 1]
+    seen = [(customer_id, b) for part in parts for customer_id, b in part.items()]
+    assert [customer_id for customer_id, _ in seen] == sorted(customers.values())
+    for customer_id, b in seen:
+        assert b._asdict() == alone[customer_id].model_dump(), customer_id
+
+
+def test_the_values_the_monthly_run_makes_are_those_of_the_model_field_for_field() -> None:
+    assert BehaviourFacts._fields == tuple(Behaviour.model_fields)
