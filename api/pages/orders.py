@@ -4,11 +4,12 @@ its workflow in the Temporal UI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -27,12 +28,12 @@ from api.pages.form_errors import field_errors
 from api.pages.i18n import known
 from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
-from api.pages.orders_labels import escaped_labels, order_words, status_labels
+from api.pages.orders_labels import escaped_labels, order_words, status_options
 from api.pages.screens import Drawing, Screen, screen_of, shown
 from models.errors import NotFound
 from models.fields import IdParam
 from models.master_data.customers import Customer, CustomerPublic
-from models.money import Amount, quantize
+from models.money import Amount
 from models.sales.order_status import CANCELLABLE, OrderStatus
 from models.sales.orders import SalesOrder
 from models.security.users import User
@@ -60,9 +61,9 @@ SHOWN = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ListedOrder:
-    """An order as the list shows it; its total as the API gives it (`Amount`: two places)."""
+class ListedOrder(NamedTuple):
+    """An order as the list shows it, in the order the list's query reads its columns; its total
+    as stored (`table_rows` writes it as the API gives it, `Amount`: two places)."""
 
     id: int
     number: str
@@ -72,20 +73,6 @@ class ListedOrder:
     total: Decimal
     currency: str
     customer: str
-
-
-class ListedRow(NamedTuple):
-    """A row of the list as drawn: its cells written out in the reader's language, once, in
-    Python (a template's per-row attribute lookups and format calls were most of the draw)."""
-
-    id: int
-    number: str
-    customer: str
-    status: str
-    label: str
-    placed: str
-    requested: str
-    total: str
 
 
 # A row of the list's table, written in Python with its cells escaped: in the template's loop
@@ -100,32 +87,35 @@ ROW_HTML = (
     '      <td class="num">{7}</td>\n'
     "    </tr>\n"
 )
+STATUS_CODES = frozenset(status.value for status in OrderStatus)
+API_PLACES = Decimal("0.01")  # the API's `Amount`: two places, half-up (models.money.quantize)
 
 
-def table_rows(rows: list[ListedRow]) -> Markup:
-    """The table's rows as HTML, from cells `listed_rows` made safe to write."""
-    return Markup("".join(ROW_HTML.format(*row) for row in rows))
-
-
-def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
-    """Each row's cells as HTML text: what people typed (the order's number, the customer's
-    name) escaped, the state's word escaped once per language; the id, the state's code, the
-    dates and the amount are written by o2c's own formatters (digits, separators, month names,
-    ISO codes) and carry nothing to escape."""
+def table_rows(rows: Iterable[ListedOrder], language: str) -> Markup:
+    """The table's rows as HTML, in one pass over the rows as read: what people typed (the
+    order's number, the customer's name) escaped, the state's word escaped once per language;
+    the id, the state's code, the dates and the amount are written by o2c's own formatters
+    (digits, separators, month names, ISO codes) and carry nothing to escape. (Each row made
+    into an object, then into its cells, then into HTML cost ~9 µs a row; one pass ~4 µs.)"""
     labels = escaped_labels(language)
-    return [
-        ListedRow(
-            row.id,
-            escape(row.number),
-            escape(row.customer),
-            row.status.value,
-            labels[row.status],
-            formats.day(row.order_date, language),
-            formats.day(row.requested_date, language),
-            formats.money(row.total, row.currency, language),
+    day, money = formats.day, formats.money
+    return Markup(
+        "".join(
+            [
+                ROW_HTML.format(
+                    order_id,
+                    escape(number),
+                    escape(customer),
+                    status,  # a StrEnum: written as its code
+                    labels[status],
+                    day(placed, language),
+                    day(requested, language),
+                    money(total.quantize(API_PLACES, ROUND_HALF_UP), currency, language),
+                )
+                for order_id, number, status, placed, requested, total, currency, customer in rows
+            ]
         )
-        for row in rows
-    ]
+    )
 
 
 class OrderFilter(BaseModel):
@@ -171,20 +161,10 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
     read = session.connection().execute
     counted, shown = (COUNTED.where(*wanted), SHOWN.where(*wanted)) if wanted else (COUNTED, SHOWN)
     total = read(counted).scalar_one()
-    listed = [
-        ListedOrder(
-            row.id,
-            row.number,
-            row.status,
-            row.order_date,
-            row.requested_date,
-            quantize(row.total),
-            row.currency,
-            row.customer,
-        )
-        for row in read(shown, {"offset": offset})
-    ]
-    return listed, total
+    # The rows as read, in `ListedOrder`'s order (`table_rows` unpacks them): made into objects
+    # first, they cost the list ~4 µs a row.
+    listed = read(shown, {"offset": offset}).all()
+    return cast(list[ListedOrder], listed), total
 
 
 def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | None:
@@ -255,20 +235,22 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
     offset = max(offset, 0)
     kept = urlencode({k: v for k, v in typed.items() if v})
 
+    is_status = typed["status"] in STATUS_CODES
+
     def read(session: Session, user: User) -> Drawing:
         rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
         language = known(user.language)
         context = {
-            "rows": table_rows(listed_rows(rows, language)),
+            "rows": table_rows(rows, language),
             "total": total,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "typed": typed,
             "errors": errors,
             "customer": chosen_customer(session, chosen),
-            "statuses": list(OrderStatus),
+            # What was typed, if a state's code, is the choice selected (as many kept as states).
+            "status_options": status_options(language, typed["status"] if is_status else ""),
             "kept": kept,
-            "status_labels": status_labels(language),
         }
         return Drawing("app/orders_list.html", context)
 
