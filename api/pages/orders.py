@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Row, Table, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, func, select
 from sqlmodel import Session
 
 from activities.master_data.customers import list_customers
@@ -29,10 +29,10 @@ from api.pages.i18n import known
 from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import escaped_labels, order_words, status_options
-from api.pages.screens import Drawing, Screen, screen_of, shown
+from api.pages.screens import Drawing, Screen, rows_shown, screen_of, shown
 from models.errors import NotFound
 from models.fields import IdParam
-from models.master_data.customers import Customer, CustomerPublic
+from models.master_data.customers import Customer
 from models.money import Amount
 from models.sales.order_status import CANCELLABLE, OrderStatus
 from models.sales.orders import SalesOrder
@@ -58,6 +58,9 @@ SHOWN = (
     .order_by(ORDER.c.id.desc())
     .limit(PAGE_SIZE)
     .offset(bindparam("offset"))
+)
+CHOSEN = select(CUSTOMER.c.id, CUSTOMER.c.name, CUSTOMER.c.code).where(
+    CUSTOMER.c.id == bindparam("id")
 )
 
 
@@ -139,7 +142,9 @@ class OrderView:
     events: list[Row[Any]]
 
 
-def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
+def order_rows(
+    connection: Connection, chosen: OrderFilter, offset: int
+) -> tuple[list[ListedOrder], int]:
     """A page of the API's order list (`GET /orders`: newest first, each filter given narrows
     it, order dates and totals inclusive), each order with its customer's name: the columns the
     list shows, read in one query, and the count (the same filter, counted on the table itself,
@@ -158,7 +163,7 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
         wanted.append(order.c.total >= chosen.total_min)
     if chosen.total_max is not None:
         wanted.append(order.c.total <= chosen.total_max)
-    read = session.connection().execute
+    read = connection.execute
     counted, shown = (COUNTED.where(*wanted), SHOWN.where(*wanted)) if wanted else (COUNTED, SHOWN)
     total = read(counted).scalar_one()
     # The rows as read, in `ListedOrder`'s order (`table_rows` unpacks them): made into objects
@@ -167,10 +172,12 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
     return cast(list[ListedOrder], listed), total
 
 
-def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | None:
-    """The customer the list is filtered by, if one is."""
-    found = session.get(Customer, chosen.customer_id) if chosen.customer_id else None
-    return CustomerPublic.model_validate(found) if found else None
+def chosen_customer(connection: Connection, chosen: OrderFilter) -> Row[Any, Any, Any] | None:
+    """The customer the list is filtered by, if one is: what the filter shows of them (their
+    id, name and code), not their personal data, which is decrypted on every read."""
+    if not chosen.customer_id:
+        return None
+    return connection.execute(CHOSEN, {"id": chosen.customer_id}).first()
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
@@ -237,8 +244,8 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
 
     is_status = typed["status"] in STATUS_CODES
 
-    def read(session: Session, user: User) -> Drawing:
-        rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
+    def read(connection: Connection, user: User) -> Drawing:
+        rows, total = ([], 0) if errors else order_rows(connection, chosen, offset)
         language = known(user.language)
         context = {
             "rows": table_rows(rows, language),
@@ -247,14 +254,14 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
             "page_size": PAGE_SIZE,
             "typed": typed,
             "errors": errors,
-            "customer": chosen_customer(session, chosen),
+            "customer": chosen_customer(connection, chosen),
             # What was typed, if a state's code, is the choice selected (as many kept as states).
             "status_options": status_options(language, typed["status"] if is_status else ""),
             "kept": kept,
         }
         return Drawing("app/orders_list.html", context)
 
-    return await shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
+    return await rows_shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
