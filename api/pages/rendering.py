@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import uuid
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.pages import formats
 from api.pages.access import navigation_of
 from api.pages.i18n import HTML_LANG, LANGUAGES, known, translations
 from api.pages.session import CSRF_FIELD, CSRF_HEADER, csrf_token, session_token
+from api.pages.template_words import LANGUAGE_TEMPLATES
 from models.security.users import Role, User
 from o2c.settings import Settings
-
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
-templates.env.add_extension("jinja2.ext.i18n")
-# The templates ship with the app: compiled once per process, never stat()ed again per render.
-templates.env.auto_reload = False
 
 
 @lru_cache(maxsize=512)
@@ -31,7 +25,7 @@ def _navigation_html(language: str, held: frozenset[Role], current: str) -> Mark
     """The header's links: the same for everyone who reads `language` with these roles on this
     page, so drawn once, not on every render (each link's word looked up and escaped, the
     current one marked: ~0.05 ms a page)."""
-    links = templates.get_template("app/chrome_nav.html")
+    links = LANGUAGE_TEMPLATES[language].get_template("app/chrome_nav.html")
     pages = navigation_of(held)
     return Markup(links.render(_=translations(language).gettext, pages=pages, current=current))
 
@@ -39,7 +33,7 @@ def _navigation_html(language: str, held: frozenset[Role], current: str) -> Mark
 @lru_cache(maxsize=8)
 def _language_choice(language: str) -> Markup:
     """The header's choice of language, the reader's chosen: drawn once per language."""
-    choice = templates.get_template("app/chrome_language.html")
+    choice = LANGUAGE_TEMPLATES[language].get_template("app/chrome_language.html")
     gettext = translations(language).gettext
     return Markup(choice.render(_=gettext, languages=LANGUAGES, language=language))
 
@@ -82,4 +76,5 @@ def render(
         "form_key": lambda: uuid.uuid4().hex,
         **(context or {}),
     }
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+    page = LANGUAGE_TEMPLATES[language]
+    return page.TemplateResponse(request, template, values, status_code=status_code)
