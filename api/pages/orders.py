@@ -4,6 +4,7 @@ its workflow in the Temporal UI."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -91,7 +92,14 @@ ROW_HTML = (
     "    </tr>\n"
 )
 STATUS_CODES = frozenset(status.value for status in OrderStatus)
+MARKUP = re.compile("[&<>\"']").search  # what `escape` replaces
 API_PLACES = Decimal("0.01")  # the API's `Amount`: two places, half-up (models.money.quantize)
+
+
+def _escaped(text: str) -> str:
+    """`text` as markupsafe's `escape` writes it; an order's number or a name seldom holds a
+    character to escape, and looking for one costs a third of escaping."""
+    return text if MARKUP(text) is None else str(escape(text))
 
 
 def table_rows(rows: Iterable[ListedOrder], language: str) -> Markup:
@@ -107,8 +115,8 @@ def table_rows(rows: Iterable[ListedOrder], language: str) -> Markup:
             [
                 ROW_HTML.format(
                     order_id,
-                    escape(number),
-                    escape(customer),
+                    _escaped(number),
+                    _escaped(customer),
                     status,  # a StrEnum: written as its code
                     labels[status],
                     day(placed, language),
