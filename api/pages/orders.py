@@ -30,7 +30,7 @@ from api.pages.i18n import known
 from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
 from api.pages.orders_labels import escaped_labels, order_words, status_options
-from api.pages.screens import Drawing, Screen, rows_shown, screen_of, shown
+from api.pages.screens import Drawing, Screen, rows_shown, screen_of
 from models.errors import NotFound
 from models.fields import IdParam
 from models.master_data.customers import Customer
@@ -191,7 +191,12 @@ def chosen_customer(connection: Connection, chosen: OrderFilter) -> Row[Any, Any
 def order_view(session: Session, order_id: int) -> OrderView:
     """What the API's order detail (`GET /orders/{id}`) gives of what the page shows, with the
     order's customer and timeline."""
-    order, customer = order_page_rows(session, order_id)
+    return order_view_on(session.connection(), order_id)
+
+
+def order_view_on(connection: Connection, order_id: int) -> OrderView:
+    """`order_view`, read on a connection (plain queries, no ORM)."""
+    order, customer = order_page_rows(connection, order_id)
     return OrderView(order, customer, order.events)
 
 
@@ -287,12 +292,12 @@ async def customer_choices(
 async def order_page(request: Request, order_id: IdParam) -> HTMLResponse:
     settings = get_settings_dep(request)
 
-    def read(session: Session, user: User) -> Drawing:
+    def read(connection: Connection, user: User) -> Drawing:
         try:
-            view = order_view(session, order_id)
+            view = order_view_on(connection, order_id)
         except NotFound:
             return Drawing("app/orders_missing.html", {"order_id": order_id}, 404)
         return Drawing("app/orders_order.html", order_context(view, settings, user))
 
     # Its rows by primary key and by the order's id through an index: bounded by one order.
-    return await shown(request, ORDERS, read, bounded=True)
+    return await rows_shown(request, ORDERS, read, bounded=True)

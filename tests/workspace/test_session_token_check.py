@@ -61,7 +61,7 @@ def test_what_pyjwt_refuses_is_refused(tmp_path: Any) -> None:
         _signed(_claims(aud="elsewhere")),  # a claim o2c does not issue: PyJWT's rules
         _signed(_claims(nbf=int((datetime.now(UTC) + timedelta(hours=1)).timestamp()))),
         jwt.encode(_claims(), KEY, algorithm="HS384"),  # another algorithm
-        jwt.encode(_claims(), None, algorithm="none"),  # unsigned
+        jwt.encode(_claims(), "", algorithm="none"),  # unsigned
         "garbage",
         "a.b.c",
         f"{head}..{signature}",
