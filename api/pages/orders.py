@@ -14,9 +14,10 @@ from typing import Annotated, Any, NamedTuple, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, func, select
 from sqlmodel import Session
 
@@ -93,6 +94,7 @@ ROW_HTML = (
 )
 STATUS_CODES = frozenset(status.value for status in OrderStatus)
 MARKUP = re.compile("[&<>\"']").search  # what `escape` replaces
+OFFSET = TypeAdapter(int)
 API_PLACES = Decimal("0.01")  # the API's `Amount`: two places, half-up (models.money.quantize)
 
 
@@ -249,10 +251,22 @@ def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, st
         return OrderFilter(), typed, field_errors(wrong)
 
 
-@router.get("/orders", response_class=HTMLResponse)
-async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
+def _offset(request: Request) -> int:
+    """The page asked for (`offset`, an integer, as FastAPI reads a query parameter: a 422 for
+    anything else), from 0."""
+    given = request.query_params.get("offset")
+    if given is None:
+        return 0
+    try:
+        return max(OFFSET.validate_python(given), 0)
+    except ValidationError as wrong:
+        errors = wrong.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("query", "offset")} for e in errors]) from None
+
+
+async def order_list(request: Request) -> HTMLResponse:
     chosen, typed, errors = _filter(request)
-    offset = max(offset, 0)
+    offset = _offset(request)
     kept = urlencode({k: v for k, v in typed.items() if v})
 
     is_status = typed["status"] in STATUS_CODES
@@ -275,6 +289,12 @@ async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
         return Drawing("app/orders_list.html", context)
 
     return await rows_shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
+
+
+# A plain route: the list takes only the request (its filters and page read off the query as
+# above), and FastAPI's own work per request (its exit stacks, the dependencies solved, a
+# response made for them) was ~0.07 ms of a list that takes ~0.8.
+router.add_route("/orders", order_list, methods=["GET"], include_in_schema=False)
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
