@@ -3,7 +3,11 @@ user's token version; a token whose version is no longer the user's is revoked."
 
 from __future__ import annotations
 
+import base64
+import hmac
+import json
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -17,6 +21,10 @@ from models.security.users import User
 from o2c.settings import Settings
 
 ALGORITHM = "HS256"
+# The header of every token o2c issues, as PyJWT writes it (compact JSON, keys sorted).
+OUR_HEADER = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+# The claims o2c puts in a token (`issue_token`); a token with any other goes through PyJWT.
+OUR_CLAIMS = frozenset({"sub", "roles", "ver", "iat", "exp"})
 
 
 def signing_key(settings: Settings) -> str:
@@ -57,11 +65,43 @@ def user_token(settings: Settings, user: User) -> str:
     return issue_token(settings, user.username, sorted(user.role_set), user.token_version)
 
 
+def _our_claims(token: str, key: str) -> dict[str, object] | None:
+    """The claims of a token in the form o2c issues it (its header, its claims, whole-second
+    times), read and checked as PyJWT checks them, at a fraction of its cost (~0.09 ms of every
+    page): the signature over header and claims, the expiry (`exp` past: expired), the issue
+    time (`iat` ahead: not yet valid). None for a bad signature or an expired one; `{}` for a
+    token in any other form, which `read_token` leaves to PyJWT."""
+    data = token.encode("ascii", "replace")
+    if not data.startswith(OUR_HEADER + b".") or data.count(b".") != 2:
+        return {}
+    signed, _, signature = data.rpartition(b".")
+    digest = hmac.digest(key.encode(), signed, "sha256")
+    if not hmac.compare_digest(base64.urlsafe_b64encode(digest).rstrip(b"="), signature):
+        return None
+    payload = signed[len(OUR_HEADER) + 1 :]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
+    except ValueError:
+        return {}
+    if not isinstance(claims, dict) or not claims.keys() <= OUR_CLAIMS:
+        return {}
+    expires, issued = claims.get("exp"), claims.get("iat")
+    if type(expires) is not int or type(issued) is not int:
+        return {}
+    now = time.time()
+    return claims if issued <= now < expires else None
+
+
 def read_token(settings: Settings, token: str) -> TokenClaims | None:
     """Who a valid token names, and at which token version; else None."""
-    try:
-        claims = jwt.decode(token, signing_key(settings), algorithms=[ALGORITHM])
-    except jwt.PyJWTError:
+    key = signing_key(settings)
+    claims = _our_claims(token, key)
+    if claims == {}:
+        try:
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM])
+        except jwt.PyJWTError:
+            return None
+    if claims is None:
         return None
     # A token from before versions existed is at version 0, as every user was: the user's
     # next revocation ends it like any other.

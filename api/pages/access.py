@@ -144,12 +144,8 @@ PAGES = (
 )
 
 
-def navigation(user: User) -> tuple[Page, ...]:
-    return _navigation(user.role_set)
-
-
 @lru_cache(maxsize=64)
-def _navigation(held: frozenset[Role]) -> tuple[Page, ...]:
+def navigation_of(held: frozenset[Role]) -> tuple[Page, ...]:
     """Drawn on every page: worked out once per combination of roles."""
     return tuple(page for page in PAGES if page.opens_to(held))
 

@@ -65,15 +65,17 @@ def number(value: Decimal | int, language: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _places(currency: str) -> int:
-    return formatting.decimals(currency)
+def _places(currency: str) -> tuple[int, Decimal]:
+    """The currency's decimals, and the exponent an amount is rounded to for them."""
+    places = formatting.decimals(currency)
+    return places, Decimal(1).scaleb(-places)
 
 
 def money(amount: Decimal, currency: str, language: str) -> str:
     """In the currency's own decimals (27.00 USD, 2,700 JPY), grouped per the reader's locale;
     the ISO code, not a symbol, since "$" and "¥" name several currencies."""
-    places = _places(currency)
-    exact = Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    places, exponent = _places(currency)
+    exact = Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
     return f"{grouped(exact, places, language)} {currency}"
 
 

@@ -4,18 +4,21 @@ its workflow in the Temporal UI."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, Row, Table, bindparam, func, select
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy import ColumnElement, Connection, Row, Table, bindparam, func, select
 from sqlmodel import Session
 
 from activities.master_data.customers import list_customers
@@ -27,12 +30,12 @@ from api.pages.form_errors import field_errors
 from api.pages.i18n import known
 from api.pages.orders_detail import order_page_rows
 from api.pages.orders_form import TypedLine
-from api.pages.orders_labels import escaped_labels, order_words, status_labels
-from api.pages.screens import Drawing, Screen, screen_of, shown
+from api.pages.orders_labels import escaped_labels, order_words, status_options
+from api.pages.screens import Drawing, Screen, rows_shown, screen_of
 from models.errors import NotFound
 from models.fields import IdParam
-from models.master_data.customers import Customer, CustomerPublic
-from models.money import Amount, quantize
+from models.master_data.customers import Customer
+from models.money import Amount
 from models.sales.order_status import CANCELLABLE, OrderStatus
 from models.sales.orders import SalesOrder
 from models.security.users import User
@@ -58,11 +61,14 @@ SHOWN = (
     .limit(PAGE_SIZE)
     .offset(bindparam("offset"))
 )
+CHOSEN = select(CUSTOMER.c.id, CUSTOMER.c.name, CUSTOMER.c.code).where(
+    CUSTOMER.c.id == bindparam("id")
+)
 
 
-@dataclass(frozen=True, slots=True)
-class ListedOrder:
-    """An order as the list shows it; its total as the API gives it (`Amount`: two places)."""
+class ListedOrder(NamedTuple):
+    """An order as the list shows it, in the order the list's query reads its columns; its total
+    as stored (`table_rows` writes it as the API gives it, `Amount`: two places)."""
 
     id: int
     number: str
@@ -72,20 +78,6 @@ class ListedOrder:
     total: Decimal
     currency: str
     customer: str
-
-
-class ListedRow(NamedTuple):
-    """A row of the list as drawn: its cells written out in the reader's language, once, in
-    Python (a template's per-row attribute lookups and format calls were most of the draw)."""
-
-    id: int
-    number: str
-    customer: str
-    status: str
-    label: str
-    placed: str
-    requested: str
-    total: str
 
 
 # A row of the list's table, written in Python with its cells escaped: in the template's loop
@@ -100,32 +92,43 @@ ROW_HTML = (
     '      <td class="num">{7}</td>\n'
     "    </tr>\n"
 )
+STATUS_CODES = frozenset(status.value for status in OrderStatus)
+MARKUP = re.compile("[&<>\"']").search  # what `escape` replaces
+OFFSET = TypeAdapter(int)
+API_PLACES = Decimal("0.01")  # the API's `Amount`: two places, half-up (models.money.quantize)
 
 
-def table_rows(rows: list[ListedRow]) -> Markup:
-    """The table's rows as HTML, from cells `listed_rows` made safe to write."""
-    return Markup("".join(ROW_HTML.format(*row) for row in rows))
+def _escaped(text: str) -> str:
+    """`text` as markupsafe's `escape` writes it; an order's number or a name seldom holds a
+    character to escape, and looking for one costs a third of escaping."""
+    return text if MARKUP(text) is None else str(escape(text))
 
 
-def listed_rows(rows: list[ListedOrder], language: str) -> list[ListedRow]:
-    """Each row's cells as HTML text: what people typed (the order's number, the customer's
-    name) escaped, the state's word escaped once per language; the id, the state's code, the
-    dates and the amount are written by o2c's own formatters (digits, separators, month names,
-    ISO codes) and carry nothing to escape."""
+def table_rows(rows: Iterable[ListedOrder], language: str) -> Markup:
+    """The table's rows as HTML, in one pass over the rows as read: what people typed (the
+    order's number, the customer's name) escaped, the state's word escaped once per language;
+    the id, the state's code, the dates and the amount are written by o2c's own formatters
+    (digits, separators, month names, ISO codes) and carry nothing to escape. (Each row made
+    into an object, then into its cells, then into HTML cost ~9 µs a row; one pass ~4 µs.)"""
     labels = escaped_labels(language)
-    return [
-        ListedRow(
-            row.id,
-            escape(row.number),
-            escape(row.customer),
-            row.status.value,
-            labels[row.status],
-            formats.day(row.order_date, language),
-            formats.day(row.requested_date, language),
-            formats.money(row.total, row.currency, language),
+    day, money = formats.day, formats.money
+    return Markup(
+        "".join(
+            [
+                ROW_HTML.format(
+                    order_id,
+                    _escaped(number),
+                    _escaped(customer),
+                    status,  # a StrEnum: written as its code
+                    labels[status],
+                    day(placed, language),
+                    day(requested, language),
+                    money(total.quantize(API_PLACES, ROUND_HALF_UP), currency, language),
+                )
+                for order_id, number, status, placed, requested, total, currency, customer in rows
+            ]
         )
-        for row in rows
-    ]
+    )
 
 
 class OrderFilter(BaseModel):
@@ -149,7 +152,9 @@ class OrderView:
     events: list[Row[Any]]
 
 
-def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list[ListedOrder], int]:
+def order_rows(
+    connection: Connection, chosen: OrderFilter, offset: int
+) -> tuple[list[ListedOrder], int]:
     """A page of the API's order list (`GET /orders`: newest first, each filter given narrows
     it, order dates and totals inclusive), each order with its customer's name: the columns the
     list shows, read in one query, and the count (the same filter, counted on the table itself,
@@ -168,35 +173,32 @@ def order_rows(session: Session, chosen: OrderFilter, offset: int) -> tuple[list
         wanted.append(order.c.total >= chosen.total_min)
     if chosen.total_max is not None:
         wanted.append(order.c.total <= chosen.total_max)
-    read = session.connection().execute
+    read = connection.execute
     counted, shown = (COUNTED.where(*wanted), SHOWN.where(*wanted)) if wanted else (COUNTED, SHOWN)
     total = read(counted).scalar_one()
-    listed = [
-        ListedOrder(
-            row.id,
-            row.number,
-            row.status,
-            row.order_date,
-            row.requested_date,
-            quantize(row.total),
-            row.currency,
-            row.customer,
-        )
-        for row in read(shown, {"offset": offset})
-    ]
-    return listed, total
+    # The rows as read, in `ListedOrder`'s order (`table_rows` unpacks them): made into objects
+    # first, they cost the list ~4 µs a row.
+    listed = read(shown, {"offset": offset}).all()
+    return cast(list[ListedOrder], listed), total
 
 
-def chosen_customer(session: Session, chosen: OrderFilter) -> CustomerPublic | None:
-    """The customer the list is filtered by, if one is."""
-    found = session.get(Customer, chosen.customer_id) if chosen.customer_id else None
-    return CustomerPublic.model_validate(found) if found else None
+def chosen_customer(connection: Connection, chosen: OrderFilter) -> Row[Any, Any, Any] | None:
+    """The customer the list is filtered by, if one is: what the filter shows of them (their
+    id, name and code), not their personal data, which is decrypted on every read."""
+    if not chosen.customer_id:
+        return None
+    return connection.execute(CHOSEN, {"id": chosen.customer_id}).first()
 
 
 def order_view(session: Session, order_id: int) -> OrderView:
     """What the API's order detail (`GET /orders/{id}`) gives of what the page shows, with the
     order's customer and timeline."""
-    order, customer = order_page_rows(session, order_id)
+    return order_view_on(session.connection(), order_id)
+
+
+def order_view_on(connection: Connection, order_id: int) -> OrderView:
+    """`order_view`, read on a connection (plain queries, no ORM)."""
+    order, customer = order_page_rows(connection, order_id)
     return OrderView(order, customer, order.events)
 
 
@@ -249,30 +251,50 @@ def _filter(request: Request) -> tuple[OrderFilter, dict[str, str], dict[str, st
         return OrderFilter(), typed, field_errors(wrong)
 
 
-@router.get("/orders", response_class=HTMLResponse)
-async def order_list(request: Request, offset: int = 0) -> HTMLResponse:
+def _offset(request: Request) -> int:
+    """The page asked for (`offset`, an integer, as FastAPI reads a query parameter: a 422 for
+    anything else), from 0."""
+    given = request.query_params.get("offset")
+    if given is None:
+        return 0
+    try:
+        return max(OFFSET.validate_python(given), 0)
+    except ValidationError as wrong:
+        errors = wrong.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("query", "offset")} for e in errors]) from None
+
+
+async def order_list(request: Request) -> HTMLResponse:
     chosen, typed, errors = _filter(request)
-    offset = max(offset, 0)
+    offset = _offset(request)
     kept = urlencode({k: v for k, v in typed.items() if v})
 
-    def read(session: Session, user: User) -> Drawing:
-        rows, total = ([], 0) if errors else order_rows(session, chosen, offset)
+    is_status = typed["status"] in STATUS_CODES
+
+    def read(connection: Connection, user: User) -> Drawing:
+        rows, total = ([], 0) if errors else order_rows(connection, chosen, offset)
         language = known(user.language)
         context = {
-            "rows": table_rows(listed_rows(rows, language)),
+            "rows": table_rows(rows, language),
             "total": total,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "typed": typed,
             "errors": errors,
-            "customer": chosen_customer(session, chosen),
-            "statuses": list(OrderStatus),
+            "customer": chosen_customer(connection, chosen),
+            # What was typed, if a state's code, is the choice selected (as many kept as states).
+            "status_options": status_options(language, typed["status"] if is_status else ""),
             "kept": kept,
-            "status_labels": status_labels(language),
         }
         return Drawing("app/orders_list.html", context)
 
-    return await shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
+    return await rows_shown(request, ORDERS, read, bounded=bounded_list(chosen, offset))
+
+
+# A plain route: the list takes only the request (its filters and page read off the query as
+# above), and FastAPI's own work per request (its exit stacks, the dependencies solved, a
+# response made for them) was ~0.07 ms of a list that takes ~0.8.
+router.add_route("/orders", order_list, methods=["GET"], include_in_schema=False)
 
 
 @router.get("/orders/filter/customers", response_class=HTMLResponse)
@@ -290,12 +312,12 @@ async def customer_choices(
 async def order_page(request: Request, order_id: IdParam) -> HTMLResponse:
     settings = get_settings_dep(request)
 
-    def read(session: Session, user: User) -> Drawing:
+    def read(connection: Connection, user: User) -> Drawing:
         try:
-            view = order_view(session, order_id)
+            view = order_view_on(connection, order_id)
         except NotFound:
             return Drawing("app/orders_missing.html", {"order_id": order_id}, 404)
         return Drawing("app/orders_order.html", order_context(view, settings, user))
 
     # Its rows by primary key and by the order's id through an index: bounded by one order.
-    return await shown(request, ORDERS, read, bounded=True)
+    return await rows_shown(request, ORDERS, read, bounded=True)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, Table, bindparam, select
-from sqlmodel import Session
+from sqlalchemy import BindParameter, Connection, Row, Select, Table, bindparam, select
 
 from models.columns import MoneyColumn
 from models.errors import NotFound
@@ -82,10 +81,12 @@ def _shown(row: Row[Any], money: tuple[str, ...]) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def order_page_rows(session: Session, order_id: int) -> tuple[SimpleNamespace, SimpleNamespace]:
+def order_page_rows(
+    connection: Connection, order_id: int
+) -> tuple[SimpleNamespace, SimpleNamespace]:
     """The order as its page shows it (its lines, approvals, shipments and invoices as lists of
     rows), and its customer's name and code; NotFound for no such order."""
-    read = session.connection().execute
+    read = connection.execute
     values = {"order_id": order_id}
     head = read(HEAD, values).one_or_none()
     if head is None:

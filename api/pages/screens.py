@@ -4,18 +4,20 @@ trip to a worker thread (`shown`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine, QueuePool
+from sqlalchemy import Connection, Engine, QueuePool
 from sqlmodel import Session
 
 from activities.security.audit_context import act_as
-from activities.transaction import reading
+from activities.transaction import READS_ONLY
 from api.deps import get_database, get_settings_dep
 from api.pages.access import LoginRequired, Page, allowed_to, refuse
 from api.pages.rendering import render
@@ -58,12 +60,55 @@ class Drawing:
 
 def _inline(engine: Engine) -> bool:
     """Whether a bounded read may run on the event loop: on SQLite (in-process; in WAL mode a
-    reader waits for no writer) while the pool has a connection to spare, so taking one cannot
+    reader waits for no writer) while the pool holds an idle connection, so taking one cannot
     wait for a worker thread to give one back."""
     pool = engine.pool
-    if engine.dialect.name != "sqlite" or not isinstance(pool, QueuePool):
-        return False
-    return pool.checkedout() < pool.size() + pool._max_overflow - 1  # noqa: SLF001
+    return engine.dialect.name == "sqlite" and isinstance(pool, QueuePool) and pool.checkedin() > 0
+
+
+@contextmanager
+def _reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction, as `activities.transaction.reading` opens one, on a plain
+    connection: the ORM session's own transaction cost a page ~0.05 ms to open and close and
+    ~0.04 ms more at its first statement, and a page that reads with Core needs none."""
+    connection = engine.connect().execution_options(**{READS_ONLY: True})
+    with connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def _session_on(connection: Connection) -> Iterator[Session]:
+    """An ORM session in the connection's read-only transaction, which it joins, never ends,
+    and may not write in (`activities.transaction`)."""
+    with Session(bind=connection, expire_on_commit=False) as session:
+        session.info[READS_ONLY] = True
+        yield session
+
+
+async def _read_as(
+    request: Request, page: Page, read: Callable[[Connection], Callable[[User], T]], bounded: bool
+) -> tuple[User, T]:
+    """The person at `page` and what `read` (given the transaction's connection, the read for
+    the person) reads for them, in one trip to a worker thread, or on the event loop for a
+    `bounded` read on SQLite (`read_for`)."""
+    settings = get_settings_dep(request)
+    engine = get_database(request).engine
+    token = session_token(request)
+
+    def answer() -> tuple[User | None, T | None]:
+        with _reading(engine) as connection:
+            user = page_holder(connection, settings, token) if token else None
+            if user is None:
+                return None, None
+            act_as(user.username)  # the request's audit context, shared with the thread's
+            return user, read(connection)(user) if page.allows(user) else None
+
+    user, found = answer() if bounded and _inline(engine) else await run_in_threadpool(answer)
+    if user is None:
+        raise LoginRequired
+    if not page.allows(user):
+        await refuse(request, user)
+    return user, found  # type: ignore[return-value]  # read for an allowed user
 
 
 async def read_for(
@@ -76,24 +121,36 @@ async def read_for(
     for: the 403 page, the refusal recorded, as `allowed_to`. A `bounded` read (a few rows by
     primary key or an index, whatever the request asks) runs on the event loop on SQLite: the
     hop cost such a page as much as its read (docs/workspace.md, render benchmark)."""
+
+    def with_session(connection: Connection) -> Callable[[User], T]:
+        def for_user(user: User) -> T:
+            with _session_on(connection) as session:
+                return read(session, user)
+
+        return for_user
+
+    return await _read_as(request, page, with_session, bounded)
+
+
+async def read_rows_for(
+    request: Request, page: Page, read: Callable[[Connection, User], T], *, bounded: bool = False
+) -> tuple[User, T]:
+    """As `read_for`, for a page that reads with Core only: on the transaction's connection,
+    with no ORM session."""
+    return await _read_as(request, page, lambda connection: partial(read, connection), bounded)
+
+
+def _drawn(
+    request: Request, read: Callable[[Any, User], Drawing]
+) -> Callable[[Any, User], HTMLResponse]:
     settings = get_settings_dep(request)
-    engine = get_database(request).engine
-    token = session_token(request)
 
-    def answer() -> tuple[User | None, T | None]:
-        with reading(engine) as session:
-            user = page_holder(session, settings, token) if token else None
-            if user is None:
-                return None, None
-            act_as(user.username)  # the request's audit context, shared with the thread's
-            return user, read(session, user) if page.allows(user) else None
+    def drawn(reader: Any, user: User) -> HTMLResponse:
+        drawing = read(reader, user)
+        context, status_code = drawing.context, drawing.status_code
+        return render(request, drawing.template, settings, user, context, status_code)
 
-    user, found = answer() if bounded and _inline(engine) else await run_in_threadpool(answer)
-    if user is None:
-        raise LoginRequired
-    if not page.allows(user):
-        await refuse(request, user)
-    return user, found  # type: ignore[return-value]  # read for an allowed user
+    return drawn
 
 
 async def shown(
@@ -101,12 +158,17 @@ async def shown(
 ) -> HTMLResponse:
     """`page` for the person at it, as `read_for` reads it, drawn in the same worker thread (or
     on the event loop with a `bounded` read on SQLite)."""
-    settings = get_settings_dep(request)
+    _, response = await read_for(request, page, _drawn(request, read), bounded=bounded)
+    return response
 
-    def drawn(session: Session, user: User) -> HTMLResponse:
-        drawing = read(session, user)
-        context, status_code = drawing.context, drawing.status_code
-        return render(request, drawing.template, settings, user, context, status_code)
 
-    _, response = await read_for(request, page, drawn, bounded=bounded)
+async def rows_shown(
+    request: Request,
+    page: Page,
+    read: Callable[[Connection, User], Drawing],
+    *,
+    bounded: bool = False,
+) -> HTMLResponse:
+    """As `shown`, for a page that reads with Core only (`read_rows_for`)."""
+    _, response = await read_rows_for(request, page, _drawn(request, read), bounded=bounded)
     return response

@@ -17,7 +17,6 @@ from api.pages.orders import (
     ListedOrder,
     OrderFilter,
     bounded_list,
-    listed_rows,
     table_rows,
 )
 from models.sales.order_status import OrderStatus
@@ -69,7 +68,7 @@ def test_the_rows_written_in_python_escape_what_people_typed() -> None:
         "USD",
         'A & "B" <i>',
     )
-    html = str(table_rows(listed_rows([typed], "en")))
+    html = str(table_rows([typed], "en"))
     assert '<tr data-order="SO-&lt;7&gt;">' in html
     assert '<a href="/app/orders/7">SO-&lt;7&gt;</a>' in html
     assert "<td>A &amp; &#34;B&#34; &lt;i&gt;</td>" in html

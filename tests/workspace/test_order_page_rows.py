@@ -44,7 +44,7 @@ def test_the_order_page_shows_what_the_order_detail_answers(sqlite_engine: Engin
     with Session(sqlite_engine) as session:
         detail = order_detail(session, placed.id)
         events = timeline(session, placed.id)
-        order, customer = order_page_rows(session, placed.id)
+        order, customer = order_page_rows(session.connection(), placed.id)
 
     assert customer.name == "ACME Ltd"
     for name in [*HEAD_COLUMNS.split(), "workflow_id"]:

@@ -382,3 +382,22 @@ async def test_a_refused_cancel_says_why_and_shows_the_order_as_it_now_is(
     assert [e for e in events_of(sqlite_engine, order.id) if e[0] == "cancelled"] == [
         ("cancelled", "rep", "dup")
     ]
+
+
+async def test_the_order_list_reads_its_page_from_the_query_as_an_integer(
+    rep: Person, sqlite_engine: Engine
+) -> None:
+    """The list's page is read off the query by the page itself: a negative one is the first, a
+    page that is not a whole number is refused (422) as a query parameter always was."""
+    factories.product(sqlite_engine, price="10.00")
+    acme = factories.customer(sqlite_engine)
+    entered = [factories.order(sqlite_engine, acme.id) for _ in range(2)]
+
+    from_start = await rep.open("/app/orders?offset=-5")
+    assert from_start.status_code == 200
+    assert rows_of(from_start) == [o.number for o in reversed(entered)]
+    second = await rep.open("/app/orders?offset=1")
+    assert rows_of(second) == [entered[0].number]
+    refused = await rep.open("/app/orders?offset=two")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "offset"]
