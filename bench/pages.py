@@ -12,7 +12,7 @@ order with its customer, lines, approvals, credit holds, shipments (and their li
 invoices and each customer's contact and open items. (Until Nov 2026 the inbox, list and
 worklist baselines read 50 rows of one table, and the order page's only the order's row.)
 
-    python -m bench pages [--orders 10000] [--invoices 100000] [--renders 30] [--only sqlite]
+    python -m bench pages [--orders 10000] [--invoices 100000] [--renders 200] [--only sqlite]
 
 The history is what a company of that size carries: invoices over five years, almost all paid
 (their ledger has the payment), those of the last 90 days mostly open, 1% of older ones still
@@ -467,7 +467,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=20_000)
-    parser.add_argument("--renders", type=int, default=30)
+    parser.add_argument("--renders", type=int, default=200)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args(argv)
     print(
