@@ -10,9 +10,11 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from activities.credit.profile import put_financials
 from activities.credit.review_run import review_everyone
 from activities.credit.reviews import ReviewConfig, get_review_row, open_review
 from activities.transaction import transaction
+from models.credit.financials import FinancialsUpdate
 from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
@@ -111,3 +113,76 @@ def test_a_review_the_monthly_run_keeps_reads_back_as_one_made_alone(engine: Eng
         (Decimal("1234.5000"), Decimal("8.0000"), Decimal("26.0000")),
         (Decimal("0.0000"), None, None),
     ]
+
+
+def steady_payer_near_its_limit(engine: Engine, code: str) -> int:
+    """Pays on time, strong financials, and owes 880.00 of its 1,000.00 at each month end (the
+    month's invoice, paid after the review)."""
+    customer = factories.customer(engine, code, credit_limit="1000.00")
+    with Session(engine) as session, session.begin():
+        figures = {"as_of": date(2025, 12, 31), "source": "audited accounts"}
+        put_financials(
+            session,
+            customer.id,
+            FinancialsUpdate.model_validate(
+                {
+                    "currency": "USD",
+                    "equity": {"value": "100000.00", **figures},
+                    "years_trading": {"value": 20, **figures},
+                    "external_rating": {"value": "AAA", **figures},
+                }
+            ),
+            "cm",
+        )
+    factories.invoice(engine, customer.id, "100.00", due=date(2025, 12, 1))
+    factories.payment(engine, customer.id, "110.00", received_on=date(2025, 11, 30))
+    return customer.id
+
+
+def test_the_monthly_run_reads_the_months_before_from_the_reviews_it_kept(engine: Engine) -> None:
+    """Three months running near the limit with grade A propose the raise; a customer whose
+    February review is missing (a gap) is proposed nothing in March."""
+    steady = steady_payer_near_its_limit(engine, "STEADY")
+    gap = steady_payer_near_its_limit(engine, "GAP")
+    runs = []
+    for month_end in MONTH_ENDS:
+        owed = {
+            customer_id: factories.invoice(
+                engine, customer_id, "800.00", due=month_end + timedelta(15)
+            )
+            for customer_id in (steady, gap)
+        }
+        runs.append(run(engine, month_end))
+        if month_end == MONTH_ENDS[1]:
+            with Session(engine) as session, session.begin():
+                (february,) = session.exec(
+                    select(CreditReview).where(
+                        CreditReview.customer_id == gap, CreditReview.as_of == month_end
+                    )
+                ).all()
+                session.delete(february)
+        for customer_id, invoice in owed.items():
+            factories.payment(
+                engine,
+                customer_id,
+                "880.00",
+                received_on=month_end + timedelta(14),
+                allocations={invoice.id: "880.00"},
+            )
+
+    assert runs == [(2, 0), (2, 0), (2, 1)]
+    with Session(engine) as session:
+        march = {
+            r.customer_id: r
+            for r in session.exec(select(CreditReview).where(CreditReview.as_of == MONTH_ENDS[-1]))
+        }
+    assert [(r.grade, r.utilisation) for r in march.values()] == [("A", Decimal("88.0000"))] * 2
+    assert (march[steady].status, march[steady].rule) == (
+        ReviewStatus.OPEN,
+        "steady payer near its limit",
+    )
+    assert (march[steady].limit_before, march[steady].proposed_limit) == (
+        Decimal("1000.0000"),
+        Decimal("1200.0000"),
+    )
+    assert (march[gap].status, march[gap].rule) == (ReviewStatus.NO_CHANGE, None)
