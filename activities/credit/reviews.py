@@ -44,9 +44,6 @@ from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import RaiseApproval
 from models.master_data.customers import Customer
 
-# Rules look back at most this many months (ProposalRule.for_months).
-MONTHS_KEPT = 12
-
 
 @dataclass(frozen=True)
 class ReviewConfig:
@@ -63,6 +60,12 @@ def on_hold(session: Session, customer_id: int) -> bool:
 
 def _month_before(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _months_before(day: date, back: int) -> date:
+    """The first day of the month `back` months before `day`'s."""
+    months = day.year * 12 + day.month - 1 - back
+    return date(months // 12, months % 12 + 1, 1)
 
 
 class EarlierMonth(NamedTuple):
@@ -105,6 +108,9 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
             *_among(CreditReview.customer_id, customer_ids),
         )
     ).all()
+    rules = rules_in_force(session)
+    # Only the months a rule in force can look back at (`month_facts` stops at the first gap).
+    back = max((rule.for_months for rule in rules[1]), default=1) - 1
     earlier: dict[int, list[EarlierMonth]] = defaultdict(list)
     rows = session.connection().execute(
         select_columns(
@@ -116,7 +122,7 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
         )
         .where(
             col(CreditReview.as_of) < as_of.replace(day=1),
-            col(CreditReview.as_of) >= as_of - timedelta(days=MONTHS_KEPT * 31),
+            col(CreditReview.as_of) >= _months_before(as_of, back),
             *_among(CreditReview.customer_id, customer_ids),
         )
         .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc())
@@ -125,7 +131,7 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
         earlier[customer_id].append(EarlierMonth(day, MonthFacts(grade, utilisation, days)))
     return ReviewContext(
         card=scorecard_in_force(session),
-        rules=rules_in_force(session),
+        rules=rules,
         financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
         held=set(held),
         waiting=set(waiting),
@@ -198,8 +204,10 @@ def make_review(
     if customer_id in context.waiting:
         return values
     current = MonthFacts(grade, behaviour.utilisation, behaviour.month_days_beyond_terms)
-    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     rule_set_version, rules = context.rules
+    if not any(rule.holds_in(current) for rule in rules):
+        return values  # every rule's months begin with this one: none proposes
+    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     proposal = propose(rules, months, customer.credit_limit, customer.currency)
     if proposal is not None:
         values.update(

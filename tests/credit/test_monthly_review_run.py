@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from activities.credit.profile import put_financials
+from activities.credit.review_rule_versions import save_review_rules
 from activities.credit.review_run import review_everyone
 from activities.credit.reviews import ReviewConfig, get_review_row, open_review
 from activities.transaction import transaction
@@ -21,6 +22,7 @@ from models.credit.messages import (
     ReviewInput,
     StartReviewInput,
 )
+from models.credit.review_rule_versions import ReviewRulesCreate
 from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.workflow_ids import credit_review_workflow_id
@@ -186,3 +188,63 @@ def test_the_monthly_run_reads_the_months_before_from_the_reviews_it_kept(engine
         Decimal("1200.0000"),
     )
     assert (march[gap].status, march[gap].rule) == (ReviewStatus.NO_CHANGE, None)
+
+
+def late_in_march_and_before(engine: Engine, code: str, months_before: int) -> int:
+    """Pays March's invoice 20 days late, and was reviewed as 20 days late in each of the
+    `months_before` months before March."""
+    customer = factories.customer(engine, code, credit_limit="10000.00")
+    owed = factories.invoice(engine, customer.id, "1000.00", due=date(2026, 3, 5))
+    factories.payment(
+        engine,
+        customer.id,
+        "1100.00",
+        received_on=date(2026, 3, 25),
+        allocations={owed.id: "1100.00"},
+    )
+    month_ends = [date(2026, 2, 28), date(2026, 1, 31), date(2025, 12, 31), date(2025, 11, 30)]
+    with Session(engine) as session, session.begin():
+        for month_end in month_ends[:months_before]:
+            session.add(
+                CreditReview(
+                    customer_id=customer.id,
+                    trigger=ReviewTrigger.SCHEDULE,
+                    as_of=month_end,
+                    score=40,
+                    grade="D",
+                    utilisation=Decimal("10.0"),
+                    days_beyond_terms=Decimal("20.0"),
+                    limit_before=Decimal("10000.00"),
+                    class_before="standard",
+                )
+            )
+    return customer.id
+
+
+def test_the_monthly_run_reads_as_many_months_before_as_the_rules_in_force_look_at(
+    engine: Engine,
+) -> None:
+    five = late_in_march_and_before(engine, "FIVE", months_before=4)
+    four = late_in_march_and_before(engine, "FOUR", months_before=3)
+    rule = {
+        "name": "pays late five months running",
+        "days_beyond_terms_above": "15",
+        "for_months": 5,
+        "change_limit_pct": "-50",
+        "hold": True,
+    }
+    with Session(engine) as session, session.begin():
+        save_review_rules(session, ReviewRulesCreate.model_validate({"rules": [rule]}), "cm")
+
+    assert run(engine, MONTH_ENDS[-1]) == (2, 1)
+    with Session(engine) as session:
+        march = {
+            r.customer_id: r
+            for r in session.exec(select(CreditReview).where(CreditReview.as_of == MONTH_ENDS[-1]))
+        }
+    assert (march[five].status, march[five].rule, march[five].proposed_limit) == (
+        ReviewStatus.OPEN,
+        "pays late five months running",
+        Decimal("5000.0000"),
+    )
+    assert (march[four].status, march[four].rule) == (ReviewStatus.NO_CHANGE, None)
