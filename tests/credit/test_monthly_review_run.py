@@ -10,12 +10,10 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.credit.profile import put_financials
 from activities.credit.review_rule_versions import save_review_rules
 from activities.credit.review_run import review_everyone
 from activities.credit.reviews import ReviewConfig, get_review_row, open_review
 from activities.transaction import transaction
-from models.credit.financials import FinancialsUpdate
 from models.credit.messages import (
     CREDIT_REVIEW_WORKFLOW,
     ReviewAllInput,
@@ -27,6 +25,7 @@ from models.credit.reviews import CreditReview, ReviewStatus, ReviewTrigger
 from models.outbox import OutboxKind, OutboxMessage, OutboxState
 from models.workflow_ids import credit_review_workflow_id
 from tests import factories
+from tests.credit.test_credit_review_workflow import strong_financials
 
 MONTH_ENDS = (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31))
 
@@ -121,21 +120,7 @@ def steady_payer_near_its_limit(engine: Engine, code: str) -> int:
     """Pays on time, strong financials, and owes 880.00 of its 1,000.00 at each month end (the
     month's invoice, paid after the review)."""
     customer = factories.customer(engine, code, credit_limit="1000.00")
-    with Session(engine) as session, session.begin():
-        figures = {"as_of": date(2025, 12, 31), "source": "audited accounts"}
-        put_financials(
-            session,
-            customer.id,
-            FinancialsUpdate.model_validate(
-                {
-                    "currency": "USD",
-                    "equity": {"value": "100000.00", **figures},
-                    "years_trading": {"value": 20, **figures},
-                    "external_rating": {"value": "AAA", **figures},
-                }
-            ),
-            "cm",
-        )
+    strong_financials(engine, customer.id)
     factories.invoice(engine, customer.id, "100.00", due=date(2025, 12, 1))
     factories.payment(engine, customer.id, "110.00", received_on=date(2025, 11, 30))
     return customer.id
