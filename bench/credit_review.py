@@ -3,7 +3,10 @@ history (the ageing bench's data as a history: most invoices paid in full, each 
 and allocation; loaded in bulk): behaviour read in grouped queries, every
 customer scored, each review kept and its proposal made. Timed beside a plain
 `SELECT customer_id, COUNT(*), SUM(total) FROM invoice GROUP BY customer_id` over the same table
-in the same run, on SQLite and on PostgreSQL (a database of its own, dropped after).
+in the same run, on SQLite and on PostgreSQL (a database of its own, dropped after). As in a
+real monthly run, every customer has its reviews of the 3 months before (no change proposed, the
+grades and utilisation of a plausible spread; loaded in bulk with the history): the review rules
+look back at them.
 
     python -m bench credit_review [--invoices 100000] [--customers 20000] [--only sqlite|postgresql]
 
@@ -12,28 +15,74 @@ Targets: under 60 s on each database; within 3x of the plain aggregate is the go
 from __future__ import annotations
 
 import argparse
+import random
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from activities.credit.behaviour import behaviours_in_turn
-from activities.credit.review_run import review_everyone
+from activities.credit.review_run import _REVIEWS, _insert_all, review_everyone
 from activities.credit.scorecards import scorecard_in_force
 from activities.transaction import transaction
 from bench._databases import each_database
 from bench.ageing import build, peak_mb
 from models.credit.messages import ReviewAllInput
 from models.credit.profile import score_inputs
-from models.credit.scorecard import graded
+from models.credit.reviews import ReviewStatus, ReviewTrigger
+from models.credit.scorecard import Grade, graded
+
+EARLIER_MONTHS = 3
 
 
 def timed(work: Callable[[], Any]) -> float:
     started = time.perf_counter()
     work()
+    return time.perf_counter() - started
+
+
+def _month_start(day: date, back: int) -> date:
+    months = day.year * 12 + day.month - 1 - back
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def load_earlier_reviews(engine: Engine, customers: int, as_of: date, seed: int = 2) -> float:
+    """Each customer's reviews of the `EARLIER_MONTHS` months before `as_of`'s (one a month, on
+    its first day), as the monthly runs before would have left them: no change proposed, mostly
+    good grades, utilisation spread up to 120 % (None for some: no limit then), a few days
+    beyond terms. Inserted as the monthly run inserts its own (COPY on PostgreSQL)."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    grades = list(Grade)
+    created = datetime.now(UTC)
+    rows = [
+        {
+            "customer_id": customer_id,
+            "trigger": ReviewTrigger.SCHEDULE,
+            "as_of": _month_start(as_of, back),
+            "scorecard_id": None,
+            "score": rng.randint(30, 95),
+            "grade": rng.choices(grades, weights=(40, 30, 15, 10, 5))[0],
+            "utilisation": None if rng.random() < 0.1 else Decimal(rng.randint(0, 12_000)) / 100,
+            "days_beyond_terms": Decimal(max(0, rng.randint(-500, 3_000))) / 100,
+            "status": ReviewStatus.NO_CHANGE,
+            "limit_before": Decimal(0),
+            "class_before": "standard",
+            "hold_before": False,
+            "proposed_hold": False,
+            "created_at": created,
+        }
+        for customer_id in range(1, customers + 1)
+        for back in range(1, EARLIER_MONTHS + 1)
+    ]
+    with transaction(engine) as session:
+        _insert_all(session, _REVIEWS, rows)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE credit_review"))  # as after the history (`build`)
     return time.perf_counter() - started
 
 
@@ -68,6 +117,7 @@ def run_on(name: str, url: str, invoices: int, customers: int) -> None:
     engine = create_engine(url)
     try:
         load = build(engine, invoices, customers, paid=True)
+        load += load_earlier_reviews(engine, customers, date.today())
         figures = measure(engine, customers)
     finally:
         engine.dispose()

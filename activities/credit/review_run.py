@@ -34,7 +34,8 @@ _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
     customers = [
         CreditTerms(customer_id or 0, limit, credit_class, currency)
-        for customer_id, limit, credit_class, currency in session.connection().execute(
+        for customer_id, limit, credit_class, currency in session.connection()
+        .execute(
             select(
                 col(Customer.id),
                 col(Customer.credit_limit),
@@ -44,6 +45,7 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
             .where(Customer.status == CustomerStatus.ACTIVE)
             .order_by(col(Customer.id))
         )
+        .all()  # fetched at once, not row by row
     ]
     as_of = data.as_of
     context = review_context(session, as_of, None)

@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import select as select_columns  # more columns than sqlmodel's `select` types
 from sqlmodel import Session, col, select
 
 from activities.credit.behaviour import behaviours
@@ -43,9 +44,6 @@ from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import RaiseApproval
 from models.master_data.customers import Customer
 
-# Rules look back at most this many months (ProposalRule.for_months).
-MONTHS_KEPT = 12
-
 
 @dataclass(frozen=True)
 class ReviewConfig:
@@ -60,16 +58,23 @@ def on_hold(session: Session, customer_id: int) -> bool:
     return session.get(CustomerCreditHold, customer_id) is not None
 
 
-def _facts(review: CreditReview) -> MonthFacts:
-    return MonthFacts(
-        grade=review.grade,
-        utilisation=review.utilisation,
-        days_beyond_terms=review.days_beyond_terms,
-    )
-
-
 def _month_before(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _months_before(day: date, back: int) -> date:
+    """The first day of the month `back` months before `day`'s."""
+    months = day.year * 12 + day.month - 1 - back
+    return date(months // 12, months % 12 + 1, 1)
+
+
+class EarlierMonth(NamedTuple):
+    """What the rules read of a review before this month: its date and its month's facts (read
+    as these columns alone, not as whole reviews: a monthly run reads three months of them for
+    every customer)."""
+
+    as_of: date
+    facts: MonthFacts
 
 
 @dataclass
@@ -81,7 +86,7 @@ class ReviewContext:
     financials: dict[int, FinancialsPublic]
     held: set[int]
     waiting: set[int]  # customers with a proposal still open
-    earlier: dict[int, list[CreditReview]]  # reviews before this month, newest first
+    earlier: dict[int, list[EarlierMonth]]  # reviews before this month, newest first
 
 
 def _among(column: Any, customer_ids: list[int] | None) -> list[Any]:
@@ -103,20 +108,30 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
             *_among(CreditReview.customer_id, customer_ids),
         )
     ).all()
-    earlier: dict[int, list[CreditReview]] = defaultdict(list)
-    for past in session.exec(
-        select(CreditReview)
+    rules = rules_in_force(session)
+    # Only the months a rule in force can look back at (`month_facts` stops at the first gap).
+    back = max((rule.for_months for rule in rules[1]), default=1) - 1
+    earlier: dict[int, list[EarlierMonth]] = defaultdict(list)
+    rows = session.connection().execute(
+        select_columns(
+            col(CreditReview.customer_id),
+            col(CreditReview.as_of),
+            col(CreditReview.grade),
+            col(CreditReview.utilisation),
+            col(CreditReview.days_beyond_terms),
+        )
         .where(
             col(CreditReview.as_of) < as_of.replace(day=1),
-            col(CreditReview.as_of) >= as_of - timedelta(days=MONTHS_KEPT * 31),
+            col(CreditReview.as_of) >= _months_before(as_of, back),
             *_among(CreditReview.customer_id, customer_ids),
         )
         .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc())
-    ):
-        earlier[past.customer_id].append(past)
+    )
+    for customer_id, day, grade, utilisation, days in rows.all():
+        earlier[customer_id].append(EarlierMonth(day, MonthFacts(grade, utilisation, days)))
     return ReviewContext(
         card=scorecard_in_force(session),
-        rules=rules_in_force(session),
+        rules=rules,
         financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
         held=set(held),
         waiting=set(waiting),
@@ -124,15 +139,15 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
     )
 
 
-def month_facts(as_of: date, current: MonthFacts, earlier: list[CreditReview]) -> list[MonthFacts]:
+def month_facts(as_of: date, current: MonthFacts, earlier: list[EarlierMonth]) -> list[MonthFacts]:
     """This review's facts, then the last review of each month before it (`earlier`, newest
     first), while the months follow each other without a gap."""
     months = [current]
     wanted = _month_before(as_of.year, as_of.month)
-    for past in earlier:
-        seen = (past.as_of.year, past.as_of.month)
+    for day, facts in earlier:
+        seen = (day.year, day.month)
         if seen == wanted:
-            months.append(_facts(past))
+            months.append(facts)
             wanted = _month_before(*wanted)
         elif seen < wanted:
             break
@@ -189,8 +204,10 @@ def make_review(
     if customer_id in context.waiting:
         return values
     current = MonthFacts(grade, behaviour.utilisation, behaviour.month_days_beyond_terms)
-    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     rule_set_version, rules = context.rules
+    if not any(rule.holds_in(current) for rule in rules):
+        return values  # every rule's months begin with this one: none proposes
+    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     proposal = propose(rules, months, customer.credit_limit, customer.currency)
     if proposal is not None:
         values.update(

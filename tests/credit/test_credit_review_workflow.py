@@ -76,15 +76,13 @@ def gate_passes(engine: Engine, customer_id: int, amount: str) -> list[str]:
         return check_credit(session, customer_id, Decimal(amount), date(2026, 4, 1)).reasons
 
 
-async def steady_payer_near_its_limit(flow: Flow) -> tuple[int, WorkflowHandle[Any, str]]:
-    """Pays on time, owes 880.00 of its 1,000.00 at every month end, strong financials."""
-    engine = flow.engine
-    customer = factories.customer(engine, "STEADY", credit_limit="1000.00")
+def strong_financials(engine: Engine, customer_id: int) -> None:
+    """Audited accounts: equity 100,000.00, 20 years trading, rated AAA."""
     with Session(engine) as session, session.begin():
         figures = {"as_of": date(2025, 12, 31), "source": "audited accounts"}
         put_financials(
             session,
-            customer.id,
+            customer_id,
             FinancialsUpdate.model_validate(
                 {
                     "currency": "USD",
@@ -95,6 +93,13 @@ async def steady_payer_near_its_limit(flow: Flow) -> tuple[int, WorkflowHandle[A
             ),
             "cm",
         )
+
+
+async def steady_payer_near_its_limit(flow: Flow) -> tuple[int, WorkflowHandle[Any, str]]:
+    """Pays on time, owes 880.00 of its 1,000.00 at every month end, strong financials."""
+    engine = flow.engine
+    customer = factories.customer(engine, "STEADY", credit_limit="1000.00")
+    strong_financials(engine, customer.id)
     paid = factories.invoice(engine, customer.id, "100.00", due=date(2025, 12, 1))
     factories.payment(engine, customer.id, "110.00", received_on=date(2025, 11, 30))
     assert paid.total == Decimal("110.00")
