@@ -26,6 +26,7 @@ from activities.receivables.registry import ReceivablesActivities
 from activities.sales.registry import SalesActivities
 from models.workflow_ids import documents_task_queue
 from o2c.audit_actor import AuditActorInterceptor
+from o2c.heap import settle_heap
 from o2c.pdf_processes import pdf_renderer
 from o2c.relay import relay_forever
 from o2c.retention import purge_forever
@@ -148,6 +149,7 @@ async def run_worker(client: Client, engine: Engine, settings: Settings) -> None
     )
     relay = asyncio.create_task(relay_forever(client, engine, settings.task_queue))
     purge = asyncio.create_task(purge_forever(engine, settings))
+    settle_heap()  # all loaded and built: kept out of the collector's full passes
     try:
         await worker.run()
     finally:

@@ -4,13 +4,13 @@ monthly review scores them all): payment days, dunning, promises, disputes, expo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from queue import Queue
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, col
 
+from activities.bulk_reads import driver_rows
 from activities.sales.credit import UNINVOICED
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
 from models.columns import MoneyColumn
@@ -52,8 +53,17 @@ NO_RECORD = PaymentRecord()
 CENT = Decimal("0.01")
 
 
-def _among(column: Any, customer_ids: list[int] | None) -> list[ColumnElement[bool]]:
-    return [] if customer_ids is None else [col(column).in_(customer_ids)]
+# The customers a read is for: these (ids), those whose ids lie in this range (both ends in), or
+# every customer (None).
+Which = list[int] | tuple[int, int] | None
+
+
+def _among(column: Any, which: Which) -> list[ColumnElement[bool]]:
+    if which is None:
+        return []
+    if isinstance(which, tuple):
+        return [col(column).between(*which)]
+    return [col(column).in_(which)]
 
 
 class _SumColumn(MoneyColumn):
@@ -70,23 +80,17 @@ class _SumColumn(MoneyColumn):
 
 
 def _sum(column: Any, where: ColumnElement[bool] | None = None) -> Any:
-    """A money sum, of the group's rows that meet `where` if given."""
+    """A money sum, of the group's rows that meet `where` if given; 0 when none does (in SQL,
+    once a group, not a Python call for each of six sums of every customer)."""
     total = func.sum(column)
-    return type_coerce(total if where is None else total.filter(where), _SumColumn())
+    return type_coerce(
+        func.coalesce(total if where is None else total.filter(where), 0), _SumColumn()
+    )
 
 
 def _count(condition: ColumnElement[bool]) -> Any:
     """How many rows of the group meet `condition`."""
     return func.sum(case((condition, 1), else_=0))
-
-
-def _money(value: Decimal | None) -> Decimal:
-    """A sum read back (a `Decimal` already): None (no row in the group) is nothing."""
-    return ZERO if value is None else value
-
-
-def _sums(rows: Iterable[Sequence[Any]]) -> dict[int, Decimal]:
-    return {customer_id: _money(total) for customer_id, total in rows}
 
 
 def _days_between(session: Session, later: Any, earlier: Any) -> Any:
@@ -95,12 +99,7 @@ def _days_between(session: Session, later: Any, earlier: Any) -> Any:
     return later - earlier  # PostgreSQL: date minus date is a number of days
 
 
-def _payments(
-    session: Session,
-    customer_ids: list[int] | None,
-    as_of: date,
-    within: tuple[int, int] | None = None,
-) -> dict[int, tuple[PaymentRecord, int]]:
+def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
     """Each customer's payment record (the sums `payment_record` makes of single invoices, here
     in SQL: over the whole window, its last 3 months and its last 30 days) and the highest
     dunning level any invoice reached. A settled invoice counts as paid on its last payment
@@ -109,7 +108,7 @@ def _payments(
     reads the invoices in customer order from `ix_invoice_credit` (no sort, no hash table, no
     join) and sums them as it goes. The days and the amount times the days are summed over the
     invoices paid late alone: the others add nothing to them (most invoices, no `numeric`
-    product for them). `within`: the customers whose ids lie in this range (both ends in)."""
+    product for them)."""
     paid_on = case(
         (
             col(Invoice.outstanding) <= 0,
@@ -127,7 +126,7 @@ def _payments(
             col(Invoice.customer_id),
             func.count(),
             func.count().filter(late),
-            func.sum(days).filter(late),
+            func.coalesce(func.sum(days).filter(late), 0),
             _sum(weighted, late),
             _sum(Invoice.total),
             func.count().filter(recent),
@@ -143,21 +142,20 @@ def _payments(
             col(Invoice.status) != InvoiceStatus.VOID,
             col(Invoice.due_date) > as_of - WINDOW,
             col(Invoice.due_date) <= as_of,
-            *_among(Invoice.customer_id, customer_ids),
-            *([] if within is None else [col(Invoice.customer_id).between(*within)]),
+            *_among(Invoice.customer_id, which),
         )
         .group_by(col(Invoice.customer_id))
     )
     return {
         row[0]: (
             record_of_row(
-                (row[1], row[2], row[3] or 0, _money(row[4]), _money(row[5])),
-                (row[6], _money(row[7]), _money(row[8])),
-                (row[9], _money(row[10]), _money(row[11])),
+                (row[1], row[2], row[3], row[4], row[5]),
+                (row[6], row[7], row[8]),
+                (row[9], row[10], row[11]),
             ),
             row[12],
         )
-        for row in session.connection().execute(query).all()
+        for row in driver_rows(session.connection(), query)
     }
 
 
@@ -165,38 +163,32 @@ OpenAmounts = dict[int, tuple[Decimal, Decimal]]  # open receivables and overdue
 
 
 def _open_amounts(
-    session: Session, customer_ids: list[int] | None, as_of: date
+    session: Session, which: Which, as_of: date
 ) -> tuple[OpenAmounts, dict[int, Decimal]]:
     """Per customer: open receivables and the overdue part of them, in one pass over the open
     invoices (the partial index `ix_invoice_open` covers it), and open orders."""
     overdue = case((col(Invoice.due_date) < as_of, col(Invoice.outstanding)), else_=0)
-    receivables = (
-        session.connection()
-        .execute(
-            select(col(Invoice.customer_id), _sum(Invoice.outstanding), _sum(overdue))
-            .where(
-                text(OPEN_INVOICE),
-                col(Invoice.outstanding) > 0,
-                *_among(Invoice.customer_id, customer_ids),
-            )
-            .group_by(col(Invoice.customer_id))
-        )
-        .all()
-    )
-    orders = session.connection().execute(
-        select(col(SalesOrder.customer_id), _sum(SalesOrder.total))
+    receivables = driver_rows(
+        session.connection(),
+        select(col(Invoice.customer_id), _sum(Invoice.outstanding), _sum(overdue))
         .where(
-            col(SalesOrder.status).in_(UNINVOICED), *_among(SalesOrder.customer_id, customer_ids)
+            text(OPEN_INVOICE),
+            col(Invoice.outstanding) > 0,
+            *_among(Invoice.customer_id, which),
         )
-        .group_by(col(SalesOrder.customer_id))
+        .group_by(col(Invoice.customer_id)),
     )
-    open_ar = {customer_id: (_money(owed), _money(late)) for customer_id, owed, late in receivables}
-    return open_ar, _sums(orders)
+    orders = driver_rows(
+        session.connection(),
+        select(col(SalesOrder.customer_id), _sum(SalesOrder.total))
+        .where(col(SalesOrder.status).in_(UNINVOICED), *_among(SalesOrder.customer_id, which))
+        .group_by(col(SalesOrder.customer_id)),
+    )
+    open_ar = {customer_id: (owed, late) for customer_id, owed, late in receivables}
+    return open_ar, {customer_id: total for customer_id, total in orders}
 
 
-def _promises(
-    session: Session, customer_ids: list[int] | None, since: datetime
-) -> dict[int, tuple[int, int]]:
+def _promises(session: Session, which: Which, since: datetime) -> dict[int, tuple[int, int]]:
     """Promises to pay made in the window, kept and broken, per customer."""
     query = (
         select(
@@ -205,48 +197,44 @@ def _promises(
             _count(col(PaymentPromise.status) == PromiseStatus.BROKEN),
         )
         .join(Invoice, col(Invoice.id) == PaymentPromise.invoice_id)
-        .where(col(PaymentPromise.at) >= since, *_among(Invoice.customer_id, customer_ids))
+        .where(col(PaymentPromise.at) >= since, *_among(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
     return {
         customer_id: (int(kept), int(broken))
-        for customer_id, kept, broken in session.connection().execute(query)
+        for customer_id, kept, broken in driver_rows(session.connection(), query)
     }
 
 
-def _disputes(
-    session: Session, customer_ids: list[int] | None, since: datetime
-) -> dict[int, tuple[int, int]]:
+def _disputes(session: Session, which: Which, since: datetime) -> dict[int, tuple[int, int]]:
     """Disputes opened in the window, and those resolved with no credit on the invoice (the
     customer's claim was not upheld), per customer."""
     lost = and_(col(InvoiceDispute.resolved_at).is_not(None), col(Invoice.credited) == 0)
     query = (
         select(col(Invoice.customer_id), func.count(), _count(lost))
         .join(Invoice, col(Invoice.id) == InvoiceDispute.invoice_id)
-        .where(col(InvoiceDispute.opened_at) >= since, *_among(Invoice.customer_id, customer_ids))
+        .where(col(InvoiceDispute.opened_at) >= since, *_among(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
     return {
         customer_id: (int(opened), int(n_lost))
-        for customer_id, opened, n_lost in session.connection().execute(query)
+        for customer_id, opened, n_lost in driver_rows(session.connection(), query)
     }
 
 
 # For every customer at once on PostgreSQL, while the grouped reads run (docs/credit.md, Speed):
-# no JIT (some 150 ms of compiling for a one-second query), and the parallel workers' sorted
+# no JIT (some 150 ms of compiling for a one-second query), the parallel workers' sorted
 # groups merged by the leader alone (it ran its own share of the scan too, and the merge
-# waited on it).
-EVERYONE_READ = {"jit": "off", "parallel_leader_participation": "off"}
-# ... and for the open amounts: summed walking `ix_invoice_open` in customer order rather
-# than hashed, which spills 20,000 groups to disk at the default `work_mem` (the planner
-# prefers the hash when most invoices are open).
-OPEN_AMOUNTS_READ = {"enable_hashagg": "off"}
-# ... and for the payment days read a range of customers at a time beside the run: each range
-# summed by one process walking `ix_invoice_credit` (on two cores, parallel workers would only
+# waited on it), and the open amounts summed walking `ix_invoice_open` in customer order
+# rather than hashed, which spills 20,000 groups to disk at the default `work_mem` (the
+# planner prefers the hash when most invoices are open).
+EVERYONE_READ = {"jit": "off", "parallel_leader_participation": "off", "enable_hashagg": "off"}
+# ... and for a range of customers at a time read beside the run: each range summed by one
+# process walking the indexes in customer order (on two cores, parallel workers would only
 # compete with the run's own work on the ranges before; the whole read alone took 0.45 s so
 # against 0.5 s with two workers).
-RANGE_READ = {"jit": "off", "max_parallel_workers_per_gather": "0"}
-# Customers a range of the payment days covers (20,000 customers: ten ranges).
+RANGE_READ = {"jit": "off", "max_parallel_workers_per_gather": "0", "enable_hashagg": "off"}
+# Customers a range covers (20,000 customers: ten ranges).
 RANGE_SIZE = 2_000
 # Connections reading the ranges, each every `READERS`th range: the database's work on both
 # cores while the run's own work, lighter, waits for the next range.
@@ -297,6 +285,30 @@ def _apart(session: Session) -> Engine | None:
 
 Ranges = list[tuple[int, int]]
 PaymentDays = dict[int, tuple[PaymentRecord, int]]
+
+
+class _Read(NamedTuple):
+    """What the grouped queries read of some customers, each by customer id."""
+
+    payments: PaymentDays
+    receivables: OpenAmounts
+    orders: dict[int, Decimal]
+    promises: dict[int, tuple[int, int]]
+    disputes: dict[int, tuple[int, int]]
+
+
+def _read(session: Session, which: Which, as_of: date) -> _Read:
+    since = datetime.combine(as_of - WINDOW, time(), UTC)
+    receivables, orders = _open_amounts(session, which, as_of)
+    return _Read(
+        _payments(session, which, as_of),
+        receivables,
+        orders,
+        _promises(session, which, since),
+        _disputes(session, which, since),
+    )
+
+
 _DONE = None  # the last of the ranges read apart
 
 
@@ -315,16 +327,13 @@ def _snapshot(session: Session) -> str:
     return str(snapshot)
 
 
-def _payments_apart(
-    engine: Engine,
-    snapshot: str,
-    ranges: Ranges,
-    as_of: date,
-    out: Queue[PaymentDays | BaseException | None],
-) -> None:
-    """Each range's payment days, in order, into `out` as they are read, in the run's snapshot
-    (a REPEATABLE READ transaction importing it: the rows the run's transaction saw); an error
-    instead, if one comes."""
+Reads = Queue[_Read | BaseException | None]  # a reader's ranges, then `_DONE` (or its error)
+
+
+def _read_apart(engine: Engine, snapshot: str, ranges: Ranges, as_of: date, out: Reads) -> None:
+    """What the grouped queries read of each range, in order, into `out` as it is read, in the
+    run's snapshot (a REPEATABLE READ transaction importing it: the rows the run's transaction
+    saw); an error instead, if one comes."""
     try:
         with (
             Session(engine.execution_options(isolation_level="REPEATABLE READ")) as other,
@@ -333,13 +342,13 @@ def _payments_apart(
             other.connection().execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
             with _planner(other, True, RANGE_READ):
                 for within in ranges:
-                    out.put(_payments(other, None, as_of, within))
+                    out.put(_read(other, within, as_of))
         out.put(_DONE)
     except BaseException as error:  # handed to the reader, which raises it
         out.put(error)
 
 
-def _read_in_turn(out: Queue[PaymentDays | BaseException | None]) -> Iterator[PaymentDays]:
+def _read_in_turn(out: Reads) -> Iterator[_Read]:
     while (read := out.get()) is not _DONE:
         if isinstance(read, BaseException):
             raise read
@@ -362,110 +371,76 @@ def behaviours_in_turn(
     session: Session, as_of: date, customer_ids: list[int] | None = None
 ) -> Iterator[dict[int, BehaviourFacts]]:
     """`behaviours`, their values (`BehaviourFacts`), in parts by customer id, in id order.
-    For every customer on PostgreSQL (`_apart`) the payment days are read a range of customers
+    For every customer on PostgreSQL (`_apart`) the grouped queries read a range of customers
     at a time on connections of their own (`READERS`, in this transaction's snapshot), the next
     ranges while the caller works on this one's behaviours (both cores busy, not one then the
-    other); this session reads nothing more once the first part is given. Else one part of them
-    all."""
-    since = datetime.combine(as_of - WINDOW, time(), UTC)
-    customers = (
-        session.connection()
-        .execute(
-            select(col(Customer.id), col(Customer.credit_limit), col(Customer.created_at))
-            .where(*_among(Customer.id, customer_ids))
-            .order_by(col(Customer.id))
-        )
-        .all()
+    other); this session reads nothing more once they have begun. Else one part of them all."""
+    customers = driver_rows(
+        session.connection(),
+        select(col(Customer.id), col(Customer.credit_limit), col(Customer.created_at))
+        .where(*_among(Customer.id, customer_ids))
+        .order_by(col(Customer.id)),
     )
-    everyone = customer_ids is None
-    apart = _apart(session) if everyone and customers else None
-    ranges = _ranges([row[0] or 0 for row in customers], RANGE_SIZE)
-    outs: list[Queue[PaymentDays | BaseException | None]] = [
-        Queue() for _ in range(1 if apart is None else READERS)
-    ]
+    rows = iter(customers)
+    apart = _apart(session) if customer_ids is None and customers else None
+    if apart is None:
+        with _planner(session, customer_ids is None, EVERYONE_READ):
+            read = _read(session, customer_ids, as_of)
+        yield _part(rows, read, None, as_of)
+        return
+    ranges = _ranges([row[0] for row in customers], RANGE_SIZE)
+    outs: list[Reads] = [Queue() for _ in range(READERS)]
+    snapshot = _snapshot(session)
     with ThreadPoolExecutor(READERS) as pool:
-        if apart is not None:
-            snapshot = _snapshot(session)
-            for n, out in enumerate(outs):
-                pool.submit(_payments_apart, apart, snapshot, ranges[n::READERS], as_of, out)
-        with _planner(session, everyone, EVERYONE_READ):
-            if apart is None:
-                outs[0].put(_payments(session, customer_ids, as_of))
-                outs[0].put(_DONE)
-            with _planner(session, everyone, OPEN_AMOUNTS_READ):
-                receivables, orders = _open_amounts(session, customer_ids, as_of)
-            promises = _promises(session, customer_ids, since)
-            disputes = _disputes(session, customer_ids, since)
-        made = _Made(as_of, receivables, orders, promises, disputes)
-        rows = iter(customers)
+        for n, out in enumerate(outs):
+            pool.submit(_read_apart, apart, snapshot, ranges[n::READERS], as_of, out)
         turns = [_read_in_turn(out) for out in outs]
-        if apart is None:
-            yield made.part(rows, next(turns[0]), None)
-        else:
-            for n, (_, last) in enumerate(ranges):
-                yield made.part(rows, next(turns[n % READERS]), last)
+        for n, (_, last) in enumerate(ranges):
+            yield _part(rows, next(turns[n % READERS]), last, as_of)
         for turn in turns:  # each reader's end (or its error, raised)
             assert next(turn, None) is None
 
 
-class _Made:
-    """The behaviours of the customers read, a range at a time."""
-
-    def __init__(
-        self,
-        as_of: date,
-        receivables: OpenAmounts,
-        orders: dict[int, Decimal],
-        promises: dict[int, tuple[int, int]],
-        disputes: dict[int, tuple[int, int]],
-    ) -> None:
-        self.as_of = as_of
-        self.receivables = receivables
-        self.orders = orders
-        self.promises = promises
-        self.disputes = disputes
-
-    def part(
-        self, rows: Iterator[Any], invoices: PaymentDays, last: int | None
-    ) -> dict[int, BehaviourFacts]:
-        """The customers of `rows` up to id `last` (None: all of them) with these payment days."""
-        as_of, receivables, orders = self.as_of, self.receivables, self.orders
-        promises, disputes = self.promises, self.disputes
-        found: dict[int, BehaviourFacts] = {}
-        # Amounts to the cent, half-up, as `quantize` in models/money.py and the model's own
-        # validation round them, without looking up a currency or a Python call each (four
-        # amounts of every customer a run).
-        cents, half_up = CENT, ROUND_HALF_UP
-        quantize = Decimal.quantize
-        for customer_id, limit, created_at in rows:
-            assert customer_id is not None
-            record, dunning = invoices.get(customer_id, (NO_RECORD, 0))
-            open_ar, overdue = receivables.get(customer_id, (ZERO, ZERO))
-            exposure = open_ar + orders.get(customer_id, ZERO)
-            kept, broken = promises.get(customer_id, (0, 0))
-            opened, lost = disputes.get(customer_id, (0, 0))
-            # In `BehaviourFacts`' order.
-            found[customer_id] = BehaviourFacts(
-                record.invoices_due,
-                record.average_days,
-                record.weighted_days,
-                record.month_days,
-                record.late_share,
-                dunning,
-                kept,
-                broken,
-                opened,
-                lost,
-                quantize(limit, cents, half_up),
-                quantize(exposure, cents, half_up),
-                share(exposure, limit),
-                quantize(open_ar, cents, half_up),
-                quantize(overdue, cents, half_up),
-                share(overdue, open_ar) or ZERO,
-                record.trend_days,
-                trend_of(record.trend_days),
-                months_between(created_at.date(), as_of),
-            )
-            if customer_id == last:
-                break
-        return found
+def _part(
+    rows: Iterator[Any], read: _Read, last: int | None, as_of: date
+) -> dict[int, BehaviourFacts]:
+    """The behaviours of the customers of `rows` up to id `last` (None: all of them), from what
+    was read of them."""
+    invoices, receivables, orders, promises, disputes = read
+    found: dict[int, BehaviourFacts] = {}
+    # Amounts to the cent, half-up, as `quantize` in models/money.py and the model's own
+    # validation round them, without looking up a currency or a Python call each (four
+    # amounts of every customer a run).
+    cents, half_up = CENT, ROUND_HALF_UP
+    quantize = Decimal.quantize
+    for customer_id, limit, created_at in rows:
+        record, dunning = invoices.get(customer_id, (NO_RECORD, 0))
+        open_ar, overdue = receivables.get(customer_id, (ZERO, ZERO))
+        exposure = open_ar + orders.get(customer_id, ZERO)
+        kept, broken = promises.get(customer_id, (0, 0))
+        opened, lost = disputes.get(customer_id, (0, 0))
+        # In `BehaviourFacts`' order.
+        found[customer_id] = BehaviourFacts(
+            record.invoices_due,
+            record.average_days,
+            record.weighted_days,
+            record.month_days,
+            record.late_share,
+            dunning,
+            kept,
+            broken,
+            opened,
+            lost,
+            quantize(limit, cents, half_up),
+            quantize(exposure, cents, half_up),
+            share(exposure, limit),
+            quantize(open_ar, cents, half_up),
+            quantize(overdue, cents, half_up),
+            share(overdue, open_ar) or ZERO,
+            record.trend_days,
+            trend_of(record.trend_days),
+            months_between(created_at.astimezone(UTC).date(), as_of),  # the driver's zone
+        )
+        if customer_id == last:
+            break
+    return found

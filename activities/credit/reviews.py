@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from sqlalchemy import String, cast
 from sqlalchemy import select as select_columns  # more columns than sqlmodel's `select` types
 from sqlmodel import Session, col, select
 
+from activities.bulk_reads import among, driver_rows
 from activities.credit.behaviour import behaviours
 from activities.credit.review_rule_versions import rules_in_force
 from activities.credit.scorecards import scorecard_in_force
@@ -39,7 +41,7 @@ from models.credit.reviews import (
     ReviewStatus,
     ReviewTrigger,
 )
-from models.credit.scorecard import ScorecardSpec, graded
+from models.credit.scorecard import Grade, ScorecardSpec, graded
 from models.errors import Conflict, NotFound
 from models.master_data.credit_duties import RaiseApproval
 from models.master_data.customers import Customer
@@ -70,8 +72,7 @@ def _months_before(day: date, back: int) -> date:
 
 class EarlierMonth(NamedTuple):
     """What the rules read of a review before this month: its date and its month's facts (read
-    as these columns alone, not as whole reviews: a monthly run reads three months of them for
-    every customer)."""
+    as these columns alone, not as whole reviews)."""
 
     as_of: date
     facts: MonthFacts
@@ -86,11 +87,23 @@ class ReviewContext:
     financials: dict[int, FinancialsPublic]
     held: set[int]
     waiting: set[int]  # customers with a proposal still open
-    earlier: dict[int, list[EarlierMonth]]  # reviews before this month, newest first
+
+    def may_propose(self, review: dict[str, Any]) -> bool:
+        """Whether a rule can propose for this review (`scored`): none while another proposal
+        waits, and none unless it holds in this month (every rule's months begin with this
+        one). Only then are the months before read (`earlier_months`): a few customers a run."""
+        if review["customer_id"] in self.waiting:
+            return False
+        current = _current(review)
+        return any(rule.holds_in(current) for rule in self.rules[1])
 
 
 def _among(column: Any, customer_ids: list[int] | None) -> list[Any]:
     return [] if customer_ids is None else [col(column).in_(customer_ids)]
+
+
+def _current(review: dict[str, Any]) -> MonthFacts:
+    return MonthFacts(review["grade"], review["utilisation"], review["days_beyond_terms"])
 
 
 def review_context(session: Session, as_of: date, customer_ids: list[int] | None) -> ReviewContext:
@@ -108,35 +121,45 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
             *_among(CreditReview.customer_id, customer_ids),
         )
     ).all()
-    rules = rules_in_force(session)
-    # Only the months a rule in force can look back at (`month_facts` stops at the first gap).
-    back = max((rule.for_months for rule in rules[1]), default=1) - 1
+    return ReviewContext(
+        card=scorecard_in_force(session),
+        rules=rules_in_force(session),
+        financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
+        held=set(held),
+        waiting=set(waiting),
+    )
+
+
+def earlier_months(
+    session: Session, as_of: date, context: ReviewContext, customer_ids: list[int]
+) -> dict[int, list[EarlierMonth]]:
+    """These customers' reviews before `as_of`'s month, newest first, as their month's facts;
+    only back as far as the longest rule in force looks (`month_facts` stops at the first gap)."""
+    back = max((rule.for_months for rule in context.rules[1]), default=1) - 1
     earlier: dict[int, list[EarlierMonth]] = defaultdict(list)
-    rows = session.connection().execute(
+    if not customer_ids:
+        return earlier
+    conn = session.connection()
+    rows = driver_rows(
+        conn,
         select_columns(
             col(CreditReview.customer_id),
             col(CreditReview.as_of),
-            col(CreditReview.grade),
+            cast(col(CreditReview.grade), String),  # its name, as stored, on every database
             col(CreditReview.utilisation),
             col(CreditReview.days_beyond_terms),
         )
         .where(
             col(CreditReview.as_of) < as_of.replace(day=1),
             col(CreditReview.as_of) >= _months_before(as_of, back),
-            *_among(CreditReview.customer_id, customer_ids),
+            among(conn, col(CreditReview.customer_id), customer_ids),
         )
-        .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc())
+        .order_by(col(CreditReview.as_of).desc(), col(CreditReview.id).desc()),
     )
-    for customer_id, day, grade, utilisation, days in rows.all():
-        earlier[customer_id].append(EarlierMonth(day, MonthFacts(grade, utilisation, days)))
-    return ReviewContext(
-        card=scorecard_in_force(session),
-        rules=rules,
-        financials={row.customer_id: FinancialsPublic.of(row) for row in financials},
-        held=set(held),
-        waiting=set(waiting),
-        earlier=earlier,
-    )
+    for customer_id, day, grade, utilisation, days in rows:
+        facts = MonthFacts(Grade[grade], utilisation, days)
+        earlier[customer_id].append(EarlierMonth(day, facts))
+    return earlier
 
 
 def month_facts(as_of: date, current: MonthFacts, earlier: list[EarlierMonth]) -> list[MonthFacts]:
@@ -172,20 +195,21 @@ class CreditTerms:
         )
 
 
-def make_review(
+def scored(
     customer: CreditTerms,
     behaviour: Behaviour | BehaviourFacts,
     context: ReviewContext,
     trigger: ReviewTrigger,
     as_of: date,
+    at: datetime,
 ) -> dict[str, Any]:
-    """The customer scored and what the rules propose (nothing while another proposal waits),
-    as the review's column values: the monthly run inserts thousands at once."""
+    """The customer scored, as the review's column values with no change proposed (yet): the
+    monthly run inserts thousands at once. `at`: when it was made."""
     scorecard_id, spec = context.card
     customer_id = customer.id
     financials = context.financials.get(customer_id)
     points, grade = graded(spec, score_inputs(behaviour, financials, customer.currency))
-    values: dict[str, Any] = {
+    return {
         "customer_id": customer_id,
         "trigger": trigger,
         "as_of": as_of,
@@ -199,18 +223,23 @@ def make_review(
         "class_before": customer.credit_class,
         "hold_before": customer_id in context.held,
         "proposed_hold": False,
-        "created_at": utcnow(),
+        "created_at": at,
     }
-    if customer_id in context.waiting:
-        return values
-    current = MonthFacts(grade, behaviour.utilisation, behaviour.month_days_beyond_terms)
+
+
+def propose_in(
+    review: dict[str, Any],
+    customer: CreditTerms,
+    context: ReviewContext,
+    earlier: list[EarlierMonth],
+) -> None:
+    """What the rules propose for a review that `may_propose`, given the customer's months
+    before (`earlier_months`), written into it: an open proposal, or nothing."""
+    months = month_facts(review["as_of"], _current(review), earlier)
     rule_set_version, rules = context.rules
-    if not any(rule.holds_in(current) for rule in rules):
-        return values  # every rule's months begin with this one: none proposes
-    months = month_facts(as_of, current, context.earlier.get(customer_id, []))
     proposal = propose(rules, months, customer.credit_limit, customer.currency)
     if proposal is not None:
-        values.update(
+        review.update(
             status=ReviewStatus.OPEN,
             rule_set_version=rule_set_version,
             rule=proposal.rule,
@@ -218,7 +247,22 @@ def make_review(
             proposed_class=proposal.credit_class,
             proposed_hold=proposal.hold,
         )
-    return values
+
+
+def make_review(
+    session: Session,
+    customer: CreditTerms,
+    behaviour: Behaviour | BehaviourFacts,
+    context: ReviewContext,
+    trigger: ReviewTrigger,
+    as_of: date,
+) -> dict[str, Any]:
+    """One customer's review (`scored`), with what the rules propose."""
+    review = scored(customer, behaviour, context, trigger, as_of, utcnow())
+    if context.may_propose(review):
+        earlier = earlier_months(session, as_of, context, [customer.id])
+        propose_in(review, customer, context, earlier.get(customer.id, []))
+    return review
 
 
 def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> ReviewOpened:
@@ -230,7 +274,9 @@ def open_review(session: Session, data: ReviewInput, config: ReviewConfig) -> Re
         behaviour = behaviours(session, data.as_of, [data.customer_id])[data.customer_id]
         context = review_context(session, data.as_of, [data.customer_id])
         terms = CreditTerms.of(customer)
-        review = CreditReview(**make_review(terms, behaviour, context, data.trigger, data.as_of))
+        review = CreditReview(
+            **make_review(session, terms, behaviour, context, data.trigger, data.as_of)
+        )
         session.add(review)
         session.flush()
     return ReviewOpened(

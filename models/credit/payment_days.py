@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum
+from typing import NamedTuple
 
 WINDOW = timedelta(days=365)
 RECENT = timedelta(days=91)
 MONTH = timedelta(days=30)
 ONE_PLACE = Decimal("0.1")
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +28,9 @@ class InvoicePayment:
         return max(0, (paid - self.due_date).days)
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentRecord:
+class PaymentRecord(NamedTuple):
+    """(A plain tuple: the monthly run makes one for every customer.)"""
+
     invoices_due: int = 0
     average_days: Decimal | None = None
     weighted_days: Decimal | None = None
@@ -123,7 +126,7 @@ def record_of_row(
         invoices_due=invoices,
         average_days=(Decimal(days) / invoices).quantize(ONE_PLACE),
         weighted_days=_weighted_days(invoices, weighted, total),
-        late_share=(Decimal(100) * late / invoices).quantize(ONE_PLACE),
+        late_share=(HUNDRED * late / invoices).quantize(ONE_PLACE),
         trend_days=None if now is None or before is None else now - before,
         month_days=_weighted_days(*month),
     )
@@ -147,7 +150,7 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """`part` as a percentage of `whole`, one decimal; None when there is no whole."""
     if whole <= 0:
         return None
-    return (Decimal(100) * part / whole).quantize(ONE_PLACE)
+    return (HUNDRED * part / whole).quantize(ONE_PLACE)
 
 
 def months_between(start: date, end: date) -> int:
