@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import func, select, text, type_coerce
 from sqlmodel import Session, col
 
 from activities.credit.behaviour import behaviours
@@ -26,7 +26,7 @@ from models.credit.reports import (
     DistributionKey,
     DistributionRow,
 )
-from models.credit.reviews import CreditReview, ReviewStatus
+from models.credit.reviews import OPEN_REVIEW, CreditReview
 from models.credit.scorecard import Grade, graded
 from models.errors import InvalidInput
 from models.master_data.customers import Customer
@@ -54,11 +54,7 @@ def credit_report(session: Session, as_of: date) -> CreditReport:
         ).all()
     )
     waiting = Counter(
-        session.execute(
-            select(col(CreditReview.customer_id)).where(
-                col(CreditReview.status) == ReviewStatus.OPEN
-            )
-        ).scalars()
+        session.execute(select(col(CreditReview.customer_id)).where(text(OPEN_REVIEW))).scalars()
     )
     rows = []
     for customer in customers:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, cast
+from sqlalchemy import String, cast, text
 from sqlalchemy import select as select_columns  # more columns than sqlmodel's `select` types
 from sqlmodel import Session, col, select
 
@@ -35,6 +35,7 @@ from models.credit.messages import (
 from models.credit.profile import Behaviour, BehaviourFacts, score_inputs
 from models.credit.review_rules import MonthFacts, ProposalRule, propose
 from models.credit.reviews import (
+    OPEN_REVIEW,
     CreditReview,
     CreditReviewPublic,
     CustomerCreditHold,
@@ -117,8 +118,7 @@ def review_context(session: Session, as_of: date, customer_ids: list[int] | None
     ).all()
     waiting = session.exec(
         select(CreditReview.customer_id).where(
-            CreditReview.status == ReviewStatus.OPEN,
-            *_among(CreditReview.customer_id, customer_ids),
+            text(OPEN_REVIEW), *_among(CreditReview.customer_id, customer_ids)
         )
     ).all()
     return ReviewContext(

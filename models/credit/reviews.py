@@ -9,7 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import field_validator, model_validator
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel, col
 
 from models.base import money_field, optional_timestamp_field, timestamp_field
 from models.credit.scorecard import Grade
@@ -45,7 +46,7 @@ class CreditReview(SQLModel, table=True):
     grade: Grade = Field(max_length=1)
     utilisation: Decimal | None = money_field(default=None)
     days_beyond_terms: Decimal | None = money_field(default=None)
-    status: ReviewStatus = Field(default=ReviewStatus.NO_CHANGE, index=True)
+    status: ReviewStatus = Field(default=ReviewStatus.NO_CHANGE)
     rule_set_version: int | None = None  # the review rules version whose `rule` proposed
     rule: str | None = Field(default=None, max_length=100)
     limit_before: Decimal = money_field()
@@ -120,3 +121,16 @@ class AdjustRequest(SQLModel):
 
 class RejectRequest(SQLModel):
     comment: Note = Field(max_length=2000)
+
+
+# Reviews whose proposal waits for a credit manager, by customer: the queue, the credit report
+# and the monthly run ("nothing new while one waits") read these alone. The run's thousands of
+# other reviews a month stay out of it: an index on every review's status cost the run's
+# inserts a third of their time.
+OPEN_REVIEW = "status = 'OPEN'"  # as stored (the name), so SQLite matches queries to it
+OPEN_REVIEWS_INDEX = Index(
+    "ix_credit_review_open",
+    col(CreditReview.customer_id),
+    sqlite_where=text(OPEN_REVIEW),
+    postgresql_where=text(OPEN_REVIEW),
+)
