@@ -4,7 +4,6 @@ outbox) for every customer whose review proposes a change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from activities.bulk_reads import among, driver_rows
+from activities.bulk_writes import insert_all
 from activities.credit.behaviour import behaviours_in_turn
 from activities.credit.reviews import (
     CreditTerms,
@@ -33,8 +33,8 @@ from models.outbox import OutboxKind, OutboxMessage
 from models.workflow_ids import credit_review_workflow_id
 
 # Inserted through the tables, not the ORM's bulk path: the same rows, 20,000 of them in 0.55 s
-# where the ORM took 1.6 to 1.9 s on PostgreSQL (and through COPY there now: `_insert_all`).
-_REVIEWS: Table = CreditReview.__table__  # type: ignore[attr-defined]
+# where the ORM took 1.6 to 1.9 s on PostgreSQL (and through COPY there now: `insert_all`).
+REVIEWS: Table = CreditReview.__table__  # type: ignore[attr-defined]
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 SCHEDULE = ReviewTrigger.SCHEDULE
 
@@ -80,9 +80,9 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
                 writing.result()
                 writing = None
             if unchanged and beside:  # most customers: kept at once, their ids not needed
-                writing = writer.submit(_insert_all, session, _REVIEWS, unchanged)
+                writing = writer.submit(insert_all, session, REVIEWS, unchanged)
             elif unchanged:
-                _insert_all(session, _REVIEWS, unchanged)
+                insert_all(session, REVIEWS, unchanged)
         if writing is not None:
             writing.result()
     assert customer is None, "every active customer has a behaviour"
@@ -93,47 +93,9 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
     proposed = [review for _, review in maybe if review["status"] == ReviewStatus.OPEN]
     unchanged = [review for _, review in maybe if review["status"] != ReviewStatus.OPEN]
     if unchanged:
-        _insert_all(session, _REVIEWS, unchanged)
+        insert_all(session, REVIEWS, unchanged)
     _start_workflows(session, _kept(session, proposed))
     return ReviewAllResult(reviewed=len(customers), proposals=len(proposed))
-
-
-def _insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows with the same columns inserted at once: on PostgreSQL (psycopg) through COPY (20,000
-    reviews in 0.28-0.41 s, the INSERT executed many times 0.70-0.86 s, alternated), each value
-    converted for its column as an INSERT converts it (money, enums by name); elsewhere one
-    INSERT executed many times."""
-    conn = session.connection()
-    if (conn.dialect.name, conn.dialect.driver) != ("postgresql", "psycopg"):
-        conn.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    assert all(row.keys() == rows[0].keys() for row in rows)
-    by_column = zip(*(row.values() for row in rows), strict=True)
-    columns = [
-        _converted(table.c[name].type.bind_processor(conn.dialect), values)
-        for name, values in zip(names, by_column, strict=True)
-    ]
-    quote = conn.dialect.identifier_preparer.quote
-    listed = ", ".join(quote(name) for name in names)
-    driver: Any = conn.connection.driver_connection
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {quote(table.name)} ({listed}) FROM STDIN") as copy,
-    ):
-        for row in zip(*columns, strict=True):
-            copy.write_row(row)
-
-
-def _converted(convert: Callable[[Any], Any] | None, values: tuple[Any, ...]) -> Sequence[Any]:
-    """A column's values as its bind conversion makes them, each distinct value converted once
-    (a run's reviews share a few grades, statuses, flags, limits and ratios); no conversion: the
-    values themselves. Equal values convert to equal column values (an enum or its name,
-    `Decimal("1.0")` and `Decimal("1.00")`, one instant in two time zones)."""
-    if convert is None:
-        return values
-    done = {value: convert(value) for value in set(values)}
-    return list(map(done.__getitem__, values))
 
 
 def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -141,8 +103,8 @@ def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, i
     if not proposed:
         return []
     rows = session.execute(
-        insert(_REVIEWS).returning(
-            _REVIEWS.c.customer_id, _REVIEWS.c.id, sort_by_parameter_order=True
+        insert(REVIEWS).returning(
+            REVIEWS.c.customer_id, REVIEWS.c.id, sort_by_parameter_order=True
         ),
         proposed,
     )

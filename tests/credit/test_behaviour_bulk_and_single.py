@@ -223,18 +223,20 @@ def test_the_payment_days_summed_in_sql_are_those_of_each_invoice(engine: Engine
 def test_the_monthly_run_read_a_few_customers_at_a_time_reads_the_same(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL the monthly run reads the payment days a range of customers at a time on a
-    second connection (`behaviours_in_turn`): in ranges of two customers here, each customer's
-    behaviour is the one read alone, and every customer comes once, in id order."""
+    """On PostgreSQL the monthly run reads the behaviours a range of customers at a time on
+    connections of their own (`behaviours_in_turn`): in ranges of two customers here, the first
+    and the last alone, each customer's behaviour is the one read alone, and every customer
+    comes once, in id order."""
     customers = varied_customers(engine)
     monkeypatch.setattr(behaviour_module, "RANGE_SIZE", 2)
+    monkeypatch.setattr(behaviour_module, "EDGE_SIZE", 1)
 
     with Session(engine) as session:
         parts = list(behaviours_in_turn(session, AS_OF))
         alone = {i: behaviours(session, AS_OF, [i])[i] for i in customers.values()}
 
     if engine.dialect.name == "postgresql":
-        assert [len(part) for part in parts] == [2, 2, 1]
+        assert [len(part) for part in parts] == [1, 2, 1, 1]
     seen = [(customer_id, b) for part in parts for customer_id, b in part.items()]
     assert [customer_id for customer_id, _ in seen] == sorted(customers.values())
     for customer_id, b in seen:
