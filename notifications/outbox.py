@@ -1,14 +1,16 @@
-"""Customer e-mails through the outbox: queued in the transaction of the document they are about,
-sent later by `deliver_email`, which marks each one sent so a retry never mails twice."""
+"""E-mails to customers and staff through the outbox: queued in the transaction of the document
+they are about, sent later by `deliver_email`, which marks each one sent so a retry never mails
+twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel import Session, select
 
 from models.outbox import OutboxKind, OutboxMessage
+from models.security.users import User
 from notifications.render import render_email
 
 # What each kind of mail carries attached, named in the payload and rendered when it is sent:
@@ -46,3 +48,27 @@ def queue_email(
     session.add(message)
     session.flush()
     return message
+
+
+def mail_staff(
+    session: Session,
+    users: Sequence[User],
+    *,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+) -> list[int]:
+    """One mail to each member of staff in their own language, greeting them as `recipient`;
+    keyed `<key>/<username>`, so a retry queues nobody's mail twice. The outbox ids, in order."""
+    ids = []
+    for user in users:
+        mail = queue_email(
+            session,
+            key=f"{key}/{user.username}",
+            to=user.email or "",
+            template=template,
+            language=user.language,
+            context={**context, "recipient": user.username},
+        )
+        ids.append(mail.id or 0)
+    return ids

@@ -31,7 +31,7 @@ from models.errors import Conflict, InvalidInput, NotFound
 from models.money import quantize
 from models.receivables.invoices import Invoice, InvoiceStatus
 from models.security.users import Role, User
-from notifications.outbox import queue_email
+from notifications.outbox import mail_staff
 
 SETTLED = (InvoiceStatus.PAID, InvoiceStatus.WRITTEN_OFF, InvoiceStatus.VOID)
 
@@ -174,23 +174,18 @@ def propose_bad_debt(session: Session, invoice_id: int) -> BadDebtProposed:
         session.add(proposal)
         session.flush()
     customer = get_customer(session, invoice.customer_id)
-    mails = []
     users = session.exec(select(User).where(col(User.active)).order_by(col(User.username))).all()
-    for user in users:
-        if Role.FINANCE in user.role_set and user.email:
-            mail = queue_email(
-                session,
-                key=f"{key}/{user.username}",
-                to=user.email,
-                template="bad_debt_proposal",
-                language=user.language,
-                context={
-                    "invoice": invoice,
-                    "customer": customer,
-                    "amount": quantize(proposal.amount, invoice.currency),
-                },
-            )
-            mails.append(mail.id or 0)
+    mails = mail_staff(
+        session,
+        [u for u in users if Role.FINANCE in u.role_set and u.email],
+        key=key,
+        template="bad_debt_proposal",
+        context={
+            "invoice": invoice,
+            "customer": customer,
+            "amount": quantize(proposal.amount, invoice.currency),
+        },
+    )
     return BadDebtProposed(
         proposal_id=proposal.id or 0, amount=proposal.amount, mail_outbox_ids=mails
     )

@@ -34,7 +34,7 @@ from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.money import quantize
 from models.receivables.invoices import Invoice
 from models.security.users import Role, User
-from notifications.outbox import queue_email
+from notifications.outbox import mail_staff
 
 UNASSIGNED = "unassigned"
 MANAGER_ROLES = (Role.CREDIT_MANAGER, Role.ADMIN)
@@ -64,12 +64,11 @@ def _notify(session: Session, task: CollectionTask, username: str, reason: str) 
     if user is None or not user.email:
         return None
     invoice = get_invoice(session, task.invoice_id)
-    mail = queue_email(
+    [mail_id] = mail_staff(
         session,
-        key=f"collection-task-{task.id}/notice/{reason}/{username}",
-        to=user.email,
+        [user],
+        key=f"collection-task-{task.id}/notice/{reason}",
         template="collection_notice",
-        language=user.language,
         context={
             "task": task,
             "invoice": invoice,
@@ -78,7 +77,7 @@ def _notify(session: Session, task: CollectionTask, username: str, reason: str) 
             "user": username,
         },
     )
-    return mail.id
+    return mail_id
 
 
 def open_task(session: Session, data: OpenTaskInput) -> TaskState:

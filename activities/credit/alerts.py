@@ -17,7 +17,7 @@ from models.master_data.customers import Customer, CustomerStatus
 from models.outbox import OutboxMessage, OutboxState
 from models.sales.messages import MailsQueued
 from models.security.users import Role
-from notifications.outbox import queue_email
+from notifications.outbox import mail_staff
 
 
 def _latest_grade(session: Session, customer_id: int) -> Grade | None:
@@ -73,15 +73,13 @@ def send_credit_alerts(session: Session, data: AlertRunInput) -> MailsQueued:
             (f"credit-alerts/{day}/customer-{a['customer_id']}/{a['kind']}", [a]) for a in alerts
         ]
     for key, listed in batches:
-        for user in staff(session, Role.CREDIT_MANAGER, None):
-            queue_email(
-                session,
-                key=f"{key}/{user.username}",
-                to=user.email or "",
-                template="credit_alert",
-                language=user.language,
-                context={"recipient": user.username, "alerts": listed, "on": day},
-            )
+        mail_staff(
+            session,
+            staff(session, Role.CREDIT_MANAGER, None),
+            key=key,
+            template="credit_alert",
+            context={"alerts": listed, "on": day},
+        )
     session.flush()
     unsent = select(OutboxMessage.id).where(
         col(OutboxMessage.key).startswith("credit-alerts/"),

@@ -11,7 +11,7 @@ from activities.sales.order_mail import staff
 from models.credit.messages import ReviewNotice
 from models.sales.messages import MailsQueued
 from models.security.users import Role
-from notifications.outbox import queue_email
+from notifications.outbox import mail_staff
 
 
 def notify_reviewers(session: Session, notice: ReviewNotice, public_url: str) -> MailsQueued:
@@ -34,15 +34,11 @@ def notify_reviewers(session: Session, notice: ReviewNotice, public_url: str) ->
         },
         "review_url": f"{public_url}/api/v1/credit-reviews/{review.id}",
     }
-    ids = []
-    for user in staff(session, role, None):
-        mail = queue_email(
-            session,
-            key=f"credit-review-{review.id}/{notice.kind}/{user.username}",
-            to=user.email or "",
-            template="credit_review",
-            language=user.language,
-            context={**context, "recipient": user.username},
-        )
-        ids.append(mail.id or 0)
+    ids = mail_staff(
+        session,
+        staff(session, role, None),
+        key=f"credit-review-{review.id}/{notice.kind}",
+        template="credit_review",
+        context=context,
+    )
     return MailsQueued(outbox_ids=ids)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from activities.master_data.customers import get_customer
 from models.sales.orders import SalesOrder
 from models.security.users import User
-from notifications.outbox import queue_email
+from notifications.outbox import mail_staff
 
 
 def staff(session: Session, role: str | None, username: str | None) -> list[User]:
@@ -47,18 +47,7 @@ def mail_users(
     **extra: Any,
 ) -> list[int]:
     context = _context(session, order, **extra)
-    ids = []
-    for user in users:
-        mail = queue_email(
-            session,
-            key=f"{key}/{user.username}",
-            to=user.email or "",
-            template=template,
-            language=user.language,
-            context={**context, "recipient": user.username},
-        )
-        ids.append(mail.id or 0)
-    return ids
+    return mail_staff(session, users, key=key, template=template, context=context)
 
 
 def mail_rep(session: Session, order: SalesOrder, *, key: str, reason: str) -> list[int]:
