@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 
-
 # New objects the collector lets pile up before it looks for cycles among them (Python's default,
 # 700, had it look some 330 times in a monthly credit review of 20,000 customers).
 YOUNG_OBJECTS = 50_000
