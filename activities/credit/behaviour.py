@@ -4,7 +4,7 @@ monthly review scores them all): payment days, dunning, promises, disputes, expo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -378,22 +378,36 @@ def behaviours(
 def behaviours_in_turn(
     session: Session, as_of: date, customer_ids: list[int] | None = None
 ) -> Iterator[dict[int, BehaviourFacts]]:
-    """`behaviours`, their values (`BehaviourFacts`), in parts by customer id, in id order.
-    For every customer on PostgreSQL (`_apart`) the grouped queries read a range of customers
-    at a time on connections of their own (`READERS`, in this transaction's snapshot), the next
-    ranges while the caller works on this one's behaviours (both cores busy, not one then the
-    other); this session reads nothing more once they have begun. Else one part of them all."""
+    """`behaviours`, their values (`BehaviourFacts`), in parts by customer id, in id order
+    (`behaviours_of` the customers read first)."""
     customers = driver_rows(
         session.connection(),
-        select(col(Customer.id), col(Customer.credit_limit), col(Customer.created_at))
+        select(*CUSTOMER_SINCE)
         .where(*_among(Customer.id, customer_ids))
         .order_by(col(Customer.id)),
     )
+    return behaviours_of(session, as_of, customers, customer_ids)
+
+
+# What the behaviours read of each customer: (id, credit limit, created at), in id order.
+CUSTOMER_SINCE = (col(Customer.id), col(Customer.credit_limit), col(Customer.created_at))
+
+
+def behaviours_of(
+    session: Session, as_of: date, customers: Sequence[Sequence[Any]], which: list[int] | None
+) -> Iterator[dict[int, BehaviourFacts]]:
+    """The behaviours of `customers` (rows of `CUSTOMER_SINCE`, already read: the monthly run
+    reads them with the credit terms it needs), among those `which` (None: every customer), in
+    parts by customer id. For every customer on PostgreSQL (`_apart`) the grouped queries read
+    a range of customers at a time on connections of their own (`READERS`, in this
+    transaction's snapshot), the next ranges while the caller works on this one's behaviours
+    (both cores busy, not one then the other); this session reads nothing more once they have
+    begun. Else one part of them all."""
     rows = iter(customers)
-    apart = _apart(session) if customer_ids is None and customers else None
+    apart = _apart(session) if which is None and customers else None
     if apart is None:
-        with _planner(session, customer_ids is None, EVERYONE_READ):
-            read = _read(session, customer_ids, as_of)
+        with _planner(session, which is None, EVERYONE_READ):
+            read = _read(session, which, as_of)
         yield _part(rows, read, None, as_of)
         return
     ranges = _ranges([row[0] for row in customers], RANGE_SIZE, EDGE_SIZE)
@@ -421,7 +435,8 @@ def _part(
     # amounts of every customer a run).
     cents, half_up = CENT, ROUND_HALF_UP
     quantize = Decimal.quantize
-    for customer_id, limit, created_at in rows:
+    for row in rows:  # `CUSTOMER_SINCE` first, maybe more columns after
+        customer_id, limit, created_at = row[0], row[1], row[2]
         record, dunning = invoices.get(customer_id, (NO_RECORD, 0))
         open_ar, overdue = receivables.get(customer_id, (ZERO, ZERO))
         exposure = open_ar + orders.get(customer_id, ZERO)

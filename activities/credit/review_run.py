@@ -8,11 +8,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy import select as select_columns  # more columns than sqlmodel's `select` types
 from sqlmodel import Session, col, select
 
 from activities.bulk_reads import among, driver_rows
 from activities.bulk_writes import insert_all
-from activities.credit.behaviour import behaviours_in_turn
+from activities.credit.behaviour import CUSTOMER_SINCE, behaviours_of
 from activities.credit.reviews import (
     CreditTerms,
     earlier_months,
@@ -40,19 +41,15 @@ SCHEDULE = ReviewTrigger.SCHEDULE
 
 
 def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
+    active = driver_rows(
+        session.connection(),
+        select_columns(*CUSTOMER_SINCE, col(Customer.credit_class), col(Customer.currency))
+        .where(col(Customer.status) == CustomerStatus.ACTIVE)
+        .order_by(col(Customer.id)),
+    )
     customers = [
         CreditTerms(customer_id, limit, credit_class, currency)
-        for customer_id, limit, credit_class, currency in driver_rows(
-            session.connection(),
-            select(
-                col(Customer.id),
-                col(Customer.credit_limit),
-                col(Customer.credit_class),
-                col(Customer.currency),
-            )
-            .where(Customer.status == CustomerStatus.ACTIVE)
-            .order_by(col(Customer.id)),
-        )
+        for customer_id, limit, _, credit_class, currency in active
     ]
     as_of = data.as_of
     at = utcnow()  # when the run made its reviews
@@ -61,13 +58,13 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
     waiting = iter(customers)
     customer = next(waiting, None)
     # A part of the customers at a time, in id order: their reviews made while the behaviour of
-    # the next part is read beside (`behaviours_in_turn`), and on PostgreSQL those no rule can
+    # the next part is read beside (`behaviours_of`), and on PostgreSQL those no rule can
     # propose for kept (`COPY`, on this session's connection, by a thread of its own: this one
     # does not touch the session until it is done) while the next part's are made.
     beside = session.get_bind().dialect.name == "postgresql"
     with ThreadPoolExecutor(1) as writer:
         writing: Future[None] | None = None
-        for seen in behaviours_in_turn(session, as_of):
+        for seen in behaviours_of(session, as_of, active, None):
             unchanged = []
             while customer is not None and customer.id in seen:
                 review = scored(customer, seen[customer.id], context, SCHEDULE, as_of, at)
