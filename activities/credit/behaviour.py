@@ -233,7 +233,12 @@ EVERYONE_READ = {"jit": "off", "parallel_leader_participation": "off", "enable_h
 # process walking the indexes in customer order (on two cores, parallel workers would only
 # compete with the run's own work on the ranges before; the whole read alone took 0.45 s so
 # against 0.5 s with two workers).
-RANGE_READ = {"jit": "off", "max_parallel_workers_per_gather": "0", "enable_hashagg": "off"}
+RANGE_READ = {
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+    "enable_hashagg": "off",
+    "plan_cache_mode": "force_custom_plan",
+}
 # Customers a range covers (20,000 customers: ten ranges and the two edges)...
 RANGE_SIZE = 2_000
 # ... but the first and the last few customers a range each: the run's own work begins on the
