@@ -24,9 +24,9 @@ from sqlalchemy.sql import Executable
 def among(connection: Connection, column: Any, keys: list[Any]) -> ColumnElement[bool]:
     """`column IN keys`, the keys as one parameter: on PostgreSQL `column = ANY(:keys)`, an
     array; on SQLite `column IN (SELECT value FROM json_each(:keys))`. `column`: a table's column
-    or a model's attribute. An IN of a batch's 1,000
-    parameters was compiled again at each call: about 15 us a row on PostgreSQL (its driver),
-    3 us on SQLite, against 1 to 2 us this way."""
+    or a model's attribute. An IN of a batch's 1,000 parameters was compiled again at each
+    call: about 15 us a row on PostgreSQL (its driver), 3 us on SQLite, against 1 to 2 us this
+    way."""
     if connection.dialect.name == "postgresql":
         return column == any_(bindparam("keys", keys, type_=ARRAY(column.type)))
     listed = func.json_each(bindparam("keys", json.dumps(keys)))
