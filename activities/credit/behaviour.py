@@ -270,11 +270,11 @@ def _planner(session: Session, everyone: bool, settings: dict[str, str]) -> Iter
 
 
 def _apart(session: Session) -> Engine | None:
-    """The engine to read every customer's payment days from on connections of their own while
-    this one reads the rest and the caller works on the ranges read before: only on PostgreSQL,
-    in a READ COMMITTED transaction that has written nothing yet (the others read in its
-    snapshot, which holds no rows of its own then), and while the pool has `READERS`
-    connections to spare within its size (no waiting on one)."""
+    """The engine to read every customer's behaviour from, a range at a time, on connections of
+    their own while the caller works on the ranges read before: only on PostgreSQL, in a READ
+    COMMITTED transaction that has written nothing yet (the others read in its snapshot, which
+    holds no rows of its own then), and while the pool has `READERS` connections to spare
+    within its size (no waiting on one)."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql" or not isinstance(bind, Engine):
         return None
