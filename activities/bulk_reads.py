@@ -33,14 +33,17 @@ def among(connection: Connection, column: Any, keys: list[Any]) -> ColumnElement
     return column.in_(select(literal_column("value")).select_from(listed))
 
 
-def driver_rows(conn: Connection, query: Executable) -> Sequence[Sequence[Any]]:
-    """`query`'s rows: on PostgreSQL as psycopg made them, SQLAlchemy binding the parameters as
-    always but its result layer (a `Row` and each column's conversion, value by value) skipped:
-    20,000 customers' ids, limits and creation times in 19-24 ms where it took 47-150 ms. Only
-    for columns whose driver values are what the caller reads: integers, amounts and sums
-    (`Decimal`), dates, text; timestamps come in the server's time zone, enums as their names.
-    Elsewhere the usual rows (SQLite keeps money in scaled integers: its column type converts)."""
-    result = conn.execute(query)
+def driver_rows(
+    conn: Connection, query: Executable, parameters: dict[str, Any] | None = None
+) -> Sequence[Sequence[Any]]:
+    """`query`'s rows (with these `parameters` if given): on PostgreSQL as psycopg made them,
+    SQLAlchemy binding the parameters as always but its result layer (a `Row` and each column's
+    conversion, value by value) skipped: 20,000 customers' ids, limits and creation times in
+    19-24 ms where it took 47-150 ms. Only for columns whose driver values are what the caller
+    reads: integers, amounts and sums (`Decimal`), dates, text; timestamps come in the server's
+    time zone, enums as their names. Elsewhere the usual rows (SQLite keeps money in scaled
+    integers: its column type converts)."""
+    result = conn.execute(query, parameters)
     if conn.dialect.name != "postgresql":
         return result.all()
     try:

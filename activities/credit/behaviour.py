@@ -17,7 +17,9 @@ from sqlalchemy import (
     Date,
     Dialect,
     Integer,
+    Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -28,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
 from activities.bulk_reads import driver_rows
@@ -58,12 +61,26 @@ CENT = Decimal("0.01")
 Which = list[int] | tuple[int, int] | None
 
 
+# A range's first and last id, given at each read: its queries built once for every range.
+_RANGE: tuple[BindParameter[int], BindParameter[int]] = (
+    bindparam("first", type_=Integer),
+    bindparam("last", type_=Integer),
+)
+
+_A_RANGE = (0, 0)  # what any range's queries are built for, before its ends are known
+
+
 def _among(column: Any, which: Which) -> list[ColumnElement[bool]]:
     if which is None:
         return []
     if isinstance(which, tuple):
-        return [col(column).between(*which)]
+        return [col(column).between(*_RANGE)]
     return [col(column).in_(which)]
+
+
+def _bounds(which: Which) -> dict[str, int]:
+    """The parameters of `which`'s queries: a range's ends, else none."""
+    return dict(zip(("first", "last"), which, strict=True)) if isinstance(which, tuple) else {}
 
 
 class _SumColumn(MoneyColumn):
@@ -93,13 +110,13 @@ def _count(condition: ColumnElement[bool]) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _days_between(session: Session, later: Any, earlier: Any) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
+def _days_between(dialect: str, later: Any, earlier: Any) -> Any:
+    if dialect == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
     return later - earlier  # PostgreSQL: date minus date is a number of days
 
 
-def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
+def _payments(dialect: str, which: Which, as_of: date) -> Select[Any]:
     """Each customer's payment record (the sums `payment_record` makes of single invoices, here
     in SQL: over the whole window, its last 3 months and its last 30 days) and the highest
     dunning level any invoice reached. A settled invoice counts as paid on its last payment
@@ -116,12 +133,12 @@ def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
         col(Invoice.settled_on),
         case((col(Invoice.outstanding) <= 0, col(Invoice.due_date)), else_=literal(as_of, Date)),
     )
-    days = _days_between(session, paid_on, col(Invoice.due_date))
+    days = _days_between(dialect, paid_on, col(Invoice.due_date))
     late = days > 0
     weighted = col(Invoice.total) * days
     recent = col(Invoice.due_date) > as_of - RECENT
     month = col(Invoice.due_date) > as_of - MONTH
-    query = (
+    return (
         select(
             col(Invoice.customer_id),
             func.count(),
@@ -146,6 +163,10 @@ def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
         )
         .group_by(col(Invoice.customer_id))
     )
+
+
+def _payment_days(rows: Sequence[Sequence[Any]]) -> PaymentDays:
+    """`_payments`' rows as each customer's record and highest dunning level."""
     return {
         row[0]: (
             record_of_row(
@@ -155,42 +176,40 @@ def _payments(session: Session, which: Which, as_of: date) -> PaymentDays:
             ),
             row[12],
         )
-        for row in driver_rows(session.connection(), query)
+        for row in rows
     }
 
 
 OpenAmounts = dict[int, tuple[Decimal, Decimal]]  # open receivables and overdue, per customer
 
 
-def _open_amounts(
-    session: Session, which: Which, as_of: date
-) -> tuple[OpenAmounts, dict[int, Decimal]]:
+def _receivables(which: Which, as_of: date) -> Select[Any]:
     """Per customer: open receivables and the overdue part of them, in one pass over the open
-    invoices (the partial index `ix_invoice_open` covers it), and open orders."""
+    invoices (the partial index `ix_invoice_open` covers it)."""
     overdue = case((col(Invoice.due_date) < as_of, col(Invoice.outstanding)), else_=0)
-    receivables = driver_rows(
-        session.connection(),
+    return (
         select(col(Invoice.customer_id), _sum(Invoice.outstanding), _sum(overdue))
         .where(
             text(OPEN_INVOICE),
             col(Invoice.outstanding) > 0,
             *_among(Invoice.customer_id, which),
         )
-        .group_by(col(Invoice.customer_id)),
+        .group_by(col(Invoice.customer_id))
     )
-    orders = driver_rows(
-        session.connection(),
+
+
+def _orders(which: Which) -> Select[Any]:
+    """Per customer: the orders not invoiced yet."""
+    return (
         select(col(SalesOrder.customer_id), _sum(SalesOrder.total))
         .where(col(SalesOrder.status).in_(UNINVOICED), *_among(SalesOrder.customer_id, which))
-        .group_by(col(SalesOrder.customer_id)),
+        .group_by(col(SalesOrder.customer_id))
     )
-    open_ar = {customer_id: (owed, late) for customer_id, owed, late in receivables}
-    return open_ar, {customer_id: total for customer_id, total in orders}
 
 
-def _promises(session: Session, which: Which, since: datetime) -> dict[int, tuple[int, int]]:
+def _promises(which: Which, since: datetime) -> Select[Any]:
     """Promises to pay made in the window, kept and broken, per customer."""
-    query = (
+    return (
         select(
             col(Invoice.customer_id),
             _count(col(PaymentPromise.status) == PromiseStatus.KEPT),
@@ -200,26 +219,18 @@ def _promises(session: Session, which: Which, since: datetime) -> dict[int, tupl
         .where(col(PaymentPromise.at) >= since, *_among(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
-    return {
-        customer_id: (int(kept), int(broken))
-        for customer_id, kept, broken in driver_rows(session.connection(), query)
-    }
 
 
-def _disputes(session: Session, which: Which, since: datetime) -> dict[int, tuple[int, int]]:
+def _disputes(which: Which, since: datetime) -> Select[Any]:
     """Disputes opened in the window, and those resolved with no credit on the invoice (the
     customer's claim was not upheld), per customer."""
     lost = and_(col(InvoiceDispute.resolved_at).is_not(None), col(Invoice.credited) == 0)
-    query = (
+    return (
         select(col(Invoice.customer_id), func.count(), _count(lost))
         .join(Invoice, col(Invoice.id) == InvoiceDispute.invoice_id)
         .where(col(InvoiceDispute.opened_at) >= since, *_among(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
-    return {
-        customer_id: (int(opened), int(n_lost))
-        for customer_id, opened, n_lost in driver_rows(session.connection(), query)
-    }
 
 
 # For every customer at once on PostgreSQL, while the grouped reads run (docs/credit.md, Speed):
@@ -305,15 +316,39 @@ class _Read(NamedTuple):
     disputes: dict[int, tuple[int, int]]
 
 
-def _read(session: Session, which: Which, as_of: date) -> _Read:
+class _Queries(NamedTuple):
+    """The grouped queries, in `_Read`'s order: built once for a run (a range's are run for each
+    range, its ends given at each: no statement built again, nor its cache key)."""
+
+    payments: Select[Any]
+    receivables: Select[Any]
+    orders: Select[Any]
+    promises: Select[Any]
+    disputes: Select[Any]
+
+
+def _queries(session: Session, which: Which, as_of: date) -> _Queries:
     since = datetime.combine(as_of - WINDOW, time(), UTC)
-    receivables, orders = _open_amounts(session, which, as_of)
+    return _Queries(
+        _payments(session.get_bind().dialect.name, which, as_of),
+        _receivables(which, as_of),
+        _orders(which),
+        _promises(which, since),
+        _disputes(which, since),
+    )
+
+
+def _read(session: Session, queries: _Queries, which: Which) -> _Read:
+    conn, bounds = session.connection(), _bounds(which)
+    payments, receivables, orders, promises, disputes = (
+        driver_rows(conn, query, bounds) for query in queries
+    )
     return _Read(
-        _payments(session, which, as_of),
-        receivables,
-        orders,
-        _promises(session, which, since),
-        _disputes(session, which, since),
+        _payment_days(payments),
+        {customer_id: (owed, late) for customer_id, owed, late in receivables},
+        {customer_id: total for customer_id, total in orders},
+        {customer_id: (int(kept), int(broken)) for customer_id, kept, broken in promises},
+        {customer_id: (int(opened), int(lost)) for customer_id, opened, lost in disputes},
     )
 
 
@@ -353,9 +388,10 @@ def _read_apart(engine: Engine, snapshot: str, ranges: Ranges, as_of: date, out:
             other.begin(),
         ):
             other.connection().execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            queries = _queries(other, _A_RANGE, as_of)  # the same for each range
             with _planner(other, True, RANGE_READ):
                 for within in ranges:
-                    out.put(_read(other, within, as_of))
+                    out.put(_read(other, queries, within))
         out.put(_DONE)
     except BaseException as error:  # handed to the reader, which raises it
         out.put(error)
@@ -412,7 +448,7 @@ def behaviours_of(
     apart = _apart(session) if which is None and customers else None
     if apart is None:
         with _planner(session, which is None, EVERYONE_READ):
-            read = _read(session, which, as_of)
+            read = _read(session, _queries(session, which, as_of), which)
         yield _part(rows, read, None, as_of)
         return
     ranges = _ranges([row[0] for row in customers], RANGE_SIZE, EDGE_SIZE)
