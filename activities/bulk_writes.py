@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Dialect, Table, insert
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 
@@ -22,7 +23,7 @@ def insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> No
     assert all(row.keys() == rows[0].keys() for row in rows)
     by_column = zip(*(row.values() for row in rows), strict=True)
     columns = [
-        _converted(table.c[name].type.bind_processor(conn.dialect), values)
+        _converted(_bind_processor(table.c[name].type, conn.dialect), values)
         for name, values in zip(names, by_column, strict=True)
     ]
     quote = conn.dialect.identifier_preparer.quote
@@ -36,12 +37,22 @@ def insert_all(session: Session, table: Table, rows: list[dict[str, Any]]) -> No
             copy.write_row(row)
 
 
+def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The conversion an INSERT makes of a column's values: its type's as this database has it
+    (a JSON column's is the driver's own, not the generic type's)."""
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
+
+
 def _converted(convert: Callable[[Any], Any] | None, values: tuple[Any, ...]) -> Sequence[Any]:
     """A column's values as its bind conversion makes them, each distinct value converted once
     (a run's reviews share a few grades, statuses, flags, limits and ratios); no conversion: the
     values themselves. Equal values convert to equal column values (an enum or its name,
-    `Decimal("1.0")` and `Decimal("1.00")`, one instant in two time zones)."""
+    `Decimal("1.0")` and `Decimal("1.00")`, one instant in two time zones). Values that cannot
+    be told equal so (a JSON column's dicts) are converted each."""
     if convert is None:
         return values
-    done = {value: convert(value) for value in set(values)}
+    try:
+        done = {value: convert(value) for value in set(values)}
+    except TypeError:  # unhashable
+        return [convert(value) for value in values]
     return list(map(done.__getitem__, values))

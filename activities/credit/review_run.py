@@ -7,11 +7,11 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert
 from sqlalchemy import select as select_columns  # more columns than sqlmodel's `select` types
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from activities.bulk_reads import among, driver_rows
+from activities.bulk_reads import driver_rows
 from activities.bulk_writes import insert_all
 from activities.credit.behaviour import CUSTOMER_SINCE, behaviours_of
 from activities.credit.reviews import (
@@ -96,9 +96,21 @@ def review_everyone(session: Session, data: ReviewAllInput) -> ReviewAllResult:
 
 
 def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """The proposals inserted in batches (not one flush each): (customer id, review id)."""
+    """The proposals inserted at once: (customer id, review id) each. On PostgreSQL their ids are
+    drawn from the reviews' sequence first and the rows copied (`insert_all`): an INSERT of 150
+    rows returning their ids took 16-25 ms, most of it the driver parsing its 3,000 parameters'
+    placeholders, against 4-6 ms."""
     if not proposed:
         return []
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        drawn = select_columns(
+            func.nextval(func.pg_get_serial_sequence(REVIEWS.name, REVIEWS.c.id.name))
+        ).select_from(func.generate_series(1, len(proposed)))
+        for review, (review_id,) in zip(proposed, driver_rows(conn, drawn), strict=True):
+            review["id"] = review_id
+        insert_all(session, REVIEWS, proposed)
+        return [(review["customer_id"], review["id"]) for review in proposed]
     rows = session.execute(
         insert(REVIEWS).returning(
             REVIEWS.c.customer_id, REVIEWS.c.id, sort_by_parameter_order=True
@@ -109,24 +121,26 @@ def _kept(session: Session, proposed: list[dict[str, Any]]) -> list[tuple[int, i
 
 
 def _start_workflows(session: Session, proposals: list[tuple[int, int]]) -> None:
-    """What `queue_credit_review` queues for each proposal (a CreditReviewWorkflow started after
-    the commit, one per review), the keys already queued read at once and the rest inserted."""
-    messages = [
-        OutboxMessage(
-            key=f"start:{credit_review_workflow_id(customer_id)}/review-{review_id}",
-            kind=OutboxKind.START_WORKFLOW,
-            target=credit_review_workflow_id(customer_id),
-            name=CREDIT_REVIEW_WORKFLOW,
-            payload=StartReviewInput(
-                customer_id=customer_id, trigger=ReviewTrigger.SCHEDULE, review_id=review_id
-            ).model_dump(mode="json"),
+    """What `queue_credit_review` queues for each proposal: a CreditReviewWorkflow started after
+    the commit, one per review. Each key names a review made in this transaction, so none is
+    queued already; the rows are one message's columns (its defaults: state, attempts, times)
+    with each proposal's key, workflow and input, inserted at once (a model each took 0.1-0.2
+    ms)."""
+    if not proposals:
+        return
+    columns = OutboxMessage(
+        key="", kind=OutboxKind.START_WORKFLOW, target="", name=CREDIT_REVIEW_WORKFLOW
+    ).model_dump(exclude={"id"})
+    rows = []
+    for customer_id, review_id in proposals:
+        workflow_id = credit_review_workflow_id(customer_id)
+        start = StartReviewInput(customer_id=customer_id, trigger=SCHEDULE, review_id=review_id)
+        rows.append(
+            columns
+            | {
+                "key": f"start:{workflow_id}/review-{review_id}",
+                "target": workflow_id,
+                "payload": start.model_dump(mode="json"),
+            }
         )
-        for customer_id, review_id in proposals
-    ]
-    keys = [message.key for message in messages]
-    conn = session.connection()
-    already = select(col(OutboxMessage.key)).where(among(conn, col(OutboxMessage.key), keys))
-    queued = {key for (key,) in driver_rows(conn, already)}
-    rows = [message.model_dump(exclude={"id"}) for message in messages if message.key not in queued]
-    if rows:
-        session.execute(insert(_OUTBOX), rows)
+    insert_all(session, _OUTBOX, rows)
