@@ -1,13 +1,17 @@
-"""Column types: exact money on every database (scaled integers on SQLite, NUMERIC elsewhere)."""
+"""Column types: exact money on every database (scaled integers on SQLite, NUMERIC elsewhere),
+timestamps in UTC, and the UTC day of one in SQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Numeric
+from sqlalchemy import BigInteger, Date, DateTime, Numeric
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 SCALE = 4
@@ -61,3 +65,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class utc_day(FunctionElement[date]):  # noqa: N801 - an SQL function, named like one
+    """The day a timestamp column's instant falls on in UTC, in SQL: read as a `date`, not a
+    timestamp the driver makes in the server's zone for Python to convert (the monthly credit
+    review reads every customer's)."""
+
+    type = Date()
+    name = "utc_day"
+    inherit_cache = True
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_on_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(utc_day)
+def _utc_day_on_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"  # stored as UTC text

@@ -36,7 +36,7 @@ from sqlmodel import Session, col
 from activities.bulk_reads import driver_rows
 from activities.sales.credit import UNINVOICED
 from models.collection.tasks import InvoiceDispute, PaymentPromise, PromiseStatus
-from models.columns import MoneyColumn
+from models.columns import MoneyColumn, utc_day
 from models.credit.payment_days import (
     MONTH,
     RECENT,
@@ -430,8 +430,8 @@ def behaviours_in_turn(
     return behaviours_of(session, as_of, customers, customer_ids)
 
 
-# What the behaviours read of each customer: (id, credit limit, created at), in id order.
-CUSTOMER_SINCE = (col(Customer.id), col(Customer.credit_limit), col(Customer.created_at))
+# What the behaviours read of each customer: (id, credit limit, day created), in id order.
+CUSTOMER_SINCE = (col(Customer.id), col(Customer.credit_limit), utc_day(col(Customer.created_at)))
 
 
 def behaviours_of(
@@ -477,7 +477,7 @@ def _part(
     cents, half_up = CENT, ROUND_HALF_UP
     quantize = Decimal.quantize
     for row in rows:  # `CUSTOMER_SINCE` first, maybe more columns after
-        customer_id, limit, created_at = row[0], row[1], row[2]
+        customer_id, limit, created_on = row[0], row[1], row[2]
         record, dunning = invoices.get(customer_id, (NO_RECORD, 0))
         open_ar, overdue = receivables.get(customer_id, (ZERO, ZERO))
         exposure = open_ar + orders.get(customer_id, ZERO)
@@ -503,7 +503,7 @@ def _part(
             share(overdue, open_ar) or ZERO,
             record.trend_days,
             trend_of(record.trend_days),
-            months_between(created_at.astimezone(UTC).date(), as_of),  # the driver's zone
+            months_between(created_on, as_of),
         )
         if customer_id == last:
             break
