@@ -61,13 +61,13 @@ CENT = Decimal("0.01")
 Which = list[int] | tuple[int, int] | None
 
 
-# A range's first and last id, given at each read: its queries built once for every range.
+# A range's first and last id, given at each read (`_bounds`): its queries are built once for
+# every range of a run (`_A_RANGE` stands for any of them).
 _RANGE: tuple[BindParameter[int], BindParameter[int]] = (
     bindparam("first", type_=Integer),
     bindparam("last", type_=Integer),
 )
-
-_A_RANGE = (0, 0)  # what any range's queries are built for, before its ends are known
+_A_RANGE = (0, 0)
 
 
 def _among(column: Any, which: Which) -> list[ColumnElement[bool]]:
@@ -117,18 +117,19 @@ def _days_between(dialect: str, later: Any, earlier: Any) -> Any:
 
 
 def _payments(dialect: str, which: Which, as_of: date) -> Select[Any]:
-    """Each customer's payment record (the sums `payment_record` makes of single invoices, here
-    in SQL: over the whole window, its last 3 months and its last 30 days) and the highest
-    dunning level any invoice reached. A settled invoice counts as paid on its last payment
-    allocation (`settled_on`, kept on the invoice), or on time when none paid it (credited,
-    written off); one still open, as paid today. Grouped by customer alone, so that PostgreSQL
-    reads the invoices in customer order from `ix_invoice_credit` (no sort, no hash table, no
-    join) and sums them as it goes. The days and the amount times the days are summed over the
-    invoices paid late alone: the others add nothing to them (most invoices, no `numeric`
-    product for them). The settled day first: an invoice has one only while nothing is owed
-    (`change_invoice`), and most invoices of a history have one, so most rows never compare
-    their outstanding amount (a `numeric`) in any of the sums that read the day (0.53 s to 0.46 s
-    for 1,000,000 invoices, `EXPLAIN ANALYZE`)."""
+    """The query of each customer's payment record (the sums `payment_record` makes of single
+    invoices, here in SQL: over the whole window, its last 3 months and its last 30 days) and
+    the highest dunning level any invoice reached; `_payment_days` reads its rows. A settled
+    invoice counts as paid on its last payment allocation (`settled_on`, kept on the invoice),
+    or on time when none paid it (credited, written off); one still open, as paid today.
+    Grouped by customer alone, so that PostgreSQL reads the invoices in customer order from
+    `ix_invoice_credit` (no sort, no hash table, no join) and sums them as it goes. The days and
+    the amount times the days are summed over the invoices paid late alone: the others add
+    nothing to them (most invoices, no `numeric` product for them). The settled day first: an
+    invoice has one only while nothing is owed (`change_invoice`), and most invoices of a
+    history have one, so most rows never compare their outstanding amount (a `numeric`) in any
+    of the sums that read the day (0.53 s to 0.46 s for 1,000,000 invoices, `EXPLAIN
+    ANALYZE`)."""
     paid_on = func.coalesce(
         col(Invoice.settled_on),
         case((col(Invoice.outstanding) <= 0, col(Invoice.due_date)), else_=literal(as_of, Date)),
