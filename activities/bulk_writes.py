@@ -65,8 +65,8 @@ def _cells(
 ) -> Sequence[bytes]:
     """A column's values as COPY cells: each converted as its bind conversion converts it (none:
     the value itself), then dumped as the driver dumps it and escaped; each distinct value once
-    (a run's reviews share a few grades, statuses, flags, limits and ratios: some 20,000 rows of
-    14 values each written in 20 ms where the driver's rows took 85). Equal values make equal
+    (a run's reviews share a few grades, statuses, flags, limits and ratios: 20,000 reviews
+    copied in 61-63 ms of CPU, 111-129 ms with the driver's own rows). Equal values make equal
     cells (an enum or its name, `Decimal("1.0")` and `Decimal("1.00")`, one instant in two time
     zones). Values that cannot be told equal so (a JSON column's dicts) are made each."""
     try:
