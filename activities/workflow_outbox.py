@@ -46,6 +46,22 @@ def queue_start(
     )
 
 
+def credit_review_start(
+    customer_id: int, trigger: ReviewTrigger, because: str, review_id: int | None = None
+) -> dict[str, Any]:
+    """The message that starts the customer's CreditReviewWorkflow for one event (`because`
+    names it): its key, kind, workflow, type and input."""
+    workflow_id = credit_review_workflow_id(customer_id)
+    start = StartReviewInput(customer_id=customer_id, trigger=trigger, review_id=review_id)
+    return {
+        "key": f"start:{workflow_id}/{because}",
+        "kind": OutboxKind.START_WORKFLOW,
+        "target": workflow_id,
+        "name": CREDIT_REVIEW_WORKFLOW,
+        "payload": start.model_dump(mode="json"),
+    }
+
+
 def queue_credit_review(
     session: Session,
     *,
@@ -54,15 +70,6 @@ def queue_credit_review(
     because: str,
     review_id: int | None = None,
 ) -> OutboxMessage:
-    """Starts the customer's CreditReviewWorkflow after the commit; `because` names the event
-    (one start per event). A review already waiting for its decision absorbs it."""
-    workflow_id = credit_review_workflow_id(customer_id)
-    start = StartReviewInput(customer_id=customer_id, trigger=trigger, review_id=review_id)
-    return enqueue(
-        session,
-        key=f"start:{workflow_id}/{because}",
-        kind=OutboxKind.START_WORKFLOW,
-        target=workflow_id,
-        name=CREDIT_REVIEW_WORKFLOW,
-        payload=start.model_dump(mode="json"),
-    )
+    """Starts the customer's CreditReviewWorkflow after the commit (`credit_review_start`), one
+    start per event. A review already waiting for its decision absorbs it."""
+    return enqueue(session, **credit_review_start(customer_id, trigger, because, review_id))
