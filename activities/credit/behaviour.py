@@ -70,7 +70,8 @@ _RANGE: tuple[BindParameter[int], BindParameter[int]] = (
 _A_RANGE = (0, 0)
 
 
-def _among(column: Any, which: Which) -> list[ColumnElement[bool]]:
+def among_customers(column: Any, which: Which) -> list[ColumnElement[bool]]:
+    """The conditions that keep `column` (a customer id) to the customers `which` names."""
     if which is None:
         return []
     if isinstance(which, tuple):
@@ -160,7 +161,7 @@ def _payments(dialect: str, which: Which, as_of: date) -> Select[Any]:
             col(Invoice.status) != InvoiceStatus.VOID,
             col(Invoice.due_date) > as_of - WINDOW,
             col(Invoice.due_date) <= as_of,
-            *_among(Invoice.customer_id, which),
+            *among_customers(Invoice.customer_id, which),
         )
         .group_by(col(Invoice.customer_id))
     )
@@ -193,7 +194,7 @@ def _receivables(which: Which, as_of: date) -> Select[Any]:
         .where(
             text(OPEN_INVOICE),
             col(Invoice.outstanding) > 0,
-            *_among(Invoice.customer_id, which),
+            *among_customers(Invoice.customer_id, which),
         )
         .group_by(col(Invoice.customer_id))
     )
@@ -203,7 +204,9 @@ def _orders(which: Which) -> Select[Any]:
     """Per customer: the orders not invoiced yet."""
     return (
         select(col(SalesOrder.customer_id), _sum(SalesOrder.total))
-        .where(col(SalesOrder.status).in_(UNINVOICED), *_among(SalesOrder.customer_id, which))
+        .where(
+            col(SalesOrder.status).in_(UNINVOICED), *among_customers(SalesOrder.customer_id, which)
+        )
         .group_by(col(SalesOrder.customer_id))
     )
 
@@ -217,7 +220,7 @@ def _promises(which: Which, since: datetime) -> Select[Any]:
             _count(col(PaymentPromise.status) == PromiseStatus.BROKEN),
         )
         .join(Invoice, col(Invoice.id) == PaymentPromise.invoice_id)
-        .where(col(PaymentPromise.at) >= since, *_among(Invoice.customer_id, which))
+        .where(col(PaymentPromise.at) >= since, *among_customers(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
 
@@ -229,7 +232,7 @@ def _disputes(which: Which, since: datetime) -> Select[Any]:
     return (
         select(col(Invoice.customer_id), func.count(), _count(lost))
         .join(Invoice, col(Invoice.id) == InvoiceDispute.invoice_id)
-        .where(col(InvoiceDispute.opened_at) >= since, *_among(Invoice.customer_id, which))
+        .where(col(InvoiceDispute.opened_at) >= since, *among_customers(Invoice.customer_id, which))
         .group_by(col(Invoice.customer_id))
     )
 
@@ -425,7 +428,7 @@ def behaviours_in_turn(
     customers = driver_rows(
         session.connection(),
         select(*CUSTOMER_SINCE)
-        .where(*_among(Customer.id, customer_ids))
+        .where(*among_customers(Customer.id, customer_ids))
         .order_by(col(Customer.id)),
     )
     return behaviours_of(session, as_of, customers, customer_ids)

@@ -15,7 +15,7 @@ from sqlalchemy import select as select_columns  # more columns than sqlmodel's 
 from sqlmodel import Session, col, select
 
 from activities.bulk_reads import among, driver_rows
-from activities.credit.behaviour import behaviours
+from activities.credit.behaviour import among_customers, behaviours
 from activities.credit.review_rule_versions import rules_in_force
 from activities.credit.scorecards import scorecard_in_force
 from activities.master_data.credit_history import record_credit_change
@@ -99,26 +99,24 @@ class ReviewContext:
         return any(rule.holds_in(current) for rule in self.rules[1])
 
 
-def _among(column: Any, customer_ids: list[int] | None) -> list[Any]:
-    return [] if customer_ids is None else [col(column).in_(customer_ids)]
-
-
 def _current(review: dict[str, Any]) -> MonthFacts:
     return MonthFacts(review["grade"], review["utilisation"], review["days_beyond_terms"])
 
 
 def review_context(session: Session, as_of: date, customer_ids: list[int] | None) -> ReviewContext:
     financials = session.exec(
-        select(CustomerFinancials).where(*_among(CustomerFinancials.customer_id, customer_ids))
+        select(CustomerFinancials).where(
+            *among_customers(CustomerFinancials.customer_id, customer_ids)
+        )
     ).all()
     held = session.exec(
         select(CustomerCreditHold.customer_id).where(
-            *_among(CustomerCreditHold.customer_id, customer_ids)
+            *among_customers(CustomerCreditHold.customer_id, customer_ids)
         )
     ).all()
     waiting = session.exec(
         select(CreditReview.customer_id).where(
-            text(OPEN_REVIEW), *_among(CreditReview.customer_id, customer_ids)
+            text(OPEN_REVIEW), *among_customers(CreditReview.customer_id, customer_ids)
         )
     ).all()
     return ReviewContext(
